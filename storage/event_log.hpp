@@ -1,0 +1,174 @@
+// The durable, append-only, hash-chained event log of A4P Workspace, on RocksDB.
+//
+// Contract (see storage/FORMAT.md for the bytes on disk and ../shared/PROTOCOL.md section 6):
+//  - One EventLog object owns one data directory (RocksDB holds a file lock; a second
+//    process gets StatusCode::busy).
+//  - Every append assigns consecutive seqs (1, 2, 3, ...) in call order, stamps ts (RFC 3339
+//    UTC, milliseconds), and computes data_hash and the chain hash. The seqs are decided when
+//    the call is made; the events become durable later, when the writer thread's synced
+//    WriteBatch (group commit: all requests queued at that moment) completes.
+//  - An append completes (its callback runs, or append() returns) only after the WAL is
+//    synced. A failed write or sync puts the log into a failed state: every later append
+//    fails with StatusCode::failed until the process reopens the directory. Reads go on.
+//  - An append request's events and its idempotency key are written in one WriteBatch: all or
+//    nothing.
+//
+// Thread safety: every public method may be called from any thread. Append callbacks run on
+// the log's writer thread, in seq order; they must not block.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace a4p::storage {
+
+enum class status_code {
+  not_found,
+  corruption,        // stored bytes do not decode, or a hash does not match
+  io_error,          // RocksDB or the file system refused
+  invalid_argument,  // the caller's input is unusable (for example data that is not JSON)
+  busy,              // the directory is locked by another process (a running a4pd)
+  failed,            // an earlier write or sync failed; appends are refused until reopen
+};
+
+struct error {
+  status_code code;
+  std::string message;
+};
+
+template <class T>
+using result = std::expected<T, error>;
+using status = std::expected<void, error>;
+
+struct actor {
+  std::string user;
+  std::string org;
+};
+
+// An event as a caller hands it in. seq, ts and the hashes are decided by the log.
+struct new_event {
+  actor who;
+  std::string name;    // for example "pledge.created"
+  std::string entity;  // for example "pledge:P12"
+  std::string data;    // canonical JSON of an object (see protocol/canonical_json)
+};
+
+// An event as stored.
+struct event {
+  std::uint64_t seq = 0;
+  std::string ts;  // RFC 3339 UTC, "2026-11-27T21:59:14.123Z"
+  actor who;
+  std::string name;
+  std::string entity;
+  std::string data;  // canonical JSON
+  std::string data_hash;  // lowercase hex SHA-256 of data
+  std::string hash;       // lowercase hex SHA-256 of prev hash + canonical header (PROTOCOL.md 6)
+
+  // The canonical JSON of the stored event:
+  // {"actor":{"org","user"},"data":{...},"data_hash","entity","hash","name","seq","ts"}.
+  [[nodiscard]] std::string to_json() const;
+  // Parses what to_json() wrote. Does not check hashes.
+  [[nodiscard]] static result<event> from_json(std::string_view stored);
+};
+
+// The chain arithmetic, shared by the log, verify, and anyone re-checking an export.
+[[nodiscard]] std::string sha256_hex(std::string_view bytes);
+// hash = sha256_hex(prev_hash (64 hex chars) + canonical {"actor","data_hash","entity","name","seq","ts"})
+[[nodiscard]] std::string chain_hash(std::string_view prev_hash, const event& e);
+inline constexpr std::string_view genesis_hash =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+struct append_request {
+  std::vector<new_event> events;  // appended atomically, with consecutive seqs
+  std::string idempotency_key;    // empty: none; else for example user + '\n' + command id
+  std::string idempotency_value;  // stored under the key in the same WriteBatch
+};
+
+struct options {
+  bool create_if_missing = true;
+  // false only for benchmarks and tests that measure the cost of sync: an unsynced append
+  // survives a process crash (it is in the OS page cache) but not a power loss.
+  bool sync = true;
+  // The most events one group commit writes; the rest wait for the next batch.
+  std::size_t max_batch_events = 8192;
+};
+
+struct verify_report {
+  bool ok = true;
+  std::uint64_t head = 0;
+  std::string head_hash;
+  std::uint64_t first_bad_seq = 0;  // 0 when ok
+  std::string problem;              // empty when ok
+};
+
+class event_log {
+ public:
+  using append_callback = std::function<void(const result<std::vector<event>>&)>;
+
+  // Opens the log in `dir`, creating a new one with a random epoch (UUID) if missing.
+  [[nodiscard]] static result<std::unique_ptr<event_log>> open(const std::string& dir,
+                                                               const options& opts = {});
+  ~event_log();
+  event_log(const event_log&) = delete;
+  event_log& operator=(const event_log&) = delete;
+
+  [[nodiscard]] std::string epoch() const;
+  [[nodiscard]] std::uint64_t head() const;  // last durable seq, 0 for an empty log
+  [[nodiscard]] std::string head_hash() const;
+  [[nodiscard]] bool failed() const;  // true after a write or sync failed
+
+  // Assigns seqs, ts and hashes now, and returns the events as they will be stored. `done`
+  // runs on the writer thread once they are durable (or the write failed). An empty request
+  // or a log in the failed state is refused at once (and `done` is not called).
+  [[nodiscard]] result<std::vector<event>> append_async(append_request req, append_callback done);
+  // Blocks until durable.
+  [[nodiscard]] result<std::vector<event>> append(append_request req);
+
+  // Up to `limit` durable events with seq > after, oldest first.
+  [[nodiscard]] result<std::vector<event>> read(std::uint64_t after, std::size_t limit) const;
+  // Calls fn(seq, stored bytes) for each durable event with after < seq <= up_to, in order,
+  // until fn returns false. The view is valid only during the call.
+  [[nodiscard]] status scan_raw(std::uint64_t after, std::uint64_t up_to,
+                                const std::function<bool(std::uint64_t, std::string_view)>& fn) const;
+
+  [[nodiscard]] result<std::optional<std::string>> lookup_idempotency(std::string_view key) const;
+
+  // State snapshots (their own column family): bytes of a serialized state as of `seq`.
+  [[nodiscard]] status save_snapshot(std::uint64_t seq, std::string_view bytes);
+  // The latest snapshot with seq <= at, if any.
+  [[nodiscard]] result<std::optional<std::pair<std::uint64_t, std::string>>> load_snapshot(
+      std::uint64_t at) const;
+
+  // Auxiliary key-value space for what must not be in the log (password hashes, hashed
+  // session tokens). Writes are synced.
+  [[nodiscard]] status put_aux(std::string_view key, std::string_view value);
+  [[nodiscard]] status delete_aux(std::string_view key);
+  [[nodiscard]] result<std::optional<std::string>> get_aux(std::string_view key) const;
+  [[nodiscard]] status scan_aux(std::string_view prefix,
+                                const std::function<bool(std::string_view key,
+                                                         std::string_view value)>& fn) const;
+
+  // Re-walks the whole chain and every data_hash; reports the first bad seq.
+  [[nodiscard]] result<verify_report> verify() const;
+
+  // A consistent copy of the live database in `dest_dir` (RocksDB Checkpoint; must not exist).
+  [[nodiscard]] status checkpoint(const std::string& dest_dir) const;
+  // Copies a checkpoint `backup_dir` into `data_dir` (must not exist or be empty) and gives
+  // the restored log a new epoch.
+  [[nodiscard]] static status restore(const std::string& backup_dir, const std::string& data_dir);
+
+ private:
+  struct impl;
+  explicit event_log(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace a4p::storage
