@@ -68,7 +68,7 @@ struct event {
   actor who;
   std::string name;
   std::string entity;
-  std::string data;  // canonical JSON
+  std::string data;       // canonical JSON
   std::string data_hash;  // lowercase hex SHA-256 of data
   std::string hash;       // lowercase hex SHA-256 of prev hash + canonical header (PROTOCOL.md 6)
 
@@ -81,7 +81,8 @@ struct event {
 
 // The chain arithmetic, shared by the log, verify, and anyone re-checking an export.
 [[nodiscard]] std::string sha256_hex(std::string_view bytes);
-// hash = sha256_hex(prev_hash (64 hex chars) + canonical {"actor","data_hash","entity","name","seq","ts"})
+// hash = sha256_hex(prev_hash (64 hex chars) + canonical
+// {"actor","data_hash","entity","name","seq","ts"})
 [[nodiscard]] std::string chain_hash(std::string_view prev_hash, const event& e);
 inline constexpr std::string_view genesis_hash =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -99,6 +100,10 @@ struct options {
   bool sync = true;
   // The most events one group commit writes; the rest wait for the next batch.
   std::size_t max_batch_events = 8192;
+  // Test-only fault injection: when set, the writer thread calls it before each group commit,
+  // and a `true` answer makes that write fail as if RocksDB had returned an I/O error (nothing
+  // of the batch is written). Leave empty in production.
+  std::function<bool()> fail_write_for_test;
 };
 
 struct verify_report {
@@ -136,8 +141,9 @@ class event_log {
   [[nodiscard]] result<std::vector<event>> read(std::uint64_t after, std::size_t limit) const;
   // Calls fn(seq, stored bytes) for each durable event with after < seq <= up_to, in order,
   // until fn returns false. The view is valid only during the call.
-  [[nodiscard]] status scan_raw(std::uint64_t after, std::uint64_t up_to,
-                                const std::function<bool(std::uint64_t, std::string_view)>& fn) const;
+  [[nodiscard]] status scan_raw(
+      std::uint64_t after, std::uint64_t up_to,
+      const std::function<bool(std::uint64_t, std::string_view)>& fn) const;
 
   [[nodiscard]] result<std::optional<std::string>> lookup_idempotency(std::string_view key) const;
 
@@ -152,9 +158,9 @@ class event_log {
   [[nodiscard]] status put_aux(std::string_view key, std::string_view value);
   [[nodiscard]] status delete_aux(std::string_view key);
   [[nodiscard]] result<std::optional<std::string>> get_aux(std::string_view key) const;
-  [[nodiscard]] status scan_aux(std::string_view prefix,
-                                const std::function<bool(std::string_view key,
-                                                         std::string_view value)>& fn) const;
+  [[nodiscard]] status scan_aux(
+      std::string_view prefix,
+      const std::function<bool(std::string_view key, std::string_view value)>& fn) const;
 
   // Re-walks the whole chain and every data_hash; reports the first bad seq.
   [[nodiscard]] result<verify_report> verify() const;

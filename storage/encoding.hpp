@@ -1,0 +1,37 @@
+// Small, pure byte-level helpers of the storage module: big-endian seq keys, JSON string
+// escaping exactly as nlohmann::json::dump() writes it, UTF-8 validation, RFC 3339 timestamps
+// and random UUIDs. Internal to storage/ (the public API is event_log.hpp), but kept in its own
+// header so that the tests can pin each rule down.
+//
+// Thread safety: every function is reentrant; none keeps state.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace a4p::storage::encoding {
+
+// The 8-byte big-endian key of `seq`, so that RocksDB's bytewise order is seq order.
+[[nodiscard]] std::string seq_key(std::uint64_t seq);
+// REQUIRES: nothing; returns nullopt unless `key` is exactly 8 bytes.
+[[nodiscard]] std::optional<std::uint64_t> decode_seq_key(std::string_view key);
+
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
+[[nodiscard]] bool valid_utf8(std::string_view s);
+
+// Appends `s` as a JSON string literal (with quotes) the way nlohmann::json::dump() does:
+// `"` and `\` escaped, \b \f \n \r \t, other control characters as \u00xx (lowercase hex),
+// everything else (including `/` and non-ASCII UTF-8) as is.
+// REQUIRES: valid_utf8(s).
+void append_json_string(std::string& out, std::string_view s);
+
+// RFC 3339 UTC with milliseconds, "2026-11-27T21:59:14.123Z", of milliseconds since the epoch.
+[[nodiscard]] std::string rfc3339_millis(std::int64_t unix_millis);
+
+// A random (version 4) UUID from OpenSSL's RAND_bytes, lowercase with dashes; nullopt when the
+// random generator fails.
+[[nodiscard]] std::optional<std::string> random_uuid();
+
+}  // namespace a4p::storage::encoding

@@ -1,0 +1,133 @@
+// The stored-event codec and the chain arithmetic declared in event_log.hpp (PROTOCOL.md 6).
+// The canonical JSON here is built by hand, field by field in sorted key order, because it is
+// on the append path of every event; tests/storage pins it against nlohmann::json::dump().
+#include <openssl/evp.h>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/encoding.hpp"
+#include "storage/event_log.hpp"
+
+namespace a4p::storage {
+namespace {
+
+std::string to_hex(const unsigned char* d, unsigned int n) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string s(static_cast<std::size_t>(n) * 2, '\0');
+  for (unsigned int i = 0; i < n; ++i) {
+    s[2 * i] = hex[d[i] >> 4];
+    s[2 * i + 1] = hex[d[i] & 0xf];
+  }
+  return s;
+}
+
+void append_actor(std::string& out, const actor& a) {
+  out += "{\"org\":";
+  encoding::append_json_string(out, a.org);
+  out += ",\"user\":";
+  encoding::append_json_string(out, a.user);
+  out += '}';
+}
+
+// {"actor":{"org","user"},"data_hash","entity","name","seq","ts"}: what the chain hash covers.
+std::string canonical_header(const event& e) {
+  std::string out;
+  out.reserve(160 + e.entity.size() + e.name.size() + e.who.user.size() + e.who.org.size());
+  out += "{\"actor\":";
+  append_actor(out, e.who);
+  out += ",\"data_hash\":";
+  encoding::append_json_string(out, e.data_hash);
+  out += ",\"entity\":";
+  encoding::append_json_string(out, e.entity);
+  out += ",\"name\":";
+  encoding::append_json_string(out, e.name);
+  out += ",\"seq\":";
+  out += std::to_string(e.seq);
+  out += ",\"ts\":";
+  encoding::append_json_string(out, e.ts);
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  // A failure here means OpenSSL cannot compute SHA-256 at all; there is nothing to recover.
+  if (EVP_Digest(bytes.data(), bytes.size(), md, &n, EVP_sha256(), nullptr) != 1) return {};
+  return to_hex(md, n);
+}
+
+std::string chain_hash(std::string_view prev_hash, const event& e) {
+  std::string header = canonical_header(e);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
+            EVP_DigestUpdate(ctx, prev_hash.data(), prev_hash.size()) == 1 &&
+            EVP_DigestUpdate(ctx, header.data(), header.size()) == 1 &&
+            EVP_DigestFinal_ex(ctx, md, &n) == 1;
+  EVP_MD_CTX_free(ctx);
+  return ok ? to_hex(md, n) : std::string{};
+}
+
+std::string event::to_json() const {
+  std::string out;
+  out.reserve(240 + data.size() + entity.size() + name.size() + who.user.size() + who.org.size());
+  out += "{\"actor\":";
+  append_actor(out, who);
+  out += ",\"data\":";
+  out += data;  // already canonical JSON (checked on append)
+  out += ",\"data_hash\":";
+  encoding::append_json_string(out, data_hash);
+  out += ",\"entity\":";
+  encoding::append_json_string(out, entity);
+  out += ",\"hash\":";
+  encoding::append_json_string(out, hash);
+  out += ",\"name\":";
+  encoding::append_json_string(out, name);
+  out += ",\"seq\":";
+  out += std::to_string(seq);
+  out += ",\"ts\":";
+  encoding::append_json_string(out, ts);
+  out += '}';
+  return out;
+}
+
+result<event> event::from_json(std::string_view stored) {
+  auto bad = [](std::string what) {
+    return std::unexpected(error{status_code::corruption, "stored event: " + std::move(what)});
+  };
+  try {
+    auto j = nlohmann::json::parse(stored, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return bad("not JSON");
+    if (!j.is_object()) return bad("not a JSON object");
+    auto str = [&](const nlohmann::json& o, const char* k, std::string& out) {
+      auto it = o.find(k);
+      if (it == o.end() || !it->is_string()) return false;
+      out = it->get<std::string>();
+      return true;
+    };
+    event e;
+    auto a = j.find("actor");
+    if (a == j.end() || !a->is_object()) return bad("missing actor");
+    if (!str(*a, "user", e.who.user) || !str(*a, "org", e.who.org)) return bad("bad actor");
+    if (!str(j, "name", e.name)) return bad("missing name");
+    if (!str(j, "entity", e.entity)) return bad("missing entity");
+    if (!str(j, "ts", e.ts)) return bad("missing ts");
+    if (!str(j, "data_hash", e.data_hash)) return bad("missing data_hash");
+    if (!str(j, "hash", e.hash)) return bad("missing hash");
+    auto s = j.find("seq");
+    if (s == j.end() || !s->is_number_unsigned()) return bad("missing seq");
+    e.seq = s->get<std::uint64_t>();
+    auto d = j.find("data");
+    if (d == j.end() || !d->is_object()) return bad("missing data");
+    e.data = d->dump();
+    return e;
+  } catch (const std::exception& ex) {
+    return bad(ex.what());
+  }
+}
+
+}  // namespace a4p::storage

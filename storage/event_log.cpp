@@ -1,0 +1,657 @@
+// event_log on RocksDB: one writer thread, group commit, hash chain (see event_log.hpp and
+// FORMAT.md).
+//
+// Locking: `mu_` guards the assignment state (next seq, chain tip, last ts), the request queue
+// and the failed flag. Appenders validate and hash their data outside it, then under it assign
+// seqs, ts and chain hashes and serialize the stored values, and enqueue; the queue is thus
+// always in seq order. The writer thread takes everything queued (up to max_batch_events) out
+// under `mu_`, and writes and syncs it with `mu_` released, so the next batch fills up while
+// the current one is on its way to the disk (LevelDB's DBImpl::Write, with the leader being a
+// dedicated thread). `head_mu_` guards the durable head hash; the durable head seq is atomic.
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "storage/encoding.hpp"
+#include "storage/event_log.hpp"
+
+namespace a4p::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view format_version = "1";
+constexpr const char* meta_epoch = "epoch";
+constexpr const char* meta_format = "format_version";
+constexpr const char* meta_previous_epoch = "previous_epoch";
+
+// Column family order in the handles vector.
+enum cf_index : std::size_t {
+  cf_default,
+  cf_events,
+  cf_idempotency,
+  cf_snapshots,
+  cf_aux,
+  cf_meta
+};
+const std::vector<std::string> cf_names = {
+    rocksdb::kDefaultColumnFamilyName, "events", "idempotency", "snapshots", "aux", "meta"};
+
+std::unexpected<error> fail(status_code c, std::string msg) {
+  return std::unexpected(error{c, std::move(msg)});
+}
+
+std::unexpected<error> from_rocks(const rocksdb::Status& s, std::string_view what) {
+  status_code c = status_code::io_error;
+  if (s.IsCorruption()) c = status_code::corruption;
+  if (s.IsNotFound()) c = status_code::not_found;
+  if (s.IsInvalidArgument()) c = status_code::invalid_argument;
+  return fail(c, std::string(what) + ": " + s.ToString());
+}
+
+rocksdb::Slice slice(std::string_view s) {
+  return {s.data(), s.size()};
+}
+
+// Data must be the canonical JSON of an object with integers only (PROTOCOL.md 2 and 6).
+bool has_float(const nlohmann::json& j) {
+  if (j.is_number_float()) return true;
+  if (j.is_structured()) {
+    for (const auto& v : j) {
+      if (has_float(v)) return true;
+    }
+  }
+  return false;
+}
+
+std::optional<error> check_new_event(const new_event& e) {
+  auto bad = [](std::string m) { return error{status_code::invalid_argument, std::move(m)}; };
+  if (e.name.empty()) return bad("event name is empty");
+  if (e.entity.empty()) return bad("event entity is empty");
+  for (const std::string* s : {&e.name, &e.entity, &e.who.user, &e.who.org}) {
+    if (!encoding::valid_utf8(*s)) return bad("event field is not valid UTF-8");
+  }
+  auto j = nlohmann::json::parse(e.data, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return bad("event data is not JSON");
+  if (!j.is_object()) return bad("event data is not a JSON object");
+  if (has_float(j)) return bad("event data holds a floating-point number (integers only)");
+  if (j.dump() != e.data) return bad("event data is not canonical JSON (keys sorted, compact)");
+  return std::nullopt;
+}
+
+struct opened_db {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+
+  opened_db() = default;
+  opened_db(opened_db&&) = default;
+  opened_db& operator=(opened_db&&) = default;
+  ~opened_db() {
+    if (!db) return;
+    for (auto* h : cfs) {
+      // Ignored on purpose: this only refuses DB::DefaultColumnFamily(), which Open never
+      // hands out (its handles are all ours to delete).
+      (void)db->DestroyColumnFamilyHandle(h);
+    }
+    (void)db->Close();  // ignored on purpose: every write was already synced or reported
+  }
+};
+
+result<opened_db> open_db(const std::string& dir, bool create_if_missing) {
+  rocksdb::DBOptions dbo;
+  dbo.create_if_missing = create_if_missing;
+  dbo.create_missing_column_families = true;
+  dbo.max_background_jobs = 2;
+  dbo.keep_log_file_num = 4;
+  dbo.max_total_wal_size = 256ull << 20;
+  dbo.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  for (std::size_t i = 0; i < cf_names.size(); ++i) {
+    rocksdb::ColumnFamilyOptions cfo;
+    if (i == cf_idempotency || i == cf_aux) {
+      // Point lookups: a bloom filter keeps a miss (the common case) off the disk.
+      rocksdb::BlockBasedTableOptions t;
+      t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+      cfo.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+    }
+    if (i == cf_snapshots || i == cf_meta || i == cf_default) cfo.write_buffer_size = 8ull << 20;
+    descs.emplace_back(cf_names[i], cfo);
+  }
+  opened_db out;
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(dbo, dir, descs, &out.cfs, &raw);
+  if (!s.ok()) {
+    std::string text = s.ToString();
+    if (s.IsIOError() && text.find("lock") != std::string::npos) {
+      return fail(status_code::busy,
+                  "data directory is in use by another process (is a4pd running?): " + text);
+    }
+    if (s.IsInvalidArgument() && text.find("does not exist") != std::string::npos) {
+      return fail(status_code::not_found, "no event log in " + dir + ": " + text);
+    }
+    return from_rocks(s, "open " + dir);
+  }
+  out.db.reset(raw);
+  return out;
+}
+
+result<std::optional<std::string>> get(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
+                                       std::string_view key) {
+  std::string v;
+  auto s = db.Get(rocksdb::ReadOptions(), cf, slice(key), &v);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return from_rocks(s, "read");
+  return v;
+}
+
+status write_epoch(opened_db& o, std::optional<std::string> previous) {
+  auto uuid = encoding::random_uuid();
+  if (!uuid) return fail(status_code::io_error, "RAND_bytes failed: cannot make an epoch");
+  rocksdb::WriteBatch b;
+  b.Put(o.cfs[cf_meta], meta_epoch, *uuid);
+  b.Put(o.cfs[cf_meta], meta_format, slice(format_version));
+  if (previous) b.Put(o.cfs[cf_meta], meta_previous_epoch, *previous);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  auto s = o.db->Write(wo, &b);
+  if (!s.ok()) return from_rocks(s, "write epoch");
+  return {};
+}
+
+std::int64_t now_millis() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+struct event_log::impl {
+  // One append request on its way to the disk: the events as stored, their serialized values
+  // (in the same order), the idempotency pair and the callback.
+  struct pending {
+    std::vector<event> events;
+    std::vector<std::string> values;
+    std::string idempotency_key;
+    std::string idempotency_value;
+    append_callback done;
+  };
+
+  options opts_;
+  opened_db db_;
+  std::string epoch_;
+  rocksdb::ColumnFamilyHandle* events_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* idempotency_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* snapshots_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* aux_cf_ = nullptr;
+
+  std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::uint64_t next_seq_ = 1;       // GUARDED_BY(mu_)
+  std::string tip_hash_;             // GUARDED_BY(mu_): hash of seq next_seq_ - 1
+  std::int64_t last_ts_millis_ = 0;  // GUARDED_BY(mu_): ts never goes backwards
+  std::deque<pending> queue_;        // GUARDED_BY(mu_), in seq order
+  bool failed_ = false;              // GUARDED_BY(mu_)
+  std::string failure_;              // GUARDED_BY(mu_)
+  bool stopping_ = false;            // GUARDED_BY(mu_)
+  std::atomic<bool> failed_flag_{false};
+
+  mutable std::mutex head_mu_;
+  std::atomic<std::uint64_t> durable_head_{0};
+  std::string durable_hash_;  // GUARDED_BY(head_mu_)
+
+  std::thread writer_;
+
+  void set_failed_locked(std::string why) {
+    failed_ = true;
+    failure_ = std::move(why);
+    failed_flag_.store(true, std::memory_order_release);
+  }
+
+  void run_writer();
+};
+
+void event_log::impl::run_writer() {
+  rocksdb::WriteOptions wo;
+  wo.sync = opts_.sync;
+  std::vector<pending> batch;
+  for (;;) {
+    batch.clear();
+    {
+      std::unique_lock lk(mu_);
+      work_cv_.wait(lk, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) return;  // stopping, and everything is written
+      std::size_t n = 0;
+      while (!queue_.empty()) {
+        std::size_t k = queue_.front().events.size();
+        if (!batch.empty() && n + k > opts_.max_batch_events) break;
+        n += k;
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+
+    std::size_t bytes = 64;
+    for (const auto& p : batch) {
+      for (const auto& v : p.values) bytes += v.size() + 24;
+      bytes += p.idempotency_key.size() + p.idempotency_value.size() + 24;
+    }
+    rocksdb::WriteBatch wb(bytes);
+    rocksdb::Status s;
+    for (const auto& p : batch) {
+      for (std::size_t i = 0; s.ok() && i < p.events.size(); ++i) {
+        s = wb.Put(events_cf_, encoding::seq_key(p.events[i].seq), p.values[i]);
+      }
+      if (s.ok() && !p.idempotency_key.empty()) {
+        s = wb.Put(idempotency_cf_, p.idempotency_key, p.idempotency_value);
+      }
+    }
+    if (s.ok() && opts_.fail_write_for_test && opts_.fail_write_for_test()) {
+      s = rocksdb::Status::IOError("injected write failure (options::fail_write_for_test)");
+    }
+    if (s.ok()) s = db_.db->Write(wo, &wb);
+
+    if (s.ok()) {
+      const event& last = batch.back().events.back();
+      {
+        std::lock_guard lk(head_mu_);
+        durable_hash_ = last.hash;
+        durable_head_.store(last.seq, std::memory_order_release);
+      }
+      for (auto& p : batch) {
+        if (p.done) p.done(p.events);
+      }
+      continue;
+    }
+
+    // LevelDB's RecordBackgroundError: the log can no longer promise the chain it handed out,
+    // so it fails this batch, everything queued behind it, and every later append.
+    error err{status_code::failed,
+              "event log write failed; appends refused until reopen: " + s.ToString()};
+    {
+      std::lock_guard lk(mu_);
+      set_failed_locked(err.message);
+      for (auto& p : queue_) batch.push_back(std::move(p));
+      queue_.clear();
+    }
+    const result<std::vector<event>> r = std::unexpected(err);
+    for (auto& p : batch) {
+      if (p.done) p.done(r);
+    }
+  }
+}
+
+event_log::event_log(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+
+event_log::~event_log() {
+  {
+    std::lock_guard lk(impl_->mu_);
+    impl_->stopping_ = true;
+  }
+  impl_->work_cv_.notify_all();
+  if (impl_->writer_.joinable()) impl_->writer_.join();
+}
+
+result<std::unique_ptr<event_log>> event_log::open(const std::string& dir, const options& opts) {
+  auto p = std::make_unique<impl>();
+  p->opts_ = opts;
+  if (p->opts_.max_batch_events == 0) p->opts_.max_batch_events = 1;
+  if (!opts.create_if_missing && !fs::exists(dir)) {
+    return fail(status_code::not_found, "no event log in " + dir);
+  }
+  auto db = open_db(dir, opts.create_if_missing);
+  if (!db) return std::unexpected(db.error());
+  p->db_ = std::move(*db);
+  auto& o = p->db_;
+  p->events_cf_ = o.cfs[cf_events];
+  p->idempotency_cf_ = o.cfs[cf_idempotency];
+  p->snapshots_cf_ = o.cfs[cf_snapshots];
+  p->aux_cf_ = o.cfs[cf_aux];
+
+  auto fmt = get(*o.db, o.cfs[cf_meta], meta_format);
+  if (!fmt) return std::unexpected(fmt.error());
+  auto ep = get(*o.db, o.cfs[cf_meta], meta_epoch);
+  if (!ep) return std::unexpected(ep.error());
+  if (*fmt && **fmt != format_version) {
+    return fail(status_code::invalid_argument, "unsupported storage format version " + **fmt +
+                                                   " (this build reads " +
+                                                   std::string(format_version) + ")");
+  }
+
+  // Recover the head: the last key of the events column family.
+  std::uint64_t head = 0;
+  std::string head_hash(genesis_hash);
+  std::string head_problem;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(o.db->NewIterator(rocksdb::ReadOptions(), p->events_cf_));
+    it->SeekToLast();
+    if (!it->status().ok()) return from_rocks(it->status(), "recover head");
+    if (it->Valid()) {
+      auto seq = encoding::decode_seq_key(std::string_view(it->key().data(), it->key().size()));
+      if (!seq) return fail(status_code::corruption, "events column family holds a bad key");
+      head = *seq;
+      auto e = event::from_json(std::string_view(it->value().data(), it->value().size()));
+      if (e && e->seq == head) {
+        head_hash = e->hash;
+      } else {
+        head_hash.clear();
+        head_problem = "the head event (seq " + std::to_string(head) +
+                       ") does not decode; appends refused (run verify)";
+      }
+    }
+  }
+  if (!*ep) {
+    if (head != 0) return fail(status_code::corruption, "events without an epoch in " + dir);
+    auto w = write_epoch(o, std::nullopt);
+    if (!w) return std::unexpected(w.error());
+    ep = get(*o.db, o.cfs[cf_meta], meta_epoch);
+    if (!ep || !*ep) return fail(status_code::io_error, "epoch not readable after write");
+  }
+  p->epoch_ = **ep;
+  p->next_seq_ = head + 1;
+  p->tip_hash_ = head_hash;
+  p->durable_hash_ = head_hash;
+  p->durable_head_.store(head);
+  if (!head_problem.empty()) p->set_failed_locked(head_problem);
+
+  impl* raw = p.get();
+  p->writer_ = std::thread([raw] { raw->run_writer(); });
+  return std::unique_ptr<event_log>(new event_log(std::move(p)));
+}
+
+std::string event_log::epoch() const {
+  return impl_->epoch_;
+}
+
+std::uint64_t event_log::head() const {
+  return impl_->durable_head_.load(std::memory_order_acquire);
+}
+
+std::string event_log::head_hash() const {
+  std::lock_guard lk(impl_->head_mu_);
+  return impl_->durable_hash_;
+}
+
+bool event_log::failed() const {
+  return impl_->failed_flag_.load(std::memory_order_acquire);
+}
+
+result<std::vector<event>> event_log::append_async(append_request req, append_callback done) {
+  if (req.events.empty()) return fail(status_code::invalid_argument, "empty append request");
+  if (!encoding::valid_utf8(req.idempotency_key) || !encoding::valid_utf8(req.idempotency_value)) {
+    // Not needed by RocksDB, but the key space is documented as text.
+    return fail(status_code::invalid_argument, "idempotency key or value is not valid UTF-8");
+  }
+  // Validation and data hashes do not depend on the chain: done before taking the lock.
+  impl::pending p;
+  p.events.resize(req.events.size());
+  for (std::size_t i = 0; i < req.events.size(); ++i) {
+    new_event& in = req.events[i];
+    if (auto bad = check_new_event(in)) return std::unexpected(std::move(*bad));
+    event& e = p.events[i];
+    e.data_hash = sha256_hex(in.data);
+    e.who = std::move(in.who);
+    e.name = std::move(in.name);
+    e.entity = std::move(in.entity);
+    e.data = std::move(in.data);
+  }
+  p.values.resize(p.events.size());
+  p.idempotency_key = std::move(req.idempotency_key);
+  p.idempotency_value = std::move(req.idempotency_value);
+  p.done = std::move(done);
+
+  std::vector<event> out;
+  {
+    std::lock_guard lk(impl_->mu_);
+    if (impl_->failed_) return fail(status_code::failed, impl_->failure_);
+    if (impl_->stopping_) return fail(status_code::failed, "event log is closing");
+    impl_->last_ts_millis_ = std::max(impl_->last_ts_millis_, now_millis());
+    std::string ts = encoding::rfc3339_millis(impl_->last_ts_millis_);
+    for (std::size_t i = 0; i < p.events.size(); ++i) {
+      event& e = p.events[i];
+      e.seq = impl_->next_seq_++;
+      e.ts = ts;
+      e.hash = chain_hash(impl_->tip_hash_, e);
+      impl_->tip_hash_ = e.hash;
+      p.values[i] = e.to_json();
+    }
+    out = p.events;
+    impl_->queue_.push_back(std::move(p));
+  }
+  impl_->work_cv_.notify_one();
+  return out;
+}
+
+result<std::vector<event>> event_log::append(append_request req) {
+  // REQUIRES: not called from an append callback (the writer thread would wait for itself).
+  std::promise<result<std::vector<event>>> done;
+  auto fut = done.get_future();
+  auto r = append_async(std::move(req),
+                        [&done](const result<std::vector<event>>& res) { done.set_value(res); });
+  if (!r) return r;
+  return fut.get();
+}
+
+result<std::vector<event>> event_log::read(std::uint64_t after, std::size_t limit) const {
+  std::vector<event> out;
+  std::uint64_t h = head();
+  if (after >= h || limit == 0) return out;
+  std::uint64_t up_to = (limit >= h - after) ? h : after + limit;
+  out.reserve(static_cast<std::size_t>(up_to - after));
+  std::optional<error> bad;
+  auto s = scan_raw(after, up_to, [&](std::uint64_t seq, std::string_view bytes) {
+    auto e = event::from_json(bytes);
+    if (!e) {
+      bad =
+          error{status_code::corruption, "event " + std::to_string(seq) + ": " + e.error().message};
+      return false;
+    }
+    out.push_back(std::move(*e));
+    return true;
+  });
+  if (!s) return std::unexpected(s.error());
+  if (bad) return std::unexpected(std::move(*bad));
+  return out;
+}
+
+status event_log::scan_raw(std::uint64_t after, std::uint64_t up_to,
+                           const std::function<bool(std::uint64_t, std::string_view)>& fn) const {
+  up_to = std::min(up_to, head());
+  if (after >= up_to) return {};
+  const std::string upper = encoding::seq_key(up_to + 1);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  ro.readahead_size = 2u << 20;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db_.db->NewIterator(ro, impl_->events_cf_));
+  for (it->Seek(encoding::seq_key(after + 1)); it->Valid(); it->Next()) {
+    auto seq = encoding::decode_seq_key(std::string_view(it->key().data(), it->key().size()));
+    if (!seq) return fail(status_code::corruption, "events column family holds a bad key");
+    if (!fn(*seq, std::string_view(it->value().data(), it->value().size()))) return {};
+  }
+  if (!it->status().ok()) return from_rocks(it->status(), "scan events");
+  return {};
+}
+
+result<std::optional<std::string>> event_log::lookup_idempotency(std::string_view key) const {
+  return get(*impl_->db_.db, impl_->idempotency_cf_, key);
+}
+
+status event_log::save_snapshot(std::uint64_t seq, std::string_view bytes) {
+  if (failed()) return fail(status_code::failed, "event log is in the failed state");
+  if (seq > head()) {
+    return fail(status_code::invalid_argument, "snapshot seq " + std::to_string(seq) +
+                                                   " is past the durable head " +
+                                                   std::to_string(head()));
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = impl_->opts_.sync;
+  auto s = impl_->db_.db->Put(wo, impl_->snapshots_cf_, encoding::seq_key(seq), slice(bytes));
+  if (!s.ok()) return from_rocks(s, "save snapshot");
+  return {};
+}
+
+result<std::optional<std::pair<std::uint64_t, std::string>>> event_log::load_snapshot(
+    std::uint64_t at) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db_.db->NewIterator(rocksdb::ReadOptions(), impl_->snapshots_cf_));
+  it->SeekForPrev(encoding::seq_key(at));
+  if (!it->status().ok()) return from_rocks(it->status(), "load snapshot");
+  if (!it->Valid()) return std::nullopt;
+  auto seq = encoding::decode_seq_key(std::string_view(it->key().data(), it->key().size()));
+  if (!seq) return fail(status_code::corruption, "snapshots column family holds a bad key");
+  return std::pair{*seq, it->value().ToString()};
+}
+
+status event_log::put_aux(std::string_view key, std::string_view value) {
+  if (failed()) return fail(status_code::failed, "event log is in the failed state");
+  rocksdb::WriteOptions wo;
+  wo.sync = impl_->opts_.sync;
+  auto s = impl_->db_.db->Put(wo, impl_->aux_cf_, slice(key), slice(value));
+  if (!s.ok()) return from_rocks(s, "put aux");
+  return {};
+}
+
+status event_log::delete_aux(std::string_view key) {
+  if (failed()) return fail(status_code::failed, "event log is in the failed state");
+  rocksdb::WriteOptions wo;
+  wo.sync = impl_->opts_.sync;
+  auto s = impl_->db_.db->Delete(wo, impl_->aux_cf_, slice(key));
+  if (!s.ok()) return from_rocks(s, "delete aux");
+  return {};
+}
+
+result<std::optional<std::string>> event_log::get_aux(std::string_view key) const {
+  return get(*impl_->db_.db, impl_->aux_cf_, key);
+}
+
+status event_log::scan_aux(
+    std::string_view prefix,
+    const std::function<bool(std::string_view key, std::string_view value)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db_.db->NewIterator(rocksdb::ReadOptions(), impl_->aux_cf_));
+  for (it->Seek(slice(prefix)); it->Valid(); it->Next()) {
+    std::string_view k(it->key().data(), it->key().size());
+    if (!k.starts_with(prefix)) break;
+    if (!fn(k, std::string_view(it->value().data(), it->value().size()))) break;
+  }
+  if (!it->status().ok()) return from_rocks(it->status(), "scan aux");
+  return {};
+}
+
+result<verify_report> event_log::verify() const {
+  verify_report rep;
+  const std::uint64_t h = head();
+  std::uint64_t expected = 1;
+  std::string prev(genesis_hash);
+  auto bad = [&](std::uint64_t seq, std::string why) {
+    rep.ok = false;
+    rep.first_bad_seq = seq;
+    rep.problem = std::move(why);
+    return false;
+  };
+  auto s = scan_raw(0, h, [&](std::uint64_t seq, std::string_view bytes) {
+    if (seq != expected) {
+      return bad(expected, "event " + std::to_string(expected) +
+                               " is missing (next stored: " + std::to_string(seq) + ")");
+    }
+    auto e = event::from_json(bytes);
+    if (!e) return bad(seq, "event " + std::to_string(seq) + ": " + e.error().message);
+    if (e->seq != seq) {
+      return bad(seq,
+                 "event under key " + std::to_string(seq) + " says seq " + std::to_string(e->seq));
+    }
+    if (e->to_json() != bytes) {
+      return bad(seq, "event " + std::to_string(seq) + " is not stored in canonical form");
+    }
+    if (sha256_hex(e->data) != e->data_hash) {
+      return bad(seq, "event " + std::to_string(seq) + ": data_hash does not match its data");
+    }
+    if (chain_hash(prev, *e) != e->hash) {
+      return bad(seq, "event " + std::to_string(seq) + ": hash does not match the chain");
+    }
+    prev = std::move(e->hash);
+    rep.head = seq;
+    ++expected;
+    return true;
+  });
+  if (!s) return std::unexpected(s.error());
+  if (rep.ok && rep.head != h) {
+    bad(expected,
+        "event " + std::to_string(expected) + " is missing (head is " + std::to_string(h) + ")");
+  }
+  rep.head_hash = prev;
+  return rep;
+}
+
+status event_log::checkpoint(const std::string& dest_dir) const {
+  std::error_code ec;
+  fs::path dest = fs::absolute(dest_dir, ec);
+  if (ec) return fail(status_code::invalid_argument, "bad checkpoint path: " + ec.message());
+  if (fs::exists(dest, ec)) {
+    return fail(status_code::invalid_argument, "checkpoint target exists: " + dest.string());
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  auto s = rocksdb::Checkpoint::Create(impl_->db_.db.get(), &raw);
+  if (!s.ok()) return from_rocks(s, "checkpoint");
+  std::unique_ptr<rocksdb::Checkpoint> cp(raw);
+  s = cp->CreateCheckpoint(dest.string());
+  if (!s.ok()) return from_rocks(s, "checkpoint to " + dest.string());
+  return {};
+}
+
+status event_log::restore(const std::string& backup_dir, const std::string& data_dir) {
+  std::error_code ec;
+  if (!fs::is_directory(backup_dir, ec) || !fs::exists(fs::path(backup_dir) / "CURRENT", ec)) {
+    return fail(status_code::invalid_argument, backup_dir + " is not a checkpoint directory");
+  }
+  if (fs::exists(data_dir, ec) && !fs::is_empty(data_dir, ec)) {
+    return fail(status_code::invalid_argument, data_dir + " exists and is not empty");
+  }
+  // Work in a sibling directory and rename at the end, so that a failed restore never leaves
+  // a half-copied data directory behind.
+  fs::path target = fs::absolute(data_dir, ec);
+  fs::path tmp = target;
+  tmp += ".restoring";
+  fs::remove_all(tmp, ec);
+  fs::copy(backup_dir, tmp, fs::copy_options::recursive, ec);
+  if (ec) {
+    fs::remove_all(tmp, ec);
+    return fail(status_code::io_error, "copy " + backup_dir + ": " + ec.message());
+  }
+  auto new_epoch = [&]() -> status {
+    auto o = open_db(tmp.string(), /*create_if_missing=*/false);
+    if (!o) return std::unexpected(o.error());
+    auto old = get(*o->db, o->cfs[cf_meta], meta_epoch);
+    if (!old) return std::unexpected(old.error());
+    if (!*old) {
+      return fail(status_code::invalid_argument, backup_dir + " is not an a4p event log");
+    }
+    return write_epoch(*o, *old);
+  }();
+  if (!new_epoch) {
+    fs::remove_all(tmp, ec);
+    return new_epoch;
+  }
+  if (fs::exists(target, ec)) fs::remove(target, ec);
+  fs::rename(tmp, target, ec);
+  if (ec)
+    return fail(status_code::io_error, "rename into " + target.string() + ": " + ec.message());
+  return {};
+}
+
+}  // namespace a4p::storage
