@@ -1,0 +1,40 @@
+// Snapshots of the workspace state, and state_at(seq) = nearest snapshot + replay.
+//
+// serialize() writes a compact, versioned binary form (magic "A4PS", format 1; see README
+// "Snapshots"), deterministic: equal states give equal bytes, so tests compare serialize()
+// outputs. deserialize() checks every length and never throws.
+//
+// state_at() takes callbacks so that this module stays free of storage:
+//  - load_nearest(at): the latest snapshot with seq <= at, as (seq, bytes), or nullopt;
+//  - scan(after, up_to, sink): calls sink(stored event bytes) for each event in
+//    (after, up_to] in order, stopping when sink returns false.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "protocol/result.hpp"
+#include "protocol/state.hpp"
+
+namespace a4p::protocol {
+
+[[nodiscard]] std::string serialize(const state& s);
+[[nodiscard]] result<state> deserialize(std::string_view bytes);
+
+using load_nearest_snapshot_fn =
+    std::function<result<std::optional<std::pair<std::uint64_t, std::string>>>(std::uint64_t at)>;
+using scan_events_fn = std::function<result<void>(
+    std::uint64_t after, std::uint64_t up_to, const std::function<bool(std::string_view)>& sink)>;
+
+// The state just after event `seq`. Errors: a snapshot or event that does not decode
+// (code "corruption"), or the callbacks' own errors.
+[[nodiscard]] result<state> state_at(std::uint64_t seq, const load_nearest_snapshot_fn& load_nearest,
+                                     const scan_events_fn& scan);
+
+}  // namespace a4p::protocol

@@ -1,0 +1,66 @@
+// What each reader may see: the ONE function family that the live feed, replay, snapshots,
+// REST (events, state, history) and export all use (PROTOCOL.md section 5).
+//
+// Rules, always judged against the state as it is NOW (so a comment hidden later is
+// redacted in every replay of its older events):
+//  - privileged readers (role secretariat or auditor) see everything, hidden bodies included;
+//  - a restricted discussion, and every event about it, its comments, and opinions on it, is
+//    withheld from everyone else except invited orgs and the convening org;
+//  - a hidden comment's body (and the hide reason) is cut from comment.posted,
+//    comment.edited and comment.hidden events, and from the state, with "redacted":true.
+//
+// Thread safety: pure functions over const state.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/state.hpp"
+#include "protocol/workspace.hpp"
+
+namespace a4p::protocol {
+
+struct viewer {
+  std::string user, org;
+  role r = role::member;
+};
+[[nodiscard]] viewer viewer_of(const principal& p);
+
+enum class sight { full, redacted, withheld };
+
+[[nodiscard]] sight sight_of(const state& now, const viewer& v, const event& e);
+
+// The event message fields (no "type", no "prev"): full; redacted (data cut down,
+// "redacted":true); or {"seq","withheld":true,"hash"}.
+[[nodiscard]] nlohmann::json view_event(const state& now, const viewer& v, const event& e);
+
+// The full and the redacted views of an event, independent of any reader.
+[[nodiscard]] nlohmann::json full_event_json(const event& e);
+[[nodiscard]] nlohmann::json redacted_event_json(const event& e);
+enum class redaction { none, redacted };
+// event_body() of messages.hpp for the full or redacted variant of `e`.
+[[nodiscard]] std::string event_body(const event& e, redaction r);
+
+// The snapshot / GET /api/state shape of protocol/README.md as this reader may see it.
+[[nodiscard]] nlohmann::json view_state(const state& s, const viewer& v);
+
+// One entity in view form ("pledge:P3" -> the pledge object), or null if it does not exist
+// or the reader may not see it. Used for conflict details and history.
+[[nodiscard]] nlohmann::json view_entity(const state& s, const viewer& v, std::string_view entity);
+
+// Who receives an event on the live feed, so the hub serialises one buffer per variant:
+//  - everyone == true: every connection;
+//  - everyone == false: only privileged readers and members of `orgs`;
+//  - redact_for_unprivileged: non-privileged receivers get event_body(e, redacted),
+//    privileged ones event_body(e, none).
+struct audience {
+  bool everyone = true;
+  std::vector<std::string> orgs;
+  bool redact_for_unprivileged = false;
+};
+[[nodiscard]] audience audience_of(const state& now, const event& e);
+[[nodiscard]] bool privileged(const viewer& v);
+
+}  // namespace a4p::protocol
