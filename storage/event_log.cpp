@@ -48,8 +48,9 @@ enum cf_index : std::size_t {
   cf_aux,
   cf_meta
 };
-const std::vector<std::string> cf_names = {
-    rocksdb::kDefaultColumnFamilyName, "events", "idempotency", "snapshots", "aux", "meta"};
+// A plain array of literals: rocksdb::kDefaultColumnFamilyName is a namespace-scope std::string,
+// which may not be constructed yet when this file's statics are.
+constexpr const char* cf_names[] = {"default", "events", "idempotency", "snapshots", "aux", "meta"};
 
 std::unexpected<error> fail(status_code c, std::string msg) {
   return std::unexpected(error{c, std::move(msg)});
@@ -121,7 +122,7 @@ result<opened_db> open_db(const std::string& dir, bool create_if_missing) {
   dbo.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  for (std::size_t i = 0; i < cf_names.size(); ++i) {
+  for (std::size_t i = 0; i < std::size(cf_names); ++i) {
     rocksdb::ColumnFamilyOptions cfo;
     if (i == cf_idempotency || i == cf_aux) {
       // Point lookups: a bloom filter keeps a miss (the common case) off the disk.
