@@ -1,0 +1,279 @@
+// Wire and state types of a4p.v1 as the client sees them (../shared/PROTOCOL.md and
+// protocol/README.md). Framework-free: nothing here imports Preact or touches the DOM.
+// Fields the server may leave out (for example a redacted comment's body) are optional.
+
+export type Id = string;
+
+export interface Actor {
+  user: string;
+  org: string;
+}
+
+export interface Indicator {
+  indicator: string;
+  target: string;
+}
+
+export interface Attribution {
+  statement: string;
+  preexisting: boolean;
+  confidence: 'low' | 'medium' | 'high';
+}
+
+export type PledgeStatus = 'planned' | 'on_track' | 'delayed' | 'done' | 'dropped';
+export const pledge_statuses: readonly PledgeStatus[] = [
+  'planned',
+  'on_track',
+  'delayed',
+  'done',
+  'dropped',
+];
+
+export interface Theme {
+  id: Id;
+  name: string;
+  note?: string | null;
+}
+
+export interface Org {
+  id: Id;
+  name: string;
+  kind: 'member_state' | 'organization' | 'secretariat' | string;
+  region?: string | null;
+  groups: string[];
+  endorsed: boolean;
+  version: number;
+}
+
+export interface User {
+  id: Id;
+  name: string;
+  org: string;
+  role: string;
+  version: number;
+}
+
+export interface Commitment {
+  id: Id;
+  theme: Id;
+  number: number;
+  title: string;
+  responsibility: string;
+  version: number;
+}
+
+export interface Report {
+  seq: number;
+  ts: string;
+  by: string;
+  round: Id | null;
+  status: PledgeStatus;
+  progress: number;
+  note: string;
+  evidence: string[];
+  impact_note: string | null;
+  attribution: Attribution | null;
+}
+
+export interface Pledge {
+  id: Id;
+  org: string;
+  theme: Id;
+  title: string;
+  description: string;
+  output: Indicator;
+  impact: Indicator | null;
+  commitment: Id | null;
+  actions: Id[];
+  due: string | null;
+  version: number;
+  status: PledgeStatus;
+  progress: number;
+  reports: Report[];
+  created_ts?: string;
+  updated_ts?: string;
+}
+
+export interface Gap {
+  id: Id;
+  theme: Id;
+  title: string;
+  description: string;
+  version: number;
+}
+
+export interface Action {
+  id: Id;
+  theme: Id;
+  title: string;
+  kind: 'concrete' | 'broad' | string;
+  gap: Id | null;
+  due: string | null;
+  taken_up_by: string[];
+  version: number;
+}
+
+export interface Discussion {
+  id: Id;
+  theme: Id;
+  title: string;
+  agenda: string;
+  visibility: 'open' | 'restricted' | string;
+  invitees: string[];
+  convener: string;
+  state: 'open' | 'locked' | 'closed';
+  outcome: string | null;
+  created_ts?: string;
+  version: number;
+}
+
+export interface Comment {
+  id: Id;
+  target: string;
+  author: string;
+  org: string;
+  body?: string;
+  reply_to: Id | null;
+  hidden: boolean;
+  hidden_reason?: string | null;
+  redacted?: boolean;
+  edited: boolean;
+  ts: string;
+  version: number;
+}
+
+export interface Round {
+  id: Id;
+  name: string;
+  closes: string;
+  state: 'open' | 'closed';
+  opened_ts?: string;
+}
+
+export interface Opinion {
+  id: Id;
+  org: string;
+  target: string;
+  position: 'support' | 'concerns' | 'object' | string;
+  text: string;
+  by: string;
+  ts: string;
+}
+
+export interface Champion {
+  id: Id;
+  org: string;
+  theme: Id;
+  offer: string | null;
+}
+
+export interface State {
+  seq: number;
+  themes: Record<Id, Theme>;
+  commitments: Record<Id, Commitment>;
+  orgs: Record<Id, Org>;
+  users: Record<Id, User>;
+  pledges: Record<Id, Pledge>;
+  gaps: Record<Id, Gap>;
+  actions: Record<Id, Action>;
+  discussions: Record<Id, Discussion>;
+  comments: Record<Id, Comment>;
+  rounds: Record<Id, Round>;
+  opinions: Record<Id, Opinion>;
+  champions: Record<Id, Champion>;
+}
+
+export const state_maps = [
+  'themes',
+  'commitments',
+  'orgs',
+  'users',
+  'pledges',
+  'gaps',
+  'actions',
+  'discussions',
+  'comments',
+  'rounds',
+  'opinions',
+  'champions',
+] as const;
+export type StateMap = (typeof state_maps)[number];
+
+export interface EventMsg {
+  type: 'event';
+  seq: number;
+  prev: number;
+  ts: string;
+  actor: Actor;
+  name: string;
+  entity: string;
+  data: Record<string, unknown>;
+  data_hash?: string;
+  hash?: string;
+  redacted?: boolean;
+}
+
+export interface WelcomeUser {
+  id: string;
+  name: string;
+  org: string;
+  roles: string[];
+}
+
+export interface WelcomeMsg {
+  type: 'welcome';
+  user: WelcomeUser;
+  epoch: string;
+  head: number;
+  mode: 'snapshot' | 'resume';
+}
+
+export interface SnapshotMsg {
+  type: 'snapshot';
+  seq: number;
+  state: Partial<State>;
+}
+
+export interface AckMsg {
+  type: 'ack';
+  id: string;
+  seq: number;
+  result?: Record<string, unknown>;
+}
+
+export interface RejectMsg {
+  type: 'reject';
+  id: string;
+  code: string;
+  message?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface PresenceMsg {
+  type: 'presence';
+  room: string;
+  members: Actor[];
+}
+
+export type ServerMsg =
+  | WelcomeMsg
+  | SnapshotMsg
+  | EventMsg
+  | AckMsg
+  | RejectMsg
+  | PresenceMsg
+  | { type: 'pong'; nonce?: string }
+  | { type: 'error'; code: string; message?: string };
+
+/** The outcome of one command: errors are values, never thrown. */
+export type CommandOutcome =
+  | { ok: true; id: string; seq: number; result: Record<string, unknown> }
+  | {
+      ok: false;
+      id: string;
+      code: string;
+      message: string;
+      details: Record<string, unknown>;
+    };
+
+export type ConnectionStatus = 'connecting' | 'live' | 'offline' | 'resyncing' | 'signed_out';
