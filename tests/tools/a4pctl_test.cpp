@@ -1,0 +1,253 @@
+// a4pctl as a real process on temp data dirs: org/user add, state, verify, export and
+// verify-export (also of a tampered and of a redacted export), backup and restore, and the
+// busy error while another process holds the directory.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <vector>
+
+#include "server/credentials.hpp"
+#include "server/demo.hpp"
+#include "storage/event_log.hpp"
+#include "tests/tools/tools_test_util.hpp"
+
+namespace a4p::tools_test {
+namespace {
+
+using json = nlohmann::json;
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) {
+    if (!l.empty()) out.push_back(l);
+  }
+  return out;
+}
+
+void write_lines(const std::string& file, const std::vector<std::string>& lines) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  for (const auto& l : lines) out << l << "\n";
+}
+
+// A data dir with one org and one user, written by a4pctl itself.
+class a4pctl_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = quote(dir_ / "data");
+    auto r = a4pctl(
+        dir_, "--data " + data_ + " org add GHA --name Ghana --region AFR --group TCC --group PCC");
+    ASSERT_EQ(r.code, 0) << r.err;
+    r = a4pctl(
+        dir_,
+        "--data " + data_ + " user add gha.delegate --org GHA --role member --name 'Kwame Mensah'",
+        "pw-of-kwame\n");
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+
+  json state(const std::string& extra = {}) {
+    auto r = a4pctl(dir_, "--data " + data_ + " state " + extra);
+    EXPECT_EQ(r.code, 0) << r.err;
+    return json::parse(r.out);
+  }
+
+  temp_dir dir_;
+  std::string data_;
+};
+
+TEST_F(a4pctl_test, org_and_user_add_show_in_state) {
+  json s = state();
+  ASSERT_TRUE(s["orgs"].contains("GHA")) << s["orgs"].dump();
+  EXPECT_EQ(s["orgs"]["GHA"]["name"], "Ghana");
+  EXPECT_EQ(s["orgs"]["GHA"]["region"], "AFR");
+  EXPECT_EQ(s["orgs"]["GHA"]["kind"], "member_state");
+  EXPECT_EQ(s["orgs"]["GHA"]["groups"], json({"TCC", "PCC"}));
+  ASSERT_TRUE(s["users"].contains("gha.delegate"));
+  EXPECT_EQ(s["users"]["gha.delegate"]["org"], "GHA");
+  EXPECT_EQ(s["users"]["gha.delegate"]["role"], "member");
+  EXPECT_EQ(s["users"]["gha.delegate"]["name"], "Kwame Mensah");
+  // The genesis themes came first.
+  EXPECT_EQ(s["themes"].size(), 8u);
+
+  // state --at: before the user was added, the user is not there.
+  const std::uint64_t head = s["seq"].get<std::uint64_t>();
+  json before = state("--at " + std::to_string(head - 1));
+  EXPECT_TRUE(before["orgs"].contains("GHA"));
+  EXPECT_FALSE(before["users"].contains("gha.delegate"));
+
+  // The password works, and is not in the log.
+  auto log = storage::event_log::open(dir_ / "data");
+  ASSERT_TRUE(log);
+  EXPECT_TRUE(server::check_password(**log, "gha.delegate", "pw-of-kwame"));
+  auto events = (*log)->read(0, 1000);
+  ASSERT_TRUE(events);
+  for (const auto& e : *events) EXPECT_EQ(e.data.find("pw-of-kwame"), std::string::npos);
+}
+
+TEST_F(a4pctl_test, refusals_change_nothing) {
+  const std::uint64_t head = state()["seq"].get<std::uint64_t>();
+  // Unknown org, bad role, duplicate org, missing password.
+  EXPECT_EQ(a4pctl(dir_, "--data " + data_ + " user add x --org ZZZ --role member", "pw\n").code,
+            1);
+  EXPECT_EQ(a4pctl(dir_, "--data " + data_ + " user add x --org GHA --role king", "pw\n").code, 1);
+  EXPECT_EQ(a4pctl(dir_, "--data " + data_ + " org add GHA --name Ghana").code, 1);
+  EXPECT_EQ(a4pctl(dir_, "--data " + data_ + " user add y --org GHA --role member", "").code, 1);
+  EXPECT_EQ(state()["seq"].get<std::uint64_t>(), head);
+  // Bad usage.
+  EXPECT_EQ(a4pctl(dir_, "--data " + data_ + " org add").code, 2);
+}
+
+TEST_F(a4pctl_test, verify_reports_ok_with_head) {
+  auto r = a4pctl(dir_, "--data " + data_ + " verify");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("ok: head ", 0), 0u) << r.out;
+}
+
+TEST_F(a4pctl_test, export_then_verify_export_and_tampering_fails) {
+  const std::string file = dir_ / "export.jsonl";
+  auto r = a4pctl(dir_, "--data " + data_ + " export --format jsonl --out " + quote(file));
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto lines = lines_of(slurp(file));
+  const std::uint64_t head = state()["seq"].get<std::uint64_t>();
+  ASSERT_EQ(lines.size(), head);
+  json first = json::parse(lines.front());
+  EXPECT_EQ(first["seq"], 1);
+  EXPECT_TRUE(first.contains("data_hash") && first.contains("hash") && first.contains("actor"));
+
+  r = a4pctl(dir_, "verify-export " + quote(file));
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("full export"), std::string::npos) << r.out;
+
+  // Change the data of one event (keeping its hashes): its data_hash no longer matches.
+  {
+    auto bad = lines;
+    json e = json::parse(bad[3]);
+    e["data"]["tampered"] = true;
+    bad[3] = e.dump();
+    write_lines(dir_ / "bad1.jsonl", bad);
+    r = a4pctl(dir_, "verify-export " + quote(dir_ / "bad1.jsonl"));
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.out.find("first bad seq 4"), std::string::npos) << r.out;
+  }
+  // Change a header field (ts): data_hash still matches, the chain hash does not.
+  {
+    auto bad = lines;
+    json e = json::parse(bad[5]);
+    e["ts"] = "2000-01-01T00:00:00.000Z";
+    bad[5] = e.dump();
+    write_lines(dir_ / "bad2.jsonl", bad);
+    r = a4pctl(dir_, "verify-export " + quote(dir_ / "bad2.jsonl"));
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.out.find("first bad seq 6"), std::string::npos) << r.out;
+  }
+  // Drop an event: the seqs skip.
+  {
+    auto bad = lines;
+    bad.erase(bad.begin() + 2);
+    write_lines(dir_ / "bad3.jsonl", bad);
+    r = a4pctl(dir_, "verify-export " + quote(dir_ / "bad3.jsonl"));
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.out.find("first bad seq 3"), std::string::npos) << r.out;
+  }
+}
+
+TEST_F(a4pctl_test, csv_export_has_header_and_one_row_per_event) {
+  auto r = a4pctl(dir_, "--data " + data_ + " export --format csv");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto lines = lines_of(r.out);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0], "seq,ts,user,org,name,entity,data_hash,hash");
+  EXPECT_EQ(lines.size() - 1, state()["seq"].get<std::size_t>());
+  EXPECT_EQ(lines.back().rfind(std::to_string(lines.size() - 1) + ",", 0), 0u) << lines.back();
+  EXPECT_NE(lines.back().find(",system,UN,user.added,user:gha.delegate,"), std::string::npos)
+      << lines.back();
+}
+
+TEST_F(a4pctl_test, backup_and_restore_give_a_new_epoch_and_the_same_head) {
+  auto before = a4pctl(dir_, "--data " + data_ + " verify");
+  ASSERT_EQ(before.code, 0);
+  auto r = a4pctl(dir_, "--data " + data_ + " backup " + quote(dir_ / "backup"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = a4pctl(dir_, "--data " + quote(dir_ / "restored") + " restore " + quote(dir_ / "backup"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto after = a4pctl(dir_, "--data " + quote(dir_ / "restored") + " verify");
+  ASSERT_EQ(after.code, 0) << after.err;
+  // "ok: head N hash H epoch E"
+  auto field = [](const std::string& s, const std::string& key) {
+    std::istringstream in(s);
+    for (std::string w; in >> w;) {
+      if (w == key) {
+        in >> w;
+        return w;
+      }
+    }
+    return std::string();
+  };
+  EXPECT_EQ(field(after.out, "head"), field(before.out, "head"));
+  EXPECT_EQ(field(after.out, "hash"), field(before.out, "hash"));
+  EXPECT_FALSE(field(after.out, "epoch").empty());
+  EXPECT_NE(field(after.out, "epoch"), field(before.out, "epoch"));
+  // Restoring over an existing log is refused.
+  EXPECT_NE(a4pctl(dir_, "--data " + data_ + " restore " + quote(dir_ / "backup")).code, 0);
+}
+
+TEST_F(a4pctl_test, busy_while_another_process_holds_the_directory) {
+  auto log = storage::event_log::open(dir_ / "data");
+  ASSERT_TRUE(log) << log.error().message;
+  for (const std::string& cmd : {std::string(" verify"), std::string(" org add FRA --name France"),
+                                 std::string(" export --format csv"), std::string(" state")}) {
+    auto r = a4pctl(dir_, "--data " + data_ + cmd);
+    EXPECT_EQ(r.code, 3) << cmd << ": " << r.err;
+    EXPECT_NE(r.err.find("data directory is in use by a running a4pd"), std::string::npos) << r.err;
+  }
+  log->reset();
+  EXPECT_EQ(a4pctl(dir_, "--data " + data_ + " verify").code, 0);
+}
+
+TEST(a4pctl_demo, redacted_export_of_the_demo_verifies_and_withholds_the_restricted_discussion) {
+  temp_dir dir;
+  {
+    auto log = storage::event_log::open(dir / "data");
+    ASSERT_TRUE(log);
+    auto r = server::populate(**log, "pw");
+    ASSERT_TRUE(r) << r.error().message;
+  }
+  const std::string data = quote(dir / "data");
+  auto full =
+      a4pctl(dir, "--data " + data + " export --format jsonl --out " + quote(dir / "full.jsonl"));
+  ASSERT_EQ(full.code, 0) << full.err;
+  auto gha = a4pctl(dir, "--data " + data + " export --format jsonl --as gha.delegate --out " +
+                             quote(dir / "gha.jsonl"));
+  ASSERT_EQ(gha.code, 0) << gha.err;
+  auto full_lines = lines_of(slurp(dir / "full.jsonl"));
+  auto gha_lines = lines_of(slurp(dir / "gha.jsonl"));
+  ASSERT_EQ(full_lines.size(), gha_lines.size());
+  std::size_t withheld = 0, redacted = 0;
+  for (std::size_t i = 0; i < gha_lines.size(); ++i) {
+    json g = json::parse(gha_lines[i]);
+    json f = json::parse(full_lines[i]);
+    EXPECT_EQ(g["seq"], f["seq"]);
+    EXPECT_EQ(g["hash"], f["hash"]);
+    if (g.value("withheld", false)) {
+      ++withheld;
+      EXPECT_EQ(g.size(), 3u) << g.dump();
+    }
+    if (g.value("redacted", false)) ++redacted;
+  }
+  EXPECT_GE(withheld, 3u) << "restricted discussion and its comments";
+  EXPECT_GE(redacted, 1u) << "the hidden comment";
+  auto v = a4pctl(dir, "verify-export " + quote(dir / "gha.jsonl"));
+  EXPECT_EQ(v.code, 0) << v.out;
+  EXPECT_NE(v.out.find("withheld"), std::string::npos) << v.out;
+  v = a4pctl(dir, "verify-export " + quote(dir / "full.jsonl"));
+  EXPECT_EQ(v.code, 0) << v.out;
+  // The auditor's export is full.
+  auto aud = a4pctl(dir, "--data " + data + " export --format jsonl --as un.auditor");
+  ASSERT_EQ(aud.code, 0);
+  EXPECT_EQ(lines_of(aud.out), full_lines);
+}
+
+}  // namespace
+}  // namespace a4p::tools_test
