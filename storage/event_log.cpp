@@ -184,13 +184,49 @@ std::int64_t now_millis() {
 struct event_log::impl {
   // One append request on its way to the disk: the events as stored, their serialized values
   // (in the same order), the idempotency pair and the callback.
+  // A blocking append() waits on one of these, on its own stack. The completion thread fills
+  // it and signals while holding `mu`, so the waiter cannot return (and free it) before the
+  // completion thread is done with it.
+  struct sync_waiter {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;                              // GUARDED_BY(mu)
+    std::optional<result<std::vector<event>>> res;  // GUARDED_BY(mu)
+  };
+
   struct pending {
     std::vector<event> events;
     std::vector<std::string> values;
     std::string idempotency_key;
     std::string idempotency_value;
-    append_callback done;
+    append_callback done;           // for append_async
+    sync_waiter* waiter = nullptr;  // for append: gets the events moved in, no copy
   };
+
+  // Validates, hashes, assigns and enqueues. With `copy_out`, returns a copy of the events as
+  // they will be stored (append_async's answer); otherwise an empty vector.
+  result<std::vector<event>> enqueue(append_request req, append_callback done, sync_waiter* waiter,
+                                     bool copy_out);
+
+  static void finish(pending& p, const std::optional<error>& failure) {
+    if (p.waiter) {
+      std::lock_guard lk(p.waiter->mu);
+      if (failure) {
+        p.waiter->res.emplace(std::unexpected(*failure));
+      } else {
+        p.waiter->res.emplace(std::move(p.events));
+      }
+      p.waiter->done = true;
+      p.waiter->cv.notify_one();
+      return;
+    }
+    if (!p.done) return;
+    if (failure) {
+      p.done(result<std::vector<event>>(std::unexpected(*failure)));
+    } else {
+      p.done(result<std::vector<event>>(std::move(p.events)));
+    }
+  }
 
   options opts_;
   opened_db db_;
@@ -215,7 +251,19 @@ struct event_log::impl {
   std::atomic<std::uint64_t> durable_head_{0};
   std::string durable_hash_;  // GUARDED_BY(head_mu_)
 
+  // Batches whose write finished (or failed), waiting for their callbacks. The completion
+  // thread runs them, in seq order, while the writer thread already writes the next batch.
+  struct completed {
+    std::vector<pending> batch;
+    std::optional<error> failure;
+  };
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  std::deque<completed> done_queue_;  // GUARDED_BY(done_mu_)
+  bool done_stopping_ = false;        // GUARDED_BY(done_mu_)
+
   std::thread writer_;
+  std::thread completer_;
 
   void set_failed_locked(std::string why) {
     failed_ = true;
@@ -224,14 +272,37 @@ struct event_log::impl {
   }
 
   void run_writer();
+  void run_completer();
+  void complete(std::vector<pending> batch, std::optional<error> failure) {
+    {
+      std::lock_guard lk(done_mu_);
+      done_queue_.push_back(completed{std::move(batch), std::move(failure)});
+    }
+    done_cv_.notify_one();
+  }
 };
+
+void event_log::impl::run_completer() {
+  std::deque<completed> work;
+  for (;;) {
+    {
+      std::unique_lock lk(done_mu_);
+      done_cv_.wait(lk, [&] { return !done_queue_.empty() || done_stopping_; });
+      if (done_queue_.empty()) return;  // stopping, and every callback has run
+      work.swap(done_queue_);
+    }
+    for (auto& c : work) {
+      for (auto& p : c.batch) finish(p, c.failure);
+    }
+    work.clear();
+  }
+}
 
 void event_log::impl::run_writer() {
   rocksdb::WriteOptions wo;
   wo.sync = opts_.sync;
-  std::vector<pending> batch;
   for (;;) {
-    batch.clear();
+    std::vector<pending> batch;
     {
       std::unique_lock lk(mu_);
       work_cv_.wait(lk, [&] { return !queue_.empty() || stopping_; });
@@ -273,9 +344,7 @@ void event_log::impl::run_writer() {
         durable_hash_ = last.hash;
         durable_head_.store(last.seq, std::memory_order_release);
       }
-      for (auto& p : batch) {
-        if (p.done) p.done(p.events);
-      }
+      complete(std::move(batch), std::nullopt);
       continue;
     }
 
@@ -289,10 +358,7 @@ void event_log::impl::run_writer() {
       for (auto& p : queue_) batch.push_back(std::move(p));
       queue_.clear();
     }
-    const result<std::vector<event>> r = std::unexpected(err);
-    for (auto& p : batch) {
-      if (p.done) p.done(r);
-    }
+    complete(std::move(batch), std::move(err));
   }
 }
 
@@ -305,6 +371,12 @@ event_log::~event_log() {
   }
   impl_->work_cv_.notify_all();
   if (impl_->writer_.joinable()) impl_->writer_.join();
+  {
+    std::lock_guard lk(impl_->done_mu_);
+    impl_->done_stopping_ = true;
+  }
+  impl_->done_cv_.notify_all();
+  if (impl_->completer_.joinable()) impl_->completer_.join();
 }
 
 result<std::unique_ptr<event_log>> event_log::open(const std::string& dir, const options& opts) {
@@ -371,6 +443,7 @@ result<std::unique_ptr<event_log>> event_log::open(const std::string& dir, const
 
   impl* raw = p.get();
   p->writer_ = std::thread([raw] { raw->run_writer(); });
+  p->completer_ = std::thread([raw] { raw->run_completer(); });
   return std::unique_ptr<event_log>(new event_log(std::move(p)));
 }
 
@@ -392,6 +465,21 @@ bool event_log::failed() const {
 }
 
 result<std::vector<event>> event_log::append_async(append_request req, append_callback done) {
+  return impl_->enqueue(std::move(req), std::move(done), nullptr, /*copy_out=*/true);
+}
+
+result<std::vector<event>> event_log::append(append_request req) {
+  // REQUIRES: not called from an append callback (the completion thread would wait for itself).
+  impl::sync_waiter w;
+  auto r = impl_->enqueue(std::move(req), nullptr, &w, /*copy_out=*/false);
+  if (!r) return r;
+  std::unique_lock lk(w.mu);
+  w.cv.wait(lk, [&] { return w.done; });
+  return std::move(*w.res);
+}
+
+result<std::vector<event>> event_log::impl::enqueue(append_request req, append_callback done,
+                                                    sync_waiter* waiter, bool copy_out) {
   if (req.events.empty()) return fail(status_code::invalid_argument, "empty append request");
   if (!encoding::valid_utf8(req.idempotency_key) || !encoding::valid_utf8(req.idempotency_value)) {
     // Not needed by RocksDB, but the key space is documented as text.
@@ -414,37 +502,28 @@ result<std::vector<event>> event_log::append_async(append_request req, append_ca
   p.idempotency_key = std::move(req.idempotency_key);
   p.idempotency_value = std::move(req.idempotency_value);
   p.done = std::move(done);
+  p.waiter = waiter;
 
   std::vector<event> out;
   {
-    std::lock_guard lk(impl_->mu_);
-    if (impl_->failed_) return fail(status_code::failed, impl_->failure_);
-    if (impl_->stopping_) return fail(status_code::failed, "event log is closing");
-    impl_->last_ts_millis_ = std::max(impl_->last_ts_millis_, now_millis());
-    std::string ts = encoding::rfc3339_millis(impl_->last_ts_millis_);
+    std::lock_guard lk(mu_);
+    if (failed_) return fail(status_code::failed, failure_);
+    if (stopping_) return fail(status_code::failed, "event log is closing");
+    last_ts_millis_ = std::max(last_ts_millis_, now_millis());
+    std::string ts = encoding::rfc3339_millis(last_ts_millis_);
     for (std::size_t i = 0; i < p.events.size(); ++i) {
       event& e = p.events[i];
-      e.seq = impl_->next_seq_++;
+      e.seq = next_seq_++;
       e.ts = ts;
-      e.hash = chain_hash(impl_->tip_hash_, e);
-      impl_->tip_hash_ = e.hash;
+      e.hash = chain_hash(tip_hash_, e);
+      tip_hash_ = e.hash;
       p.values[i] = e.to_json();
     }
-    out = p.events;
-    impl_->queue_.push_back(std::move(p));
+    if (copy_out) out = p.events;
+    queue_.push_back(std::move(p));
   }
-  impl_->work_cv_.notify_one();
+  work_cv_.notify_one();
   return out;
-}
-
-result<std::vector<event>> event_log::append(append_request req) {
-  // REQUIRES: not called from an append callback (the writer thread would wait for itself).
-  std::promise<result<std::vector<event>>> done;
-  auto fut = done.get_future();
-  auto r = append_async(std::move(req),
-                        [&done](const result<std::vector<event>>& res) { done.set_value(res); });
-  if (!r) return r;
-  return fut.get();
 }
 
 result<std::vector<event>> event_log::read(std::uint64_t after, std::size_t limit) const {
