@@ -1,0 +1,145 @@
+// Pure helpers over the workspace state for the views: who may do what (mirroring
+// PROTOCOL.md section 4, so controls are shown only to those who may use them), sorting, and
+// the derived figures of the overview. No Preact, no I/O.
+
+import type { Discussion, Pledge, PledgeStatus, State, WelcomeUser } from '../sync';
+import { pledge_statuses } from '../sync';
+
+export type Me = WelcomeUser | null;
+
+export const has_role = (me: Me, r: string) => !!me && me.roles.includes(r);
+export const is_secretariat = (me: Me) => has_role(me, 'secretariat');
+export const is_auditor = (me: Me) => has_role(me, 'auditor');
+export const is_privileged = (me: Me) => is_secretariat(me) || is_auditor(me);
+
+export function is_g10(me: Me, s: State): boolean {
+  if (!me || is_auditor(me)) return false;
+  return has_role(me, 'g10') || !!s.orgs[me.org]?.groups?.includes('G10');
+}
+
+export function champions_of(s: State, theme: string): string[] {
+  return Object.values(s.champions)
+    .filter((c) => c.theme === theme)
+    .map((c) => c.org)
+    .sort();
+}
+
+export function is_champion_of(me: Me, s: State, theme: string): boolean {
+  return !!me && !is_auditor(me) && champions_of(s, theme).includes(me.org);
+}
+
+export const can_convene = (me: Me, s: State, theme: string) =>
+  is_secretariat(me) || is_champion_of(me, s, theme);
+
+export const can_moderate_discussion = (me: Me, d: Discussion) =>
+  is_secretariat(me) || (!!me && !is_auditor(me) && me.org === d.convener);
+
+export const can_add_action = can_convene;
+
+export const can_edit_pledge = (me: Me, p: Pledge) => !!me && !is_auditor(me) && me.org === p.org;
+
+export function can_take_up(me: Me, s: State): boolean {
+  if (!me || is_auditor(me) || is_secretariat(me)) return false;
+  return s.orgs[me.org]?.endorsed !== false;
+}
+
+export function can_create_pledge(me: Me, s: State): boolean {
+  if (!me || is_auditor(me)) return false;
+  if (is_secretariat(me)) return true;
+  return s.orgs[me.org]?.endorsed !== false;
+}
+
+export function can_comment_on(me: Me, s: State, target: string): boolean {
+  if (!me || is_auditor(me)) return false;
+  if (target.startsWith('discussion:')) {
+    const d = s.discussions[target.slice('discussion:'.length)];
+    return !!d && d.state === 'open';
+  }
+  return true;
+}
+
+/** "P12" -> 12, for ordering ids by creation. */
+export function id_num(id: string): number {
+  const m = /(\d+)$/.exec(id);
+  return m ? Number(m[1]) : 0;
+}
+export const by_id = <T extends { id: string }>(a: T, b: T) => id_num(a.id) - id_num(b.id) || a.id.localeCompare(b.id);
+
+export const status_label: Record<PledgeStatus, string> = {
+  planned: 'Planned',
+  on_track: 'On track',
+  delayed: 'Delayed',
+  done: 'Done',
+  dropped: 'Dropped',
+};
+
+export function org_name(s: State, code: string): string {
+  return s.orgs[code]?.name ?? code;
+}
+
+export function status_counts(pledges: Pledge[]): Record<PledgeStatus, number> {
+  const c = Object.fromEntries(pledge_statuses.map((k) => [k, 0])) as Record<PledgeStatus, number>;
+  for (const p of pledges) c[p.status] = (c[p.status] ?? 0) + 1;
+  return c;
+}
+
+export function sorted_rounds(s: State) {
+  return Object.values(s.rounds).sort(by_id);
+}
+
+export interface RoundFigure {
+  round: string;
+  name: string;
+  reports: number;
+  average_progress: number;
+  by_status: Record<PledgeStatus, number>;
+}
+
+/** Per reporting round: how many reports came in, their average progress, their statuses. */
+export function round_figures(s: State): RoundFigure[] {
+  return sorted_rounds(s).map((r) => {
+    const reps = Object.values(s.pledges).flatMap((p) => p.reports.filter((x) => x.round === r.id));
+    const by_status = Object.fromEntries(pledge_statuses.map((k) => [k, 0])) as Record<PledgeStatus, number>;
+    for (const x of reps) by_status[x.status] = (by_status[x.status] ?? 0) + 1;
+    const avg = reps.length ? Math.round(reps.reduce((a, x) => a + x.progress, 0) / reps.length) : 0;
+    return { round: r.id, name: r.name, reports: reps.length, average_progress: avg, by_status };
+  });
+}
+
+/** Organisations that may appear in the coverage grid: everyone but the Secretariat. */
+export function grid_orgs(s: State) {
+  return Object.values(s.orgs)
+    .filter((o) => o.kind !== 'secretariat' && o.id !== 'UN')
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export const regions = ['AFR', 'APG', 'EEG', 'GRULAC', 'WEOG'] as const;
+export const region_names: Record<string, string> = {
+  AFR: 'African',
+  APG: 'Asia-Pacific',
+  EEG: 'Eastern European',
+  GRULAC: 'Latin American and Caribbean',
+  WEOG: 'Western European and others',
+};
+export const known_groups = ['G10', 'TCC', 'PCC', 'host', 'P5'] as const;
+export const group_names: Record<string, string> = {
+  G10: 'G10',
+  TCC: 'Troop contributors',
+  PCC: 'Police contributors',
+  host: 'Mission hosts',
+  P5: 'Permanent five',
+};
+
+export function safe_url(u: string): string | null {
+  try {
+    const url = new URL(u);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+export function short_date(ts: string | undefined | null): string {
+  if (!ts) return '';
+  return ts.slice(0, 10);
+}

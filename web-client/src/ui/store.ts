@@ -1,0 +1,136 @@
+// The view layer's bridge to the sync engine: Preact signals mirroring one SyncClient
+// (status, state, user, presence, pending commands) and the session calls (sign in/out).
+// Single-threaded (browser event loop). Views read signals and call command(); nothing else
+// in the UI talks to the network.
+
+import { signal } from '@preact/signals';
+import { SyncClient } from '../sync';
+import type { Actor, CommandOutcome, ConnectionStatus, SocketLike, State, WelcomeUser } from '../sync';
+
+export const status = signal<ConnectionStatus>('connecting');
+export const state = signal<State | null>(null);
+export const me = signal<WelcomeUser | null>(null);
+export const presence = signal<Record<string, Actor[]>>({});
+export const pending = signal(0);
+/** null: not known yet (probing the session cookie). */
+export const signed_in = signal<boolean | null>(null);
+
+let client: SyncClient | null = null;
+
+async function auth_probe(): Promise<boolean> {
+  const r = await fetch('/api/events?after=0&limit=1', { credentials: 'same-origin' });
+  return r.status !== 401;
+}
+
+function ws_url(): string {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}/ws`;
+}
+
+function session_storage(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+function get_client(): SyncClient {
+  if (client) return client;
+  client = new SyncClient({
+    url: ws_url(),
+    socket_factory: (url, protocol) => new WebSocket(url, protocol) as unknown as SocketLike,
+    storage: session_storage(),
+    auth_probe,
+  });
+  client.subscribe((e) => {
+    switch (e.kind) {
+      case 'status':
+        status.value = e.status;
+        if (e.status === 'signed_out') signed_in.value = false;
+        break;
+      case 'state':
+        state.value = e.state;
+        break;
+      case 'welcome':
+        me.value = e.user;
+        break;
+      case 'presence':
+        presence.value = { ...presence.value, [e.room]: e.members };
+        break;
+      case 'queue':
+        pending.value = e.pending;
+        break;
+      default:
+        break;
+    }
+  });
+  pending.value = client.pending.length;
+  return client;
+}
+
+/** Called once at start: reuse the session cookie if it is still valid. */
+export async function boot(): Promise<void> {
+  let ok = false;
+  try {
+    ok = await auth_probe();
+  } catch {
+    ok = true; // server unreachable: try the socket, which keeps retrying
+  }
+  signed_in.value = ok;
+  if (ok) get_client().start();
+  else status.value = 'signed_out';
+}
+
+/** Returns an error message, or null on success. */
+export async function sign_in(username: string, password: string): Promise<string | null> {
+  let r: Response;
+  try {
+    r = await fetch('/api/session', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+  } catch {
+    return 'The server cannot be reached. Try again in a moment.';
+  }
+  if (r.status === 401) return 'Unknown user name or wrong password.';
+  if (!r.ok) return `Sign-in failed (HTTP ${r.status}).`;
+  const c = get_client();
+  c.reset();
+  state.value = null;
+  me.value = null;
+  presence.value = {};
+  signed_in.value = true;
+  c.start();
+  return null;
+}
+
+export async function sign_out(): Promise<void> {
+  try {
+    await fetch('/api/session', { method: 'DELETE', credentials: 'same-origin' });
+  } catch {
+    /* signing out locally anyway */
+  }
+  get_client().reset();
+  state.value = null;
+  me.value = null;
+  signed_in.value = false;
+  status.value = 'signed_out';
+}
+
+export function command(name: string, args: Record<string, unknown>): Promise<CommandOutcome> {
+  return get_client().command(name, args);
+}
+
+export function join(room: string): void {
+  get_client().join(room);
+}
+
+export function leave(room: string): void {
+  get_client().leave(room);
+  const p = { ...presence.value };
+  delete p[room];
+  presence.value = p;
+}

@@ -1,0 +1,281 @@
+// Theme page: commitments; gaps, then the actions that answer them, then the pledges behind
+// those actions (a gap with no pledge stands out); champions; discussions, with the convene
+// form for champions of the theme and the Secretariat.
+import { useState } from 'preact/hooks';
+import type { Action, CommandOutcome, Pledge, State } from '../../sync';
+import { Notice, NotFound, PageTitle, StatusBadge } from '../components/common';
+import {
+  by_id,
+  can_add_action,
+  can_convene,
+  can_take_up,
+  champions_of,
+  is_secretariat,
+  org_name,
+} from '../model';
+import { command, me } from '../store';
+import { href } from '../router';
+
+function PledgeLinks({ s, pledges }: { s: State; pledges: Pledge[] }) {
+  if (!pledges.length) return null;
+  return (
+    <ul class="pledge-links">
+      {pledges.map((p) => (
+        <li key={p.id}>
+          <a href={href.pledge(p.id)}>{p.title}</a> <span class="muted">({org_name(s, p.org)})</span> <StatusBadge status={p.status} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ActionItem({ s, a, pledges }: { s: State; a: Action; pledges: Pledge[] }) {
+  const user = me.value;
+  const taken = !!user && a.taken_up_by.includes(user.org);
+  return (
+    <li class="action">
+      <p>
+        <strong>Action:</strong> {a.title} <span class="badge">{a.kind}</span>
+        {a.due && <span class="muted"> · due {a.due}</span>}
+      </p>
+      <p class="muted">
+        Taken up by: {a.taken_up_by.length ? a.taken_up_by.map((o) => org_name(s, o)).join(', ') : 'nobody yet'}
+      </p>
+      {can_take_up(user, s) && !taken && (
+        <button type="button" onClick={() => void command('action.take_up', { id: a.id })}>
+          Take up this action
+        </button>
+      )}
+      <PledgeLinks s={s} pledges={pledges} />
+    </li>
+  );
+}
+
+function SmallForm(props: {
+  title: string;
+  fields: { key: string; label: string; type?: string; options?: [string, string][]; required?: boolean }[];
+  submit_label: string;
+  on_submit: (v: Record<string, string>) => Promise<CommandOutcome>;
+  id: string;
+}) {
+  const [v, set_v] = useState<Record<string, string>>(
+    Object.fromEntries(props.fields.map((f) => [f.key, f.options?.[0]?.[0] ?? ''])),
+  );
+  const [outcome, set_outcome] = useState<CommandOutcome | null | 'sending'>(null);
+  return (
+    <form
+      class="stack"
+      id={props.id}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        set_outcome('sending');
+        const o = await props.on_submit(v);
+        set_outcome(o);
+        if (o.ok) set_v(Object.fromEntries(props.fields.map((f) => [f.key, f.options?.[0]?.[0] ?? ''])));
+      }}
+    >
+      <h3>{props.title}</h3>
+      {props.fields.map((f) => {
+        const fid = `${props.id}-${f.key}`;
+        const on = (e: Event) => set_v({ ...v, [f.key]: (e.currentTarget as HTMLInputElement).value });
+        return (
+          <div key={f.key} class="field">
+            <label for={fid}>{f.label}</label>
+            {f.options ? (
+              <select id={fid} value={v[f.key]} onChange={on}>
+                {f.options.map(([val, label]) => (
+                  <option key={val} value={val}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            ) : f.type === 'textarea' ? (
+              <textarea id={fid} rows={2} value={v[f.key]} required={f.required} onInput={on} />
+            ) : (
+              <input id={fid} type={f.type ?? 'text'} value={v[f.key]} required={f.required} onInput={on} />
+            )}
+          </div>
+        );
+      })}
+      <button type="submit">{props.submit_label}</button>
+      <Notice outcome={outcome} />
+    </form>
+  );
+}
+
+export function ThemeView({ s, id }: { s: State; id: string }) {
+  const t = s.themes[id];
+  if (!t) return <NotFound what={`Theme ${id}`} />;
+  const user = me.value;
+  const commitments = Object.values(s.commitments)
+    .filter((c) => c.theme === id)
+    .sort((a, b) => a.number - b.number);
+  const gaps = Object.values(s.gaps).filter((g) => g.theme === id).sort(by_id);
+  const actions = Object.values(s.actions).filter((a) => a.theme === id).sort(by_id);
+  const pledges = Object.values(s.pledges).filter((p) => p.theme === id).sort(by_id);
+  const pledges_for = (a: Action) => pledges.filter((p) => p.actions.includes(a.id));
+  const loose_actions = actions.filter((a) => !a.gap || !s.gaps[a.gap]);
+  const linked = new Set(actions.flatMap((a) => pledges_for(a).map((p) => p.id)));
+  const loose_pledges = pledges.filter((p) => !linked.has(p.id));
+  const champs = Object.values(s.champions).filter((c) => c.theme === id);
+  const discussions = Object.values(s.discussions).filter((d) => d.theme === id).sort(by_id);
+  const orgs = Object.values(s.orgs).filter((o) => o.kind !== 'secretariat').sort((a, b) => a.id.localeCompare(b.id));
+  return (
+    <>
+      <PageTitle>{t.name}</PageTitle>
+      {t.note && <p class="muted">{t.note}</p>}
+      <div class="two-col">
+        <section aria-labelledby="champ-h">
+          <h2 id="champ-h">Champions</h2>
+          {champs.length === 0 ? (
+            <p class="gap-text">No champion yet.</p>
+          ) : (
+            <ul>
+              {champs.map((c) => (
+                <li key={c.id}>
+                  <strong>{org_name(s, c.org)}</strong>
+                  {c.offer ? `: ${c.offer}` : ''}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section aria-labelledby="cm-h">
+          <h2 id="cm-h">Commitments</h2>
+          {commitments.length === 0 ? (
+            <p>No commitments recorded for this theme.</p>
+          ) : (
+            <ol class="plain">
+              {commitments.map((c) => (
+                <li key={c.id}>
+                  <strong>{c.number}.</strong> {c.title} <span class="muted">({c.responsibility.replace('_', ' ')})</span>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      </div>
+
+      <section aria-labelledby="gaps-h">
+        <h2 id="gaps-h">Gaps, actions and pledges</h2>
+        {gaps.length === 0 && <p>No gaps recorded.</p>}
+        <ul class="plain">
+          {gaps.map((g) => {
+            const acts = actions.filter((a) => a.gap === g.id);
+            const n = acts.reduce((acc, a) => acc + pledges_for(a).length, 0);
+            return (
+              <li key={g.id} class={`gap${n === 0 ? ' gap-unanswered' : ''}`} data-gap-id={g.id}>
+                <h3>
+                  Gap: {g.title}
+                  {n === 0 && <span class="badge badge-gap">No pledge yet</span>}
+                </h3>
+                <p>{g.description}</p>
+                {acts.length === 0 ? <p class="muted">No action answers this gap yet.</p> : (
+                  <ul class="plain">
+                    {acts.map((a) => (
+                      <ActionItem key={a.id} s={s} a={a} pledges={pledges_for(a)} />
+                    ))}
+                  </ul>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+        {loose_actions.length > 0 && (
+          <>
+            <h3>Actions not tied to a gap</h3>
+            <ul class="plain">
+              {loose_actions.map((a) => (
+                <ActionItem key={a.id} s={s} a={a} pledges={pledges_for(a)} />
+              ))}
+            </ul>
+          </>
+        )}
+        <h3>Other pledges in this theme</h3>
+        {loose_pledges.length ? <PledgeLinks s={s} pledges={loose_pledges} /> : <p class="muted">None.</p>}
+        <div class="two-col">
+          {is_secretariat(user) && (
+            <SmallForm
+              id="add-gap"
+              title="Record a gap"
+              submit_label="Add gap"
+              fields={[
+                { key: 'title', label: 'Gap title', required: true },
+                { key: 'description', label: 'Description', type: 'textarea', required: true },
+              ]}
+              on_submit={(v) => command('gap.add', { theme: id, title: v.title!, description: v.description! })}
+            />
+          )}
+          {can_add_action(user, s, id) && (
+            <SmallForm
+              id="add-action"
+              title="Add an action"
+              submit_label="Add action"
+              fields={[
+                { key: 'title', label: 'Action title', required: true },
+                { key: 'kind', label: 'Kind', options: [['concrete', 'Concrete'], ['broad', 'Broad']] },
+                { key: 'gap', label: 'Answers gap', options: [['', 'None'], ...gaps.map((g) => [g.id, g.title] as [string, string])] },
+                { key: 'due', label: 'Due (optional)', type: 'date' },
+              ]}
+              on_submit={(v) => {
+                const args: Record<string, unknown> = { theme: id, title: v.title, kind: v.kind };
+                if (v.gap) args.gap = v.gap;
+                if (v.due) args.due = v.due;
+                return command('action.add', args);
+              }}
+            />
+          )}
+        </div>
+      </section>
+
+      <section aria-labelledby="disc-h">
+        <h2 id="disc-h">Discussions</h2>
+        {discussions.length === 0 ? (
+          <p>No discussions yet.</p>
+        ) : (
+          <ul>
+            {discussions.map((d) => (
+              <li key={d.id}>
+                <a href={href.discussion(d.id)}>{d.title}</a>{' '}
+                <span class="muted">
+                  ({d.state}, {d.visibility}, convened by {org_name(s, d.convener)})
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+        {can_convene(user, s, id) && (
+          <SmallForm
+            id="convene"
+            title="Convene a discussion"
+            submit_label="Convene"
+            fields={[
+              { key: 'title', label: 'Discussion title', required: true },
+              { key: 'agenda', label: 'Agenda', type: 'textarea', required: true },
+              { key: 'visibility', label: 'Visibility', options: [['open', 'Open to all'], ['restricted', 'Restricted to invitees']] },
+              { key: 'invitees', label: 'Invitees (organisation codes, comma separated)' },
+            ]}
+            on_submit={async (v) => {
+              const invitees = (v.invitees ?? '')
+                .split(',')
+                .map((x) => x.trim().toUpperCase())
+                .filter(Boolean);
+              const o = await command('discussion.convene', {
+                theme: id,
+                title: v.title,
+                agenda: v.agenda,
+                visibility: v.visibility,
+                invitees,
+              });
+              if (o.ok && typeof o.result.id === 'string') location.hash = href.discussion(o.result.id);
+              return o;
+            }}
+          />
+        )}
+        {champions_of(s, id).length === 0 && orgs.length > 0 && (
+          <p class="muted">This theme has no champion to convene discussions yet.</p>
+        )}
+      </section>
+    </>
+  );
+}
