@@ -34,7 +34,8 @@ using scan_events_fn = std::function<result<void>(
 
 // The state just after event `seq`. Errors: a snapshot or event that does not decode
 // (code "corruption"), or the callbacks' own errors.
-[[nodiscard]] result<state> state_at(std::uint64_t seq, const load_nearest_snapshot_fn& load_nearest,
+[[nodiscard]] result<state> state_at(std::uint64_t seq,
+                                     const load_nearest_snapshot_fn& load_nearest,
                                      const scan_events_fn& scan);
 
 }  // namespace a4p::protocol

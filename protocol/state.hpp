@@ -55,9 +55,9 @@ struct commitment {
   bool operator==(const commitment&) const = default;
 };
 
-struct indicator {
+struct indicator_target {
   std::string indicator, target;
-  bool operator==(const indicator&) const = default;
+  bool operator==(const indicator_target&) const = default;
 };
 
 struct attribution {
@@ -80,8 +80,8 @@ struct report {
 
 struct pledge {
   std::string id, org, theme, title, description;
-  indicator output;
-  std::optional<indicator> impact;
+  indicator_target output;
+  std::optional<indicator_target> impact;
   std::string commitment;  // empty: null
   std::vector<std::string> actions;
   std::string due;  // empty: null

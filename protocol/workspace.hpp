@@ -85,12 +85,12 @@ struct rejection {
 // Size limits (characters = bytes of UTF-8 here; see README "Limits").
 struct limits {
   static constexpr std::size_t title = 200;
-  static constexpr std::size_t body = 10'000;        // comment body, opinion text, report note
-  static constexpr std::size_t long_text = 20'000;   // description, agenda, outcome, impact_note
-  static constexpr std::size_t short_text = 200;     // names, indicators, targets, reasons
+  static constexpr std::size_t body = 10'000;       // comment body, opinion text, report note
+  static constexpr std::size_t long_text = 20'000;  // description, agenda, outcome, impact_note
+  static constexpr std::size_t short_text = 200;    // names, indicators, targets, reasons
   static constexpr std::size_t evidence_urls = 20;
   static constexpr std::size_t url = 2'000;
-  static constexpr std::size_t list = 200;           // invitees, actions, groups
+  static constexpr std::size_t list = 200;  // invitees, actions, groups
 };
 
 [[nodiscard]] std::expected<decision, rejection> decide(const state& s, const principal& p,

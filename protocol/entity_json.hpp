@@ -1,0 +1,36 @@
+// Internal to a4p_protocol: each entity of the state as its full (unredacted) JSON view
+// (protocol/README.md "State"). visibility.cpp adds redaction and filtering on top.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/state.hpp"
+
+namespace a4p::protocol::detail {
+
+nlohmann::json to_json(const theme& x);
+nlohmann::json to_json(const org& x);
+nlohmann::json to_json(const user& x);
+nlohmann::json to_json(const commitment& x);
+nlohmann::json to_json(const pledge& x);
+nlohmann::json to_json(const gap& x);
+nlohmann::json to_json(const action& x);
+nlohmann::json to_json(const discussion& x);
+nlohmann::json to_json(const comment& x);
+nlohmann::json to_json(const round& x);
+nlohmann::json to_json(const opinion& x);
+nlohmann::json to_json(const champion& x);
+nlohmann::json to_json(const indicator_target& x);
+nlohmann::json to_json(const attribution& x);
+
+// "pledge:P3" -> the full view of that entity, or null.
+nlohmann::json entity_json(const state& s, std::string_view entity);
+
+// "" -> null, else the string.
+nlohmann::json or_null(const std::string& s);
+
+}  // namespace a4p::protocol::detail

@@ -1,0 +1,352 @@
+#include "protocol/snapshot.hpp"
+
+#include <cstring>
+
+#include "protocol/workspace.hpp"
+
+namespace a4p::protocol {
+namespace {
+
+constexpr char magic[4] = {'A', '4', 'P', 'S'};
+constexpr std::uint32_t format_version = 1;
+
+// Little-endian base-128 varints and length-prefixed strings.
+class writer {
+ public:
+  std::string out;
+  void u(std::uint64_t v) {
+    while (v >= 0x80) {
+      out.push_back(static_cast<char>((v & 0x7F) | 0x80));
+      v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+  }
+  void i(std::int64_t v) {
+    u((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
+  }
+  void b(bool v) { out.push_back(v ? 1 : 0); }
+  void s(const std::string& v) {
+    u(v.size());
+    out.append(v);
+  }
+  void list(const std::vector<std::string>& v) {
+    u(v.size());
+    for (const auto& x : v) s(x);
+  }
+  void opt(const std::optional<std::string>& v) {
+    b(v.has_value());
+    if (v) s(*v);
+  }
+  void fv(const field_versions& v) {
+    u(v.size());
+    for (const auto& [k, n] : v) {
+      s(k);
+      i(n);
+    }
+  }
+};
+
+class reader {
+ public:
+  explicit reader(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
+  bool ok = true;
+  std::uint64_t u() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ >= end_) return fail(), 0;
+      auto c = static_cast<unsigned char>(*p_++);
+      v |= static_cast<std::uint64_t>(c & 0x7F) << shift;
+      if (!(c & 0x80)) return v;
+    }
+    return fail(), 0;
+  }
+  std::int64_t i() {
+    std::uint64_t z = u();
+    return static_cast<std::int64_t>((z >> 1) ^ (~(z & 1) + 1));
+  }
+  bool b() {
+    if (p_ >= end_) return fail(), false;
+    char c = *p_++;
+    if (c != 0 && c != 1) fail();
+    return c == 1;
+  }
+  std::string s() {
+    std::uint64_t n = u();
+    if (!ok || n > static_cast<std::uint64_t>(end_ - p_)) return fail(), std::string();
+    std::string v(p_, n);
+    p_ += n;
+    return v;
+  }
+  // A count of items, each at least one byte: a bound against hostile lengths.
+  std::uint64_t count() {
+    std::uint64_t n = u();
+    if (n > static_cast<std::uint64_t>(end_ - p_)) return fail(), 0;
+    return n;
+  }
+  std::vector<std::string> list() {
+    std::vector<std::string> v(count());
+    for (auto& x : v) x = s();
+    return v;
+  }
+  std::optional<std::string> opt() {
+    if (!b()) return std::nullopt;
+    return s();
+  }
+  field_versions fv() {
+    field_versions v;
+    for (std::uint64_t n = count(); n > 0 && ok; --n) {
+      std::string k = s();
+      v[k] = i();
+    }
+    return v;
+  }
+  bool raw(const char* bytes, std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, bytes, n) != 0) return false;
+    p_ += n;
+    return true;
+  }
+  bool at_end() const { return p_ == end_; }
+  void fail() {
+    ok = false;
+    p_ = end_;
+  }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+// Each entity's fields in a fixed order; `io` is a writer or a reader (read via assignment).
+void put(writer& w, const theme& x) {
+  w.s(x.id), w.s(x.name), w.s(x.note);
+}
+void get(reader& r, theme& x) {
+  x.id = r.s(), x.name = r.s(), x.note = r.s();
+}
+void put(writer& w, const org& x) {
+  w.s(x.id), w.s(x.name), w.s(x.kind), w.s(x.region), w.list(x.groups), w.b(x.endorsed),
+      w.i(x.version);
+}
+void get(reader& r, org& x) {
+  x.id = r.s(), x.name = r.s(), x.kind = r.s(), x.region = r.s(), x.groups = r.list();
+  x.endorsed = r.b(), x.version = r.i();
+}
+void put(writer& w, const user& x) {
+  w.s(x.id), w.s(x.name), w.s(x.org), w.u(static_cast<std::uint64_t>(x.r)), w.i(x.version);
+}
+void get(reader& r, user& x) {
+  x.id = r.s(), x.name = r.s(), x.org = r.s();
+  auto k = r.u();
+  if (k > 2) r.fail();
+  x.r = static_cast<role>(k);
+  x.version = r.i();
+}
+void put(writer& w, const commitment& x) {
+  w.s(x.id), w.s(x.theme), w.i(x.number), w.s(x.title), w.s(x.responsibility), w.i(x.version);
+  w.fv(x.changed);
+}
+void get(reader& r, commitment& x) {
+  x.id = r.s(), x.theme = r.s(), x.number = r.i(), x.title = r.s(), x.responsibility = r.s();
+  x.version = r.i(), x.changed = r.fv();
+}
+void put(writer& w, const indicator_target& x) {
+  w.s(x.indicator), w.s(x.target);
+}
+void get(reader& r, indicator_target& x) {
+  x.indicator = r.s(), x.target = r.s();
+}
+void put(writer& w, const report& x) {
+  w.u(x.seq), w.s(x.ts), w.s(x.by), w.s(x.round), w.s(x.status), w.i(x.progress), w.s(x.note);
+  w.list(x.evidence), w.opt(x.impact_note);
+  w.b(x.attrib.has_value());
+  if (x.attrib) w.s(x.attrib->statement), w.b(x.attrib->preexisting), w.s(x.attrib->confidence);
+}
+void get(reader& r, report& x) {
+  x.seq = r.u(), x.ts = r.s(), x.by = r.s(), x.round = r.s(), x.status = r.s();
+  x.progress = r.i(), x.note = r.s(), x.evidence = r.list(), x.impact_note = r.opt();
+  if (r.b()) {
+    attribution a;
+    a.statement = r.s(), a.preexisting = r.b(), a.confidence = r.s();
+    x.attrib = std::move(a);
+  }
+}
+void put(writer& w, const pledge& x) {
+  w.s(x.id), w.s(x.org), w.s(x.theme), w.s(x.title), w.s(x.description);
+  put(w, x.output);
+  w.b(x.impact.has_value());
+  if (x.impact) put(w, *x.impact);
+  w.s(x.commitment), w.list(x.actions), w.s(x.due), w.i(x.version), w.s(x.status);
+  w.i(x.progress);
+  w.u(x.reports.size());
+  for (const auto& rp : x.reports) put(w, rp);
+  w.s(x.created_ts), w.s(x.updated_ts), w.fv(x.changed);
+}
+void get(reader& r, pledge& x) {
+  x.id = r.s(), x.org = r.s(), x.theme = r.s(), x.title = r.s(), x.description = r.s();
+  get(r, x.output);
+  if (r.b()) {
+    indicator_target i;
+    get(r, i);
+    x.impact = std::move(i);
+  }
+  x.commitment = r.s(), x.actions = r.list(), x.due = r.s(), x.version = r.i(), x.status = r.s();
+  x.progress = r.i();
+  x.reports.resize(r.count());
+  for (auto& rp : x.reports) get(r, rp);
+  x.created_ts = r.s(), x.updated_ts = r.s(), x.changed = r.fv();
+}
+void put(writer& w, const gap& x) {
+  w.s(x.id), w.s(x.theme), w.s(x.title), w.s(x.description), w.i(x.version), w.fv(x.changed);
+}
+void get(reader& r, gap& x) {
+  x.id = r.s(), x.theme = r.s(), x.title = r.s(), x.description = r.s(), x.version = r.i();
+  x.changed = r.fv();
+}
+void put(writer& w, const action& x) {
+  w.s(x.id), w.s(x.theme), w.s(x.title), w.s(x.kind), w.s(x.gap), w.s(x.due);
+  w.list(x.taken_up_by), w.i(x.version), w.fv(x.changed);
+}
+void get(reader& r, action& x) {
+  x.id = r.s(), x.theme = r.s(), x.title = r.s(), x.kind = r.s(), x.gap = r.s(), x.due = r.s();
+  x.taken_up_by = r.list(), x.version = r.i(), x.changed = r.fv();
+}
+void put(writer& w, const discussion& x) {
+  w.s(x.id), w.s(x.theme), w.s(x.title), w.s(x.agenda), w.s(x.visibility), w.list(x.invitees);
+  w.s(x.convener), w.s(x.state), w.s(x.outcome), w.s(x.created_ts), w.i(x.version);
+}
+void get(reader& r, discussion& x) {
+  x.id = r.s(), x.theme = r.s(), x.title = r.s(), x.agenda = r.s(), x.visibility = r.s();
+  x.invitees = r.list(), x.convener = r.s(), x.state = r.s(), x.outcome = r.s();
+  x.created_ts = r.s(), x.version = r.i();
+}
+void put(writer& w, const comment& x) {
+  w.s(x.id), w.s(x.target), w.s(x.author), w.s(x.org), w.s(x.body), w.s(x.reply_to);
+  w.b(x.hidden), w.s(x.hidden_reason), w.b(x.edited), w.s(x.ts), w.i(x.version);
+}
+void get(reader& r, comment& x) {
+  x.id = r.s(), x.target = r.s(), x.author = r.s(), x.org = r.s(), x.body = r.s();
+  x.reply_to = r.s(), x.hidden = r.b(), x.hidden_reason = r.s(), x.edited = r.b();
+  x.ts = r.s(), x.version = r.i();
+}
+void put(writer& w, const round& x) {
+  w.s(x.id), w.s(x.name), w.s(x.closes), w.s(x.state), w.s(x.opened_ts);
+}
+void get(reader& r, round& x) {
+  x.id = r.s(), x.name = r.s(), x.closes = r.s(), x.state = r.s(), x.opened_ts = r.s();
+}
+void put(writer& w, const opinion& x) {
+  w.s(x.id), w.s(x.org), w.s(x.target), w.s(x.position), w.s(x.text), w.s(x.by), w.s(x.ts);
+}
+void get(reader& r, opinion& x) {
+  x.id = r.s(), x.org = r.s(), x.target = r.s(), x.position = r.s(), x.text = r.s();
+  x.by = r.s(), x.ts = r.s();
+}
+void put(writer& w, const champion& x) {
+  w.s(x.id), w.s(x.org), w.s(x.theme), w.s(x.offer);
+}
+void get(reader& r, champion& x) {
+  x.id = r.s(), x.org = r.s(), x.theme = r.s(), x.offer = r.s();
+}
+
+template <class Map>
+void put_map(writer& w, const Map& m) {
+  w.u(m.size());
+  for (const auto& [id, x] : m) put(w, x);
+}
+
+template <class Map>
+void get_map(reader& r, Map& m) {
+  std::uint64_t n = r.count();
+  auto hint = m.end();
+  for (; n > 0 && r.ok; --n) {
+    typename Map::mapped_type x;
+    get(r, x);
+    std::string key = x.id;
+    hint = m.emplace_hint(hint, std::move(key), std::move(x));
+  }
+}
+
+}  // namespace
+
+std::string serialize(const state& s) {
+  writer w;
+  w.out.append(magic, 4);
+  w.u(format_version);
+  w.u(s.seq());
+  const auto& c = s.counters;
+  for (auto n : {c.commitment, c.pledge, c.gap, c.action, c.discussion, c.comment, c.round}) w.u(n);
+  put_map(w, s.themes);
+  put_map(w, s.commitments);
+  put_map(w, s.orgs);
+  put_map(w, s.users);
+  put_map(w, s.pledges);
+  put_map(w, s.gaps);
+  put_map(w, s.actions);
+  put_map(w, s.discussions);
+  put_map(w, s.comments);
+  put_map(w, s.rounds);
+  put_map(w, s.opinions);
+  put_map(w, s.champions);
+  return std::move(w.out);
+}
+
+result<state> deserialize(std::string_view bytes) {
+  reader r(bytes);
+  auto corrupt = [](std::string m) {
+    return std::unexpected(error{"corruption", std::move(m), ""});
+  };
+  if (!r.raw(magic, 4)) return corrupt("snapshot: bad magic");
+  if (r.u() != format_version || !r.ok) return corrupt("snapshot: unknown format version");
+  state s;
+  s.set_seq(r.u());
+  auto& c = s.counters;
+  for (auto* n : {&c.commitment, &c.pledge, &c.gap, &c.action, &c.discussion, &c.comment, &c.round})
+    *n = r.u();
+  get_map(r, s.themes);
+  get_map(r, s.commitments);
+  get_map(r, s.orgs);
+  get_map(r, s.users);
+  get_map(r, s.pledges);
+  get_map(r, s.gaps);
+  get_map(r, s.actions);
+  get_map(r, s.discussions);
+  get_map(r, s.comments);
+  get_map(r, s.rounds);
+  get_map(r, s.opinions);
+  get_map(r, s.champions);
+  if (!r.ok) return corrupt("snapshot: truncated or malformed");
+  if (!r.at_end()) return corrupt("snapshot: trailing bytes");
+  return s;
+}
+
+result<state> state_at(std::uint64_t seq, const load_nearest_snapshot_fn& load_nearest,
+                       const scan_events_fn& scan) {
+  state s;
+  if (load_nearest) {
+    auto snap = load_nearest(seq);
+    if (!snap) return std::unexpected(snap.error());
+    if (snap->has_value()) {
+      auto restored = deserialize((*snap)->second);
+      if (!restored) return std::unexpected(restored.error());
+      if (restored->seq() > seq)
+        return std::unexpected(error{"corruption", "snapshot is newer than the requested seq", ""});
+      s = std::move(*restored);
+    }
+  }
+  if (s.seq() == seq) return s;
+  std::optional<error> failure;
+  auto scanned = scan(s.seq(), seq, [&](std::string_view stored) {
+    auto e = decode_stored(stored);
+    if (!e) {
+      failure = e.error();
+      return false;
+    }
+    apply(s, *e);
+    return true;
+  });
+  if (!scanned) return std::unexpected(scanned.error());
+  if (failure) return std::unexpected(*failure);
+  return s;
+}
+
+}  // namespace a4p::protocol

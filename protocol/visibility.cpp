@@ -1,0 +1,189 @@
+#include "protocol/visibility.hpp"
+
+#include <algorithm>
+
+#include "protocol/entity_json.hpp"
+#include "protocol/json_codec.hpp"
+#include "protocol/messages.hpp"
+
+namespace a4p::protocol {
+namespace {
+
+using json = nlohmann::json;
+
+// The discussion id an event is about (its own, its comment's target, an opinion's target),
+// or nullptr when it concerns no discussion.
+const discussion* scope_of(const state& now, const event& e) {
+  std::string_view entity = e.entity;
+  std::string target;
+  if (entity.starts_with("discussion:")) {
+    target = std::string(entity);
+  } else if (entity.starts_with("comment:")) {
+    auto it = now.comments.find(std::string(entity.substr(8)));
+    if (it != now.comments.end()) {
+      target = it->second.target;
+    } else if (auto t = e.data.find("target"); t != e.data.end() && t->is_string()) {
+      target = t->get<std::string>();
+    }
+  } else if (entity.starts_with("opinion:")) {
+    if (auto t = e.data.find("target"); t != e.data.end() && t->is_string())
+      target = t->get<std::string>();
+  }
+  if (!target.starts_with("discussion:")) return nullptr;
+  auto it = now.discussions.find(target.substr(11));
+  return it == now.discussions.end() ? nullptr : &it->second;
+}
+
+bool may_see_discussion(const discussion& d, const viewer& v) {
+  if (d.visibility != "restricted" || privileged(v)) return true;
+  if (v.org == d.convener) return true;
+  return std::find(d.invitees.begin(), d.invitees.end(), v.org) != d.invitees.end();
+}
+
+bool may_see_target(const state& s, const viewer& v, const std::string& target) {
+  if (!target.starts_with("discussion:")) return true;
+  auto it = s.discussions.find(target.substr(11));
+  return it == s.discussions.end() || may_see_discussion(it->second, v);
+}
+
+// Is this event one whose text is cut while its comment is hidden?
+bool redactable(const state& now, const event& e) {
+  if (e.name != "comment.posted" && e.name != "comment.edited" && e.name != "comment.hidden")
+    return false;
+  if (!std::string_view(e.entity).starts_with("comment:")) return false;
+  auto it = now.comments.find(e.entity.substr(8));
+  return it != now.comments.end() && it->second.hidden;
+}
+
+json redact_comment(json c) {
+  c.erase("body");
+  c.erase("hidden_reason");
+  c["redacted"] = true;
+  return c;
+}
+
+}  // namespace
+
+bool privileged(const viewer& v) {
+  return v.r == role::secretariat || v.r == role::auditor;
+}
+
+viewer viewer_of(const principal& p) {
+  return viewer{p.user, p.org, p.r};
+}
+
+sight sight_of(const state& now, const viewer& v, const event& e) {
+  if (const discussion* d = scope_of(now, e); d && !may_see_discussion(*d, v))
+    return sight::withheld;
+  if (!privileged(v) && redactable(now, e)) return sight::redacted;
+  return sight::full;
+}
+
+json full_event_json(const event& e) {
+  return {{"seq", e.seq},
+          {"ts", e.ts},
+          {"actor", {{"user", e.who.user}, {"org", e.who.org}}},
+          {"name", e.name},
+          {"entity", e.entity},
+          {"data", e.data},
+          {"data_hash", e.data_hash},
+          {"hash", e.hash}};
+}
+
+json redacted_event_json(const event& e) {
+  json j = full_event_json(e);
+  json& d = j["data"];
+  if (d.is_object()) {
+    d.erase("body");
+    d.erase("reason");
+  }
+  j["redacted"] = true;
+  return j;
+}
+
+std::string event_body(const event& e, redaction r) {
+  return event_body(r == redaction::none ? full_event_json(e) : redacted_event_json(e));
+}
+
+json view_event(const state& now, const viewer& v, const event& e) {
+  switch (sight_of(now, v, e)) {
+    case sight::full:
+      return full_event_json(e);
+    case sight::redacted:
+      return redacted_event_json(e);
+    case sight::withheld:
+      break;
+  }
+  return {{"seq", e.seq}, {"withheld", true}, {"hash", e.hash}};
+}
+
+json view_entity(const state& s, const viewer& v, std::string_view entity) {
+  if (entity.starts_with("discussion:")) {
+    auto it = s.discussions.find(std::string(entity.substr(11)));
+    if (it == s.discussions.end() || !may_see_discussion(it->second, v)) return nullptr;
+    return detail::to_json(it->second);
+  }
+  if (entity.starts_with("comment:")) {
+    auto it = s.comments.find(std::string(entity.substr(8)));
+    if (it == s.comments.end() || !may_see_target(s, v, it->second.target)) return nullptr;
+    json c = detail::to_json(it->second);
+    if (it->second.hidden && !privileged(v)) return redact_comment(std::move(c));
+    return c;
+  }
+  if (entity.starts_with("opinion:")) {
+    auto it = s.opinions.find(std::string(entity.substr(8)));
+    if (it == s.opinions.end() || !may_see_target(s, v, it->second.target)) return nullptr;
+    return detail::to_json(it->second);
+  }
+  return detail::entity_json(s, entity);
+}
+
+json view_state(const state& s, const viewer& v) {
+  json out = json::object();
+  auto all = [](const auto& m) {
+    json j = json::object();
+    for (const auto& [id, x] : m) j[id] = detail::to_json(x);
+    return j;
+  };
+  out["seq"] = s.seq();
+  out["themes"] = all(s.themes);
+  out["commitments"] = all(s.commitments);
+  out["orgs"] = all(s.orgs);
+  out["users"] = all(s.users);
+  out["pledges"] = all(s.pledges);
+  out["gaps"] = all(s.gaps);
+  out["actions"] = all(s.actions);
+  out["rounds"] = all(s.rounds);
+  out["champions"] = all(s.champions);
+  json discussions = json::object();
+  for (const auto& [id, d] : s.discussions)
+    if (may_see_discussion(d, v)) discussions[id] = detail::to_json(d);
+  out["discussions"] = std::move(discussions);
+  json comments = json::object();
+  bool priv = privileged(v);
+  for (const auto& [id, c] : s.comments) {
+    if (!may_see_target(s, v, c.target)) continue;
+    json j = detail::to_json(c);
+    comments[id] = (c.hidden && !priv) ? redact_comment(std::move(j)) : std::move(j);
+  }
+  out["comments"] = std::move(comments);
+  json opinions = json::object();
+  for (const auto& [id, o] : s.opinions)
+    if (may_see_target(s, v, o.target)) opinions[id] = detail::to_json(o);
+  out["opinions"] = std::move(opinions);
+  return out;
+}
+
+audience audience_of(const state& now, const event& e) {
+  audience a;
+  if (const discussion* d = scope_of(now, e); d && d->visibility == "restricted") {
+    a.everyone = false;
+    a.orgs = d->invitees;
+    if (std::find(a.orgs.begin(), a.orgs.end(), d->convener) == a.orgs.end())
+      a.orgs.push_back(d->convener);
+  }
+  a.redact_for_unprivileged = redactable(now, e);
+  return a;
+}
+
+}  // namespace a4p::protocol
