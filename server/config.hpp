@@ -1,0 +1,45 @@
+// The settings of one a4pd process: where it listens, where its data lives, and every limit a
+// client can run into. Filled once by main() from the command line, then read-only; share it
+// by const reference from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace a4p::server {
+
+struct server_config {
+  std::string data_dir = "./data";
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::string web_root;  // empty: no static files
+  int threads = 2;
+  std::string tls_cert;  // both set: TLS (detected per connection)
+  std::string tls_key;
+  std::vector<std::string> allow_origins;  // extra Origins besides the server's own
+
+  // Limits a client controls.
+  std::size_t max_frame_bytes = 64 * 1024;             // close 1009
+  std::size_t max_header_bytes = 8 * 1024;             // HTTP 431
+  std::size_t max_body_bytes = 64 * 1024;              // HTTP 413
+  std::chrono::milliseconds hello_timeout{10'000};     // close 1008
+  std::chrono::milliseconds http_timeout{30'000};      // idle HTTP keep-alive
+  double commands_per_second = 50;                     // per user, token bucket refill
+  double command_burst = 100;                          // per user, bucket size
+  std::size_t max_connections_per_user = 16;           // WebSockets per user
+  std::size_t max_connections = 20'000;                // every accepted socket
+  std::size_t max_send_queue_bytes = 4 * 1024 * 1024;  // close 4008
+  std::size_t max_coalesce_bytes = 256 * 1024;         // the most one outgoing frame carries
+  std::size_t max_events_limit = 10'000;               // GET /api/events?limit ceiling
+
+  // Sessions and storage.
+  std::chrono::seconds session_ttl{12 * 3600};
+  std::uint64_t snapshot_every = 10'000;      // events between state snapshots
+  std::size_t replay_ring_events = 10'000;    // recent events kept serialised for fast resume
+  std::uint64_t max_resume_events = 100'000;  // a resume further behind gets a snapshot
+};
+
+}  // namespace a4p::server

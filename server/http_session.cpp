@@ -1,0 +1,156 @@
+#include "server/http_session.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "server/config.hpp"
+#include "server/hub.hpp"
+#include "server/metrics.hpp"
+#include "server/rest_api.hpp"
+#include "server/server_context.hpp"
+#include "server/session_store.hpp"
+#include "server/static_files.hpp"
+#include "server/websocket_session.hpp"
+#include "storage/event_log.hpp"
+
+namespace a4p::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+
+namespace {
+void fail(beast::error_code ec, const char* what) {
+  if (ec == net::error::operation_aborted || ec == http::error::end_of_stream ||
+      ec == net::error::eof || ec == net::error::connection_reset || ec == beast::error::timeout)
+    return;
+  spdlog::debug("http: {}: {}", what, ec.message());
+}
+}  // namespace
+
+http_session::http_session(server_context& ctx, net::ip::tcp::socket&& socket)
+    : ctx_(ctx), stream_(std::move(socket)) {
+  ctx_.stats->connections_http.fetch_add(1);
+}
+
+http_session::~http_session() {
+  ctx_.stats->connections_http.fetch_sub(1);
+}
+
+void http_session::run() {
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+}
+
+void http_session::do_read() {
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(ctx_.cfg->max_header_bytes));
+  parser_->body_limit(ctx_.cfg->max_body_bytes);
+  stream_.expires_after(ctx_.cfg->http_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+}
+
+void http_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec == http::error::header_limit)
+    return send(error_response(11, 431, "too_large", "request header fields too large"));
+  if (ec == http::error::body_limit)
+    return send(error_response(11, 413, "too_large", "request body too large"));
+  if (ec == http::error::end_of_stream) {
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    return;
+  }
+  if (ec) {
+    if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+        buffer_.size() > 0)
+      return send(error_response(11, 400, "bad_request", "malformed HTTP request"));
+    return fail(ec, "read");
+  }
+  ctx_.stats->http_requests.fetch_add(1, std::memory_order_relaxed);
+  handle(parser_->release());
+}
+
+bool http_session::origin_allowed(const http_request& req) const {
+  auto it = req.find(http::field::origin);
+  if (it == req.end()) return true;  // not a browser: the token is the check
+  const auto origin = it->value();
+  for (const auto& a : ctx_.allowed_origins)
+    if (beast::iequals(origin, a)) return true;
+  return false;
+}
+
+void http_session::handle(http_request req) {
+  auto path = target_path(req.target());
+  if (!path) return send(error_response(req, 400, "bad_request", "malformed target"));
+
+  if (*path == "/ws") {
+    if (!websocket::is_upgrade(req))
+      return send(error_response(req, 426, "upgrade_required", "GET /ws is a WebSocket"));
+    return upgrade(std::move(req));
+  }
+  if (*path == "/healthz") return send(json_response(req, 200, R"({"ok":true})"));
+  if (*path == "/readyz") {
+    const bool ready = !ctx_.stopping.load() && !ctx_.log->failed();
+    return send(
+        json_response(req, ready ? 200 : 503,
+                      ready ? R"({"ready":true})"
+                            : (ctx_.log->failed() ? R"({"ready":false,"reason":"storage"})"
+                                                  : R"({"ready":false,"reason":"stopping"})")));
+  }
+  if (*path == "/metrics")
+    return send(
+        make_response(req, 200, ctx_.stats->render(), "text/plain; version=0.0.4; charset=utf-8"));
+  if (path->starts_with("/api/") || *path == "/api") {
+    // The answer may come from another thread: post it back to this session's strand.
+    handle_api(ctx_, std::move(req), [self = shared_from_this()](http_response res) {
+      net::post(self->stream_.get_executor(),
+                [self, r = std::make_shared<http_response>(std::move(res))]() mutable {
+                  self->send(std::move(*r));
+                });
+    });
+    return;
+  }
+  send(serve_static(ctx_.cfg->web_root, req));
+}
+
+void http_session::upgrade(http_request req) {
+  if (!origin_allowed(req))
+    return send(error_response(req, 403, "forbidden", "origin not allowed"));
+  auto token = request_token(req);
+  auto session = token ? ctx_.sessions->find(*token) : std::nullopt;
+  if (!session) return send(error_response(req, 401, "unauthorized", "sign in first"));
+  if (ctx_.stopping.load())
+    return send(error_response(req, 503, "unavailable", "the server is shutting down"));
+  if (!ctx_.clients->reserve(session->user)) {
+    ctx_.stats->connections_refused.fetch_add(1);
+    return send(
+        error_response(req, 429, "too_many_connections", "too many connections for this user"));
+  }
+  upgraded_ = true;
+  auto ws = std::make_shared<websocket_session>(ctx_, std::move(stream_), session->user,
+                                                session->token_hash);
+  ws->run(std::move(req));
+}
+
+void http_session::send(http_response res) {
+  const bool close = res.need_eof();
+  res_ = std::make_shared<http_response>(std::move(res));
+  http::async_write(stream_, *res_,
+                    beast::bind_front_handler(&http_session::on_write, shared_from_this(), close));
+}
+
+void http_session::on_write(bool close, beast::error_code ec, std::size_t) {
+  res_.reset();
+  if (ec) return fail(ec, "write");
+  if (close || ctx_.stopping.load()) {
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    return;
+  }
+  do_read();
+}
+
+}  // namespace a4p::server

@@ -1,0 +1,46 @@
+// One TCP connection while it speaks HTTP/1.1 (Beast chat-multi's http_session): reads a
+// request with bounded header and body sizes, answers it (REST, health, metrics, static files),
+// and keeps the connection alive; GET /ws checks the token, the Origin and the per-user
+// connection limit, then hands the socket to a websocket_session.
+//
+// Thread safety: runs on its own strand (make_strand at accept); the response callbacks of
+// asynchronous routes may come from any thread and are posted back to the strand.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include "server/http_util.hpp"
+
+namespace a4p::server {
+
+struct server_context;
+
+class http_session : public std::enable_shared_from_this<http_session> {
+ public:
+  http_session(server_context& ctx, boost::asio::ip::tcp::socket&& socket);
+  ~http_session();
+  void run();
+
+ private:
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void handle(http_request req);
+  void upgrade(http_request req);
+  void send(http_response res);
+  void on_write(bool close, boost::beast::error_code ec, std::size_t bytes);
+  [[nodiscard]] bool origin_allowed(const http_request& req) const;
+
+  server_context& ctx_;
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::shared_ptr<http_response> res_;  // the response being written
+  bool upgraded_ = false;
+};
+
+}  // namespace a4p::server

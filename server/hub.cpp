@@ -1,0 +1,141 @@
+#include "server/hub.hpp"
+
+#include "protocol/messages.hpp"
+#include "server/websocket_session.hpp"
+
+namespace a4p::server {
+
+bool hub::reserve(const std::string& user) {
+  std::lock_guard lock(mu_);
+  auto& n = per_user_[user];
+  if (n >= max_per_user_) return false;
+  ++n;
+  return true;
+}
+
+void hub::release(const std::string& user) {
+  std::lock_guard lock(mu_);
+  auto it = per_user_.find(user);
+  if (it == per_user_.end()) return;
+  if (--it->second == 0) per_user_.erase(it);
+}
+
+void hub::add(std::uint64_t id, const std::shared_ptr<websocket_session>& s, const viewer_info& v,
+              const std::string& token_hash) {
+  std::lock_guard lock(mu_);
+  members_[id] = member{s, v, token_hash, {}};
+}
+
+void hub::remove(std::uint64_t id) {
+  std::set<std::string> rooms;
+  {
+    std::lock_guard lock(mu_);
+    auto it = members_.find(id);
+    if (it == members_.end()) return;
+    rooms = std::move(it->second.rooms);
+    members_.erase(it);
+    for (const auto& r : rooms) {
+      auto rit = rooms_.find(r);
+      if (rit == rooms_.end()) continue;
+      rit->second.erase(id);
+      if (rit->second.empty()) rooms_.erase(rit);
+    }
+  }
+  for (const auto& r : rooms) announce(r);
+}
+
+void hub::broadcast(const fanout& f) {
+  // Copy the recipients under the lock, send outside it.
+  std::vector<std::pair<std::shared_ptr<websocket_session>, std::shared_ptr<const std::string>>>
+      out;
+  {
+    std::lock_guard lock(mu_);
+    out.reserve(members_.size());
+    for (const auto& [id, m] : members_) {
+      const auto* body = f.body_for(m.v);
+      if (!body) continue;
+      if (auto s = m.s.lock()) out.emplace_back(std::move(s), *body);
+    }
+  }
+  for (auto& [s, body] : out) s->deliver_event(f.seq, std::move(body));
+}
+
+void hub::close_token(const std::string& token_hash, int code) {
+  std::vector<std::shared_ptr<websocket_session>> out;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, m] : members_)
+      if (m.token_hash == token_hash)
+        if (auto s = m.s.lock()) out.push_back(std::move(s));
+  }
+  for (auto& s : out) s->close(code);
+}
+
+void hub::close_all(int code) {
+  std::vector<std::shared_ptr<websocket_session>> out;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, m] : members_)
+      if (auto s = m.s.lock()) out.push_back(std::move(s));
+  }
+  for (auto& s : out) s->close(code);
+}
+
+std::size_t hub::size() const {
+  std::lock_guard lock(mu_);
+  return members_.size();
+}
+
+std::optional<viewer_info> hub::viewer_of(std::uint64_t id) const {
+  std::lock_guard lock(mu_);
+  auto it = members_.find(id);
+  if (it == members_.end()) return std::nullopt;
+  return it->second.v;
+}
+
+void hub::join(std::uint64_t id, const std::string& room) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = members_.find(id);
+    if (it == members_.end()) return;
+    if (!it->second.rooms.insert(room).second) return;
+    rooms_[room].insert(id);
+  }
+  announce(room);
+}
+
+void hub::leave(std::uint64_t id, const std::string& room) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = members_.find(id);
+    if (it == members_.end() || it->second.rooms.erase(room) == 0) return;
+    auto rit = rooms_.find(room);
+    if (rit != rooms_.end()) {
+      rit->second.erase(id);
+      if (rit->second.empty()) rooms_.erase(rit);
+    }
+  }
+  announce(room);
+}
+
+void hub::announce(const std::string& room) {
+  std::vector<std::shared_ptr<websocket_session>> out;
+  std::vector<protocol::presence_member> present;
+  {
+    std::lock_guard lock(mu_);
+    auto rit = rooms_.find(room);
+    if (rit == rooms_.end()) return;
+    std::set<std::pair<std::string, std::string>> seen;  // a user with two tabs counts once
+    for (auto id : rit->second) {
+      auto it = members_.find(id);
+      if (it == members_.end()) continue;
+      if (seen.emplace(it->second.v.user, it->second.v.org).second)
+        present.push_back({it->second.v.user, it->second.v.org});
+      if (auto s = it->second.s.lock()) out.push_back(std::move(s));
+    }
+  }
+  auto msg = std::make_shared<const std::string>(protocol::presence_message(room, present));
+  for (auto& s : out) s->send(msg);
+}
+
+}  // namespace a4p::server

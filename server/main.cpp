@@ -1,0 +1,278 @@
+// a4pd: the A4P Workspace server. HTTP/1.1 and WebSocket (a4p.v1) on one port, over one
+// durable, hash-chained event log (../shared/PROTOCOL.md; server/README.md for flags,
+// limits and architecture).
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "protocol/snapshot.hpp"
+#include "protocol/workspace.hpp"
+#include "server/config.hpp"
+#include "server/credentials.hpp"
+#include "server/demo.hpp"
+#include "server/hub.hpp"
+#include "server/listener.hpp"
+#include "server/metrics.hpp"
+#include "server/sequencer.hpp"
+#include "server/server_context.hpp"
+#include "server/session_store.hpp"
+#include "storage/event_log.hpp"
+
+namespace net = boost::asio;
+using namespace a4p;
+
+namespace {
+
+bool split_host_port(const std::string& s, std::string& host, std::uint16_t& port) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos) return false;
+  host = s.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  try {
+    auto p = std::stoul(s.substr(colon + 1));
+    if (p > 65535) return false;
+    port = static_cast<std::uint16_t>(p);
+  } catch (...) {
+    return false;
+  }
+  return !host.empty();
+}
+
+// The genesis events of a new log, as the system principal (PROTOCOL.md section 6).
+bool append_genesis(storage::event_log& log) {
+  const auto sys = protocol::system_principal();
+  storage::append_request req;
+  for (const auto& d : protocol::genesis())
+    req.events.push_back({{sys.user, sys.org}, d.name, d.entity, protocol::canonical(d.data)});
+  auto r = log.append(std::move(req));
+  if (!r) {
+    spdlog::error("genesis: {}", r.error().message);
+    return false;
+  }
+  return true;
+}
+
+protocol::result<protocol::state> load_state(const storage::event_log& log) {
+  return protocol::state_at(
+      log.head(),
+      [&](std::uint64_t at)
+          -> protocol::result<std::optional<std::pair<std::uint64_t, std::string>>> {
+        auto r = log.load_snapshot(at);
+        if (!r) return std::unexpected(protocol::error{"corruption", r.error().message, ""});
+        return *r;
+      },
+      [&](std::uint64_t after, std::uint64_t up_to,
+          const std::function<bool(std::string_view)>& sink) -> protocol::result<void> {
+        auto r =
+            log.scan_raw(after, up_to, [&](std::uint64_t, std::string_view b) { return sink(b); });
+        if (!r) return std::unexpected(protocol::error{"corruption", r.error().message, ""});
+        return {};
+      });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A closed peer must be an error code, not a signal; a file-size limit must make writes fail
+  // with EFBIG (storage then refuses appends), not kill the process.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);
+
+  server::server_config cfg;
+  std::string listen = "127.0.0.1:8080";
+  bool demo = false;
+  std::string demo_password;
+  std::string log_level = "info";
+  std::int64_t hello_ms = cfg.hello_timeout.count();
+  std::int64_t session_ttl_s = cfg.session_ttl.count();
+
+  CLI::App app{"a4pd: the A4P Workspace server (HTTP + WebSocket a4p.v1 on one port)"};
+  app.add_option("--data", cfg.data_dir, "data directory (RocksDB)")->capture_default_str();
+  app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: ephemeral)")
+      ->capture_default_str();
+  app.add_flag("--demo", demo, "fill a new data directory with demo data");
+  app.add_option("--demo-password", demo_password,
+                 "password of every demo account (default: random per account, printed)");
+  app.add_option("--web-root", cfg.web_root, "directory of the web client's files");
+  app.add_option("--threads", cfg.threads, "network threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  app.add_option("--tls-cert", cfg.tls_cert, "TLS certificate chain (PEM)");
+  app.add_option("--tls-key", cfg.tls_key, "TLS private key (PEM)");
+  app.add_option("--allow-origin", cfg.allow_origins,
+                 "extra allowed Origin for /ws (repeatable), e.g. https://a4p.example.org");
+  app.add_option("--max-frame", cfg.max_frame_bytes, "largest client frame in bytes (1009)")
+      ->capture_default_str();
+  app.add_option("--max-header", cfg.max_header_bytes, "largest HTTP header in bytes (431)")
+      ->capture_default_str();
+  app.add_option("--max-body", cfg.max_body_bytes, "largest HTTP body in bytes (413)")
+      ->capture_default_str();
+  app.add_option("--hello-timeout", hello_ms, "milliseconds to the first message (1008)")
+      ->capture_default_str();
+  app.add_option("--rate", cfg.commands_per_second, "commands per second per user")
+      ->capture_default_str();
+  app.add_option("--burst", cfg.command_burst, "command burst per user")->capture_default_str();
+  app.add_option("--max-user-connections", cfg.max_connections_per_user, "WebSockets per user")
+      ->capture_default_str();
+  app.add_option("--max-connections", cfg.max_connections, "open connections in total")
+      ->capture_default_str();
+  app.add_option("--max-send-queue", cfg.max_send_queue_bytes,
+                 "unsent bytes per connection before closing it with 4008")
+      ->capture_default_str();
+  app.add_option("--max-coalesce", cfg.max_coalesce_bytes,
+                 "largest outgoing frame when coalescing a burst")
+      ->capture_default_str();
+  app.add_option("--session-ttl", session_ttl_s, "login session lifetime in seconds")
+      ->capture_default_str();
+  app.add_option("--snapshot-every", cfg.snapshot_every, "events between state snapshots")
+      ->capture_default_str();
+  app.add_option("--resume-ring", cfg.replay_ring_events,
+                 "recent events kept serialised for fast resume")
+      ->capture_default_str();
+  app.add_option("--max-resume", cfg.max_resume_events,
+                 "a resume further behind than this many events gets a snapshot")
+      ->capture_default_str();
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  cfg.hello_timeout = std::chrono::milliseconds(hello_ms);
+  cfg.session_ttl = std::chrono::seconds(session_ttl_s);
+  if (!split_host_port(listen, cfg.listen_host, cfg.listen_port)) {
+    std::cerr << "a4pd: --listen expects HOST:PORT\n";
+    return 2;
+  }
+  if (!cfg.tls_cert.empty() || !cfg.tls_key.empty()) {
+    std::cerr << "a4pd: TLS is not built into this version; terminate TLS at a reverse proxy "
+                 "(see server/README.md)\n";
+    return 2;
+  }
+  if (!cfg.web_root.empty()) {
+    std::error_code ec;
+    auto canon = std::filesystem::canonical(cfg.web_root, ec);
+    if (ec) {
+      std::cerr << "a4pd: --web-root " << cfg.web_root << ": " << ec.message() << "\n";
+      return 2;
+    }
+    cfg.web_root = canon.string();
+  }
+
+  auto opened = storage::event_log::open(cfg.data_dir);
+  if (!opened) {
+    std::cerr << "a4pd: cannot open " << cfg.data_dir << ": " << opened.error().message << "\n";
+    return opened.error().code == storage::status_code::busy ? 3 : 1;
+  }
+  auto& log = **opened;
+  if (log.head() == 0) {
+    spdlog::info("new log in {} (epoch {})", cfg.data_dir, log.epoch());
+    if (!append_genesis(log)) return 1;
+    if (demo) {
+      auto r = server::populate(log, demo_password);
+      if (!r) {
+        std::cerr << "a4pd: demo data: " << r.error().message << "\n";
+        return 1;
+      }
+      std::cout << "demo sign-ins (user / password):\n";
+      for (const auto& [u, pw] : r->sign_ins) std::cout << "  " << u << " / " << pw << "\n";
+      std::cout.flush();
+    }
+  } else if (demo) {
+    spdlog::info("--demo ignored: {} already holds {} events", cfg.data_dir, log.head());
+  }
+
+  auto state = load_state(log);
+  if (!state) {
+    std::cerr << "a4pd: cannot rebuild the state: " << state.error().message << "\n";
+    return 1;
+  }
+  spdlog::info("state at seq {} (epoch {})", state->seq(), log.epoch());
+
+  server::metrics stats;
+  server::session_store sessions(log, cfg.session_ttl);
+  sessions.load();
+  server::hub clients(cfg.max_connections_per_user);
+  net::io_context ioc(cfg.threads);
+  net::thread_pool blocking(2);
+
+  server::server_context ctx;
+  ctx.cfg = &cfg;
+  ctx.stats = &stats;
+  ctx.log = &log;
+  ctx.sessions = &sessions;
+  ctx.clients = &clients;
+  ctx.ioc = &ioc;
+  ctx.blocking = &blocking;
+  server::sequencer seq(ctx, std::move(*state));
+  ctx.seq = &seq;
+
+  net::ip::tcp::acceptor acceptor(ioc);
+  try {
+    net::ip::tcp::endpoint ep(net::ip::make_address(cfg.listen_host), cfg.listen_port);
+    acceptor.open(ep.protocol());
+    acceptor.set_option(net::socket_base::reuse_address(true));
+    acceptor.bind(ep);
+    acceptor.listen(net::socket_base::max_listen_connections);
+  } catch (const std::exception& e) {
+    std::cerr << "a4pd: cannot listen on " << listen << ": " << e.what() << "\n";
+    return 1;
+  }
+  const auto port = acceptor.local_endpoint().port();
+  std::string host = cfg.listen_host;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  const std::string scheme = "http";
+  ctx.allowed_origins.push_back(scheme + "://" + host + ":" + std::to_string(port));
+  ctx.allowed_origins.push_back(scheme + "://localhost:" + std::to_string(port));
+  ctx.allowed_origins.push_back(scheme + "://127.0.0.1:" + std::to_string(port));
+  for (const auto& o : cfg.allow_origins) ctx.allowed_origins.push_back(o);
+
+  auto lst = std::make_shared<server::listener>(ctx, std::move(acceptor));
+  lst->run();
+  std::cout << "listening on " << scheme << "://" << host << ":" << port << std::endl;
+  spdlog::info("a4pd ready: {} threads, data {}", cfg.threads, cfg.data_dir);
+
+  // SIGTERM / SIGINT: stop accepting, finish durable writes (and their acks), close every
+  // client with 1001, wait briefly for the close handshakes, exit 0.
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  auto waiter = std::make_shared<net::steady_timer>(ioc);
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", sig);
+    ctx.stopping = true;
+    lst->stop();
+    seq.drain([&] {
+      spdlog::info("durable writes finished; closing clients with 1001");
+      clients.close_all(1001);
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+      auto poll = std::make_shared<std::function<void()>>();
+      *poll = [&, deadline, poll] {
+        if (stats.connections_ws.load() == 0 || std::chrono::steady_clock::now() > deadline) {
+          ioc.stop();
+          return;
+        }
+        waiter->expires_after(std::chrono::milliseconds(20));
+        waiter->async_wait([poll](const boost::system::error_code&) { (*poll)(); });
+      };
+      (*poll)();
+    });
+  });
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < cfg.threads; ++i) threads.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  blocking.join();
+  spdlog::info("a4pd stopped at seq {}", log.head());
+  return 0;
+}

@@ -1,0 +1,113 @@
+#include "server/metrics.hpp"
+
+#include <cstdio>
+
+namespace a4p::server {
+
+void metrics::observe_append_latency(double seconds) {
+  std::size_t i = 0;
+  while (i < bounds_.size() && seconds > bounds_[i]) ++i;
+  buckets_[i].fetch_add(1, std::memory_order_relaxed);
+  latency_count_.fetch_add(1, std::memory_order_relaxed);
+  latency_sum_us_.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+}
+
+void metrics::count_reject(const std::string& code) {
+  std::lock_guard lock(mu_);
+  ++rejects_[code];
+}
+
+void metrics::count_close(int code) {
+  std::lock_guard lock(mu_);
+  ++closes_[code];
+}
+
+namespace {
+void line(std::string& out, const char* name, const char* help, const char* type, double v) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  out += name;
+  out += ' ';
+  out += buf;
+  out += '\n';
+}
+}  // namespace
+
+std::string metrics::render() const {
+  std::string out;
+  auto ld = [](const auto& a) { return static_cast<double>(a.load(std::memory_order_relaxed)); };
+  line(out, "a4p_connections_http", "TCP connections speaking HTTP.", "gauge",
+       ld(connections_http));
+  line(out, "a4p_connections_websocket", "Open WebSocket sessions.", "gauge", ld(connections_ws));
+  line(out, "a4p_connections_accepted_total", "Accepted TCP connections.", "counter",
+       ld(connections_accepted));
+  line(out, "a4p_connections_refused_total", "Connections refused over a limit.", "counter",
+       ld(connections_refused));
+  line(out, "a4p_http_requests_total", "HTTP requests served.", "counter", ld(http_requests));
+  line(out, "a4p_commands_received_total", "Commands received.", "counter", ld(commands_received));
+  line(out, "a4p_events_appended_total", "Events made durable by this process.", "counter",
+       ld(events_appended));
+  line(out, "a4p_events_delivered_total", "Event messages queued to clients.", "counter",
+       ld(events_delivered));
+  line(out, "a4p_frames_sent_total", "WebSocket frames written.", "counter", ld(frames_sent));
+  line(out, "a4p_send_queue_bytes", "Unsent bytes queued over all sessions.", "gauge",
+       ld(send_queue_bytes));
+  line(out, "a4p_sequencer_pending", "Commands appended and not yet durable.", "gauge",
+       ld(sequencer_pending));
+  line(out, "a4p_slow_consumer_closes_total", "Sessions closed with 4008.", "counter",
+       ld(slow_closes));
+  line(out, "a4p_append_failures_total", "Appends the log refused.", "counter",
+       ld(append_failures));
+
+  out +=
+      "# HELP a4p_append_latency_seconds From append to durable callback.\n"
+      "# TYPE a4p_append_latency_seconds histogram\n";
+  std::uint64_t cum = 0;
+  char buf[128];
+  for (std::size_t i = 0; i < buckets_.size(); ++i) {
+    cum += buckets_[i].load(std::memory_order_relaxed);
+    if (i < bounds_.size())
+      std::snprintf(buf, sizeof buf, "a4p_append_latency_seconds_bucket{le=\"%g\"} %llu\n",
+                    bounds_[i], static_cast<unsigned long long>(cum));
+    else
+      std::snprintf(buf, sizeof buf, "a4p_append_latency_seconds_bucket{le=\"+Inf\"} %llu\n",
+                    static_cast<unsigned long long>(cum));
+    out += buf;
+  }
+  std::snprintf(buf, sizeof buf, "a4p_append_latency_seconds_sum %.6f\n",
+                static_cast<double>(latency_sum_us_.load()) / 1e6);
+  out += buf;
+  std::snprintf(buf, sizeof buf, "a4p_append_latency_seconds_count %llu\n",
+                static_cast<unsigned long long>(latency_count_.load()));
+  out += buf;
+
+  std::lock_guard lock(mu_);
+  out +=
+      "# HELP a4p_rejects_total Commands rejected, by code.\n"
+      "# TYPE a4p_rejects_total counter\n";
+  for (const auto& [code, n] : rejects_) {
+    std::snprintf(buf, sizeof buf, "a4p_rejects_total{code=\"%s\"} %llu\n", code.c_str(),
+                  static_cast<unsigned long long>(n));
+    out += buf;
+  }
+  out +=
+      "# HELP a4p_websocket_closes_total WebSocket closes sent by the server, by code.\n"
+      "# TYPE a4p_websocket_closes_total counter\n";
+  for (const auto& [code, n] : closes_) {
+    std::snprintf(buf, sizeof buf, "a4p_websocket_closes_total{code=\"%d\"} %llu\n", code,
+                  static_cast<unsigned long long>(n));
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace a4p::server

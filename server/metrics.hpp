@@ -1,0 +1,51 @@
+// Process-wide counters for GET /metrics (Prometheus text exposition format 0.0.4).
+//
+// Thread safety: every member is an atomic or guarded by mu_; any thread may count, and
+// render() may run concurrently with counting (it reads a consistent-enough view: each value
+// is exact, the set of values is not one instant).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace a4p::server {
+
+class metrics {
+ public:
+  std::atomic<std::int64_t> connections_http{0};  // TCP connections still speaking HTTP
+  std::atomic<std::int64_t> connections_ws{0};    // open WebSocket sessions
+  std::atomic<std::uint64_t> connections_accepted{0};
+  std::atomic<std::uint64_t> connections_refused{0};  // over a connection limit
+  std::atomic<std::uint64_t> http_requests{0};
+  std::atomic<std::uint64_t> commands_received{0};
+  std::atomic<std::uint64_t> events_appended{0};
+  std::atomic<std::uint64_t> events_delivered{0};  // event messages queued to clients
+  std::atomic<std::uint64_t> frames_sent{0};
+  std::atomic<std::int64_t> send_queue_bytes{0};   // sum over sessions of unsent bytes
+  std::atomic<std::int64_t> sequencer_pending{0};  // commands appended but not yet durable
+  std::atomic<std::uint64_t> slow_closes{0};       // 4008
+  std::atomic<std::uint64_t> append_failures{0};
+
+  // Append latency: from append_async to the durable callback.
+  void observe_append_latency(double seconds);
+  void count_reject(const std::string& code);
+  void count_close(int code);
+
+  [[nodiscard]] std::string render() const;
+
+ private:
+  static constexpr std::array<double, 12> bounds_{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
+                                                  0.05,   0.1,   0.2,   0.5,   1.0,  5.0};
+  std::array<std::atomic<std::uint64_t>, 13> buckets_{};  // last: +Inf
+  std::atomic<std::uint64_t> latency_count_{0};
+  std::atomic<std::uint64_t> latency_sum_us_{0};
+  mutable std::mutex mu_;
+  std::map<std::string, std::uint64_t> rejects_;  // GUARDED_BY(mu_)
+  std::map<int, std::uint64_t> closes_;           // GUARDED_BY(mu_)
+};
+
+}  // namespace a4p::server

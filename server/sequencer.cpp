@@ -1,0 +1,331 @@
+#include "server/sequencer.hpp"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+
+#include "protocol/snapshot.hpp"
+#include "protocol/visibility.hpp"
+#include "server/config.hpp"
+#include "server/hub.hpp"
+#include "server/metrics.hpp"
+#include "server/server_context.hpp"
+#include "server/websocket_session.hpp"
+#include "storage/event_log.hpp"
+
+namespace a4p::server {
+
+namespace net = boost::asio;
+
+namespace {
+viewer_info to_viewer(const protocol::principal& p) {
+  return {p.user, p.org, p.r};
+}
+protocol::viewer to_protocol(const viewer_info& v) {
+  return {v.user, v.org, v.r};
+}
+
+protocol::event to_protocol(const storage::event& se, nlohmann::json data) {
+  protocol::event e;
+  e.seq = se.seq;
+  e.ts = se.ts;
+  e.who = {se.who.user, se.who.org};
+  e.name = se.name;
+  e.entity = se.entity;
+  e.data = std::move(data);
+  e.data_hash = se.data_hash;
+  e.hash = se.hash;
+  return e;
+}
+
+std::shared_ptr<const fanout> make_fanout(const protocol::state& now, const protocol::event& e) {
+  auto f = std::make_shared<fanout>();
+  f->seq = e.seq;
+  f->entity = e.entity;
+  auto a = protocol::audience_of(now, e);
+  f->everyone = a.everyone;
+  f->orgs = std::move(a.orgs);
+  f->full = std::make_shared<const std::string>(protocol::event_body(e, protocol::redaction::none));
+  if (a.redact_for_unprivileged)
+    f->redacted =
+        std::make_shared<const std::string>(protocol::event_body(e, protocol::redaction::redacted));
+  return f;
+}
+}  // namespace
+
+sequencer::sequencer(server_context& ctx, protocol::state durable)
+    : ctx_(ctx),
+      strand_(net::make_strand(*ctx.ioc)),
+      spec_(durable),
+      durable_(std::move(durable)),
+      durable_head_(durable_.seq()),
+      last_snapshot_(durable_.seq()) {
+  // Warm the ring with the newest durable events so that early resumes are cheap.
+  const auto head = durable_.seq();
+  const auto n = std::min<std::uint64_t>(head, ctx_.cfg->replay_ring_events);
+  auto st = ctx_.log->scan_raw(head - n, head, [&](std::uint64_t, std::string_view bytes) {
+    auto e = protocol::decode_stored(bytes);
+    if (e) ring_.push_back(make_fanout(durable_, *e));
+    return true;
+  });
+  if (!st) spdlog::warn("sequencer: could not warm the resume ring: {}", st.error().message);
+}
+
+// ---- hello ----
+
+void sequencer::attach(std::shared_ptr<websocket_session> s, protocol::hello h) {
+  net::post(strand_, [this, s = std::move(s), h = std::move(h)] { do_attach(s, h); });
+}
+
+void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const protocol::hello& h) {
+  auto p = protocol::principal_of(durable_, s->user());
+  if (!p) {
+    s->send(protocol::error_message("forbidden", "this account does not exist any more"));
+    s->refuse(1008);
+    return;
+  }
+  const auto v = to_viewer(*p);
+  const auto pv = to_protocol(v);
+  const auto head = durable_.seq();
+  const auto epoch = ctx_.log->epoch();
+  bool resume = h.resume && h.resume->epoch == epoch && h.resume->seq <= head &&
+                head - h.resume->seq <= ctx_.cfg->max_resume_events;
+
+  protocol::welcome_user wu;
+  wu.id = p->user;
+  wu.org = p->org;
+  if (auto it = durable_.users.find(p->user); it != durable_.users.end()) wu.name = it->second.name;
+  wu.roles = protocol::roles_of(durable_, *p);
+
+  if (!resume) {
+    s->send(protocol::welcome_message(wu, epoch, head, "snapshot"));
+    s->send(protocol::snapshot_message(head, protocol::view_state(durable_, pv)));
+    s->start_feed(head, v);
+  } else {
+    const auto from = h.resume->seq;
+    s->send(protocol::welcome_message(wu, epoch, head, "resume"));
+    s->start_feed(from, v);
+    const std::uint64_t ring_first = ring_.empty() ? head + 1 : ring_.front()->seq;
+    if (from + 1 < ring_first) {
+      // Older than the ring: read from the log, judged against the state as it is now.
+      const auto up_to = std::min<std::uint64_t>(ring_first - 1, head);
+      auto st = ctx_.log->scan_raw(from, up_to, [&](std::uint64_t, std::string_view bytes) {
+        auto e = protocol::decode_stored(bytes);
+        if (!e) return false;
+        auto sight = protocol::sight_of(durable_, pv, *e);
+        if (sight == protocol::sight::withheld) return true;
+        s->deliver_event(e->seq,
+                         std::make_shared<const std::string>(protocol::event_body(
+                             *e, sight == protocol::sight::full ? protocol::redaction::none
+                                                                : protocol::redaction::redacted)));
+        return true;
+      });
+      if (!st) {
+        spdlog::error("sequencer: resume read failed: {}", st.error().message);
+        s->close(1011);
+        return;
+      }
+    }
+    // The ring is sorted by seq: skip to the first entry after `from`.
+    auto it = std::upper_bound(ring_.begin(), ring_.end(), from,
+                               [](std::uint64_t x, const auto& f) { return x < f->seq; });
+    for (; it != ring_.end(); ++it)
+      if (const auto* body = (*it)->body_for(v)) s->deliver_event((*it)->seq, *body);
+  }
+  ctx_.clients->add(s->id(), s, v, s->token_hash());
+}
+
+// ---- rooms ----
+
+void sequencer::join(std::shared_ptr<websocket_session> s, std::string room) {
+  net::post(strand_, [this, s = std::move(s), room = std::move(room)] {
+    auto v = ctx_.clients->viewer_of(s->id());
+    if (!v) return;
+    if (!room.starts_with("discussion:") ||
+        protocol::view_entity(durable_, to_protocol(*v), room).is_null()) {
+      s->send(protocol::error_message("not_found", "no such room: " + room));
+      return;
+    }
+    ctx_.clients->join(s->id(), room);
+  });
+}
+
+// ---- commands ----
+
+void sequencer::submit(std::shared_ptr<websocket_session> s, protocol::command c) {
+  net::post(strand_, [this, s = std::move(s), c = std::move(c)]() mutable { do_submit(s, c); });
+}
+
+bool sequencer::take_token(const std::string& user) {
+  const auto now = std::chrono::steady_clock::now();
+  auto [it, fresh] = buckets_.try_emplace(user);
+  auto& b = it->second;
+  if (fresh) {
+    b.tokens = ctx_.cfg->command_burst;
+  } else {
+    const double dt = std::chrono::duration<double>(now - b.last).count();
+    b.tokens = std::min(ctx_.cfg->command_burst, b.tokens + dt * ctx_.cfg->commands_per_second);
+  }
+  b.last = now;
+  if (b.tokens < 1) return false;
+  b.tokens -= 1;
+  return true;
+}
+
+void sequencer::reject(const std::shared_ptr<websocket_session>& s, const std::string& id,
+                       const std::string& code, const std::string& message,
+                       const nlohmann::json& details) {
+  ctx_.stats->count_reject(code);
+  s->send(protocol::reject_message(id, code, message, details));
+}
+
+void sequencer::do_submit(const std::shared_ptr<websocket_session>& s, protocol::command& c) {
+  if (draining_) return reject(s, c.id, "unavailable", "the server is shutting down");
+  if (!take_token(s->user()))
+    return reject(s, c.id, "rate_limited", "too many commands; slow down and retry");
+
+  std::string key = s->user() + '\n' + c.id;
+  if (auto it = pending_keys_.find(key); it != pending_keys_.end()) {
+    it->second.push_back({s, c.id});  // acked with the original once durable
+    return;
+  }
+  auto stored = ctx_.log->lookup_idempotency(key);
+  if (!stored) return reject(s, c.id, "unavailable", "storage cannot be read");
+  if (*stored) {
+    auto j = protocol::parse_untrusted(**stored, {1 << 20, 64});
+    if (j && j->is_object()) {
+      s->send(protocol::ack_message(c.id, j->value("seq", std::uint64_t{0}),
+                                    j->value("result", nlohmann::json::object())));
+      return;
+    }
+    return reject(s, c.id, "unavailable", "stored acknowledgement does not decode");
+  }
+
+  auto p = protocol::principal_of(spec_, s->user());
+  if (!p) return reject(s, c.id, "forbidden", "this account does not exist any more");
+  auto d = protocol::decide(spec_, *p, c);
+  if (!d) return reject(s, c.id, d.error().code, d.error().message, d.error().details);
+  if (d->events.empty()) {  // a no-op decision: nothing to make durable
+    s->send(protocol::ack_message(c.id, durable_.seq(), d->result));
+    return;
+  }
+
+  storage::append_request req;
+  req.events.reserve(d->events.size());
+  for (const auto& dr : d->events)
+    req.events.push_back({{p->user, p->org}, dr.name, dr.entity, protocol::canonical(dr.data)});
+  req.idempotency_key = key;
+
+  auto pend = std::make_shared<pending>();
+  pend->key = key;
+  pend->result = d->result;
+  pend->started = std::chrono::steady_clock::now();
+  // The value needs the last seq, known only once the log assigns seqs; the log assigns them
+  // in call order, from its head plus what is queued: the speculative state's seq.
+  const std::uint64_t last_seq = spec_.seq() + req.events.size();
+  req.idempotency_value = nlohmann::json{{"seq", last_seq}, {"result", d->result}}.dump();
+
+  auto appended = ctx_.log->append_async(
+      std::move(req), [this, pend](const storage::result<std::vector<storage::event>>& r) {
+        net::post(strand_, [this, pend, ok = r.has_value(),
+                            err = r ? std::string() : r.error().message]() mutable {
+          on_durable(std::move(pend), ok, std::move(err));
+        });
+      });
+  if (!appended) {
+    ctx_.stats->append_failures.fetch_add(1);
+    spdlog::warn("sequencer: append refused: {}", appended.error().message);
+    return reject(s, c.id, "unavailable", "storage cannot write; reads go on");
+  }
+  if (appended->empty() || appended->back().seq != last_seq) {
+    // The log and the speculative state disagree about the head: a bug, not a client error.
+    spdlog::error("sequencer: log assigned seq {} but state expected {}",
+                  appended->empty() ? 0 : appended->back().seq, last_seq);
+  }
+  pend->events.reserve(appended->size());
+  for (std::size_t i = 0; i < appended->size(); ++i) {
+    pend->events.push_back(to_protocol((*appended)[i], std::move(d->events[i].data)));
+    protocol::apply(spec_, pend->events.back());
+  }
+  pending_keys_[key].push_back({s, c.id});
+  ++in_flight_;
+  ctx_.stats->sequencer_pending.fetch_add(1, std::memory_order_relaxed);
+}
+
+void sequencer::on_durable(std::shared_ptr<pending> p, bool ok, std::string error) {
+  --in_flight_;
+  ctx_.stats->sequencer_pending.fetch_sub(1, std::memory_order_relaxed);
+  auto node = pending_keys_.extract(p->key);
+  std::vector<waiter> waiters;
+  if (!node.empty()) waiters = std::move(node.mapped());
+
+  if (!ok) {
+    ctx_.stats->append_failures.fetch_add(1);
+    spdlog::error("sequencer: append failed: {}; rebuilding the state from the durable log", error);
+    spec_ = durable_;
+    for (auto& w : waiters)
+      if (auto s = w.s.lock())
+        reject(s, w.command_id, "unavailable", "storage cannot write; reads go on");
+  } else {
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - p->started).count();
+    ctx_.stats->observe_append_latency(secs);
+    for (const auto& e : p->events) {
+      protocol::apply(durable_, e);
+      publish(e);
+    }
+    durable_head_.store(durable_.seq());
+    ctx_.stats->events_appended.fetch_add(p->events.size(), std::memory_order_relaxed);
+    const auto seq = p->events.back().seq;
+    for (auto& w : waiters)
+      if (auto s = w.s.lock()) s->send(protocol::ack_message(w.command_id, seq, p->result));
+    maybe_snapshot();
+  }
+  if (draining_ && in_flight_ == 0 && drained_) std::exchange(drained_, nullptr)();
+}
+
+void sequencer::publish(const protocol::event& e) {
+  auto f = make_fanout(durable_, e);
+  ring_.push_back(f);
+  while (ring_.size() > ctx_.cfg->replay_ring_events) ring_.pop_front();
+  // Hiding or restoring a comment changes how its older events replay.
+  if (e.name == "comment.hidden" || e.name == "comment.restored") refresh_ring_entity(e.entity);
+  ctx_.clients->broadcast(*f);
+}
+
+void sequencer::refresh_ring_entity(const std::string& entity) {
+  for (auto& f : ring_) {
+    if (f->entity != entity) continue;
+    auto st = ctx_.log->scan_raw(f->seq - 1, f->seq, [&](std::uint64_t, std::string_view bytes) {
+      if (auto e = protocol::decode_stored(bytes)) f = make_fanout(durable_, *e);
+      return false;
+    });
+    if (!st) spdlog::warn("sequencer: ring refresh failed: {}", st.error().message);
+  }
+}
+
+void sequencer::maybe_snapshot() {
+  if (durable_.seq() < last_snapshot_ + ctx_.cfg->snapshot_every) return;
+  last_snapshot_ = durable_.seq();
+  auto st = ctx_.log->save_snapshot(durable_.seq(), protocol::serialize(durable_));
+  if (!st) spdlog::warn("sequencer: snapshot at {} failed: {}", durable_.seq(), st.error().message);
+}
+
+// ---- REST and shutdown ----
+
+void sequencer::query(std::function<void(const protocol::state&)> fn) {
+  net::post(strand_, [this, fn = std::move(fn)] { fn(durable_); });
+}
+
+void sequencer::drain(std::function<void()> done) {
+  net::post(strand_, [this, done = std::move(done)]() mutable {
+    draining_ = true;
+    if (in_flight_ == 0)
+      done();
+    else
+      drained_ = std::move(done);
+  });
+}
+
+}  // namespace a4p::server

@@ -1,0 +1,102 @@
+// The sequencer: the one writer of the event log (STYLE.md 8). Every command, hello and
+// room join is posted to its strand, where it
+//  - rate-limits per user (token bucket) and checks idempotency (pending keys in memory, then
+//    the log's idempotency index: a resend gets the original ack and appends nothing);
+//  - decides on the speculative state (durable events plus those appended and not yet
+//    durable), applies the drafts at once so the next command sees them, and appends them with
+//    the idempotency key "<user>\n<command id>" -> {"seq","result"} (log.append_async: the
+//    log's writer batches everything queued into one synced write, i.e. group commit);
+//  - once durable (the log's callback, posted back here in seq order): folds the events into
+//    the durable state, serialises each once per visibility variant, keeps them in a ring for
+//    fast resume, broadcasts them through the hub, then acks the sender(s).
+// If an append fails, the command is rejected with `unavailable` and the speculative state is
+// rebuilt from the durable one; reads, the feed and resumes go on.
+//
+// A hello is answered here too, so that the catch-up (from the ring or the log) and the live
+// feed are queued to the session from the same strand: no gap, no duplicate.
+//
+// Thread safety: the public methods may be called from any thread (they post to the strand);
+// every member is touched on the strand only, except durable_head_ (atomic).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "protocol/messages.hpp"
+#include "protocol/state.hpp"
+#include "protocol/workspace.hpp"
+#include "server/fanout.hpp"
+
+namespace a4p::server {
+
+struct server_context;
+class websocket_session;
+
+class sequencer {
+ public:
+  // `durable`: the state at the log's head (snapshot + replay), built by main().
+  sequencer(server_context& ctx, protocol::state durable);
+
+  void attach(std::shared_ptr<websocket_session> s, protocol::hello h);
+  void submit(std::shared_ptr<websocket_session> s, protocol::command c);
+  void join(std::shared_ptr<websocket_session> s, std::string room);
+  // Runs fn(durable state) on the strand (REST reads). fn must not block for long.
+  void query(std::function<void(const protocol::state&)> fn);
+  // Shutdown: refuse new commands, and call `done` (on the strand) once every appended
+  // command is durable and acknowledged.
+  void drain(std::function<void()> done);
+
+  [[nodiscard]] std::uint64_t durable_head() const { return durable_head_.load(); }
+
+ private:
+  struct waiter {
+    std::weak_ptr<websocket_session> s;
+    std::string command_id;
+  };
+  struct pending {
+    std::string key;
+    std::vector<protocol::event> events;
+    nlohmann::json result;
+    std::chrono::steady_clock::time_point started;
+  };
+  struct bucket {
+    double tokens = 0;
+    std::chrono::steady_clock::time_point last;
+  };
+
+  void do_attach(const std::shared_ptr<websocket_session>& s, const protocol::hello& h);
+  void do_submit(const std::shared_ptr<websocket_session>& s, protocol::command& c);
+  void on_durable(std::shared_ptr<pending> p, bool ok, std::string error);
+  void publish(const protocol::event& e);
+  void refresh_ring_entity(const std::string& entity);
+  void maybe_snapshot();
+  bool take_token(const std::string& user);
+  void reject(const std::shared_ptr<websocket_session>& s, const std::string& id,
+              const std::string& code, const std::string& message,
+              const nlohmann::json& details = nlohmann::json::object());
+
+  server_context& ctx_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  protocol::state spec_;     // durable + appended-not-yet-durable
+  protocol::state durable_;  // exactly the durable log
+  std::atomic<std::uint64_t> durable_head_{0};
+  std::uint64_t last_snapshot_ = 0;
+  std::size_t in_flight_ = 0;
+  bool draining_ = false;
+  std::function<void()> drained_;
+  std::unordered_map<std::string, std::vector<waiter>> pending_keys_;
+  std::unordered_map<std::string, bucket> buckets_;
+  std::deque<std::shared_ptr<const fanout>> ring_;  // the last events, oldest first
+};
+
+}  // namespace a4p::server

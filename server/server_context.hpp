@@ -1,0 +1,47 @@
+// What every connection of one a4pd process shares: its configuration, counters, log, login
+// sessions, hub and sequencer. Built once by main(); the objects it points to outlive every
+// connection.
+//
+// Thread safety: the pointers never change after start; each pointee documents its own.
+// `stopping` is set once, by the signal handler's strand, and read from anywhere.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace boost::asio {
+class io_context;
+class thread_pool;
+namespace ssl {
+class context;
+}
+}  // namespace boost::asio
+
+namespace a4p::storage {
+class event_log;
+}
+
+namespace a4p::server {
+
+struct server_config;
+class metrics;
+class session_store;
+class hub;
+class sequencer;
+
+struct server_context {
+  const server_config* cfg = nullptr;
+  metrics* stats = nullptr;
+  storage::event_log* log = nullptr;
+  session_store* sessions = nullptr;
+  hub* clients = nullptr;
+  sequencer* seq = nullptr;
+  boost::asio::io_context* ioc = nullptr;
+  boost::asio::thread_pool* blocking = nullptr;  // password hashing, audit verify
+  boost::asio::ssl::context* tls = nullptr;      // null: plain HTTP only
+  std::vector<std::string> allowed_origins;      // exact "scheme://host:port" strings
+  std::atomic<bool> stopping{false};
+};
+
+}  // namespace a4p::server

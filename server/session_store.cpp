@@ -1,0 +1,100 @@
+#include "server/session_store.hpp"
+
+#include <openssl/rand.h>
+
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "storage/event_log.hpp"
+
+namespace a4p::server {
+
+namespace {
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string to_hex(const unsigned char* p, std::size_t n) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(n * 2, '0');
+  for (std::size_t i = 0; i < n; ++i) {
+    out[2 * i] = digits[p[i] >> 4];
+    out[2 * i + 1] = digits[p[i] & 15];
+  }
+  return out;
+}
+
+bool is_token_shaped(std::string_view t) {
+  if (t.size() != 64) return false;
+  for (char c : t)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+}  // namespace
+
+session_store::session_store(storage::event_log& log, std::chrono::seconds ttl)
+    : log_(log), ttl_(ttl) {}
+
+std::string session_store::hash_token(std::string_view token) {
+  return storage::sha256_hex(token);
+}
+
+void session_store::load() {
+  const auto now = now_seconds();
+  std::vector<std::string> expired;
+  std::lock_guard lock(mu_);
+  auto st = log_.scan_aux("session/", [&](std::string_view key, std::string_view value) {
+    auto j = nlohmann::json::parse(value, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return true;
+    login_session s;
+    s.token_hash = std::string(key.substr(8));
+    s.user = j.value("user", "");
+    s.expires = j.value("expires", std::int64_t{0});
+    if (s.expires <= now)
+      expired.emplace_back(key);
+    else
+      by_hash_.emplace(s.token_hash, std::move(s));
+    return true;
+  });
+  if (!st) spdlog::warn("sessions: scan failed: {}", st.error().message);
+  for (const auto& k : expired) (void)log_.delete_aux(k);  // best effort: expiry is checked anyway
+  spdlog::info("sessions: {} active", by_hash_.size());
+}
+
+std::expected<std::string, std::string> session_store::create(const std::string& user) {
+  unsigned char raw[32];
+  if (RAND_bytes(raw, sizeof raw) != 1) return std::unexpected("no randomness");
+  std::string token = to_hex(raw, sizeof raw);
+  login_session s{user, hash_token(token), now_seconds() + ttl_.count()};
+  nlohmann::json j = {{"user", s.user}, {"expires", s.expires}};
+  if (auto st = log_.put_aux("session/" + s.token_hash, j.dump()); !st)
+    return std::unexpected(st.error().message);
+  std::lock_guard lock(mu_);
+  by_hash_[s.token_hash] = std::move(s);
+  return token;
+}
+
+std::optional<login_session> session_store::find(std::string_view token) const {
+  if (!is_token_shaped(token)) return std::nullopt;
+  const auto h = hash_token(token);
+  std::lock_guard lock(mu_);
+  auto it = by_hash_.find(h);
+  if (it == by_hash_.end() || it->second.expires <= now_seconds()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> session_store::remove(std::string_view token) {
+  if (!is_token_shaped(token)) return std::nullopt;
+  auto h = hash_token(token);
+  {
+    std::lock_guard lock(mu_);
+    if (by_hash_.erase(h) == 0) return std::nullopt;
+  }
+  if (auto st = log_.delete_aux("session/" + h); !st)
+    spdlog::warn("sessions: delete failed: {}", st.error().message);
+  return h;
+}
+
+}  // namespace a4p::server

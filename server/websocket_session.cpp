@@ -1,0 +1,287 @@
+#include "server/websocket_session.hpp"
+
+#include <atomic>
+#include <charconv>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "protocol/messages.hpp"
+#include "server/config.hpp"
+#include "server/hub.hpp"
+#include "server/metrics.hpp"
+#include "server/sequencer.hpp"
+#include "server/server_context.hpp"
+
+namespace a4p::server {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+namespace {
+std::atomic<std::uint64_t> next_id{1};
+
+void fail(beast::error_code ec, const char* what) {
+  if (ec == net::error::operation_aborted || ec == websocket::error::closed ||
+      ec == net::error::eof || ec == net::error::connection_reset || ec == beast::error::timeout)
+    return;
+  spdlog::debug("websocket: {}: {}", what, ec.message());
+}
+}  // namespace
+
+websocket_session::websocket_session(server_context& ctx, beast::tcp_stream&& stream,
+                                     std::string user, std::string token_hash)
+    : ctx_(ctx),
+      ws_(std::move(stream)),
+      hello_timer_(ws_.get_executor()),
+      id_(next_id.fetch_add(1)),
+      user_(std::move(user)),
+      token_hash_(std::move(token_hash)) {
+  ctx_.stats->connections_ws.fetch_add(1);
+}
+
+websocket_session::~websocket_session() {
+  ctx_.clients->remove(id_);
+  ctx_.clients->release(user_);
+  ctx_.stats->connections_ws.fetch_sub(1);
+  ctx_.stats->send_queue_bytes.fetch_sub(static_cast<std::int64_t>(queued_bytes_));
+}
+
+void websocket_session::run(http::request<http::string_body> req) {
+  // The HTTP timeout must not stay on after the upgrade; the websocket has its own.
+  beast::get_lowest_layer(ws_).expires_never();
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  const bool offered =
+      req[http::field::sec_websocket_protocol].find("a4p.v1") != beast::string_view::npos;
+  ws_.set_option(websocket::stream_base::decorator([offered](websocket::response_type& res) {
+    res.set(http::field::server, "a4pd");
+    if (offered) res.set(http::field::sec_websocket_protocol, "a4p.v1");
+  }));
+  ws_.read_message_max(ctx_.cfg->max_frame_bytes);
+  ws_.auto_fragment(false);
+  ws_.async_accept(req,
+                   beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
+}
+
+void websocket_session::on_accept(beast::error_code ec) {
+  if (ec) return fail(ec, "accept");
+  hello_timer_.expires_after(ctx_.cfg->hello_timeout);
+  hello_timer_.async_wait(
+      beast::bind_front_handler(&websocket_session::on_hello_timeout, shared_from_this()));
+  do_read();
+}
+
+void websocket_session::on_hello_timeout(beast::error_code ec) {
+  if (ec || hello_seen_) return;
+  spdlog::debug("websocket {}: no hello in time", id_);
+  start_close(static_cast<int>(websocket::close_code::policy_error));
+}
+
+void websocket_session::do_read() {
+  ws_.async_read(buffer_,
+                 beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+}
+
+void websocket_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    if (ec == websocket::error::message_too_big) ctx_.stats->count_close(1009);
+    hello_timer_.cancel();
+    return fail(ec, "read");
+  }
+  if (!ws_.got_text()) {
+    send(protocol::error_message("bad_request", "binary frames are not accepted; send text JSON"));
+  } else {
+    auto data = buffer_.data();
+    handle_text(std::string_view(static_cast<const char*>(data.data()), data.size()));
+  }
+  buffer_.consume(buffer_.size());
+  if (buffer_.capacity() > 4096) buffer_.shrink_to_fit();
+  if (closing_ && close_sent_) return;  // the close handshake's reply ends the read loop
+  do_read();
+}
+
+void websocket_session::handle_text(std::string_view text) {
+  protocol::parse_limits limits;
+  limits.max_bytes = ctx_.cfg->max_frame_bytes;
+  auto msg = protocol::parse_client_message(text, limits);
+  if (!msg) {
+    // A command we can identify gets a reject with its id; anything else an error.
+    auto raw = protocol::parse_untrusted(text, limits);
+    if (raw && raw->is_object() && raw->value("type", "") == "command") {
+      auto it = raw->find("id");
+      if (it != raw->end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
+        nlohmann::json details = nlohmann::json::object();
+        if (!msg.error().field.empty()) details["field"] = msg.error().field;
+        ctx_.stats->count_reject(msg.error().code);
+        send(protocol::reject_message(it->get_ref<const std::string&>(), msg.error().code,
+                                      msg.error().message, details));
+        return;
+      }
+    }
+    std::string m = msg.error().message;
+    if (!msg.error().field.empty()) m += " (field " + msg.error().field + ")";
+    send(protocol::error_message(msg.error().code, m));
+    return;
+  }
+  auto self = shared_from_this();
+  std::visit(
+      [&](auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, protocol::hello>) {
+          if (hello_seen_) {
+            send(protocol::error_message("bad_request", "hello was already received"));
+            return;
+          }
+          hello_seen_ = true;
+          hello_timer_.cancel();
+          ctx_.seq->attach(self, std::move(m));
+        } else if (!hello_seen_) {
+          send(protocol::error_message("bad_request", "the first message must be hello"));
+        } else if constexpr (std::is_same_v<T, protocol::command>) {
+          ctx_.stats->commands_received.fetch_add(1, std::memory_order_relaxed);
+          ctx_.seq->submit(self, std::move(m));
+        } else if constexpr (std::is_same_v<T, protocol::join>) {
+          ctx_.seq->join(self, std::move(m.room));
+        } else if constexpr (std::is_same_v<T, protocol::leave>) {
+          ctx_.clients->leave(id_, m.room);
+        } else if constexpr (std::is_same_v<T, protocol::ping>) {
+          send(protocol::pong_message(m.nonce));
+        }
+      },
+      *msg);
+}
+
+// ---- queue and writes ----
+
+void websocket_session::deliver_event(std::uint64_t seq, std::shared_ptr<const std::string> body) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), seq, b = std::move(body)]() mutable {
+    self->enqueue({std::move(b), seq, 0});
+  });
+}
+
+void websocket_session::send(std::shared_ptr<const std::string> message) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), m = std::move(message)]() mutable {
+    self->enqueue({std::move(m), 0, 0});
+  });
+}
+
+void websocket_session::send(std::string message) {
+  send(std::make_shared<const std::string>(std::move(message)));
+}
+
+void websocket_session::close(int code) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), code] { self->start_close(code); });
+}
+
+void websocket_session::start_feed(std::uint64_t from_seq, const viewer_info&) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), from_seq] {
+    self->last_seq_ = from_seq;
+    self->live_ = true;
+  });
+}
+
+void websocket_session::refuse(int code) {
+  close(code);
+}
+
+void websocket_session::enqueue(out_item item) {
+  if (closing_) return;
+  if (item.seq != 0) {
+    // The sequencer and hub post in seq order; a replayed duplicate (catch-up racing with the
+    // live feed cannot happen by construction, but be strict) is dropped, never sent twice.
+    if (item.seq <= last_seq_) return;
+    ctx_.stats->events_delivered.fetch_add(1, std::memory_order_relaxed);
+  }
+  const auto n = item.body->size() + 32;
+  queued_bytes_ += n;
+  ctx_.stats->send_queue_bytes.fetch_add(static_cast<std::int64_t>(n), std::memory_order_relaxed);
+  if (item.seq != 0) {
+    // prev is decided here, in queue order: the seq this connection delivered just before.
+    item.prev = last_seq_;
+    last_seq_ = item.seq;
+  }
+  queue_.push_back(std::move(item));
+  if (queued_bytes_ > ctx_.cfg->max_send_queue_bytes) {
+    ctx_.stats->slow_closes.fetch_add(1, std::memory_order_relaxed);
+    spdlog::info("websocket {} ({}): send queue over {} bytes, closing 4008", id_, user_,
+                 ctx_.cfg->max_send_queue_bytes);
+    start_close(4008);
+    return;
+  }
+  if (!writing_) do_write();
+}
+
+void websocket_session::do_write() {
+  if (queue_.empty() || writing_ || close_sent_) return;
+  frame_.clear();
+  frame_accounted_ = 0;
+  while (!queue_.empty()) {
+    auto& it = queue_.front();
+    std::size_t add = it.body->size() + 32;
+    if (!frame_.empty() && frame_.size() + add > ctx_.cfg->max_coalesce_bytes) break;
+    if (!frame_.empty()) frame_.push_back('\n');
+    if (it.seq != 0) {
+      // protocol::event_message(prev, body), written in place to spare an allocation.
+      char num[24];
+      auto [end, ec] = std::to_chars(num, num + sizeof num, it.prev);
+      frame_ += R"({"type":"event","prev":)";
+      frame_.append(num, end);
+      frame_ += ',';
+      frame_.append(*it.body, 1);
+    } else {
+      frame_ += *it.body;
+    }
+    frame_accounted_ += add;
+    queue_.pop_front();
+  }
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(net::buffer(frame_),
+                  beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+}
+
+void websocket_session::on_write(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  queued_bytes_ -= frame_accounted_;
+  ctx_.stats->send_queue_bytes.fetch_sub(static_cast<std::int64_t>(frame_accounted_),
+                                         std::memory_order_relaxed);
+  frame_accounted_ = 0;
+  if (frame_.capacity() > 16 * 1024) {
+    std::string().swap(frame_);
+  }
+  if (ec) return fail(ec, "write");
+  ctx_.stats->frames_sent.fetch_add(1, std::memory_order_relaxed);
+  if (closing_) return do_close();
+  do_write();
+}
+
+void websocket_session::start_close(int code) {
+  if (closing_) return;
+  closing_ = true;
+  close_code_ = code;
+  ctx_.clients->remove(id_);
+  ctx_.stats->send_queue_bytes.fetch_sub(
+      static_cast<std::int64_t>(queued_bytes_ - frame_accounted_), std::memory_order_relaxed);
+  queued_bytes_ = frame_accounted_;
+  queue_.clear();
+  if (!writing_) do_close();
+}
+
+void websocket_session::do_close() {
+  if (close_sent_) return;
+  close_sent_ = true;
+  ctx_.stats->count_close(close_code_);
+  websocket::close_reason reason(static_cast<std::uint16_t>(close_code_));
+  ws_.async_close(reason, [self = shared_from_this()](beast::error_code ec) {
+    if (ec) fail(ec, "close");
+    self->hello_timer_.cancel();
+  });
+}
+
+}  // namespace a4p::server

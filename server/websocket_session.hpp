@@ -1,0 +1,101 @@
+// One a4p.v1 WebSocket connection, after the HTTP upgrade (Beast chat-multi's
+// websocket_session). It reads client messages and hands them to the sequencer, and writes
+// what the sequencer and the hub queue for it: one async_write in flight, the rest in a queue
+// bounded in bytes (over the bound: close 4008), coalesced into one frame of '\n'-separated
+// messages under bursts (PROTOCOL.md section 2). Each event gets this connection's own "prev"
+// in front of the shared body.
+//
+// Thread safety: all state is touched on the session's strand only. The public methods
+// (deliver_event, send, close, and the sequencer's hooks) may be called from any thread: they
+// post to the strand. Calls made one after another from one strand are delivered in order,
+// which is how the sequencer keeps catch-up and live events gap-free.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "server/fanout.hpp"
+
+namespace a4p::server {
+
+struct server_context;
+
+class websocket_session : public std::enable_shared_from_this<websocket_session> {
+ public:
+  // `user`, `token_hash`: who authenticated the upgrade (hub::reserve was called for user).
+  websocket_session(server_context& ctx, boost::beast::tcp_stream&& stream, std::string user,
+                    std::string token_hash);
+  ~websocket_session();
+
+  // Accepts the upgrade (answering subprotocol a4p.v1 when the client offered it) and starts
+  // reading.
+  void run(boost::beast::http::request<boost::beast::http::string_body> req);
+
+  // ---- any thread ----
+  void deliver_event(std::uint64_t seq, std::shared_ptr<const std::string> body);
+  void send(std::shared_ptr<const std::string> message);
+  void send(std::string message);
+  void close(int code);
+
+  // ---- for the sequencer, on its strand ----
+  // After the welcome: the seq the feed continues from (the resume point or snapshot seq),
+  // and who this session is from now on.
+  void start_feed(std::uint64_t from_seq, const viewer_info& v);
+  // hello refused (unknown user): the close code.
+  void refuse(int code);
+
+  [[nodiscard]] std::uint64_t id() const { return id_; }
+  [[nodiscard]] const std::string& user() const { return user_; }
+  [[nodiscard]] const std::string& token_hash() const { return token_hash_; }
+
+ private:
+  struct out_item {
+    std::shared_ptr<const std::string> body;
+    std::uint64_t seq = 0;   // 0: a plain message; else an event (gets "prev")
+    std::uint64_t prev = 0;  // decided when queued
+  };
+
+  void on_accept(boost::beast::error_code ec);
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void handle_text(std::string_view text);
+  void on_hello_timeout(boost::beast::error_code ec);
+
+  void enqueue(out_item item);
+  void do_write();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void start_close(int code);
+  void do_close();
+
+  server_context& ctx_;
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::flat_buffer buffer_;
+  boost::asio::steady_timer hello_timer_;
+  const std::uint64_t id_;
+  const std::string user_;
+  const std::string token_hash_;
+
+  bool hello_seen_ = false;
+  bool live_ = false;  // start_feed ran: in the hub
+  bool writing_ = false;
+  bool closing_ = false;  // a close is decided: nothing more is queued
+  bool close_sent_ = false;
+  int close_code_ = 0;
+  std::uint64_t last_seq_ = 0;  // "prev" of the next event
+  std::deque<out_item> queue_;
+  std::size_t queued_bytes_ = 0;
+  std::string frame_;  // the frame being written
+  std::size_t frame_accounted_ = 0;
+};
+
+}  // namespace a4p::server
