@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "storage/canonical_json.hpp"
 #include "storage/encoding.hpp"
 #include "storage/event_log.hpp"
 
@@ -68,17 +69,6 @@ rocksdb::Slice slice(std::string_view s) {
   return {s.data(), s.size()};
 }
 
-// Data must be the canonical JSON of an object with integers only (PROTOCOL.md 2 and 6).
-bool has_float(const nlohmann::json& j) {
-  if (j.is_number_float()) return true;
-  if (j.is_structured()) {
-    for (const auto& v : j) {
-      if (has_float(v)) return true;
-    }
-  }
-  return false;
-}
-
 std::optional<error> check_new_event(const new_event& e) {
   auto bad = [](std::string m) { return error{status_code::invalid_argument, std::move(m)}; };
   if (e.name.empty()) return bad("event name is empty");
@@ -86,12 +76,15 @@ std::optional<error> check_new_event(const new_event& e) {
   for (const std::string* s : {&e.name, &e.entity, &e.who.user, &e.who.org}) {
     if (!encoding::valid_utf8(*s)) return bad("event field is not valid UTF-8");
   }
+  if (is_canonical_json_object(e.data)) return std::nullopt;  // the fast path, no allocation
+  // Refused: parse it properly to say why.
   auto j = nlohmann::json::parse(e.data, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return bad("event data is not JSON");
   if (!j.is_object()) return bad("event data is not a JSON object");
-  if (has_float(j)) return bad("event data holds a floating-point number (integers only)");
-  if (j.dump() != e.data) return bad("event data is not canonical JSON (keys sorted, compact)");
-  return std::nullopt;
+  return bad(
+      "event data is not canonical JSON (keys sorted, compact, minimal escapes, integers only, "
+      "nesting at most " +
+      std::to_string(canonical_json_max_depth) + ")");
 }
 
 struct opened_db {

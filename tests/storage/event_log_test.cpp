@@ -299,6 +299,11 @@ TEST(event_log, rejects_unusable_input_and_appends_nothing) {
   expect_invalid(with_data(R"({"a": 1})"), "whitespace");
   expect_invalid(with_data(R"({"a":1.5})"), "float");
   expect_invalid(with_data(R"({"a":"\u00e9"})"), "escaped non-ASCII is not canonical");
+  expect_invalid(with_data(std::string(100000, '[') + std::string(100000, ']')), "deep array");
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += R"({"a":)";
+  deep += "1" + std::string(100000, '}');
+  expect_invalid(with_data(deep), "deep object");
   auto e = make_event(1);
   e.name = "bad\xff";
   expect_invalid(one(std::move(e)), "invalid UTF-8");

@@ -193,8 +193,12 @@ void bm_raw_synced(benchmark::State& state, int batch) {
   }
 }
 
-void bm_raw_one_per_write(benchmark::State& state) { bm_raw_synced(state, 1); }
-void bm_raw_batch_of_100(benchmark::State& state) { bm_raw_synced(state, 100); }
+void bm_raw_one_per_write(benchmark::State& state) {
+  bm_raw_synced(state, 1);
+}
+void bm_raw_batch_of_100(benchmark::State& state) {
+  bm_raw_synced(state, 100);
+}
 
 }  // namespace
 
