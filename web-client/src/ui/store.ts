@@ -16,6 +16,7 @@ export const pending = signal(0);
 export const signed_in = signal<boolean | null>(null);
 
 let client: SyncClient | null = null;
+const user_key = 'a4p.user';
 
 async function auth_probe(): Promise<boolean> {
   const r = await fetch('/api/events?after=0&limit=1', { credentials: 'same-origin' });
@@ -54,6 +55,7 @@ function get_client(): SyncClient {
         break;
       case 'welcome':
         me.value = e.user;
+        session_storage()?.setItem(user_key, e.user.id);
         break;
       case 'presence':
         presence.value = { ...presence.value, [e.room]: e.members };
@@ -98,10 +100,14 @@ export async function sign_in(username: string, password: string): Promise<strin
   if (r.status === 401) return 'Unknown user name or wrong password.';
   if (!r.ok) return `Sign-in failed (HTTP ${r.status}).`;
   const c = get_client();
-  c.reset();
-  state.value = null;
-  me.value = null;
-  presence.value = {};
+  // The same user signing in again (an expired session) keeps state and the outbox, so
+  // nothing typed while signed out is lost; another user starts from nothing.
+  if ((c.user?.id ?? session_storage()?.getItem(user_key)) !== username) {
+    c.reset();
+    state.value = null;
+    me.value = null;
+    presence.value = {};
+  }
   signed_in.value = true;
   c.start();
   return null;

@@ -1,0 +1,288 @@
+// End-to-end tests of the web client against a real a4pd in Debian's Chromium.
+// Run with `npm run e2e` (after `npm run build`); A4PD_BIN names the server binary.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  axe_serious,
+  eventually,
+  fresh_data_dir,
+  go,
+  launch_browser,
+  open_as,
+  preflight,
+  remove_dir,
+  screenshot,
+  start_server,
+  wait_live,
+} from './harness.mjs';
+
+const T = { timeout: 90_000 };
+const uniq = () => Math.random().toString(36).slice(2, 8);
+
+let server;
+let browser;
+let data_dir;
+const contexts = [];
+
+async function as(user, hash) {
+  const r = await open_as(browser, server.url, user, hash);
+  contexts.push(r.context);
+  return r.page;
+}
+
+async function first_pledge_of_mine(page) {
+  await go(page, '#/mine');
+  const link = page.locator('main table a').first();
+  await link.waitFor();
+  const href = await link.getAttribute('href');
+  assert.ok(href && href.startsWith('#/pledge/'), `pledge link, got ${href}`);
+  return href;
+}
+
+async function first_open_discussion(page, theme) {
+  await go(page, `#/theme/${theme}`);
+  const links = page.locator('section[aria-labelledby="disc-h"] li');
+  await links.first().waitFor();
+  const n = await links.count();
+  for (let i = 0; i < n; i++) {
+    const li = links.nth(i);
+    if ((await li.textContent())?.includes('(open,')) return li.locator('a').getAttribute('href');
+  }
+  throw new Error(`no open discussion in theme ${theme}`);
+}
+
+async function post_comment(page, body) {
+  await page.getByLabel('Your comment').fill(body);
+  await page.getByRole('button', { name: 'Post comment' }).click();
+}
+
+function comment_with(page, text) {
+  return page.locator('li.comment', { hasText: text }).last();
+}
+
+async function assert_no_serious_axe(page, view) {
+  const v = await axe_serious(page);
+  assert.deepEqual(v, [], `axe found serious/critical violations in ${view}:\n${JSON.stringify(v, null, 2)}`);
+}
+
+describe('A4P web client against a real a4pd', { concurrency: false }, () => {
+  before(async () => {
+    const problems = preflight();
+    if (problems.length) throw new Error(`e2e preflight failed:\n- ${problems.join('\n- ')}`);
+    data_dir = fresh_data_dir();
+    server = await start_server({ data_dir });
+    browser = await launch_browser();
+  });
+
+  after(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.stop().catch(() => {});
+    if (data_dir) remove_dir(data_dir);
+  });
+
+  test('sign-in view is accessible and rejects a wrong password', T, async () => {
+    const context = await browser.newContext({ baseURL: server.url });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.locator('#sign-in-form').waitFor();
+    await screenshot(page, '01-sign-in');
+    await assert_no_serious_axe(page, 'sign-in');
+    await page.locator('#username').fill('gbr.delegate');
+    await page.locator('#password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Unknown user name or wrong password.').waitFor();
+  });
+
+  test('each main view renders, passes axe and is screenshotted', T, async () => {
+    const page = await as('gbr.delegate');
+    await page.locator('#coverage-grid').waitFor();
+    // The overview shows the eight themes and the coverage grid breaks down by region.
+    assert.equal(await page.locator('.cards > li').count(), 8);
+    assert.ok((await page.locator('#coverage-grid tbody').count()) >= 2);
+    await screenshot(page, '02-overview');
+    await assert_no_serious_axe(page, 'overview');
+    // Charts have a table alternative.
+    await page.getByRole('button', { name: 'Show as table' }).first().click();
+    await page.locator('figure.chart table').first().waitFor();
+
+    await go(page, '#/deliverables');
+    await screenshot(page, '03-deliverables');
+    await assert_no_serious_axe(page, 'deliverables');
+
+    await go(page, '#/theme/politics');
+    await page.locator('#gaps-h').waitFor();
+    await screenshot(page, '04-theme');
+    await assert_no_serious_axe(page, 'theme');
+
+    const pledge = await first_pledge_of_mine(page);
+    await screenshot(page, '05-my-pledges');
+    await assert_no_serious_axe(page, 'my pledges');
+
+    await go(page, pledge);
+    await page.locator('#history-h').waitFor();
+    await screenshot(page, '06-pledge');
+    await assert_no_serious_axe(page, 'pledge');
+
+    const disc = await first_open_discussion(page, 'politics');
+    await go(page, disc);
+    await page.locator('#presence-list').waitFor();
+    await screenshot(page, '07-discussion');
+    await assert_no_serious_axe(page, 'discussion');
+
+    await go(page, '#/rounds');
+    await screenshot(page, '08-rounds');
+    await assert_no_serious_axe(page, 'rounds');
+  });
+
+  test('two users see each other’s comment and pledge edit live', T, async () => {
+    const gbr = await as('gbr.delegate');
+    const nld = await as('nld.delegate');
+    const disc = await first_open_discussion(gbr, 'politics');
+    await go(gbr, disc);
+    await go(nld, disc);
+    // Presence: each sees the other in the room.
+    await eventually(async () => (await nld.locator('#presence-list').textContent())?.includes('gbr.delegate'), {
+      what: 'gbr.delegate in nld presence',
+    });
+    const text = `Live from London ${uniq()}`;
+    await post_comment(gbr, text);
+    await comment_with(nld, text).waitFor({ timeout: 10_000 });
+    const reply = `Reply from The Hague ${uniq()}`;
+    await comment_with(nld, text).getByRole('button', { name: 'Reply' }).click();
+    await nld.getByLabel('Reply to gbr.delegate').fill(reply);
+    await nld.getByRole('button', { name: 'Post reply' }).click();
+    await comment_with(gbr, reply).waitFor({ timeout: 10_000 });
+
+    const pledge = await first_pledge_of_mine(gbr);
+    await go(gbr, pledge);
+    await go(nld, pledge);
+    const title = `Edited live ${uniq()}`;
+    await gbr.locator('#edit-pledge-button').click();
+    await gbr.locator('#ep-title').fill(title);
+    await gbr.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(async () => (await nld.locator('#page-title').textContent()) === title, {
+      what: 'the edited title in the other browser',
+    });
+    // Only the pledge's own organisation gets the edit control.
+    assert.equal(await nld.locator('#edit-pledge-button').count(), 0);
+    await screenshot(nld, '09-pledge-live-edit');
+  });
+
+  test('a conflicting edit shows the conflict view and merges on resubmit', T, async () => {
+    const a = await as('gbr.delegate');
+    const b = await as('gbr.delegate');
+    const pledge = await first_pledge_of_mine(a);
+    await go(a, pledge);
+    await go(b, pledge);
+    await a.locator('#edit-pledge-button').click();
+    await b.locator('#edit-pledge-button').click();
+    const theirs = `Theirs ${uniq()}`;
+    const mine = `Mine ${uniq()}`;
+    await a.locator('#ep-title').fill(theirs);
+    await a.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(async () => (await b.locator('#page-title').textContent()) === theirs, { what: 'first edit in b' });
+    // b still edits from the old base_version: the same field -> conflict.
+    await b.locator('#ep-title').fill(mine);
+    await b.getByRole('button', { name: 'Save changes' }).click();
+    const view = b.locator('#conflict-view');
+    await view.waitFor({ timeout: 10_000 });
+    assert.equal(await view.locator('tr[data-field="title"] .theirs-value').textContent(), theirs);
+    assert.equal(await view.locator('tr[data-field="title"] .yours-value').textContent(), mine);
+    await screenshot(b, '10-conflict-view');
+    await assert_no_serious_axe(b, 'conflict view');
+    await view.locator('tr[data-field="title"] input[value="yours"]').check();
+    await b.getByRole('button', { name: 'Save merged version' }).click();
+    await eventually(async () => (await a.locator('#page-title').textContent()) === mine, { what: 'merged title in a' });
+    assert.equal(await b.locator('#conflict-view').count(), 0);
+  });
+
+  test('the Secretariat hides a comment and it is redacted in the other browser', T, async () => {
+    const gbr = await as('gbr.delegate');
+    const sec = await as('un.secretariat');
+    const disc = await first_open_discussion(gbr, 'politics');
+    await go(gbr, disc);
+    await go(sec, disc);
+    const text = `Please hide me ${uniq()}`;
+    await post_comment(gbr, text);
+    const in_sec = comment_with(sec, text);
+    await in_sec.waitFor({ timeout: 10_000 });
+    const cid = await in_sec.getAttribute('data-comment-id');
+    await in_sec.getByRole('button', { name: 'Hide' }).click();
+    await sec.getByLabel('Reason for hiding').fill('off topic in test');
+    await sec.getByRole('button', { name: 'Hide comment' }).click();
+    const in_gbr = gbr.locator(`li.comment[data-comment-id="${cid}"]`);
+    await eventually(async () => (await in_gbr.locator('.comment-body').first().textContent()) === '[comment hidden by moderator]', {
+      what: 'redaction in the member browser',
+    });
+    assert.equal(await gbr.getByText(text).count(), 0, 'the hidden body is gone from the member view');
+    // The Secretariat still sees the body, marked hidden with the reason.
+    const sec_item = sec.locator(`li.comment[data-comment-id="${cid}"]`);
+    await sec_item.locator('.hidden-mark', { hasText: 'off topic in test' }).waitFor();
+    assert.equal(await sec_item.locator('.comment-body').first().textContent(), text);
+    await screenshot(sec, '11-discussion-secretariat-hidden');
+    await screenshot(gbr, '12-discussion-member-redacted');
+    // A reload (fresh snapshot) keeps it redacted for the member.
+    await gbr.reload();
+    await wait_live(gbr);
+    await gbr.locator(`li.comment[data-comment-id="${cid}"]`).waitFor();
+    assert.equal(await gbr.getByText(text).count(), 0);
+  });
+
+  test('a comment containing <script> renders as text', T, async () => {
+    const gbr = await as('gbr.delegate');
+    const nld = await as('nld.delegate');
+    const disc = await first_open_discussion(gbr, 'politics');
+    await go(gbr, disc);
+    await go(nld, disc);
+    const tag = uniq();
+    const evil = `<script>window.__xss='${tag}'</script><img src=x onerror="window.__xss='${tag}'"> ${tag}`;
+    await post_comment(gbr, evil);
+    for (const p of [gbr, nld]) {
+      const body = comment_with(p, tag).locator('.comment-body').first();
+      await body.waitFor({ timeout: 10_000 });
+      assert.equal(await body.textContent(), evil);
+      assert.equal(await body.locator('script, img').count(), 0);
+      assert.equal(await p.evaluate(() => window.__xss ?? null), null);
+    }
+  });
+
+  test('a server restart mid-session recovers without loss', T, async () => {
+    const gbr = await as('gbr.delegate');
+    const nld = await as('nld.delegate');
+    const disc = await first_open_discussion(gbr, 'politics');
+    await go(gbr, disc);
+    await go(nld, disc);
+    const before_kill = `Before the crash ${uniq()}`;
+    await post_comment(gbr, before_kill);
+    await comment_with(nld, before_kill).waitFor({ timeout: 10_000 });
+
+    const port = server.port;
+    await server.kill();
+    await eventually(async () => (await gbr.locator('#connection-status').getAttribute('data-status')) !== 'live', {
+      what: 'the client noticing the server is gone',
+    });
+    const while_down = `Sent while the server was down ${uniq()}`;
+    await post_comment(gbr, while_down);
+    await gbr.getByText('1 change waiting to be sent').waitFor();
+    await screenshot(gbr, '13-offline-queued');
+
+    server = await start_server({ data_dir, listen: `127.0.0.1:${port}`, demo: false });
+    await wait_live(gbr, 30_000);
+    await wait_live(nld, 30_000);
+    await comment_with(nld, while_down).waitFor({ timeout: 15_000 });
+    await comment_with(gbr, while_down).waitFor();
+    await comment_with(nld, before_kill).waitFor();
+    // Exactly once, even though the command may have been resent.
+    assert.equal(await gbr.locator('li.comment', { hasText: while_down }).count(), 1);
+    await eventually(async () => (await gbr.locator('#connection-status').textContent())?.includes('waiting') === false, {
+      what: 'the outbox to drain',
+    });
+    // A fresh load from the restarted server has both.
+    await nld.reload();
+    await wait_live(nld);
+    await comment_with(nld, while_down).waitFor();
+    await comment_with(nld, before_kill).waitFor();
+  });
+});
