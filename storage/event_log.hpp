@@ -14,7 +14,9 @@
 //    nothing.
 //
 // Thread safety: every public method may be called from any thread. Append callbacks run on
-// the log's writer thread, in seq order; they must not block.
+// the log's completion thread (one thread, so one at a time, in seq order), after head() has
+// moved past their events; they must not block or throw, and must not call append() (which
+// would wait for the completion thread itself). append_async() from a callback is fine.
 #pragma once
 
 #include <cstddef>
@@ -135,6 +137,7 @@ class event_log {
   // or a log in the failed state is refused at once (and `done` is not called).
   [[nodiscard]] result<std::vector<event>> append_async(append_request req, append_callback done);
   // Blocks until durable.
+  // REQUIRES: not called from an append callback.
   [[nodiscard]] result<std::vector<event>> append(append_request req);
 
   // Up to `limit` durable events with seq > after, oldest first.
