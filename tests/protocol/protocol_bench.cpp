@@ -1,0 +1,305 @@
+// protocol_bench: replay and state_at on a generated 1,000,000-event log (stored bytes form).
+//
+// The log is made by decide() from a realistic mix of commands by ~300 users of 190 orgs
+// (comments 35%, progress reports 20%, pledge edits 12%, opinions, actions, discussions,
+// moderation, ...), so every event is one the server could have written. Built once per run.
+//
+//   build/protocol/tests/protocol/protocol_bench [--benchmark_filter=...]
+//   A4P_BENCH_EVENTS=200000 to try a smaller log.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <map>
+#include <random>
+
+#include "protocol/snapshot.hpp"
+#include "protocol/visibility.hpp"
+#include "test_log.hpp"
+
+namespace a4p::protocol::testing {
+namespace {
+
+using nlohmann::json;
+
+struct corpus {
+  std::vector<std::string> stored;
+  std::map<std::uint64_t, std::string> snapshots;  // every 10,000 events
+  std::uint64_t head = 0;
+  std::size_t snapshot_bytes_max = 0;
+};
+
+std::size_t target_events() {
+  const char* env = std::getenv("A4P_BENCH_EVENTS");
+  return env ? std::strtoull(env, nullptr, 10) : 1'000'000;
+}
+
+const corpus& get_corpus() {
+  static const corpus c = [] {
+    corpus out;
+    test_log log;
+    log.keep_events = false;
+    std::mt19937 rng(42);
+    auto below = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+    auto sys = system_principal();
+    static const char* themes[] = {"politics",        "wps",         "protection",
+                                   "safety-security", "performance", "sustaining-peace",
+                                   "partnerships",    "conduct"};
+    static const char* words[] = {"mandate", "protection", "civilians",   "training",
+                                  "women",   "peace",      "performance", "the",
+                                  "and",     "mission",    "report",      "of",
+                                  "to",      "troops",     "police",      "budget"};
+    auto text = [&](int n) {
+      std::string s;
+      for (int i = 0; i < n; ++i) s += std::string(i ? " " : "") + words[below(16)];
+      return s;
+    };
+    std::vector<principal> members;
+    std::vector<std::string> g10 = {"BGD", "BRA", "CIV", "ETH", "FRA",
+                                    "IDN", "NLD", "RWA", "GBR", "URY"};
+    for (int i = 0; i < 190; ++i) {
+      std::string id = i < 10 ? g10[i] : "M" + std::to_string(i);
+      json groups = i < 10 ? json::array({"G10"}) : json::array();
+      log.must(sys, "org.add",
+               {{"id", id},
+                {"name", "Org " + id},
+                {"kind", "member_state"},
+                {"region", "WEOG"},
+                {"groups", groups}});
+      for (int u = 0; u < (i < 110 ? 2 : 1); ++u) {
+        std::string uid = id + ".user" + std::to_string(u);
+        log.must(sys, "user.add", {{"id", uid}, {"name", uid}, {"org", id}, {"role", "member"}});
+        members.push_back({uid, id, role::member});
+      }
+    }
+    principal sec{"un.sec", "UN", role::secretariat};
+    log.must(sys, "user.add",
+             {{"id", sec.user}, {"name", "Sec"}, {"org", "UN"}, {"role", "secretariat"}});
+    for (int i = 0; i < 24; ++i)  // champions: members 0..23 of some theme
+      (void)log.run(sys, "champion.assign",
+                    {{"org", members[i * 2].org}, {"theme", themes[i % 8]}});
+    log.must(sec, "round.open", {{"name", "2026"}, {"closes", "2026-12-31"}});
+    std::vector<std::string> pledges, comments, actions, discussions;
+    std::map<std::string, std::string> pledge_org;
+    const std::size_t n = target_events();
+    while (log.s.seq() < n) {
+      std::size_t dice = below(1000);
+      const principal& m = members[below(members.size())];
+      if (dice < 40 || pledges.size() < 50) {
+        auto d =
+            log.run(m, "pledge.create",
+                    {{"theme", themes[below(8)]},
+                     {"title", text(6)},
+                     {"description", text(40)},
+                     {"output", {{"indicator", text(3)}, {"target", std::to_string(below(900))}}},
+                     {"impact", {{"indicator", text(3)}, {"target", text(2)}}},
+                     {"due", "2027-06-30"}});
+        if (d) {
+          pledges.push_back(d->result["id"]);
+          pledge_org[pledges.back()] = m.org;
+        }
+      } else if (dice < 160) {
+        const std::string& id = pledges[below(pledges.size())];
+        const auto& p = log.s.pledges.at(id);
+        principal owner{"", p.org, role::member};
+        for (const auto& x : members)
+          if (x.org == p.org) {
+            owner = x;
+            break;
+          }
+        (void)log.run(
+            owner, "pledge.update",
+            {{"id", id},
+             {"base_version", p.version},
+             {"changes", below(2) ? json{{"title", text(6)}} : json{{"description", text(40)}}}});
+      } else if (dice < 360) {
+        const std::string& id = pledges[below(pledges.size())];
+        principal owner{"", log.s.pledges.at(id).org, role::member};
+        for (const auto& x : members)
+          if (x.org == owner.org) {
+            owner = x;
+            break;
+          }
+        (void)log.run(
+            owner, "pledge.report",
+            {{"id", id},
+             {"status", "on_track"},
+             {"progress", below(101)},
+             {"note", text(25)},
+             {"round", "R1"},
+             {"evidence", {"https://peacekeeping.un.org/r/" + std::to_string(below(9999))}},
+             {"attribution",
+              {{"statement", text(8)}, {"preexisting", false}, {"confidence", "medium"}}}});
+      } else if (dice < 710) {
+        std::string target = (below(3) == 0 || discussions.empty())
+                                 ? "pledge:" + pledges[below(pledges.size())]
+                                 : "discussion:" + discussions[below(discussions.size())];
+        auto d = log.run(m, "comment.post", {{"target", target}, {"body", text(10 + below(30))}});
+        if (d) comments.push_back(d->result["id"]);
+      } else if (dice < 760 && !comments.empty()) {
+        const auto& c = log.s.comments.at(comments[below(comments.size())]);
+        principal author{c.author, c.org, role::member};
+        (void)log.run(author, "comment.edit", {{"id", c.id}, {"body", text(20)}});
+      } else if (dice < 775 && !comments.empty()) {
+        const std::string& id = comments[below(comments.size())];
+        if (log.s.comments.at(id).hidden)
+          (void)log.run(sec, "comment.restore", {{"id", id}});
+        else
+          (void)log.run(sec, "comment.hide", {{"id", id}, {"reason", "conduct"}});
+      } else if (dice < 825) {
+        principal g = members[below(20)];  // the G10 orgs' users come first
+        (void)log.run(g, "opinion.give",
+                      {{"target", "pledge:" + pledges[below(pledges.size())]},
+                       {"position", "support"},
+                       {"text", text(15)}});
+      } else if (dice < 885 || actions.empty()) {
+        auto d = log.run(sec, "action.add",
+                         {{"theme", themes[below(8)]}, {"title", text(5)}, {"kind", "concrete"}});
+        if (d) actions.push_back(d->result["id"]);
+      } else if (dice < 935) {
+        const auto& a = log.s.actions.at(actions[below(actions.size())]);
+        (void)log.run(
+            sec, "action.update",
+            {{"id", a.id}, {"base_version", a.version}, {"changes", {{"title", text(5)}}}});
+      } else if (dice < 965) {
+        (void)log.run(m, "action.take_up", {{"id", actions[below(actions.size())]}});
+      } else if (dice < 985) {
+        auto d = log.run(sec, "discussion.convene",
+                         {{"theme", themes[below(8)]},
+                          {"title", text(5)},
+                          {"agenda", text(30)},
+                          {"visibility", below(4) ? "open" : "restricted"},
+                          {"invitees", {members[below(members.size())].org}}});
+        if (d) discussions.push_back(d->result["id"]);
+      } else if (dice < 990 && discussions.size() > 20) {
+        (void)log.run(sec, "discussion.close",
+                      {{"id", discussions[below(discussions.size() - 10)]}, {"outcome", text(10)}});
+      } else {
+        (void)log.run(sec, "gap.add",
+                      {{"theme", themes[below(8)]}, {"title", text(5)}, {"description", text(20)}});
+      }
+      std::uint64_t seq = log.s.seq();
+      if (seq / 10000 > out.snapshots.size()) {
+        out.snapshots[seq] = serialize(log.s);
+        out.snapshot_bytes_max =
+            std::max(out.snapshot_bytes_max, out.snapshots.rbegin()->second.size());
+      }
+    }
+    out.stored = std::move(log.stored);
+    out.head = out.stored.size();
+    return out;
+  }();
+  return c;
+}
+
+const std::vector<event>& decoded() {
+  static const std::vector<event> v = [] {
+    std::vector<event> out;
+    out.reserve(get_corpus().stored.size());
+    for (const auto& b : get_corpus().stored) out.push_back(*decode_stored(b));
+    return out;
+  }();
+  return v;
+}
+
+void BM_replay_from_stored_bytes(benchmark::State& st) {
+  const corpus& c = get_corpus();
+  std::size_t bytes = 0;
+  for (const auto& b : c.stored) bytes += b.size();
+  for (auto _ : st) {
+    state s;
+    for (const auto& b : c.stored) {
+      auto e = decode_stored(b);
+      apply(s, *e);
+    }
+    benchmark::DoNotOptimize(s.seq());
+  }
+  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations() * c.stored.size()));
+  st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * bytes));
+  st.counters["events"] = static_cast<double>(c.stored.size());
+}
+BENCHMARK(BM_replay_from_stored_bytes)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+void BM_decode_stored_only(benchmark::State& st) {
+  const corpus& c = get_corpus();
+  for (auto _ : st) {
+    for (const auto& b : c.stored) benchmark::DoNotOptimize(decode_stored(b));
+  }
+  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations() * c.stored.size()));
+}
+BENCHMARK(BM_decode_stored_only)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_replay_decoded_events(benchmark::State& st) {
+  const auto& events = decoded();
+  for (auto _ : st) {
+    state s;
+    for (const auto& e : events) apply(s, e);
+    benchmark::DoNotOptimize(s.seq());
+  }
+  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations() * events.size()));
+}
+BENCHMARK(BM_replay_decoded_events)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+void BM_state_at_random_seq(benchmark::State& st) {
+  const corpus& c = get_corpus();
+  std::mt19937_64 rng(7);
+  auto load =
+      [&](std::uint64_t at) -> result<std::optional<std::pair<std::uint64_t, std::string>>> {
+    auto it = c.snapshots.upper_bound(at);
+    if (it == c.snapshots.begin()) return std::nullopt;
+    --it;
+    return std::make_pair(it->first, it->second);  // a copy, as a storage read would make
+  };
+  auto scan = [&](std::uint64_t after, std::uint64_t up_to,
+                  const std::function<bool(std::string_view)>& sink) -> result<void> {
+    for (std::uint64_t q = after + 1; q <= up_to; ++q)
+      if (!sink(c.stored[q - 1])) break;
+    return {};
+  };
+  for (auto _ : st) {
+    std::uint64_t at = 1 + rng() % c.head;
+    auto s = state_at(at, load, scan);
+    if (!s || s->seq() != at) st.SkipWithError("state_at failed");
+    benchmark::DoNotOptimize(s);
+  }
+  st.counters["snapshot_MB_max"] = static_cast<double>(c.snapshot_bytes_max) / 1e6;
+}
+BENCHMARK(BM_state_at_random_seq)->Unit(benchmark::kMillisecond)->Iterations(200);
+
+void BM_state_at_head_worst_case(benchmark::State& st) {
+  const corpus& c = get_corpus();
+  auto last = std::prev(c.snapshots.end());
+  for (auto _ : st) {
+    // The largest snapshot plus up to 9,999 events.
+    auto s = deserialize(last->second);
+    for (std::uint64_t q = last->first + 1; q <= c.head; ++q)
+      apply(*s, *decode_stored(c.stored[q - 1]));
+    benchmark::DoNotOptimize(s);
+  }
+}
+BENCHMARK(BM_state_at_head_worst_case)->Unit(benchmark::kMillisecond)->Iterations(20);
+
+void BM_serialize_snapshot(benchmark::State& st) {
+  const corpus& c = get_corpus();
+  auto s = deserialize(std::prev(c.snapshots.end())->second);
+  for (auto _ : st) benchmark::DoNotOptimize(serialize(*s));
+}
+BENCHMARK(BM_serialize_snapshot)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+void BM_view_event_member(benchmark::State& st) {
+  const auto& events = decoded();
+  const corpus& c = get_corpus();
+  auto s = deserialize(std::prev(c.snapshots.end())->second);
+  viewer v{"M50.user0", "M50", role::member};
+  std::size_t i = 0;
+  for (auto _ : st) {
+    benchmark::DoNotOptimize(event_body(view_event(*s, v, events[i])));
+    i = (i + 7919) % events.size();
+  }
+  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations()));
+}
+BENCHMARK(BM_view_event_member);
+
+}  // namespace
+}  // namespace a4p::protocol::testing
+
+BENCHMARK_MAIN();
