@@ -270,12 +270,12 @@ int cmd_verify_export(const std::string& path) {
     const json& e = *j;
     auto seq_it = e.find("seq");
     auto hash_it = e.find("hash");
-    if (seq_it == e.end() || !seq_it->is_number_unsigned() || hash_it == e.end() ||
+    if (seq_it == e.end() || !seq_it->is_number_integer() || hash_it == e.end() ||
         !hash_it->is_string()) {
       return broken("missing seq or hash");
     }
-    if (seq_it->get<std::uint64_t>() != expect) {
-      return broken("seq " + std::to_string(seq_it->get<std::uint64_t>()) + " out of order");
+    if (seq_it->get<std::int64_t>() != static_cast<std::int64_t>(expect)) {
+      return broken("seq " + std::to_string(seq_it->get<std::int64_t>()) + " out of order");
     }
     const std::string hash = hash_it->get<std::string>();
     if (e.value("withheld", false)) {
