@@ -32,9 +32,13 @@ namespace {
 using namespace a4p::storage;
 using clock_type = std::chrono::steady_clock;
 
-std::string fresh_dir(const char* what) {
+std::filesystem::path fresh_dir_root() {
   const char* base = std::getenv("A4P_BENCH_DIR");
-  std::filesystem::path root = base ? base : std::filesystem::temp_directory_path();
+  return base ? base : std::filesystem::temp_directory_path();
+}
+
+std::string fresh_dir(const char* what) {
+  std::filesystem::path root = fresh_dir_root();
   static std::atomic<int> n{0};
   auto p = root / ("a4p-storage-bench-" + std::to_string(::getpid()) + "-" + what + "-" +
                    std::to_string(n++));
@@ -250,6 +254,73 @@ void bm_event_log_async_window(benchmark::State& state) {
   std::filesystem::remove_all(dir);
 }
 
+// ---- the read side: replay (scan_raw), decode (read) and audit (verify) ----------------
+// One log of `replay_events` events, filled once (unsynced, 100 events per request).
+constexpr std::uint64_t replay_events = 200000;
+
+std::string replay_dir;
+
+event_log* replay_log() {
+  static std::unique_ptr<event_log> log = [] {
+    std::string dir = fresh_dir("replay");
+    replay_dir = dir;
+    // Runs after the log's destructor (registered later, so run earlier).
+    std::atexit([] { std::filesystem::remove_all(replay_dir); });
+    options o;
+    o.sync = false;
+    auto opened = event_log::open(dir, o);
+    if (!opened) return std::unique_ptr<event_log>();
+    for (std::uint64_t n = 0; n < replay_events; n += 100) {
+      append_request req;
+      for (std::uint64_t k = 0; k < 100; ++k) req.events.push_back(sample_event(n + k));
+      if (!(*opened)->append(std::move(req))) return std::unique_ptr<event_log>();
+    }
+    return std::move(*opened);
+  }();
+  return log.get();
+}
+
+void bm_scan_raw_all(benchmark::State& state) {
+  event_log* log = replay_log();
+  if (!log) return state.SkipWithError("could not fill the replay log");
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    std::uint64_t n = 0;
+    auto st = log->scan_raw(0, log->head(), [&](std::uint64_t, std::string_view b) {
+      bytes += b.size();
+      ++n;
+      return true;
+    });
+    if (!st || n != replay_events) return state.SkipWithError("scan failed");
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * replay_events));
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+
+void bm_read_decode_all(benchmark::State& state) {
+  event_log* log = replay_log();
+  if (!log) return state.SkipWithError("could not fill the replay log");
+  for (auto _ : state) {
+    std::uint64_t after = 0;
+    while (after < log->head()) {
+      auto r = log->read(after, 1000);
+      if (!r || r->empty()) return state.SkipWithError("read failed");
+      after = r->back().seq;
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * replay_events));
+}
+
+void bm_verify_all(benchmark::State& state) {
+  event_log* log = replay_log();
+  if (!log) return state.SkipWithError("could not fill the replay log");
+  for (auto _ : state) {
+    auto v = log->verify();
+    if (!v || !v->ok) return state.SkipWithError("verify failed");
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * replay_events));
+}
+
 }  // namespace
 
 // Raw and event_log rows alternate per thread count, so that each pair runs close together in
@@ -262,5 +333,8 @@ BENCHMARK(bm_event_log_append)->Threads(16)->UseRealTime()->MinTime(1.0);
 BENCHMARK(bm_raw_one_per_write)->Threads(128)->UseRealTime()->MinTime(1.0);
 BENCHMARK(bm_event_log_append)->Threads(128)->UseRealTime()->MinTime(1.0);
 BENCHMARK(bm_event_log_async_window)->Arg(128)->UseRealTime()->MinTime(1.0);
+BENCHMARK(bm_scan_raw_all)->Unit(benchmark::kMillisecond)->MinTime(1.0);
+BENCHMARK(bm_read_decode_all)->Unit(benchmark::kMillisecond)->MinTime(1.0);
+BENCHMARK(bm_verify_all)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 
 BENCHMARK_MAIN();
