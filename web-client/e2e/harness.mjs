@@ -39,16 +39,17 @@ export function start_server({ data_dir, listen = '127.0.0.1:0', demo = true, ti
       clearTimeout(timer);
       reject(e);
     });
-    proc.on('exit', (code, sig) => {
+    const on_early_exit = (code, sig) => {
       clearTimeout(timer);
       reject(new Error(`a4pd exited early (${code ?? sig})\nstdout:\n${out}\nstderr:\n${err}`));
-    });
+    };
+    proc.on('exit', on_early_exit);
     proc.stdout.on('data', (d) => {
       out += d;
       const m = /listening on (https?):\/\/([^\s:]+):(\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        proc.removeAllListeners('exit');
+        proc.removeListener('exit', on_early_exit);
         const port = Number(m[3]);
         resolve_({
           proc,
