@@ -132,8 +132,16 @@ describe('A4P web client against a real a4pd', { concurrency: false }, () => {
     await assert_no_serious_axe(page, 'discussion');
 
     await go(page, '#/rounds');
+    await page.locator('#round-table').waitFor();
     await screenshot(page, '08-rounds');
     await assert_no_serious_axe(page, 'rounds');
+
+    // Responsive: a phone-sized viewport still lays out and passes the scan.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await go(page, '#/');
+    await page.locator('#coverage-grid').waitFor();
+    await screenshot(page, '14-overview-narrow');
+    await assert_no_serious_axe(page, 'overview (narrow)');
   });
 
   test('two users see each other’s comment and pledge edit live', T, async () => {
@@ -221,6 +229,16 @@ describe('A4P web client against a real a4pd', { concurrency: false }, () => {
     const sec_item = sec.locator(`li.comment[data-comment-id="${cid}"]`);
     await sec_item.locator('.hidden-mark', { hasText: 'off topic in test' }).waitFor();
     assert.equal(await sec_item.locator('.comment-body').first().textContent(), text);
+    // An auditor, too, sees it marked hidden with the reason, and has no moderation controls.
+    const aud = await as('un.auditor', disc);
+    const aud_item = aud.locator(`li.comment[data-comment-id="${cid}"]`);
+    await aud_item.locator('.hidden-mark', { hasText: 'off topic in test' }).waitFor();
+    assert.equal(await aud_item.locator('.comment-body').first().textContent(), text);
+    assert.equal(await aud.getByRole('button', { name: 'Restore' }).count(), 0);
+    assert.equal(await aud.getByRole('button', { name: 'Hide' }).count(), 0);
+    assert.equal(await aud.getByLabel('Your comment').count(), 0);
+    // Members get no moderation controls either.
+    assert.equal(await gbr.getByRole('button', { name: 'Hide' }).count(), 0);
     await screenshot(sec, '11-discussion-secretariat-hidden');
     await screenshot(gbr, '12-discussion-member-redacted');
     // A reload (fresh snapshot) keeps it redacted for the member.

@@ -17,6 +17,16 @@ export function is_g10(me: Me, s: State): boolean {
   return has_role(me, 'g10') || !!s.orgs[me.org]?.groups?.includes('G10');
 }
 
+/** The themes in the order of the Declaration's presentation (a4p-facts.json); others after. */
+const theme_order = ['politics', 'wps', 'protection', 'safety-security', 'performance', 'sustaining-peace', 'partnerships', 'conduct'];
+export function sorted_themes(s: State) {
+  const rank = (id: string) => {
+    const i = theme_order.indexOf(id);
+    return i < 0 ? theme_order.length : i;
+  };
+  return Object.values(s.themes).sort((a, b) => rank(a.id) - rank(b.id) || a.name.localeCompare(b.name));
+}
+
 export function champions_of(s: State, theme: string): string[] {
   return Object.values(s.champions)
     .filter((c) => c.theme === theme)

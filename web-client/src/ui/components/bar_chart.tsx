@@ -14,6 +14,8 @@ export interface BarChartProps {
   title: string;
   description: string;
   categories: string[];
+  /** Short labels under the bars (the table shows the full category names). */
+  axis_labels?: string[];
   series: Series[];
   /** values[category index][series index] */
   values: number[][];
@@ -98,7 +100,7 @@ export function BarChart(p: BarChartProps) {
                   return <rect key={s.key} x={x} y={top} width={bar_w} height={Math.max(0, bottom - top)} fill={s.color} />;
                 })}
                 <text x={pad.l + band * i + band / 2} y={h - pad.b + 16} text-anchor="middle" class="axis">
-                  {c.length > 14 ? `${c.slice(0, 13)}…` : c}
+                  {p.axis_labels?.[i] ?? (c.length > 14 ? `${c.slice(0, 13)}…` : c)}
                 </text>
               </g>
             );

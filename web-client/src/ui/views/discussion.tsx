@@ -77,8 +77,8 @@ export function DiscussionView({ s, id }: { s: State; id: string }) {
       <PageTitle>{d.title}</PageTitle>
       <p class="meta">
         Theme <a href={href.theme(d.theme)}>{s.themes[d.theme]?.name ?? d.theme}</a> · convened by{' '}
-        {org_name(s, d.convener)} · {d.visibility}
-        {d.invitees.length > 0 && <> · invited: {d.invitees.join(', ')}</>} ·{' '}
+        {org_name(s, d.convener)} · {d.visibility === 'restricted' ? 'restricted to invitees' : 'open to all'}
+        {d.invitees.length > 0 && <> · invited: {d.invitees.join(', ')}</>} · state:{' '}
         <strong id="discussion-state">{d.state}</strong>
       </p>
       <p>

@@ -4,12 +4,12 @@ import { useState } from 'preact/hooks';
 import type { CommandOutcome, State } from '../../sync';
 import { Notice, PageTitle } from '../components/common';
 import { PledgeTable } from '../components/pledge_table';
-import { by_id, can_create_pledge, org_name } from '../model';
+import { by_id, can_create_pledge, org_name, sorted_themes } from '../model';
 import { command, me } from '../store';
 import { href } from '../router';
 
 function CreatePledgeForm({ s }: { s: State }) {
-  const themes = Object.values(s.themes);
+  const themes = sorted_themes(s);
   const [f, set_f] = useState({
     theme: themes[0]?.id ?? '',
     title: '',

@@ -16,6 +16,7 @@ import {
   regions,
   round_figures,
   status_counts,
+  sorted_themes,
   status_label,
 } from '../model';
 import { href } from '../router';
@@ -29,7 +30,7 @@ const status_colors: Record<string, string> = {
 };
 
 function ThemeCards({ s }: { s: State }) {
-  const themes = Object.values(s.themes);
+  const themes = sorted_themes(s);
   const pledges = Object.values(s.pledges);
   return (
     <section aria-labelledby="themes-h">
@@ -83,11 +84,10 @@ function RoundCharts({ s }: { s: State }) {
               : 'No reporting rounds yet.'
           }
           categories={cats}
-          series={[
-            { key: 'avg', label: 'Average progress (%)', color: '#1e4fa3' },
-            { key: 'n', label: 'Reports', color: '#6b7280' },
-          ]}
-          values={figs.map((f) => [f.average_progress, f.reports])}
+          axis_labels={figs.map((f) => f.round)}
+          series={[{ key: 'avg', label: 'Average progress (%)', color: '#1e4fa3' }]}
+          values={figs.map((f) => [f.average_progress])}
+          unit="%"
           max={100}
         />
         <BarChart
@@ -101,6 +101,7 @@ function RoundCharts({ s }: { s: State }) {
               : 'No reporting rounds yet.'
           }
           categories={cats}
+          axis_labels={figs.map((f) => f.round)}
           series={pledge_statuses.map((k) => ({ key: k, label: status_label[k], color: status_colors[k]! }))}
           values={figs.map((f) => pledge_statuses.map((k) => f.by_status[k]))}
           stacked
@@ -116,7 +117,7 @@ function CoverageGrid({ s }: { s: State }) {
   const [region, set_region] = useState('');
   const [group, set_group] = useState('');
   const [breakdown, set_breakdown] = useState<Breakdown>('region');
-  const themes = Object.values(s.themes);
+  const themes = sorted_themes(s);
   const pledges = Object.values(s.pledges);
   const champ = new Set(Object.values(s.champions).map((c) => `${c.org}:${c.theme}`));
   const count = (org: string, theme: string) => pledges.filter((p) => p.org === org && p.theme === theme).length;
@@ -266,10 +267,38 @@ function CoverageGrid({ s }: { s: State }) {
   );
 }
 
+function DeliverablesSummary({ s }: { s: State }) {
+  const all = Object.values(s.pledges);
+  const un = all.filter((p) => p.org === 'UN');
+  const others = all.filter((p) => p.org !== 'UN');
+  const line = (ps: typeof all) => {
+    const c = status_counts(ps);
+    return pledge_statuses.filter((k) => c[k] > 0).map((k) => `${c[k]} ${status_label[k].toLowerCase()}`).join(', ') || 'none yet';
+  };
+  return (
+    <section aria-labelledby="deliv-h">
+      <h2 id="deliv-h">Pledges at a glance</h2>
+      <div class="two-col">
+        <p class="card">
+          <strong>The Secretariat’s own deliverables: {un.length}</strong>
+          <br />
+          {line(un)}. <a href={href.deliverables()}>Monthly reports, beside member states’ pledges</a>
+        </p>
+        <p class="card">
+          <strong>Member states’ and organisations’ pledges: {others.length}</strong>
+          <br />
+          {line(others)}. <a href={href.rounds()}>Who has reported this round</a>
+        </p>
+      </div>
+    </section>
+  );
+}
+
 export function OverviewView({ s }: { s: State }) {
   return (
     <>
       <PageTitle>A4P overview</PageTitle>
+      <DeliverablesSummary s={s} />
       <ThemeCards s={s} />
       <RoundCharts s={s} />
       <CoverageGrid s={s} />
