@@ -142,6 +142,11 @@ describe('A4P web client against a real a4pd', { concurrency: false }, () => {
     await page.locator('#coverage-grid').waitFor();
     await screenshot(page, '14-overview-narrow');
     await assert_no_serious_axe(page, 'overview (narrow)');
+    for (const h of ['#/', '#/deliverables', '#/theme/politics', pledge, disc, '#/rounds', '#/mine']) {
+      await go(page, h);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 391, `${h} scrolls sideways at 390 px (scrollWidth ${width})`);
+    }
   });
 
   test('two users see each other’s comment and pledge edit live', T, async () => {
