@@ -1,0 +1,63 @@
+// Runs the real a4pd binary for integration tests: fork + exec on an ephemeral port in a
+// temporary data directory, reads the bound port from its "listening on http://HOST:PORT"
+// line, and signals / reaps it. Optionally sets RLIMIT_FSIZE in the child before exec (to
+// make the disk refuse writes).
+//
+// Thread safety: one object per test, used from the test's thread.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace a4p::test {
+
+// A fresh temporary directory, removed (recursively) by the destructor.
+class temp_dir {
+ public:
+  temp_dir();
+  ~temp_dir();
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct a4pd_options {
+  std::string data_dir;
+  bool demo = true;
+  std::string demo_password = "test-password-1";
+  std::vector<std::string> extra_args;
+  std::optional<std::uint64_t> file_size_limit;  // RLIMIT_FSIZE in bytes
+};
+
+class a4pd_process {
+ public:
+  // Starts a4pd and waits (up to 60 s) for its listening line. REQUIRES: A4PD_BIN is set.
+  explicit a4pd_process(const a4pd_options& opts);
+  ~a4pd_process();  // SIGKILL if still running
+
+  [[nodiscard]] bool started() const { return port_ != 0; }
+  [[nodiscard]] std::uint16_t port() const { return port_; }
+  [[nodiscard]] pid_t pid() const { return pid_; }
+  [[nodiscard]] const std::string& output() const { return output_; }
+
+  void signal(int sig);
+  // Waits up to timeout_ms for the process to exit; its exit code (128+signal when killed),
+  // or nullopt on timeout.
+  std::optional<int> wait(int timeout_ms);
+
+ private:
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::string output_;
+  bool reaped_ = false;
+};
+
+}  // namespace a4p::test

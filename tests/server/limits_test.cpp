@@ -1,0 +1,256 @@
+// Integration tests of the limits and bad input (issue 4 item 4), authentication, Origin,
+// the REST routes and static files, against the real a4pd binary.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/server/test_util.hpp"
+
+namespace a4p::test {
+namespace {
+
+class limits_test : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new temp_dir();
+    web_ = new temp_dir();
+    std::ofstream(web_->path() + "/index.html") << "<!doctype html><title>a4p</title>";
+    std::filesystem::create_directories(web_->path() + "/assets");
+    std::ofstream(web_->path() + "/assets/app.js") << "console.log('a4p')";
+    std::ofstream(secret_path()) << "top secret";
+    a4pd_options o;
+    o.data_dir = dir_->path() + "/data";
+    o.extra_args = {
+        "--rate",      "5",    "--burst",    "10",         "--hello-timeout",        "700",
+        "--max-frame", "4096", "--web-root", web_->path(), "--max-user-connections", "3"};
+    server_ = new a4pd_process(o);
+    ASSERT_TRUE(server_->started()) << server_->output();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    std::filesystem::remove(secret_path());
+    delete web_;
+    delete dir_;
+  }
+  static std::uint16_t port() { return server_->port(); }
+  // A file beside the web root, which traversal must not reach.
+  static std::string secret_name() {
+    return std::filesystem::path(web_->path()).filename().string() + "-secret.txt";
+  }
+  static std::string secret_path() {
+    return (std::filesystem::path(web_->path()).parent_path() / secret_name()).string();
+  }
+  static bool alive() { return http_call(port(), "GET", "/healthz").status == 200; }
+  static temp_dir* dir_;
+  static temp_dir* web_;
+  static a4pd_process* server_;
+};
+temp_dir* limits_test::dir_ = nullptr;
+temp_dir* limits_test::web_ = nullptr;
+a4pd_process* limits_test::server_ = nullptr;
+
+TEST_F(limits_test, login_answers_401_alike_for_unknown_user_and_wrong_password) {
+  auto unknown =
+      http_call(port(), "POST", "/api/session", R"({"username":"nobody","password":"x"})");
+  auto wrong = http_call(port(), "POST", "/api/session",
+                         R"({"username":"gbr.delegate","password":"wrong"})");
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(unknown.body, wrong.body);
+  EXPECT_EQ(nlohmann::json::parse(wrong.body)["error"]["code"], "unauthorized");
+
+  auto ok =
+      http_call(port(), "POST", "/api/session",
+                nlohmann::json{{"username", "gbr.delegate"}, {"password", demo_password}}.dump());
+  ASSERT_EQ(ok.status, 200);
+  auto j = nlohmann::json::parse(ok.body);
+  EXPECT_EQ(j["token"].get<std::string>().size(), 64u);
+  EXPECT_EQ(j["user"]["id"], "gbr.delegate");
+  const auto& cookie = ok.headers["set-cookie"];
+  EXPECT_NE(cookie.find("a4p_session=" + j["token"].get<std::string>()), std::string::npos);
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+  EXPECT_NE(cookie.find("Path=/"), std::string::npos);
+
+  auto bad = http_call(port(), "POST", "/api/session", "{not json");
+  EXPECT_EQ(bad.status, 400);
+}
+
+TEST_F(limits_test, websocket_needs_auth_and_an_allowed_origin) {
+  ws_client anonymous;
+  EXPECT_EQ(anonymous.connect(port(), ""), 401);
+  ws_client forged;
+  EXPECT_EQ(forged.connect(port(), std::string(64, 'a')), 401);
+  auto token = login(port(), "gbr.delegate", demo_password);
+  ws_client evil;
+  EXPECT_EQ(evil.connect(port(), token, "http://evil.example"), 403);
+  ws_client good;
+  EXPECT_EQ(good.connect(port(), token, "http://127.0.0.1:" + std::to_string(port())), 101);
+  // The cookie works as well as the bearer header.
+  auto r = http_call(port(), "GET", "/api/state", "", {{"Cookie", "a4p_session=" + token}});
+  EXPECT_EQ(r.status, 200);
+}
+
+TEST_F(limits_test, rest_routes_need_auth_and_unknown_api_paths_are_404_json) {
+  for (const char* p :
+       {"/api/events", "/api/state", "/api/history?entity=pledge:P1", "/api/audit/verify"}) {
+    auto r = http_call(port(), "GET", p);
+    EXPECT_EQ(r.status, 401) << p;
+    EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["code"], "unauthorized") << p;
+  }
+  auto r = http_call(port(), "GET", "/api/nope");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["code"], "not_found");
+
+  auto token = login(port(), "gbr.delegate", demo_password);
+  auto ev = get(port(), "/api/events?after=0&limit=5", token);
+  ASSERT_EQ(ev.status, 200);
+  EXPECT_EQ(std::count(ev.body.begin(), ev.body.end(), '\n'), 5);
+  auto st = get(port(), "/api/state?at=3", token);
+  ASSERT_EQ(st.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(st.body)["seq"], 3);
+  auto h = get(port(), "/api/history?entity=pledge:P1", token);
+  ASSERT_EQ(h.status, 200);
+  EXPECT_FALSE(nlohmann::json::parse(h.body)["events"].empty());
+  auto v = get(port(), "/api/audit/verify", token);
+  ASSERT_EQ(v.status, 200);
+  EXPECT_TRUE(nlohmann::json::parse(v.body)["ok"].get<bool>());
+  EXPECT_EQ(get(port(), "/api/events?after=x", token).status, 400);
+}
+
+TEST_F(limits_test, health_metrics_and_static_files) {
+  EXPECT_EQ(http_call(port(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(http_call(port(), "GET", "/readyz").status, 200);
+  auto m = http_call(port(), "GET", "/metrics");
+  ASSERT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("a4p_append_latency_seconds_bucket"), std::string::npos);
+  EXPECT_NE(m.body.find("a4p_connections_websocket"), std::string::npos);
+
+  auto index = http_call(port(), "GET", "/");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_NE(index.headers["content-type"].find("text/html"), std::string::npos);
+  auto js = http_call(port(), "GET", "/assets/app.js");
+  EXPECT_EQ(js.status, 200);
+  EXPECT_NE(js.headers["content-type"].find("text/javascript"), std::string::npos);
+  auto route = http_call(port(), "GET", "/pledges/P1");  // a client-side route
+  EXPECT_EQ(route.status, 200);
+  EXPECT_EQ(route.body, index.body);
+  EXPECT_EQ(http_call(port(), "GET", "/missing.png").status, 404);
+  const auto n = secret_name();
+  for (const std::string& p :
+       {"/../" + n, "/%2e%2e/" + n, "/assets/..%2f..%2f" + n, "/..%5c" + n, "/assets/../../" + n}) {
+    auto r = http_call(port(), "GET", p);
+    EXPECT_NE(r.status, 200) << p;
+    EXPECT_EQ(r.body.find("top secret"), std::string::npos) << p;
+  }
+}
+
+TEST_F(limits_test, http_header_and_body_limits) {
+  auto big_body = http_call(port(), "POST", "/api/session", std::string(70 * 1024, 'x'));
+  EXPECT_EQ(big_body.status, 413);
+  auto big_header = http_call(port(), "GET", "/healthz", "", {{"X-Big", std::string(9000, 'y')}});
+  EXPECT_EQ(big_header.status, 431);
+  EXPECT_TRUE(alive());
+}
+
+TEST_F(limits_test, frame_too_large_closes_1009) {
+  auto c = open_session(port(), "gbr.delegate");
+  ASSERT_TRUE(c);
+  c->send_text(comment_cmd("big", "discussion:D1", std::string(5000, 'z')).dump());
+  EXPECT_EQ(c->wait_close(), 1009);
+  EXPECT_TRUE(alive());
+}
+
+TEST_F(limits_test, no_hello_closes_1008) {
+  auto token = login(port(), "gbr.delegate", demo_password);
+  ws_client c;
+  ASSERT_EQ(c.connect(port(), token), 101);
+  EXPECT_EQ(c.wait_close(std::chrono::seconds(5)), 1008);
+}
+
+TEST_F(limits_test, bad_input_gets_error_or_reject_and_the_server_stays_up) {
+  auto c = open_session(port(), "gbr.delegate");
+  ASSERT_TRUE(c);
+  auto expect_type = [&](const std::string& type) {
+    auto m = c->next(std::chrono::seconds(5));
+    EXPECT_TRUE(m);
+    if (m) EXPECT_EQ((*m)["type"], type) << m->dump();
+    return m.value_or(nlohmann::json());
+  };
+  c->send_text("{not json");
+  expect_type("error");
+  c->send_binary(std::string("\x01\x02\x03", 3));
+  expect_type("error");
+  c->send_text(R"({"type":"launch_missiles"})");
+  expect_type("error");
+  c->send_text(R"({"type":"ping","nonce":{"deep":[1,2]}})");
+  auto m = c->next();
+  ASSERT_TRUE(m);  // an error (nonce must be string or integer) or a pong; never a crash
+  c->send_text(
+      R"({"type":"command","id":"t1","name":"comment.post","args":{"target":7,"body":"x"}})");
+  auto r = expect_type("reject");
+  EXPECT_EQ(r["id"], "t1");
+  EXPECT_EQ(r["code"], "bad_request");
+  c->send_text(R"({"type":"command","id":"t2","name":"comment.post","args":"nope"})");
+  r = expect_type("reject");
+  EXPECT_EQ(r["id"], "t2");
+  c->send_text(R"({"type":"command","id":"t3","name":"no.such","args":{}})");
+  r = expect_type("reject");
+  EXPECT_EQ(r["code"], "bad_request");
+  c->send_text(
+      R"({"type":"command","id":"t4","name":"comment.post","args":{"target":"discussion:D1","body":1.5}})");
+  expect_type("reject");
+  c->send_text("\xff\xfe");
+  expect_type("error");
+  c->send_text(R"({"type":"ping","nonce":"n1"})");
+  auto pong = c->next_of("pong");
+  ASSERT_TRUE(pong);
+  EXPECT_EQ((*pong)["nonce"], "n1");
+  EXPECT_TRUE(alive());
+}
+
+TEST_F(limits_test, commands_over_the_rate_are_rejected_rate_limited) {
+  auto c = open_session(port(), "nld.delegate");
+  ASSERT_TRUE(c);
+  for (int i = 0; i < 30; ++i)
+    c->send(comment_cmd("rate-" + std::to_string(i), "discussion:D1", "r"));
+  int acks = 0, limited = 0;
+  while (acks + limited < 30) {
+    auto m = c->next(std::chrono::seconds(10));
+    ASSERT_TRUE(m);
+    if ((*m)["type"] == "ack") ++acks;
+    if ((*m)["type"] == "reject") {
+      EXPECT_EQ((*m)["code"], "rate_limited");
+      ++limited;
+    }
+  }
+  EXPECT_GE(acks, 10);  // the burst
+  EXPECT_LE(acks, 14);  // plus what refilled at 5/s meanwhile
+  EXPECT_GE(limited, 16);
+}
+
+TEST_F(limits_test, connections_per_user_are_bounded) {
+  auto token = login(port(), "eth.delegate", demo_password);
+  std::vector<std::unique_ptr<ws_client>> open;
+  for (int i = 0; i < 3; ++i) {
+    open.push_back(std::make_unique<ws_client>());
+    ASSERT_EQ(open.back()->connect(port(), token), 101);
+  }
+  ws_client fourth;
+  EXPECT_EQ(fourth.connect(port(), token), 429);
+}
+
+TEST_F(limits_test, logout_closes_the_tokens_sockets_with_4001) {
+  auto token = login(port(), "bgd.delegate", demo_password);
+  ws_client c;
+  ASSERT_EQ(c.connect(port(), token), 101);
+  ASSERT_TRUE(c.hello());
+  auto r = http_call(port(), "DELETE", "/api/session", "", {{"Authorization", "Bearer " + token}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(c.wait_close(), 4001);
+  EXPECT_EQ(get(port(), "/api/state", token).status, 401);
+}
+
+}  // namespace
+}  // namespace a4p::test
