@@ -9,15 +9,29 @@ namespace {
 
 class checker {
  public:
-  explicit checker(std::string_view s) : p_(s.data()), end_(s.data() + s.size()) {}
+  explicit checker(std::string_view s)
+      : begin_(s.data()), p_(s.data()), end_(s.data() + s.size()) {}
 
   bool document() {
-    if (p_ == end_ || *p_ != '{') return false;
-    if (!value(0)) return false;
-    return p_ == end_;
+    std::size_t n = object_prefix();  // 0: no object (an object is never empty text)
+    return n != 0 && n == static_cast<std::size_t>(end_ - begin_);
+  }
+
+  std::size_t object_prefix() {
+    if (p_ == end_ || *p_ != '{') return 0;
+    if (!value(0)) return 0;
+    return static_cast<std::size_t>(p_ - begin_);
+  }
+
+  std::size_t string_prefix(std::string& out) {
+    out.clear();
+    if (p_ == end_ || *p_ != '"') return 0;
+    if (!string(&out)) return 0;
+    return static_cast<std::size_t>(p_ - begin_);
   }
 
  private:
+  const char* begin_;
   const char* p_;
   const char* end_;
   // The decoded previous key at each object depth, reused across objects.
@@ -226,6 +240,14 @@ class checker {
 
 bool is_canonical_json_object(std::string_view s) {
   return checker(s).document();
+}
+
+std::size_t canonical_json_object_length(std::string_view s) {
+  return checker(s).object_prefix();
+}
+
+std::size_t canonical_json_string(std::string_view s, std::string& out) {
+  return checker(s).string_prefix(out);
 }
 
 }  // namespace a4p::storage

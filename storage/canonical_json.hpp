@@ -9,6 +9,8 @@
 // Thread safety: pure function.
 #pragma once
 
+#include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace a4p::storage {
@@ -18,5 +20,13 @@ inline constexpr int canonical_json_max_depth = 256;
 
 // True when `s` is the canonical JSON of an object, with integers only.
 [[nodiscard]] bool is_canonical_json_object(std::string_view s);
+
+// The length of the canonical JSON object (integers only) that `s` starts with; 0 when it does
+// not start with one. For decoding stored events without building a DOM.
+[[nodiscard]] std::size_t canonical_json_object_length(std::string_view s);
+
+// Decodes the canonical JSON string literal that `s` starts with (at its opening quote) into
+// `out` (replacing its content); returns the literal's length, or 0 when it is not one.
+[[nodiscard]] std::size_t canonical_json_string(std::string_view s, std::string& out);
 
 }  // namespace a4p::storage

@@ -5,6 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
+#include <optional>
+
+#include "storage/canonical_json.hpp"
 #include "storage/encoding.hpp"
 #include "storage/event_log.hpp"
 
@@ -48,6 +52,54 @@ std::string canonical_header(const event& e) {
   out += '}';
   return out;
 }
+
+// Decodes a stored event laid out exactly as to_json() writes it, without building a DOM;
+// nullopt for anything else (from_json then falls back to nlohmann).
+class fast_decoder {
+ public:
+  explicit fast_decoder(std::string_view s) : s_(s) {}
+
+  std::optional<event> decode() {
+    event e;
+    if (!lit(R"({"actor":{"org":)") || !str(e.who.org) || !lit(R"(,"user":)") || !str(e.who.user) ||
+        !lit(R"(},"data":)") || !data(e.data) || !lit(R"(,"data_hash":)") || !str(e.data_hash) ||
+        !lit(R"(,"entity":)") || !str(e.entity) || !lit(R"(,"hash":)") || !str(e.hash) ||
+        !lit(R"(,"name":)") || !str(e.name) || !lit(R"(,"seq":)") || !seq(e.seq) ||
+        !lit(R"(,"ts":)") || !str(e.ts) || !lit("}") || !s_.empty()) {
+      return std::nullopt;
+    }
+    return e;
+  }
+
+ private:
+  std::string_view s_;
+
+  bool lit(std::string_view l) {
+    if (!s_.starts_with(l)) return false;
+    s_.remove_prefix(l.size());
+    return true;
+  }
+  bool str(std::string& out) {
+    std::size_t n = canonical_json_string(s_, out);
+    s_.remove_prefix(n);
+    return n != 0;
+  }
+  bool data(std::string& out) {
+    std::size_t n = canonical_json_object_length(s_);
+    out.assign(s_.substr(0, n));
+    s_.remove_prefix(n);
+    return n != 0;
+  }
+  bool seq(std::uint64_t& out) {
+    std::size_t n = 0;
+    while (n < s_.size() && s_[n] >= '0' && s_[n] <= '9') ++n;
+    if (n == 0 || (n > 1 && s_[0] == '0')) return false;
+    auto [ptr, ec] = std::from_chars(s_.data(), s_.data() + n, out);
+    if (ec != std::errc() || ptr != s_.data() + n) return false;
+    s_.remove_prefix(n);
+    return true;
+  }
+};
 
 }  // namespace
 
@@ -99,6 +151,7 @@ result<event> event::from_json(std::string_view stored) {
   auto bad = [](std::string what) {
     return std::unexpected(error{status_code::corruption, "stored event: " + std::move(what)});
   };
+  if (auto fast = fast_decoder(stored).decode()) return std::move(*fast);
   try {
     auto j = nlohmann::json::parse(stored, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) return bad("not JSON");

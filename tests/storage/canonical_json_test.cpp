@@ -167,6 +167,14 @@ TEST(canonical_json, the_edge_cases_by_name) {
   EXPECT_TRUE(is_canonical_json_object(
       R"({"a":[],"b":{},"c":"x/y","d":-9223372036854775808,"e":18446744073709551615})"));
   EXPECT_TRUE(is_canonical_json_object(R"({"a":"\u001f\u0000\b"})"));
+  EXPECT_FALSE(is_canonical_json_object(""));
+  EXPECT_FALSE(is_canonical_json_object("{"));
+  EXPECT_EQ(canonical_json_object_length(R"({"a":{}},"b")"), 8u);
+  EXPECT_EQ(canonical_json_object_length(""), 0u);
+  std::string out = "old";
+  EXPECT_EQ(canonical_json_string(R"("a\nb\u0001",)", out), 12u);
+  EXPECT_EQ(out, std::string("a\nb\x01"));
+  EXPECT_EQ(canonical_json_string(R"("a\/")", out), 0u);
   EXPECT_FALSE(is_canonical_json_object("[]"));
   EXPECT_FALSE(is_canonical_json_object(R"("x")"));
   EXPECT_FALSE(is_canonical_json_object(R"({"a":1} )"));

@@ -109,6 +109,65 @@ TEST(event_codec, to_json_is_the_canonical_dump) {
   EXPECT_EQ(back->who.org, "BGD");
 }
 
+// A reference decoder built on nlohmann, to hold from_json's fast path against.
+event reference_decode(const std::string& stored) {
+  auto j = nlohmann::json::parse(stored);
+  event e;
+  e.seq = j.at("seq").get<std::uint64_t>();
+  e.ts = j.at("ts").get<std::string>();
+  e.who = {j.at("actor").at("user").get<std::string>(), j.at("actor").at("org").get<std::string>()};
+  e.name = j.at("name").get<std::string>();
+  e.entity = j.at("entity").get<std::string>();
+  e.data = j.at("data").dump();
+  e.data_hash = j.at("data_hash").get<std::string>();
+  e.hash = j.at("hash").get<std::string>();
+  return e;
+}
+
+void expect_same(const event& a, const event& b) {
+  EXPECT_EQ(a.seq, b.seq);
+  EXPECT_EQ(a.ts, b.ts);
+  EXPECT_EQ(a.who.user, b.who.user);
+  EXPECT_EQ(a.who.org, b.who.org);
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.entity, b.entity);
+  EXPECT_EQ(a.data, b.data);
+  EXPECT_EQ(a.data_hash, b.data_hash);
+  EXPECT_EQ(a.hash, b.hash);
+}
+
+TEST(event_codec, from_json_decodes_like_nlohmann_on_awkward_fields) {
+  std::vector<std::string> texts = {
+      "",     "a\"b",        "back\\slash",      "nl\n", std::string("nul\0", 4),
+      "\x1f", "caf\xc3\xa9", "\xf0\x9f\x98\x80", "a/b",  "}\",\""};
+  std::uint64_t seq = 0;
+  for (const auto& t : texts) {
+    event e = sample_event();
+    e.seq = seq == 4 ? UINT64_MAX - 10 : seq * 7919;
+    ++seq;
+    e.who = {t, t + "x"};
+    e.name = "n" + t;
+    e.entity = t;
+    e.data = nlohmann::json{{t, t}, {"k", {{"nested", t}}}}.dump();
+    std::string stored = e.to_json();
+    auto fast = event::from_json(stored);
+    ASSERT_TRUE(fast) << stored;
+    expect_same(*fast, reference_decode(stored));
+    expect_same(*fast, e);
+  }
+}
+
+TEST(event_codec, from_json_also_reads_a_valid_non_canonical_layout) {
+  event e = sample_event();
+  // Same event, keys in another order and with whitespace: decoded through the slow path.
+  nlohmann::json j = nlohmann::json::parse(e.to_json());
+  std::string pretty = j.dump(2);
+  auto back = event::from_json(pretty);
+  ASSERT_TRUE(back) << back.error().message;
+  expect_same(*back, e);
+  EXPECT_NE(back->to_json(), pretty);  // which is why verify compares to_json() with the bytes
+}
+
 TEST(event_codec, from_json_rejects_garbage_as_corruption) {
   for (std::string bad : {"", "nope", "[]", R"({"seq":1})", R"({"seq":-1,"actor":{}})"}) {
     auto r = event::from_json(bad);
