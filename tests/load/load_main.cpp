@@ -455,8 +455,15 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
 // The same clients and rate against the bare Beast broadcaster.
 phase_result run_baseline(const options& o, net::io_context& ioc, double rate,
                           std::size_t payload_bytes) {
-  a4p::load::baseline_server bs(ioc);
-  const tcp::endpoint ep = bs.start();
+  // The broadcaster gets its own io_context and threads, as a4pd has its own process.
+  net::io_context server_ioc;
+  auto server_guard = net::make_work_guard(server_ioc);
+  std::vector<std::thread> server_threads;
+  for (int i = 0; i < std::max(1, o.threads); ++i) {
+    server_threads.emplace_back([&server_ioc] { server_ioc.run(); });
+  }
+  auto bs = std::make_unique<a4p::load::baseline_server>(server_ioc);
+  const tcp::endpoint ep = bs->start();
   run_stats stats;
   const std::size_t n = std::max<std::size_t>(o.clients, 1);
   std::vector<std::shared_ptr<load_client>> clients;
@@ -473,7 +480,7 @@ phase_result run_baseline(const options& o, net::io_context& ioc, double rate,
     return t;
   };
   std::size_t ok = connect_all(clients, 0, n, o.connect_concurrency, target_of, 300);
-  while (bs.clients() < ok) sleep_s(0.01);
+  while (bs->clients() < ok) sleep_s(0.01);
   std::printf("baseline: %zu clients connected; broadcasting %.0f events/s of %zu bytes\n", ok,
               rate, payload_bytes);
   std::fflush(stdout);
@@ -497,7 +504,7 @@ phase_result run_baseline(const options& o, net::io_context& ioc, double rate,
         m.append(payload_bytes - m.size() - tail.size(), 'x');
       }
       m += tail;
-      bs.broadcast(std::make_shared<const std::string>(std::move(m)));
+      bs->broadcast(std::make_shared<const std::string>(std::move(m)));
     }
     sleep_s(0.001);
   }
@@ -512,8 +519,12 @@ phase_result run_baseline(const options& o, net::io_context& ioc, double rate,
   r.acks = seq;
   print_phase("baseline", r, ok);
   for (auto& c : clients) c->close();
-  bs.stop();
+  net::post(server_ioc, [&bs] { bs->stop(); });
   sleep_s(0.5);
+  server_guard.reset();
+  server_ioc.stop();
+  for (auto& t : server_threads) t.join();
+  bs.reset();
   return r;
 }
 

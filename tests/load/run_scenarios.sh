@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs the four load scenarios of issue 4 item 7, each against a fresh a4pd on a fresh demo
+# data directory, and prints a4p_load's report. Usage:
+#   tests/load/run_scenarios.sh [BUILD_DIR] [scenario...]     scenarios: fanout rss writers storm
+# BUILD_DIR defaults to build/release. Needs about 2 x 15,000 file descriptors in all (the
+# server and the load generator each stay under 20,000).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=${1:-build/release}
+shift || true
+scenarios=${*:-fanout rss writers storm}
+a4pd="$build/server/a4pd"
+load="$build/tests/load/a4p_load"
+port=${A4P_LOAD_PORT:-28431}
+work=$(mktemp -d /tmp/a4p-load-XXXXXX)
+trap 'kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+ulimit -n "$(ulimit -Hn)"
+
+start_server() {
+  rm -rf "$work/data"
+  # Limits raised for the load run: the demo has 12 users, so each holds many connections and
+  # sends many commands per second.
+  "$a4pd" --data "$work/data" --listen "127.0.0.1:$port" --demo --demo-password load-pw \
+    --rate 1000000 --burst 1000000 --max-user-connections 1000000 --max-connections 100000 \
+    --log-level warn >"$work/a4pd.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "a4pd did not start:"; cat "$work/a4pd.log"; exit 1
+}
+stop_server() { kill -TERM "$pid"; wait "$pid" || true; }
+
+run() {
+  local name=$1; shift
+  echo "=== $name: a4p_load $* (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+  start_server
+  "$load" --port "$port" --password load-pw --server-pid "$pid" "$@" | grep -v '^  t='
+  stop_server
+}
+
+for s in $scenarios; do
+  case $s in
+    fanout)  run fanout --clients 1000 --writers 10 --rate 250 --duration 20 ;;
+    rss)     run rss --clients 15000 --writers 1 --rate 10 --duration 3 --no-baseline ;;
+    writers) run writers --clients 10 --writers 10 --rate 0 --window 128 --duration 10 ;;
+    storm)   run storm --clients 5010 --writers 10 --rate 100 --duration 3 \
+               --reconnect-storm 5000 --storm-missed 200 --no-baseline ;;
+    *) echo "unknown scenario $s"; exit 2 ;;
+  esac
+done
