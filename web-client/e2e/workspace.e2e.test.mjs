@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   axe_serious,
+  demo_password,
   eventually,
   fresh_data_dir,
   go,
@@ -95,6 +96,31 @@ describe('A4P web client against a real a4pd', { concurrency: false }, () => {
     await page.getByText('Unknown user name or wrong password.').waitFor();
   });
 
+  test('keyboard only: skip link, sign-in form, navigation', T, async () => {
+    const context = await browser.newContext({ baseURL: server.url });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.locator('#sign-in-form').waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    await page.locator('#username').focus();
+    await page.keyboard.type('nld.delegate');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'password');
+    await page.keyboard.type(demo_password);
+    await page.keyboard.press('Enter');
+    await wait_live(page);
+    await page.locator('#coverage-grid').waitFor();
+    // Following a link from the keyboard moves focus to the new view's heading.
+    await page.getByRole('link', { name: 'Reporting rounds' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await page.evaluate(() => document.activeElement?.id)) === 'page-title', {
+      what: 'focus on the new heading',
+    });
+    assert.equal(await page.locator('#page-title').textContent(), 'Reporting rounds');
+  });
+
   test('each main view renders, passes axe and is screenshotted', T, async () => {
     const page = await as('gbr.delegate');
     await page.locator('#coverage-grid').waitFor();
@@ -181,6 +207,61 @@ describe('A4P web client against a real a4pd', { concurrency: false }, () => {
     // Only the pledge's own organisation gets the edit control.
     assert.equal(await nld.locator('#edit-pledge-button').count(), 0);
     await screenshot(nld, '09-pledge-live-edit');
+  });
+
+  test('a champion convenes, G10 gives an opinion, the chair locks and closes; all live', T, async () => {
+    const gbr = await as('gbr.delegate', '#/theme/politics');
+    const nld = await as('nld.delegate', '#/theme/politics');
+    const bgd = await as('bgd.delegate');
+    const title = `Convened in test ${uniq()}`;
+    await gbr.getByLabel('Discussion title').fill(title);
+    await gbr.getByLabel('Agenda').fill('One item: <b>not bold</b>');
+    await gbr.getByRole('button', { name: 'Convene' }).click();
+    await eventually(async () => (await gbr.locator('#page-title').textContent()) === title, { what: 'the new room' });
+    const room = await gbr.evaluate(() => location.hash);
+    // The other member sees it appear on the theme page without reloading.
+    await nld.getByRole('link', { name: title }).waitFor({ timeout: 10_000 });
+    assert.equal(await nld.getByRole('button', { name: 'Convene' }).count(), 0, 'not a champion of politics');
+    await go(nld, room);
+    assert.equal(await nld.getByRole('button', { name: 'Lock discussion' }).count(), 0, 'not the convener');
+    await go(bgd, room);
+    await bgd.getByLabel('Concerns').check();
+    await bgd.getByLabel('Opinion', { exact: true }).fill('Troop contributors first.');
+    await bgd.getByRole('button', { name: 'Give opinion' }).click();
+    await nld.locator('.opinions li', { hasText: 'Troop contributors first.' }).waitFor({ timeout: 10_000 });
+    await gbr.getByRole('button', { name: 'Lock discussion' }).click();
+    await eventually(async () => (await nld.locator('#discussion-state').textContent()) === 'locked', { what: 'locked in nld' });
+    assert.equal(await nld.getByLabel('Your comment').count(), 0, 'no comment form in a locked room');
+    await gbr.getByRole('button', { name: 'Close with outcome…' }).click();
+    await gbr.getByLabel('Outcome').fill('Agreed to draft principles.');
+    await gbr.getByRole('button', { name: 'Close discussion' }).click();
+    await nld.getByText('Agreed to draft principles.').waitFor({ timeout: 10_000 });
+    assert.equal(await nld.locator('#discussion-state').textContent(), 'closed');
+  });
+
+  test('a progress report (after a rejected one) appears in the history', T, async () => {
+    const gbr = await as('gbr.delegate');
+    const nld = await as('nld.delegate', '#/rounds');
+    const pledge = await first_pledge_of_mine(gbr);
+    await go(gbr, pledge);
+    const note = `Report from the e2e test ${uniq()}`;
+    await gbr.getByLabel('Progress (0–100 %)').fill('90');
+    await gbr.getByLabel('What happened').fill(note);
+    await gbr.getByLabel('How much of this is due to the pledge?').fill('Mostly ours');
+    // A rejected command is shown as such and changes nothing.
+    await gbr.getByLabel('Evidence links (one per line)').fill('javascript:alert(1)');
+    await gbr.getByRole('button', { name: 'Submit report' }).click();
+    await gbr.locator('#report-form .notice.err').waitFor({ timeout: 10_000 });
+    assert.equal(await gbr.locator('ol.reports > li', { hasText: note }).count(), 0);
+    await gbr.getByLabel('Evidence links (one per line)').fill('https://example.org/evidence');
+    await gbr.getByRole('button', { name: 'Submit report' }).click();
+    const entry = gbr.locator('ol.reports > li', { hasText: note });
+    await entry.waitFor({ timeout: 10_000 });
+    assert.equal(await entry.locator('a[href="https://example.org/evidence"]').count(), 1);
+    await entry.getByText('Mostly ours', { exact: false }).waitFor();
+    await nld.locator('#round-table').waitFor();
+    await go(nld, pledge);
+    await nld.locator('ol.reports > li', { hasText: note }).waitFor();
   });
 
   test('a conflicting edit shows the conflict view and merges on resubmit', T, async () => {

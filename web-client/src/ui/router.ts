@@ -30,8 +30,13 @@ export function parse_route(hash: string): Route {
 
 export const route = signal<Route>(parse_route(typeof location === 'undefined' ? '' : location.hash));
 
+/** Set when the view changes because of the user (navigation, sign-in): the next page
+ * heading takes focus. The first load leaves focus where the browser puts it. */
+export const focus_request = { pending: false };
+
 export function install_router(): void {
   window.addEventListener('hashchange', () => {
+    focus_request.pending = true;
     route.value = parse_route(location.hash);
   });
 }

@@ -5,6 +5,7 @@
 
 import { signal } from '@preact/signals';
 import { SyncClient } from '../sync';
+import { focus_request } from './router';
 import type { Actor, CommandOutcome, ConnectionStatus, SocketLike, State, WelcomeUser } from '../sync';
 
 export const status = signal<ConnectionStatus>('connecting');
@@ -108,6 +109,7 @@ export async function sign_in(username: string, password: string): Promise<strin
     me.value = null;
     presence.value = {};
   }
+  focus_request.pending = true;
   signed_in.value = true;
   c.start();
   return null;

@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import type { CommandOutcome, PledgeStatus } from '../../sync';
 import { status_label } from '../model';
+import { focus_request } from '../router';
 
 export function StatusBadge({ status }: { status: PledgeStatus }) {
   return <span class={`badge status-${status}`}>{status_label[status] ?? status}</span>;
@@ -23,7 +24,10 @@ export function Progress({ value, label }: { value: number; label: string }) {
 export function PageTitle({ children }: { children: ComponentChildren }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    ref.current?.focus();
+    if (focus_request.pending) {
+      focus_request.pending = false;
+      ref.current?.focus();
+    }
     if (ref.current) document.title = `${ref.current.textContent ?? ''} · A4P Workspace`;
   }, []);
   return (
