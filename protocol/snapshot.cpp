@@ -341,7 +341,7 @@ result<state> state_at(std::uint64_t seq, const load_nearest_snapshot_fn& load_n
       failure = e.error();
       return false;
     }
-    apply(s, *e);
+    apply(s, std::move(*e));
     return true;
   });
   if (!scanned) return std::unexpected(scanned.error());

@@ -9,6 +9,7 @@
 
 #include "protocol/entity_json.hpp"
 #include "protocol/json_codec.hpp"
+#include "protocol/json_reader.hpp"
 #include "protocol/visibility.hpp"
 
 namespace a4p::protocol {
@@ -39,39 +40,66 @@ std::vector<std::string> roles_of(const state& s, const principal& p) {
 // stored events
 
 result<event> decode_stored(std::string_view stored) {
-  auto parsed = parse_untrusted(stored, parse_limits{1u << 30, 64});
-  if (!parsed) return std::unexpected(error{"corruption", parsed.error().message, ""});
-  json& j = *parsed;
-  auto fail = [](const char* what) {
-    return std::unexpected(error{"corruption", std::string("stored event: bad ") + what, what});
-  };
-  if (!j.is_object()) return fail("object");
+  // One pass straight into the event: only `data` becomes a nlohmann::json.
+  detail::json_reader r(stored, 64);
   event e;
-  auto seq = j.find("seq");
-  if (seq == j.end() || !seq->is_number_integer() || seq->get<std::int64_t>() < 0)
-    return fail("seq");
-  e.seq = static_cast<std::uint64_t>(seq->get<std::int64_t>());
-  auto str = [&](const char* k, std::string& out) {
-    auto it = j.find(k);
-    if (it == j.end() || !it->is_string()) return false;
-    out = std::move(it->get_ref<std::string&>());
-    return true;
+  auto fail = [&](const char* what) {
+    std::string m = r.message().empty() ? std::string("stored event: bad ") + what
+                                        : "stored event: " + r.message();
+    return std::unexpected(error{"corruption", std::move(m), what});
   };
-  if (!str("ts", e.ts)) return fail("ts");
-  if (!str("name", e.name)) return fail("name");
-  if (!str("entity", e.entity)) return fail("entity");
-  if (!str("data_hash", e.data_hash)) return fail("data_hash");
-  if (!str("hash", e.hash)) return fail("hash");
-  auto a = j.find("actor");
-  if (a == j.end() || !a->is_object()) return fail("actor");
-  auto u = a->find("user");
-  auto o = a->find("org");
-  if (u == a->end() || !u->is_string() || o == a->end() || !o->is_string()) return fail("actor");
-  e.who.user = std::move(u->get_ref<std::string&>());
-  e.who.org = std::move(o->get_ref<std::string&>());
-  auto d = j.find("data");
-  if (d == j.end() || !d->is_object()) return fail("data");
-  e.data = std::move(*d);
+  if (!r.expect('{')) return fail("object");
+  unsigned seen = 0;
+  if (!r.peek('}')) {
+    for (;;) {
+      std::string key;
+      if (!r.string(key) || !r.expect(':')) return fail("object");
+      if (key == "seq") {
+        std::int64_t n;
+        if (!r.integer(n) || n < 0) return fail("seq");
+        e.seq = static_cast<std::uint64_t>(n);
+        seen |= 1;
+      } else if (key == "ts") {
+        if (!r.string(e.ts)) return fail("ts");
+        seen |= 2;
+      } else if (key == "name") {
+        if (!r.string(e.name)) return fail("name");
+        seen |= 4;
+      } else if (key == "entity") {
+        if (!r.string(e.entity)) return fail("entity");
+        seen |= 8;
+      } else if (key == "data_hash") {
+        if (!r.string(e.data_hash)) return fail("data_hash");
+        seen |= 16;
+      } else if (key == "hash") {
+        if (!r.string(e.hash)) return fail("hash");
+        seen |= 32;
+      } else if (key == "data") {
+        if (!r.value(e.data, 1) || !e.data.is_object()) return fail("data");
+        seen |= 64;
+      } else if (key == "actor") {
+        json a;
+        if (!r.value(a, 1) || !a.is_object()) return fail("actor");
+        auto u = a.find("user");
+        auto o = a.find("org");
+        if (u == a.end() || !u->is_string() || o == a.end() || !o->is_string())
+          return fail("actor");
+        e.who.user = std::move(u->get_ref<std::string&>());
+        e.who.org = std::move(o->get_ref<std::string&>());
+        seen |= 128;
+      } else {
+        json ignored;  // a field from a later format version
+        if (!r.value(ignored, 1)) return fail("object");
+      }
+      if (r.peek(',')) {
+        (void)r.expect(',');
+        continue;
+      }
+      break;
+    }
+  }
+  if (!r.expect('}') || !r.at_end()) return fail("object");
+  if (seen != 255) return fail("missing fields");
   return e;
 }
 
@@ -1037,17 +1065,17 @@ namespace {
 
 const std::string empty_string;
 
-const std::string& sget(const json& d, const char* k) {
+const std::string& sget(const json& d, std::string_view k) {
   auto it = d.find(k);
   if (it == d.end() || !it->is_string()) return empty_string;
   return it->get_ref<const std::string&>();
 }
-std::int64_t iget(const json& d, const char* k) {
+std::int64_t iget(const json& d, std::string_view k) {
   auto it = d.find(k);
   if (it == d.end() || !it->is_number_integer()) return 0;
   return it->get<std::int64_t>();
 }
-bool bget(const json& d, const char* k) {
+bool bget(const json& d, std::string_view k) {
   auto it = d.find(k);
   return it != d.end() && it->is_boolean() && it->get<bool>();
 }
@@ -1078,13 +1106,19 @@ void set_changed(T& x, const json& changes, std::int64_t version) {
   for (auto it = changes.begin(); it != changes.end(); ++it) x.changed[it.key()] = version;
 }
 
-using applier = void (*)(state&, const event&);
+using applier = void (*)(state&, const event&, bool);
 
-void ap_theme_added(state& s, const event& e) {
+// `move`: the caller gave an rvalue event, so its strings may be moved out (const_cast is
+// safe then: the object is not const, only our view of it).
+std::string take(const std::string& v, bool move) {
+  return move ? std::move(const_cast<std::string&>(v)) : v;
+}
+
+void ap_theme_added(state& s, const event& e, [[maybe_unused]] bool mv) {
   const auto& d = e.data;
   s.themes[sget(d, "id")] = theme{sget(d, "id"), sget(d, "name"), sget(d, "note")};
 }
-void ap_org_added(state& s, const event& e) {
+void ap_org_added(state& s, const event& e, [[maybe_unused]] bool mv) {
   const auto& d = e.data;
   org o;
   o.id = sget(d, "id");
@@ -1095,7 +1129,7 @@ void ap_org_added(state& s, const event& e) {
   o.endorsed = bget(d, "endorsed");
   s.orgs[o.id] = std::move(o);
 }
-void ap_org_updated(state& s, const event& e) {
+void ap_org_updated(state& s, const event& e, [[maybe_unused]] bool mv) {
   auto it = s.orgs.find(sget(e.data, "id"));
   if (it == s.orgs.end()) return;
   auto c = e.data.find("changes");
@@ -1107,7 +1141,7 @@ void ap_org_updated(state& s, const event& e) {
   if (c->contains("endorsed")) o.endorsed = bget(*c, "endorsed");
   ++o.version;
 }
-void ap_user_added(state& s, const event& e) {
+void ap_user_added(state& s, const event& e, [[maybe_unused]] bool mv) {
   const auto& d = e.data;
   user u;
   u.id = sget(d, "id");
@@ -1116,13 +1150,13 @@ void ap_user_added(state& s, const event& e) {
   u.r = role_from_string(sget(d, "role")).value_or(role::member);
   s.users[u.id] = std::move(u);
 }
-void ap_user_role_changed(state& s, const event& e) {
+void ap_user_role_changed(state& s, const event& e, [[maybe_unused]] bool mv) {
   auto it = s.users.find(sget(e.data, "id"));
   if (it == s.users.end()) return;
   it->second.r = role_from_string(sget(e.data, "role")).value_or(it->second.r);
   ++it->second.version;
 }
-void ap_commitment_added(state& s, const event& e) {
+void ap_commitment_added(state& s, const event& e, [[maybe_unused]] bool mv) {
   const auto& d = e.data;
   commitment c;
   c.id = sget(d, "id");
@@ -1133,7 +1167,7 @@ void ap_commitment_added(state& s, const event& e) {
   bump(s.counters.commitment, c.id, 2);
   s.commitments[c.id] = std::move(c);
 }
-void ap_commitment_updated(state& s, const event& e) {
+void ap_commitment_updated(state& s, const event& e, [[maybe_unused]] bool mv) {
   auto it = s.commitments.find(sget(e.data, "id"));
   if (it == s.commitments.end()) return;
   auto c = e.data.find("changes");
@@ -1146,7 +1180,7 @@ void ap_commitment_updated(state& s, const event& e) {
   x.version = iget(e.data, "version");
   set_changed(x, *c, x.version);
 }
-void ap_pledge_created(state& s, const event& e) {
+void ap_pledge_created(state& s, const event& e, [[maybe_unused]] bool mv) {
   const auto& d = e.data;
   pledge x;
   x.id = sget(d, "id");
@@ -1164,7 +1198,7 @@ void ap_pledge_created(state& s, const event& e) {
   bump(s.counters.pledge, x.id, 1);
   s.pledges[x.id] = std::move(x);
 }
-void ap_pledge_updated(state& s, const event& e) {
+void ap_pledge_updated(state& s, const event& e, [[maybe_unused]] bool mv) {
   auto it = s.pledges.find(sget(e.data, "id"));
   if (it == s.pledges.end()) return;
   auto c = e.data.find("changes");
@@ -1182,30 +1216,47 @@ void ap_pledge_updated(state& s, const event& e) {
   x.updated_ts = e.ts;
   set_changed(x, *c, x.version);
 }
-void ap_pledge_progress_reported(state& s, const event& e) {
-  const auto& d = e.data;
-  auto it = s.pledges.find(sget(d, "id"));
+void ap_pledge_progress_reported(state& s, const event& e, [[maybe_unused]] bool mv) {
+  const auto& obj = e.data.get_ref<const json::object_t&>();
+  auto idv = obj.find("id");
+  if (idv == obj.end() || !idv->second.is_string()) return;
+  auto it = s.pledges.find(idv->second.get_ref<const std::string&>());
   if (it == s.pledges.end()) return;
   report r;
   r.seq = e.seq;
   r.ts = e.ts;
   r.by = e.who.user;
-  r.round = sget(d, "round");
-  r.status = sget(d, "status");
-  r.progress = iget(d, "progress");
-  r.note = sget(d, "note");
-  r.evidence = lget(d, "evidence");
-  if (auto n = d.find("impact_note"); n != d.end() && n->is_string())
-    r.impact_note = n->get<std::string>();
-  if (auto a = d.find("attribution"); a != d.end() && a->is_object())
-    r.attrib = attribution{sget(*a, "statement"), bget(*a, "preexisting"), sget(*a, "confidence")};
+  for (const auto& [k, v] : obj) {
+    if (k == "round") {
+      if (v.is_string()) r.round = v.get_ref<const std::string&>();
+    } else if (k == "status") {
+      if (v.is_string()) r.status = v.get_ref<const std::string&>();
+    } else if (k == "progress") {
+      if (v.is_number_integer()) r.progress = v.get<std::int64_t>();
+    } else if (k == "note") {
+      if (v.is_string()) r.note = take(v.get_ref<const std::string&>(), mv);
+    } else if (k == "evidence") {
+      if (v.is_array()) {
+        r.evidence.reserve(v.size());
+        for (const auto& x : v)
+          if (x.is_string()) r.evidence.push_back(take(x.get_ref<const std::string&>(), mv));
+      }
+    } else if (k == "impact_note") {
+      if (v.is_string()) r.impact_note = v.get_ref<const std::string&>();
+    } else if (k == "attribution") {
+      if (v.is_object())
+        r.attrib = attribution{take(sget(v, "statement"), mv), bget(v, "preexisting"),
+                               sget(v, "confidence")};
+    }
+  }
   pledge& x = it->second;
   x.status = r.status;
   x.progress = r.progress;
   x.updated_ts = e.ts;
   x.reports.push_back(std::move(r));
 }
-void ap_round_opened(state& s, const event& e) {
+
+void ap_round_opened(state& s, const event& e, [[maybe_unused]] bool mv) {
   round r;
   r.id = sget(e.data, "id");
   r.name = sget(e.data, "name");
@@ -1214,11 +1265,11 @@ void ap_round_opened(state& s, const event& e) {
   bump(s.counters.round, r.id, 1);
   s.rounds[r.id] = std::move(r);
 }
-void ap_round_closed(state& s, const event& e) {
+void ap_round_closed(state& s, const event& e, [[maybe_unused]] bool mv) {
   auto it = s.rounds.find(sget(e.data, "id"));
   if (it != s.rounds.end()) it->second.state = "closed";
 }
-void ap_gap_added(state& s, const event& e) {
+void ap_gap_added(state& s, const event& e, [[maybe_unused]] bool mv) {
   gap g;
   g.id = sget(e.data, "id");
   g.theme = sget(e.data, "theme");
@@ -1227,7 +1278,7 @@ void ap_gap_added(state& s, const event& e) {
   bump(s.counters.gap, g.id, 1);
   s.gaps[g.id] = std::move(g);
 }
-void ap_gap_updated(state& s, const event& e) {
+void ap_gap_updated(state& s, const event& e, [[maybe_unused]] bool mv) {
   auto it = s.gaps.find(sget(e.data, "id"));
   if (it == s.gaps.end()) return;
   auto c = e.data.find("changes");
@@ -1239,7 +1290,7 @@ void ap_gap_updated(state& s, const event& e) {
   x.version = iget(e.data, "version");
   set_changed(x, *c, x.version);
 }
-void ap_action_added(state& s, const event& e) {
+void ap_action_added(state& s, const event& e, [[maybe_unused]] bool mv) {
   action a;
   a.id = sget(e.data, "id");
   a.theme = sget(e.data, "theme");
@@ -1250,7 +1301,7 @@ void ap_action_added(state& s, const event& e) {
   bump(s.counters.action, a.id, 1);
   s.actions[a.id] = std::move(a);
 }
-void ap_action_updated(state& s, const event& e) {
+void ap_action_updated(state& s, const event& e, [[maybe_unused]] bool mv) {
   auto it = s.actions.find(sget(e.data, "id"));
   if (it == s.actions.end()) return;
   auto c = e.data.find("changes");
@@ -1263,14 +1314,14 @@ void ap_action_updated(state& s, const event& e) {
   x.version = iget(e.data, "version");
   set_changed(x, *c, x.version);
 }
-void ap_action_taken_up(state& s, const event& e) {
+void ap_action_taken_up(state& s, const event& e, [[maybe_unused]] bool mv) {
   auto it = s.actions.find(sget(e.data, "id"));
   if (it == s.actions.end()) return;
   const std::string& o = sget(e.data, "org");
   auto& list = it->second.taken_up_by;
   if (std::find(list.begin(), list.end(), o) == list.end()) list.push_back(o);
 }
-void ap_discussion_convened(state& s, const event& e) {
+void ap_discussion_convened(state& s, const event& e, [[maybe_unused]] bool mv) {
   const auto& d = e.data;
   discussion x;
   x.id = sget(d, "id");
@@ -1284,69 +1335,94 @@ void ap_discussion_convened(state& s, const event& e) {
   bump(s.counters.discussion, x.id, 1);
   s.discussions[x.id] = std::move(x);
 }
-void ap_discussion_locked(state& s, const event& e) {
+void ap_discussion_locked(state& s, const event& e, [[maybe_unused]] bool mv) {
   auto it = s.discussions.find(sget(e.data, "id"));
   if (it == s.discussions.end()) return;
   it->second.state = "locked";
   ++it->second.version;
 }
-void ap_discussion_closed(state& s, const event& e) {
+void ap_discussion_closed(state& s, const event& e, [[maybe_unused]] bool mv) {
   auto it = s.discussions.find(sget(e.data, "id"));
   if (it == s.discussions.end()) return;
   it->second.state = "closed";
   it->second.outcome = sget(e.data, "outcome");
   ++it->second.version;
 }
-void ap_comment_posted(state& s, const event& e) {
-  const auto& d = e.data;
+void ap_comment_posted(state& s, const event& e, [[maybe_unused]] bool mv) {
+  // The hot paths walk `data` once instead of looking each field up.
   comment c;
-  c.id = sget(d, "id");
-  c.target = sget(d, "target");
+  for (const auto& [k, v] : e.data.get_ref<const json::object_t&>()) {
+    if (!v.is_string()) continue;
+    const auto& str = v.get_ref<const std::string&>();
+    if (k == "id")
+      c.id = str;
+    else if (k == "target")
+      c.target = str;
+    else if (k == "body")
+      c.body = take(str, mv);
+    else if (k == "reply_to")
+      c.reply_to = str;
+  }
   c.author = e.who.user;
   c.org = e.who.org;
-  c.body = sget(d, "body");
-  c.reply_to = sget(d, "reply_to");
-  c.ts = e.ts;
+  c.ts = take(e.ts, mv);
   bump(s.counters.comment, c.id, 1);
-  s.comments[c.id] = std::move(c);
+  std::string id = c.id;
+  s.comments.insert_or_assign(s.comments.end(), std::move(id), std::move(c));
 }
-void ap_comment_edited(state& s, const event& e) {
+
+void ap_comment_edited(state& s, const event& e, [[maybe_unused]] bool mv) {
   auto it = s.comments.find(sget(e.data, "id"));
   if (it == s.comments.end()) return;
   it->second.body = sget(e.data, "body");
   it->second.edited = true;
   ++it->second.version;
 }
-void ap_comment_hidden(state& s, const event& e) {
+void ap_comment_hidden(state& s, const event& e, [[maybe_unused]] bool mv) {
   auto it = s.comments.find(sget(e.data, "id"));
   if (it == s.comments.end()) return;
   it->second.hidden = true;
   it->second.hidden_reason = sget(e.data, "reason");
   ++it->second.version;
 }
-void ap_comment_restored(state& s, const event& e) {
+void ap_comment_restored(state& s, const event& e, [[maybe_unused]] bool mv) {
   auto it = s.comments.find(sget(e.data, "id"));
   if (it == s.comments.end()) return;
   it->second.hidden = false;
   it->second.hidden_reason.clear();
   ++it->second.version;
 }
-void ap_opinion_given(state& s, const event& e) {
+void ap_opinion_given(state& s, const event& e, [[maybe_unused]] bool mv) {
   opinion o;
-  o.id = sget(e.data, "id");
+  for (const auto& [k, v] : e.data.get_ref<const json::object_t&>()) {
+    if (!v.is_string()) continue;
+    const auto& str = v.get_ref<const std::string&>();
+    if (k == "id")
+      o.id = str;
+    else if (k == "target")
+      o.target = str;
+    else if (k == "position")
+      o.position = str;
+    else if (k == "text")
+      o.text = take(str, mv);
+  }
   o.org = e.who.org;
-  o.target = sget(e.data, "target");
-  o.position = sget(e.data, "position");
-  o.text = sget(e.data, "text");
   o.by = e.who.user;
-  o.ts = e.ts;
-  s.opinions[o.id] = std::move(o);
+  o.ts = take(e.ts, mv);
+  auto it = s.opinions.find(o.id);
+  if (it != s.opinions.end()) {
+    it->second = std::move(o);
+  } else {
+    std::string id = o.id;
+    s.opinions.emplace(std::move(id), std::move(o));
+  }
 }
-void ap_champion_assigned(state& s, const event& e) {
+
+void ap_champion_assigned(state& s, const event& e, [[maybe_unused]] bool mv) {
   champion c{sget(e.data, "id"), sget(e.data, "org"), sget(e.data, "theme"), sget(e.data, "offer")};
   s.champions[c.id] = std::move(c);
 }
-void ap_champion_withdrawn(state& s, const event& e) {
+void ap_champion_withdrawn(state& s, const event& e, [[maybe_unused]] bool mv) {
   s.champions.erase(sget(e.data, "id"));
 }
 
@@ -1385,17 +1461,26 @@ const std::unordered_map<std::string_view, applier>& appliers() {
 
 }  // namespace
 
-void apply(state& s, const event& e) {
+namespace {
+void apply_impl(state& s, const event& e, bool move) {
   const auto& m = appliers();
   auto it = m.find(e.name);
   if (it != m.end() && e.data.is_object()) {
     try {
-      it->second(s, e);
+      it->second(s, e, move);
     } catch (const std::exception&) {
       // A malformed stored event must not take the process down; it changes nothing more.
     }
   }
   s.set_seq(e.seq);
+}
+}  // namespace
+
+void apply(state& s, const event& e) {
+  apply_impl(s, e, false);
+}
+void apply(state& s, event&& e) {
+  apply_impl(s, e, true);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -98,6 +98,8 @@ struct limits {
 
 // Folds `e` in and sets s.seq() to e.seq. Deterministic.
 void apply(state& s, const event& e);
+// The same, moving strings out of `e` (faster replay; `e` is left valid but unspecified).
+void apply(state& s, event&& e);
 
 // The first events of a new log: org UN (secretariat) and the eight A4P themes.
 // Their actor is system_principal().
