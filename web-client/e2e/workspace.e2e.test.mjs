@@ -332,6 +332,11 @@ describe('A4P web client against a real a4pd', { concurrency: false }, () => {
     await wait_live(gbr);
     await gbr.locator(`li.comment[data-comment-id="${cid}"]`).waitFor();
     assert.equal(await gbr.getByText(text).count(), 0);
+    // Restored: the member sees the body again (the client re-snapshots to get it back).
+    await sec_item.getByRole('button', { name: 'Restore' }).click();
+    await eventually(async () => (await gbr.locator(`li.comment[data-comment-id="${cid}"] .comment-body`).first().textContent()) === text, {
+      what: 'the restored body in the member browser',
+    });
   });
 
   test('a comment containing <script> renders as text', T, async () => {
