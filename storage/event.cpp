@@ -103,25 +103,52 @@ class fast_decoder {
 
 }  // namespace
 
+namespace {
+
+// One digest context per thread, reused: EVP_MD_CTX_new and the implicit algorithm fetch of
+// EVP_sha256() per call were measurable on the append path (under the log's mutex).
+class sha256_context {
+ public:
+  sha256_context() : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx_(EVP_MD_CTX_new()) {}
+  ~sha256_context() {
+    EVP_MD_CTX_free(ctx_);
+    EVP_MD_free(md_);
+  }
+  sha256_context(const sha256_context&) = delete;
+  sha256_context& operator=(const sha256_context&) = delete;
+
+  // Lowercase hex SHA-256 of the concatenation of `parts`; empty if OpenSSL fails (which then
+  // shows up as a hash mismatch, never as a plausible hash).
+  std::string hex(std::initializer_list<std::string_view> parts) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    const EVP_MD* alg = md_ ? md_ : EVP_sha256();
+    if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_, alg, nullptr) != 1) return {};
+    for (std::string_view p : parts) {
+      if (EVP_DigestUpdate(ctx_, p.data(), p.size()) != 1) return {};
+    }
+    if (EVP_DigestFinal_ex(ctx_, md, &n) != 1) return {};
+    return to_hex(md, n);
+  }
+
+ private:
+  EVP_MD* md_;
+  EVP_MD_CTX* ctx_;
+};
+
+sha256_context& thread_sha256() {
+  thread_local sha256_context c;
+  return c;
+}
+
+}  // namespace
+
 std::string sha256_hex(std::string_view bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  // A failure here means OpenSSL cannot compute SHA-256 at all; there is nothing to recover.
-  if (EVP_Digest(bytes.data(), bytes.size(), md, &n, EVP_sha256(), nullptr) != 1) return {};
-  return to_hex(md, n);
+  return thread_sha256().hex({bytes});
 }
 
 std::string chain_hash(std::string_view prev_hash, const event& e) {
-  std::string header = canonical_header(e);
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
-            EVP_DigestUpdate(ctx, prev_hash.data(), prev_hash.size()) == 1 &&
-            EVP_DigestUpdate(ctx, header.data(), header.size()) == 1 &&
-            EVP_DigestFinal_ex(ctx, md, &n) == 1;
-  EVP_MD_CTX_free(ctx);
-  return ok ? to_hex(md, n) : std::string{};
+  return thread_sha256().hex({prev_hash, canonical_header(e)});
 }
 
 std::string event::to_json() const {

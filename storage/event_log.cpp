@@ -234,6 +234,7 @@ struct event_log::impl {
   std::uint64_t next_seq_ = 1;       // GUARDED_BY(mu_)
   std::string tip_hash_;             // GUARDED_BY(mu_): hash of seq next_seq_ - 1
   std::int64_t last_ts_millis_ = 0;  // GUARDED_BY(mu_): ts never goes backwards
+  std::string last_ts_;              // GUARDED_BY(mu_): last_ts_millis_ formatted
   std::deque<pending> queue_;        // GUARDED_BY(mu_), in seq order
   bool failed_ = false;              // GUARDED_BY(mu_)
   std::string failure_;              // GUARDED_BY(mu_)
@@ -502,8 +503,12 @@ result<std::vector<event>> event_log::impl::enqueue(append_request req, append_c
     std::lock_guard lk(mu_);
     if (failed_) return fail(status_code::failed, failure_);
     if (stopping_) return fail(status_code::failed, "event log is closing");
-    last_ts_millis_ = std::max(last_ts_millis_, now_millis());
-    std::string ts = encoding::rfc3339_millis(last_ts_millis_);
+    std::int64_t now = std::max(last_ts_millis_, now_millis());
+    if (now != last_ts_millis_ || last_ts_.empty()) {
+      last_ts_millis_ = now;
+      last_ts_ = encoding::rfc3339_millis(now);
+    }
+    const std::string& ts = last_ts_;
     for (std::size_t i = 0; i < p.events.size(); ++i) {
       event& e = p.events[i];
       e.seq = next_seq_++;
