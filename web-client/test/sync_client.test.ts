@@ -360,9 +360,24 @@ describe('SyncClient', () => {
     s.recv(ev(12, 11, 'comment.hidden', { id: 'C1', reason: 'off topic' }));
     expect(h.client.state?.comments.C1?.body).toBeUndefined();
     s.recv(ev(13, 12, 'comment.restored', { id: 'C1' }));
-    expect(h.client.state).toBeNull();
+    expect(h.client.state?.comments.C1?.hidden).toBe(false); // state stays on screen meanwhile
+    expect(h.client.status).toBe('resyncing');
+    h.fire_retry();
+    const s2 = h.last();
+    s2.open();
+    expect(s2.sent[0]).toEqual({ type: 'hello' }); // no resume: a full snapshot
+    s2.recv({ type: 'welcome', user, epoch: 'E1', head: 13, mode: 'snapshot' });
+    s2.recv({
+      type: 'snapshot',
+      seq: 13,
+      state: { ...base_state, seq: 13, comments: { C1: { id: 'C1', target: 'discussion:D1', body: 'b', hidden: false } } },
+    });
+    expect(h.client.state?.comments.C1?.body).toBe('b');
+    expect(h.client.status).toBe('live');
+    // The next reconnect resumes again.
+    s2.drop();
     h.fire_retry();
     h.last().open();
-    expect(h.last().sent[0]).toEqual({ type: 'hello' });
+    expect(h.last().sent[0]).toEqual({ type: 'hello', resume: { epoch: 'E1', seq: 13 } });
   });
 });

@@ -96,6 +96,7 @@ export class SyncClient {
   private user_: WelcomeUser | null = null;
   private welcomed_ = false;
   private awaiting_snapshot_ = false;
+  private force_snapshot_ = false;
   private attempt_ = 0;
   private running_ = false;
   private retry_timer_: unknown = null;
@@ -212,10 +213,10 @@ export class SyncClient {
     if (this.status_ === 'live') this.send_json({ type: 'leave', room });
   }
 
-  /** Drops local state and reconnects for a fresh snapshot. */
+  /** Reconnects for a fresh snapshot. The current state stays visible until it arrives,
+   * so open views (and their unsaved forms) are not torn down. */
   resync(): void {
-    this.state_ = null;
-    this.epoch_ = null;
+    this.force_snapshot_ = true;
     this.reconnect_now();
   }
 
@@ -247,7 +248,8 @@ export class SyncClient {
     sock.onopen = () => {
       if (this.socket_ !== sock) return;
       const hello: Record<string, unknown> = { type: 'hello' };
-      if (this.state_ && this.epoch_) hello.resume = { epoch: this.epoch_, seq: this.state_.seq };
+      if (this.state_ && this.epoch_ && !this.force_snapshot_)
+        hello.resume = { epoch: this.epoch_, seq: this.state_.seq };
       this.send_json(hello);
     };
     sock.onmessage = (ev) => {
@@ -340,7 +342,8 @@ export class SyncClient {
         this.attempt_ = 0;
         this.user_ = msg.user;
         this.emit({ kind: 'welcome', user: msg.user });
-        const resumed = msg.mode === 'resume' && this.state_ !== null && msg.epoch === this.epoch_;
+        const resumed =
+          msg.mode === 'resume' && this.state_ !== null && msg.epoch === this.epoch_ && !this.force_snapshot_;
         this.epoch_ = msg.epoch;
         if (resumed) {
           this.go_live();
@@ -354,6 +357,7 @@ export class SyncClient {
         this.state_ = normalize_state(msg.state ?? {}, msg.seq);
         this.state_.seq = msg.seq;
         this.awaiting_snapshot_ = false;
+        this.force_snapshot_ = false;
         this.emit({ kind: 'state', state: this.state_ });
         this.go_live();
         return;
