@@ -1,6 +1,7 @@
 // Parsing untrusted input: every malformed frame is a clean error, never an exception.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 #include "protocol/json_codec.hpp"
@@ -386,6 +387,66 @@ TEST(Genesis, EightThemesAndTheSecretariat) {
   ASSERT_TRUE(s.orgs.contains("UN"));
   EXPECT_EQ(s.orgs.at("UN").kind, "secretariat");
   EXPECT_EQ(s.seq(), 9u);
+}
+
+}  // namespace
+}  // namespace a4p::protocol::testing
+
+namespace a4p::protocol::testing {
+namespace {
+
+nlohmann::json random_value(std::mt19937& rng, int depth) {
+  using nlohmann::json;
+  static const char* pieces[] = {"a", "é",  "✓",  "😀",    "\"", "\\",
+                                 "/", "\n", "\t", "\x01", " ",  "z9"};
+  switch (rng() % (depth > 4 ? 4 : 6)) {
+    case 0:
+      return static_cast<std::int64_t>(rng()) * (rng() % 2 ? 1 : -1) * 1000003;
+    case 1: {
+      std::string s;
+      for (int i = rng() % 8; i > 0; --i) s += pieces[rng() % 12];
+      return s;
+    }
+    case 2:
+      return rng() % 2 == 0;
+    case 3:
+      return nullptr;
+    case 4: {
+      json a = json::array();
+      for (int i = rng() % 5; i > 0; --i) a.push_back(random_value(rng, depth + 1));
+      return a;
+    }
+    default: {
+      json o = json::object();
+      for (int i = rng() % 5; i > 0; --i)
+        o[std::string(pieces[rng() % 12]) + std::to_string(rng() % 50)] =
+            random_value(rng, depth + 1);
+      return o;
+    }
+  }
+}
+
+// The reader agrees with nlohmann/json on every document nlohmann writes, in both its
+// UTF-8 and its \u-escaped (ensure_ascii) forms, and with whitespace.
+TEST(Codec, ReaderAgreesWithNlohmannOnRandomDocuments) {
+  std::mt19937 rng(99);
+  for (int i = 0; i < 3000; ++i) {
+    nlohmann::json v = random_value(rng, 0);
+    for (const std::string& text : {v.dump(), v.dump(-1, ' ', true), v.dump(2)}) {
+      auto got = parse_untrusted(text, {1 << 20, 32});
+      ASSERT_TRUE(got) << text << ": " << got.error().message;
+      ASSERT_EQ(*got, v) << text;
+      ASSERT_EQ(canonical(*got), canonical(v));
+    }
+  }
+}
+
+TEST(Codec, ReaderRefusesWhatNlohmannRefuses) {
+  for (const char* t : {"[1,]", "{\"a\" 1}", "{,}", "01", "-", "--1", "\"\\x\"", "\"a", "tru",
+                        "nul", "[1 2]", "{\"a\":1,}", "\"\\ud83d\"", "\"\\udc00\"", "\"\t\""}) {
+    EXPECT_FALSE(parse_untrusted(t)) << t;
+    EXPECT_FALSE(nlohmann::json::accept(t)) << t;
+  }
 }
 
 }  // namespace
