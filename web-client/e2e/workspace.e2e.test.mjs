@@ -193,6 +193,13 @@ describe('A4P web client against a real a4pd', { concurrency: false }, () => {
     await nld.getByLabel('Reply to gbr.delegate').fill(reply);
     await nld.getByRole('button', { name: 'Post reply' }).click();
     await comment_with(gbr, reply).waitFor({ timeout: 10_000 });
+    // The author edits; the other sees the new text, marked edited. Others get no Edit button.
+    assert.equal(await comment_with(nld, text).locator('.comment-actions').first().getByRole('button', { name: 'Edit' }).count(), 0);
+    await comment_with(gbr, text).locator('.comment-actions').first().getByRole('button', { name: 'Edit' }).click();
+    const edited = `${text} (edited)`;
+    await gbr.getByLabel('Edit your comment').fill(edited);
+    await gbr.getByRole('button', { name: 'Save comment' }).click();
+    await nld.locator('li.comment .comment-body', { hasText: edited }).waitFor({ timeout: 10_000 });
 
     const pledge = await first_pledge_of_mine(gbr);
     await go(gbr, pledge);

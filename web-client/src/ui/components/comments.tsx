@@ -62,11 +62,42 @@ function HideForm({ c, on_done }: { c: Comment; on_done: () => void }) {
   );
 }
 
+function EditForm({ c, on_done }: { c: Comment; on_done: () => void }) {
+  const [body, set_body] = useState(c.body ?? '');
+  const [outcome, set_outcome] = useState<CommandOutcome | null | 'sending'>(null);
+  const id = `edit-${c.id}`;
+  return (
+    <form
+      class="comment-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (!body.trim()) return;
+        set_outcome('sending');
+        const o = await command('comment.edit', { id: c.id, body: body.trim() });
+        set_outcome(o);
+        if (o.ok) on_done();
+      }}
+    >
+      <label for={id}>Edit your comment</label>
+      <textarea id={id} rows={3} value={body} maxLength={8000} onInput={(e) => set_body(e.currentTarget.value)} />
+      <div>
+        <button type="submit">Save comment</button>{' '}
+        <button type="button" onClick={on_done}>
+          Cancel
+        </button>
+      </div>
+      <Notice outcome={outcome} />
+    </form>
+  );
+}
+
 function CommentItem({ c, s, all }: { c: Comment; s: State; all: Comment[] }) {
   const children = all.filter((x) => x.reply_to === c.id);
   const user = me.value;
   const [replying, set_replying] = useState(false);
   const [hiding, set_hiding] = useState(false);
+  const [editing, set_editing] = useState(false);
+  const mine = !!user && user.id === c.author && !c.hidden && typeof c.body === 'string';
   const privileged = is_privileged(user);
   const show_body = typeof c.body === 'string' && (!c.hidden || privileged);
   return (
@@ -83,7 +114,9 @@ function CommentItem({ c, s, all }: { c: Comment; s: State; all: Comment[] }) {
             {c.hidden_reason ? `: ${c.hidden_reason}` : ''}
           </p>
         )}
-        {show_body ? (
+        {editing ? (
+          <EditForm c={c} on_done={() => set_editing(false)} />
+        ) : show_body ? (
           <p class="comment-body">{c.body}</p>
         ) : (
           <p class="comment-body redacted">[comment hidden by moderator]</p>
@@ -92,6 +125,11 @@ function CommentItem({ c, s, all }: { c: Comment; s: State; all: Comment[] }) {
           {can_comment_on(user, s, c.target) && !c.hidden && (
             <button type="button" class="link-button" aria-expanded={replying} onClick={() => set_replying(!replying)}>
               Reply
+            </button>
+          )}
+          {mine && can_comment_on(user, s, c.target) && !editing && (
+            <button type="button" class="link-button" onClick={() => set_editing(true)}>
+              Edit
             </button>
           )}
           {is_secretariat(user) && !c.hidden && (
