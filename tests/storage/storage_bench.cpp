@@ -80,9 +80,20 @@ const std::string& sample_stored() {
 std::mutex rates_mu;
 std::map<int, double> raw_rates;  // threads -> events/s of the raw one-event-per-write run
 
+// The measured interval of a multi-threaded row: from the first iteration of the first thread
+// to start (not from setup: spawning 128 threads on a loaded machine takes a while) to thread
+// 0's return from the loop, which the benchmark library holds until every thread is done.
 struct shared_run {
-  clock_type::time_point start;
-  double seconds = 0;
+  std::atomic<bool> started{false};
+  clock_type::time_point start;  // written once per run, by the first thread to start
+
+  void reset() { started = false; }
+  void mark() {
+    if (!started.exchange(true)) start = clock_type::now();
+  }
+  double seconds_until_now() const {
+    return std::chrono::duration<double>(clock_type::now() - start).count();
+  }
 };
 
 // ---- event_log -------------------------------------------------------------------------
@@ -100,10 +111,15 @@ void bm_event_log_append(benchmark::State& state) {
       return;
     }
     g_log = std::move(*opened);
-    g_log_run.start = clock_type::now();
+    g_log_run.reset();
   }
   std::uint64_t n = static_cast<std::uint64_t>(state.thread_index()) << 32;
+  bool first = true;
   for (auto _ : state) {
+    if (first) {
+      first = false;
+      g_log_run.mark();
+    }
     append_request req;
     req.events.push_back(sample_event(n++));
     auto r = g_log->append(std::move(req));
@@ -114,8 +130,7 @@ void bm_event_log_append(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
   if (state.thread_index() == 0) {
-    // Thread 0 leaves the loop last or close to it (the loop end is a barrier in benchmark 1.7).
-    double secs = std::chrono::duration<double>(clock_type::now() - g_log_run.start).count();
+    double secs = g_log_run.seconds_until_now();
     double events = static_cast<double>(g_log->head());
     double rate = events / secs;
     state.counters["events/s"] = rate;
@@ -168,12 +183,17 @@ void close_raw() {
 void bm_raw_synced(benchmark::State& state, int batch) {
   if (state.thread_index() == 0) {
     if (!open_raw(state)) return;
-    g_raw_run.start = clock_type::now();
+    g_raw_run.reset();
   }
   rocksdb::WriteOptions wo;
   wo.sync = true;
   const std::string& value = sample_stored();
+  bool started = false;
   for (auto _ : state) {
+    if (!started) {
+      started = true;
+      g_raw_run.mark();
+    }
     rocksdb::WriteBatch wb;
     std::uint64_t first = g_raw_seq.fetch_add(static_cast<std::uint64_t>(batch)) + 1;
     for (int i = 0; i < batch; ++i) {
@@ -187,7 +207,7 @@ void bm_raw_synced(benchmark::State& state, int batch) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * batch);
   if (state.thread_index() == 0) {
-    double secs = std::chrono::duration<double>(clock_type::now() - g_raw_run.start).count();
+    double secs = g_raw_run.seconds_until_now();
     double rate = static_cast<double>(g_raw_seq.load()) / secs;
     state.counters["events/s"] = rate;
     if (batch == 1) {
