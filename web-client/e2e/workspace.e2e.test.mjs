@@ -382,6 +382,8 @@ describe('A4P web client against a real a4pd', { concurrency: false }, () => {
     const while_down = `Sent while the server was down ${uniq()}`;
     await post_comment(gbr, while_down);
     await gbr.getByText('1 change waiting to be sent').waitFor();
+    // Shown at once as the user's own, not yet sent.
+    await gbr.locator('li.pending-comment', { hasText: while_down }).waitFor();
     await screenshot(gbr, '13-offline-queued');
 
     server = await start_server({ data_dir, listen: `127.0.0.1:${port}`, demo: false });
@@ -390,8 +392,10 @@ describe('A4P web client against a real a4pd', { concurrency: false }, () => {
     await comment_with(nld, while_down).waitFor({ timeout: 15_000 });
     await comment_with(gbr, while_down).waitFor();
     await comment_with(nld, before_kill).waitFor();
-    // Exactly once, even though the command may have been resent.
+    // Exactly once, even though the command may have been resent; the pending entry goes.
+    await gbr.locator('li.pending-comment').waitFor({ state: 'detached' });
     assert.equal(await gbr.locator('li.comment', { hasText: while_down }).count(), 1);
+    assert.equal(await nld.locator('li.comment', { hasText: while_down }).count(), 1);
     await eventually(async () => (await gbr.locator('#connection-status').textContent())?.includes('waiting') === false, {
       what: 'the outbox to drain',
     });

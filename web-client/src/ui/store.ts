@@ -6,13 +6,15 @@
 import { signal } from '@preact/signals';
 import { SyncClient } from '../sync';
 import { focus_request } from './router';
-import type { Actor, CommandOutcome, ConnectionStatus, SocketLike, State, WelcomeUser } from '../sync';
+import type { Actor, CommandOutcome, ConnectionStatus, QueuedCommand, SocketLike, State, WelcomeUser } from '../sync';
 
 export const status = signal<ConnectionStatus>('connecting');
 export const state = signal<State | null>(null);
 export const me = signal<WelcomeUser | null>(null);
 export const presence = signal<Record<string, Actor[]>>({});
 export const pending = signal(0);
+/** Commands not yet acknowledged (sent or waiting for the connection), oldest first. */
+export const outbox = signal<readonly QueuedCommand[]>([]);
 /** null: not known yet (probing the session cookie). */
 export const signed_in = signal<boolean | null>(null);
 
@@ -63,12 +65,14 @@ function get_client(): SyncClient {
         break;
       case 'queue':
         pending.value = e.pending;
+        outbox.value = [...(client?.pending ?? [])];
         break;
       default:
         break;
     }
   });
   pending.value = client.pending.length;
+  outbox.value = [...client.pending];
   return client;
 }
 

@@ -4,7 +4,7 @@
 // marked hidden, with the reason.
 import { useState } from 'preact/hooks';
 import type { Comment, CommandOutcome, State } from '../../sync';
-import { command, me } from '../store';
+import { command, me, outbox, status } from '../store';
 import { by_id, can_comment_on, is_privileged, is_secretariat, org_name } from '../model';
 import { Notice } from './common';
 
@@ -170,13 +170,33 @@ export function Comments({ s, target, title = 'Comments' }: { s: State; target: 
   const ids = new Set(items.map((c) => c.id));
   const roots = items.filter((c) => !c.reply_to || !ids.has(c.reply_to));
   const user = me.value;
+  // Own comments waiting in the outbox while the connection is down (when live, the
+  // round trip is short and the real comment follows at once).
+  const queued =
+    status.value === 'live'
+      ? []
+      : outbox.value.filter((q) => q.name === 'comment.post' && q.args.target === target && !q.args.reply_to);
   return (
     <section aria-labelledby={`comments-${target}`} class="comments">
       <h2 id={`comments-${target}`}>
         {title} <span class="count">({items.length})</span>
       </h2>
       <div aria-live="polite" aria-relevant="additions text">
-        {roots.length === 0 ? <p>No comments yet.</p> : <CommentList items={roots} s={s} all={items} />}
+        {roots.length === 0 && queued.length === 0 ? <p>No comments yet.</p> : <CommentList items={roots} s={s} all={items} />}
+        {queued.length > 0 && (
+          <ul class="comment-list">
+            {queued.map((q) => (
+              <li key={q.id} class="pending-comment">
+                <article aria-label="Your comment, not sent yet">
+                  <header class="comment-meta">
+                    <strong>{user?.id}</strong> · <em>waiting to be sent</em>
+                  </header>
+                  <p class="comment-body">{String(q.args.body ?? '')}</p>
+                </article>
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
       {can_comment_on(user, s, target) ? (
         <CommentForm target={target} label="Your comment" />
