@@ -118,6 +118,37 @@ std::string rfc3339_millis(std::int64_t unix_millis) {
   return std::string(buf.data(), static_cast<std::size_t>(n));
 }
 
+std::optional<std::int64_t> parse_rfc3339_millis(std::string_view ts) {
+  // 2026-11-27T21:59:14.123Z
+  if (ts.size() != 24 || ts[4] != '-' || ts[7] != '-' || ts[10] != 'T' || ts[13] != ':' ||
+      ts[16] != ':' || ts[19] != '.' || ts[23] != 'Z') {
+    return std::nullopt;
+  }
+  auto num = [&](std::size_t at, std::size_t len) -> int {
+    int v = 0;
+    for (std::size_t i = at; i < at + len; ++i) {
+      if (ts[i] < '0' || ts[i] > '9') return -1;
+      v = v * 10 + (ts[i] - '0');
+    }
+    return v;
+  };
+  int year = num(0, 4), mon = num(5, 2), day = num(8, 2), hour = num(11, 2), min = num(14, 2),
+      sec = num(17, 2), ms = num(20, 3);
+  if (year < 1970 || mon < 1 || mon > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
+      min < 0 || min > 59 || sec < 0 || sec > 60 || ms < 0) {
+    return std::nullopt;
+  }
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = mon - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = min;
+  tm.tm_sec = sec;
+  std::time_t t = timegm(&tm);
+  return static_cast<std::int64_t>(t) * 1000 + ms;
+}
+
 std::optional<std::string> random_uuid() {
   std::array<unsigned char, 16> b{};
   if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) return std::nullopt;

@@ -30,6 +30,9 @@ void append_json_string(std::string& out, std::string_view s);
 // RFC 3339 UTC with milliseconds, "2026-11-27T21:59:14.123Z", of milliseconds since the epoch.
 [[nodiscard]] std::string rfc3339_millis(std::int64_t unix_millis);
 
+// The inverse of rfc3339_millis, for exactly that layout; nullopt for anything else.
+[[nodiscard]] std::optional<std::int64_t> parse_rfc3339_millis(std::string_view ts);
+
 // A random (version 4) UUID from OpenSSL's RAND_bytes, lowercase with dashes; nullopt when the
 // random generator fails.
 [[nodiscard]] std::optional<std::string> random_uuid();

@@ -403,6 +403,7 @@ result<std::unique_ptr<event_log>> event_log::open(const std::string& dir, const
   std::uint64_t head = 0;
   std::string head_hash(genesis_hash);
   std::string head_problem;
+  std::int64_t head_ts_millis = 0;
   {
     std::unique_ptr<rocksdb::Iterator> it(o.db->NewIterator(rocksdb::ReadOptions(), p->events_cf_));
     it->SeekToLast();
@@ -414,6 +415,8 @@ result<std::unique_ptr<event_log>> event_log::open(const std::string& dir, const
       auto e = event::from_json(std::string_view(it->value().data(), it->value().size()));
       if (e && e->seq == head) {
         head_hash = e->hash;
+        // ts never goes backwards along the log, also across a restart with a clock behind.
+        head_ts_millis = encoding::parse_rfc3339_millis(e->ts).value_or(0);
       } else {
         head_hash.clear();
         head_problem = "the head event (seq " + std::to_string(head) +
@@ -431,6 +434,7 @@ result<std::unique_ptr<event_log>> event_log::open(const std::string& dir, const
   p->epoch_ = **ep;
   p->next_seq_ = head + 1;
   p->tip_hash_ = head_hash;
+  p->last_ts_millis_ = head_ts_millis;
   p->durable_hash_ = head_hash;
   p->durable_head_.store(head);
   if (!head_problem.empty()) p->set_failed_locked(head_problem);

@@ -62,6 +62,14 @@ TEST(rfc3339, formats_utc_with_milliseconds) {
   EXPECT_EQ(encoding::rfc3339_millis(0), "1970-01-01T00:00:00.000Z");
   // 2026-11-27T21:59:14.123Z
   EXPECT_EQ(encoding::rfc3339_millis(1795816754123), "2026-11-27T21:59:14.123Z");
+  EXPECT_EQ(encoding::parse_rfc3339_millis("2026-11-27T21:59:14.123Z"), 1795816754123);
+  EXPECT_EQ(encoding::parse_rfc3339_millis("1970-01-01T00:00:00.000Z"), 0);
+  for (std::int64_t t : {0ll, 951782400999ll, 1795816754123ll, 4102444799999ll}) {
+    EXPECT_EQ(encoding::parse_rfc3339_millis(encoding::rfc3339_millis(t)), t);
+  }
+  EXPECT_FALSE(encoding::parse_rfc3339_millis("2026-11-27T21:59:14Z"));
+  EXPECT_FALSE(encoding::parse_rfc3339_millis("2026-11-27 21:59:14.123Z"));
+  EXPECT_FALSE(encoding::parse_rfc3339_millis("2026-13-27T21:59:14.123Z"));
 }
 
 TEST(uuid, is_random_version_4) {

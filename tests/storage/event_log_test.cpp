@@ -212,6 +212,36 @@ TEST(event_log, restart_recovers_head_hash_and_epoch_and_continues_the_chain) {
   EXPECT_EQ(missing.error().code, status_code::not_found);
 }
 
+TEST(event_log, ts_never_goes_backwards_across_a_restart) {
+  temp_dir tmp;
+  std::string hash;
+  {
+    auto log = open_ok(tmp.path());
+    ASSERT_TRUE(log->append(one(make_event(1))));
+    hash = log->head_hash();
+  }
+  {
+    // Event 2 as written by a process whose clock was ahead (a valid chain link).
+    event e;
+    e.seq = 2;
+    e.ts = "2099-01-01T00:00:00.500Z";
+    e.who = {"system", "UN"};
+    e.name = "theme.added";
+    e.entity = "theme:future";
+    e.data = R"({"id":"future","name":"Future"})";
+    e.data_hash = sha256_hex(e.data);
+    e.hash = chain_hash(hash, e);
+    raw_db db(tmp.path());
+    db.put_event(2, e.to_json());
+  }
+  auto log = open_ok(tmp.path());
+  EXPECT_EQ(log->head(), 2u);
+  auto r = log->append(one(make_event(3)));
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)[0].ts, "2099-01-01T00:00:00.500Z");
+  EXPECT_TRUE(log->verify()->ok);
+}
+
 TEST(event_log, second_open_of_a_directory_is_busy) {
   temp_dir tmp;
   auto log = open_ok(tmp.path());
