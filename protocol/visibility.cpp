@@ -139,6 +139,10 @@ json view_entity(const state& s, const viewer& v, std::string_view entity) {
 }
 
 json view_state(const state& s, const viewer& v) {
+  return view_state(s, s, v);
+}
+
+json view_state(const state& s, const state& now, const viewer& v) {
   json out = json::object();
   auto all = [](const auto& m) {
     json j = json::object();
@@ -156,20 +160,25 @@ json view_state(const state& s, const viewer& v) {
   out["rounds"] = all(s.rounds);
   out["champions"] = all(s.champions);
   json discussions = json::object();
-  for (const auto& [id, d] : s.discussions)
-    if (may_see_discussion(d, v)) discussions[id] = detail::to_json(d);
+  for (const auto& [id, d] : s.discussions) {
+    auto cur = now.discussions.find(id);
+    if (may_see_discussion(cur == now.discussions.end() ? d : cur->second, v))
+      discussions[id] = detail::to_json(d);
+  }
   out["discussions"] = std::move(discussions);
   json comments = json::object();
   bool priv = privileged(v);
   for (const auto& [id, c] : s.comments) {
-    if (!may_see_target(s, v, c.target)) continue;
+    if (!may_see_target(now, v, c.target)) continue;
+    auto cur = now.comments.find(id);
+    bool hidden = cur == now.comments.end() ? c.hidden : cur->second.hidden;
     json j = detail::to_json(c);
-    comments[id] = (c.hidden && !priv) ? redact_comment(std::move(j)) : std::move(j);
+    comments[id] = (hidden && !priv) ? redact_comment(std::move(j)) : std::move(j);
   }
   out["comments"] = std::move(comments);
   json opinions = json::object();
   for (const auto& [id, o] : s.opinions)
-    if (may_see_target(s, v, o.target)) opinions[id] = detail::to_json(o);
+    if (may_see_target(now, v, o.target)) opinions[id] = detail::to_json(o);
   out["opinions"] = std::move(opinions);
   return out;
 }

@@ -45,6 +45,9 @@ enum class redaction { none, redacted };
 
 // The snapshot / GET /api/state shape of protocol/README.md as this reader may see it.
 [[nodiscard]] nlohmann::json view_state(const state& s, const viewer& v);
+// An older state (state_at(N)) viewed by the rules of `now`: comments hidden since, and
+// restricted discussions, are judged by `now` (decision 0202). Use it for /api/state?at=N.
+[[nodiscard]] nlohmann::json view_state(const state& old, const state& now, const viewer& v);
 
 // One entity in view form ("pledge:P3" -> the pledge object), or null if it does not exist
 // or the reader may not see it. Used for conflict details and history.

@@ -79,6 +79,13 @@ TEST(Redaction, ViewingOldStateStillRedactsByTheCurrentState) {
   // A REST reader asks for the old state; the server redacts comments hidden by now.
   const event& posted = find_event(w, "comment.posted", "comment:C3");
   EXPECT_EQ(sight_of(w.log.s, viewer_of(w.owner), posted), sight::redacted);
+  json then = view_state(*old, w.log.s, viewer_of(w.owner));
+  EXPECT_EQ(then["seq"], at);
+  EXPECT_FALSE(then["comments"]["C3"].contains("body"));
+  EXPECT_EQ(then["comments"]["C3"]["redacted"], true);
+  EXPECT_EQ(view_state(*old, w.log.s, viewer_of(w.auditor))["comments"]["C3"]["body"], "secret");
+  // Without `now`, the old state alone would still show it: the reason for the overload.
+  EXPECT_EQ(view_state(*old, viewer_of(w.owner))["comments"]["C3"]["body"], "secret");
 }
 
 TEST(Restricted, WithheldFromOutsidersOnEveryPath) {
