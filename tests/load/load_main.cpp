@@ -263,6 +263,7 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
   run_stats stats;
   const std::size_t n = std::max<std::size_t>(o.clients, 1);
   const std::size_t w = std::min(o.writers, n);
+  int verdict = 0;  // 1: a client failed to connect, saw a gap or a duplicate, or a storm timed out
   std::vector<std::shared_ptr<load_client>> clients;
   clients.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -311,6 +312,7 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
   std::printf("connected %zu of %zu clients in %.2f s (epoch %s, head %llu)\n", ok, n, connect_s,
               epoch.c_str(), static_cast<unsigned long long>(head));
   if (ok < n) {
+    verdict = 1;
     std::lock_guard lock(stats.mu);
     std::printf("  first error: %s\n", stats.first_error.c_str());
   }
@@ -365,6 +367,7 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
     r.gaps = all.gaps;
     r.dups = all.dups;
     print_phase("a4pd", r, ok);
+    if (r.gaps > 0 || r.dups > 0 || drain < 0 || r.acks == 0) verdict = 1;
     std::printf("  drained in %.2f s; clients still open %zu of %zu\n", drain,
                 static_cast<std::size_t>(std::count_if(clients.begin(), clients.end(),
                                                        [](auto& c) { return c->open(); })),
@@ -446,10 +449,11 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
       }
     }
     for (std::size_t i = first; i < last; ++i) again[i]->close();
+    if (back < k || caught < 0 || storm_gaps > 0 || storm_stats.duplicates > 0) verdict = 1;
   }
   for (auto& c : clients) c->close();
   sleep_s(0.5);
-  return 0;
+  return verdict;
 }
 
 // The same clients and rate against the bare Beast broadcaster.
@@ -587,5 +591,7 @@ int main(int argc, char** argv) {
   guard.reset();
   ioc.stop();
   for (auto& t : threads) t.join();
+  std::printf("%s\n", code == 0 ? "verdict: ok (every client connected, no gap, no duplicate)"
+                                : "verdict: FAILED");
   return code;
 }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# ctest smoke test of the load generator (not a measurement): a fresh a4pd on an ephemeral
+# port, 50 clients, 3 writers for 2 s, a reconnect storm of 20, and the baseline. a4p_load
+# exits non-zero on any failed connection, gap, duplicate or storm timeout.
+# Usage: smoke_test.sh A4PD A4P_LOAD
+set -euo pipefail
+a4pd=$1
+load=$2
+work=$(mktemp -d /tmp/a4p-load-smoke-XXXXXX)
+pid=
+cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+"$a4pd" --data "$work/data" --listen 127.0.0.1:0 --demo --demo-password smoke-pw \
+  --rate 100000 --burst 100000 --max-user-connections 1000 --log-level warn >"$work/out" 2>&1 &
+pid=$!
+port=
+for _ in $(seq 300); do
+  port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$work/out" | head -1)
+  [[ -n $port ]] && break
+  sleep 0.1
+done
+[[ -n $port ]] || { echo "a4pd did not start"; cat "$work/out"; exit 1; }
+"$load" --port "$port" --password smoke-pw --server-pid "$pid" --clients 50 --writers 3 \
+  --rate 150 --duration 2 --reconnect-storm 20 --storm-missed 30 | grep -v '^  t='
