@@ -54,6 +54,8 @@ void listener::on_accept(beast::error_code ec, net::ip::tcp::socket socket) {
       beast::error_code ignored;
       socket.close(ignored);  // deliberate: over the limit there is nothing to say
     } else {
+      beast::error_code ignored;
+      socket.set_option(net::ip::tcp::no_delay(true), ignored);  // small frames, low latency
       std::make_shared<http_session>(ctx_, std::move(socket))->run();
     }
   }

@@ -205,6 +205,8 @@ int main(int argc, char** argv) {
   server::hub clients(cfg.max_connections_per_user);
   net::io_context ioc(cfg.threads);
   net::thread_pool blocking(2);
+  // Installed before anything can report readiness: a SIGTERM that arrives early is queued.
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
 
   server::server_context ctx;
   ctx.cfg = &cfg;
@@ -239,12 +241,9 @@ int main(int argc, char** argv) {
 
   auto lst = std::make_shared<server::listener>(ctx, std::move(acceptor));
   lst->run();
-  std::cout << "listening on " << scheme << "://" << host << ":" << port << std::endl;
-  spdlog::info("a4pd ready: {} threads, data {}", cfg.threads, cfg.data_dir);
 
   // SIGTERM / SIGINT: stop accepting, finish durable writes (and their acks), close every
   // client with 1001, wait briefly for the close handshakes, exit 0.
-  net::signal_set signals(ioc, SIGINT, SIGTERM);
   auto waiter = std::make_shared<net::steady_timer>(ioc);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
@@ -267,6 +266,9 @@ int main(int argc, char** argv) {
       (*poll)();
     });
   });
+
+  std::cout << "listening on " << scheme << "://" << host << ":" << port << std::endl;
+  spdlog::info("a4pd ready: {} threads, data {}", cfg.threads, cfg.data_dir);
 
   std::vector<std::thread> threads;
   for (int i = 1; i < cfg.threads; ++i) threads.emplace_back([&] { ioc.run(); });

@@ -107,6 +107,7 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
     s->send(protocol::welcome_message(wu, epoch, head, "resume"));
     s->start_feed(from, v);
     const std::uint64_t ring_first = ring_.empty() ? head + 1 : ring_.front()->seq;
+    std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> batch;
     if (from + 1 < ring_first) {
       // Older than the ring: read from the log, judged against the state as it is now.
       const auto up_to = std::min<std::uint64_t>(ring_first - 1, head);
@@ -115,10 +116,11 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
         if (!e) return false;
         auto sight = protocol::sight_of(durable_, pv, *e);
         if (sight == protocol::sight::withheld) return true;
-        s->deliver_event(e->seq,
-                         std::make_shared<const std::string>(protocol::event_body(
-                             *e, sight == protocol::sight::full ? protocol::redaction::none
-                                                                : protocol::redaction::redacted)));
+        batch.emplace_back(
+            e->seq, std::make_shared<const std::string>(protocol::event_body(
+                        *e, sight == protocol::sight::full ? protocol::redaction::none
+                                                           : protocol::redaction::redacted)));
+        if (batch.size() >= 1024) s->deliver_events(std::exchange(batch, {}));
         return true;
       });
       if (!st) {
@@ -131,7 +133,8 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
     auto it = std::upper_bound(ring_.begin(), ring_.end(), from,
                                [](std::uint64_t x, const auto& f) { return x < f->seq; });
     for (; it != ring_.end(); ++it)
-      if (const auto* body = (*it)->body_for(v)) s->deliver_event((*it)->seq, *body);
+      if (const auto* body = (*it)->body_for(v)) batch.emplace_back((*it)->seq, *body);
+    s->deliver_events(std::move(batch));
   }
   ctx_.clients->add(s->id(), s, v, s->token_hash());
 }

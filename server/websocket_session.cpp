@@ -112,10 +112,12 @@ void websocket_session::handle_text(std::string_view text) {
   auto msg = protocol::parse_client_message(text, limits);
   if (!msg) {
     // A command we can identify gets a reject with its id; anything else an error.
-    auto raw = protocol::parse_untrusted(text, limits);
-    if (raw && raw->is_object() && raw->value("type", "") == "command") {
-      auto it = raw->find("id");
-      if (it != raw->end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
+    // Lenient parse (floats allowed; the frame is already bounded) only to find the id.
+    auto raw = nlohmann::json::parse(text, nullptr, false);
+    if (!raw.is_discarded() && raw.is_object() && raw.contains("type") &&
+        raw["type"] == "command") {
+      auto it = raw.find("id");
+      if (it != raw.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
         nlohmann::json details = nlohmann::json::object();
         if (!msg.error().field.empty()) details["field"] = msg.error().field;
         ctx_.stats->count_reject(msg.error().code);
@@ -162,6 +164,14 @@ void websocket_session::handle_text(std::string_view text) {
 void websocket_session::deliver_event(std::uint64_t seq, std::shared_ptr<const std::string> body) {
   net::post(ws_.get_executor(), [self = shared_from_this(), seq, b = std::move(body)]() mutable {
     self->enqueue({std::move(b), seq, 0});
+  });
+}
+
+void websocket_session::deliver_events(
+    std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> events) {
+  if (events.empty()) return;
+  net::post(ws_.get_executor(), [self = shared_from_this(), ev = std::move(events)]() mutable {
+    for (auto& [seq, body] : ev) self->enqueue({std::move(body), seq, 0});
   });
 }
 

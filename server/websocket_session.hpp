@@ -16,6 +16,8 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -43,6 +45,9 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
 
   // ---- any thread ----
   void deliver_event(std::uint64_t seq, std::shared_ptr<const std::string> body);
+  // Many events in one post (catch-up): (seq, body) in seq order.
+  void deliver_events(
+      std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> events);
   void send(std::shared_ptr<const std::string> message);
   void send(std::string message);
   void close(int code);

@@ -28,6 +28,9 @@ temp_dir::~temp_dir() {
 
 a4pd_process::a4pd_process(const a4pd_options& opts) {
   const char* bin = std::getenv("A4PD_BIN");
+#ifdef A4PD_BIN_DEFAULT
+  if (!bin) bin = A4PD_BIN_DEFAULT;
+#endif
   if (!bin) throw std::runtime_error("A4PD_BIN is not set");
   std::vector<std::string> args = {bin,           "--data",      opts.data_dir, "--listen",
                                    "127.0.0.1:0", "--log-level", "warn"};

@@ -38,7 +38,8 @@ struct a4pd_options {
 
 class a4pd_process {
  public:
-  // Starts a4pd and waits (up to 60 s) for its listening line. REQUIRES: A4PD_BIN is set.
+  // Starts a4pd and waits (up to 60 s) for its listening line. A4PD_BIN (or the built-in default
+  // path) names the binary.
   explicit a4pd_process(const a4pd_options& opts);
   ~a4pd_process();  // SIGKILL if still running
 
