@@ -12,8 +12,8 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
-#include <set>
 #include <random>
+#include <set>
 
 #include "protocol/snapshot.hpp"
 #include "protocol/visibility.hpp"
