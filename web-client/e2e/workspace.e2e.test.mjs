@@ -271,6 +271,26 @@ describe('A4P web client against a real a4pd', { concurrency: false }, () => {
     await nld.locator('ol.reports > li', { hasText: note }).waitFor();
   });
 
+  test('the Secretariat assigns a champion and the overview updates live', T, async () => {
+    const sec = await as('un.secretariat', '#/theme/wps');
+    const eth = await as('eth.delegate');
+    const card = eth.locator('.cards > li', { hasText: 'Women, peace and security' });
+    await card.waitFor();
+    assert.ok((await card.textContent()).includes('Champions: none'));
+    // A member sees no champion controls.
+    await go(eth, '#/theme/wps');
+    assert.equal(await eth.locator('#assign-champion').count(), 0);
+    await go(eth, '#/');
+    await sec.locator('#assign-champion-org').selectOption('ETH');
+    await sec.getByRole('button', { name: 'Assign' }).click();
+    await eventually(async () => (await card.textContent()).includes('Champions: ETH'), { what: 'ETH as champion on the overview' });
+    // ... and eth may now convene discussions in that theme.
+    await go(eth, '#/theme/wps');
+    await eth.locator('#convene').waitFor();
+    await sec.getByRole('button', { name: 'Withdraw Ethiopia as champion' }).click();
+    await eth.locator('#convene').waitFor({ state: 'detached' });
+  });
+
   test('a conflicting edit shows the conflict view and merges on resubmit', T, async () => {
     const a = await as('gbr.delegate');
     const b = await as('gbr.delegate');

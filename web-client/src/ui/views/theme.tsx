@@ -135,9 +135,39 @@ export function ThemeView({ s, id }: { s: State; id: string }) {
                 <li key={c.id}>
                   <strong>{org_name(s, c.org)}</strong>
                   {c.offer ? `: ${c.offer}` : ''}
+                  {is_secretariat(user) && (
+                    <>
+                      {' '}
+                      <button
+                        type="button"
+                        class="link-button"
+                        aria-label={`Withdraw ${org_name(s, c.org)} as champion`}
+                        onClick={() => void command('champion.withdraw', { org: c.org, theme: id })}
+                      >
+                        Withdraw
+                      </button>
+                    </>
+                  )}
                 </li>
               ))}
             </ul>
+          )}
+          {is_secretariat(user) && (
+            <SmallForm
+              id="assign-champion"
+              title="Assign a champion"
+              submit_label="Assign"
+              fields={[
+                {
+                  key: 'org',
+                  label: 'Organisation',
+                  options: orgs
+                    .filter((o) => !champs.some((c) => c.org === o.id))
+                    .map((o) => [o.id, `${o.name} (${o.id})`] as [string, string]),
+                },
+              ]}
+              on_submit={(v) => command('champion.assign', { org: v.org, theme: id })}
+            />
           )}
         </section>
         <section aria-labelledby="cm-h">
