@@ -60,6 +60,24 @@ void hub::broadcast(const fanout& f) {
   for (auto& [s, body] : out) s->deliver_event(f.seq, std::move(body));
 }
 
+void hub::broadcast(const std::vector<std::shared_ptr<const fanout>>& events) {
+  if (events.size() == 1) return broadcast(*events.front());
+  std::vector<std::pair<std::shared_ptr<websocket_session>, viewer_info>> out;
+  {
+    std::lock_guard lock(mu_);
+    out.reserve(members_.size());
+    for (const auto& [id, m] : members_)
+      if (auto s = m.s.lock()) out.emplace_back(std::move(s), m.v);
+  }
+  for (auto& [s, v] : out) {
+    std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> mine;
+    mine.reserve(events.size());
+    for (const auto& f : events)
+      if (const auto* body = f->body_for(v)) mine.emplace_back(f->seq, *body);
+    s->deliver_events(std::move(mine));
+  }
+}
+
 void hub::close_token(const std::string& token_hash, int code) {
   std::vector<std::shared_ptr<websocket_session>> out;
   {

@@ -39,6 +39,8 @@ class hub {
 
   // Queues the event to every live session that may see it.
   void broadcast(const fanout& f);
+  // The same for several events in seq order: one post per session.
+  void broadcast(const std::vector<std::shared_ptr<const fanout>>& events);
 
   // Closes every session of a token (logout: 4001), or every session (shutdown: 1001).
   void close_token(const std::string& token_hash, int code);

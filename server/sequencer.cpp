@@ -79,6 +79,9 @@ void sequencer::attach(std::shared_ptr<websocket_session> s, protocol::hello h) 
 }
 
 void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const protocol::hello& h) {
+  // Everything published goes to the current sessions first: the catch-up below then ends
+  // exactly where this session's live feed begins.
+  flush();
   auto p = protocol::principal_of(durable_, s->user());
   if (!p) {
     s->send(protocol::error_message("forbidden", "this account does not exist any more"));
@@ -281,11 +284,28 @@ void sequencer::on_durable(std::shared_ptr<pending> p, bool ok, std::string erro
     durable_head_.store(durable_.seq());
     ctx_.stats->events_appended.fetch_add(p->events.size(), std::memory_order_relaxed);
     const auto seq = p->events.back().seq;
+    // Acks go out after the events they acknowledge (same flush).
     for (auto& w : waiters)
-      if (auto s = w.s.lock()) s->send(protocol::ack_message(w.command_id, seq, p->result));
+      outbox_acks_.emplace_back(w.s, protocol::ack_message(w.command_id, seq, p->result));
+    if (!flush_posted_) {
+      flush_posted_ = true;
+      net::post(strand_, [this] { flush(); });
+    }
     maybe_snapshot();
   }
-  if (draining_ && in_flight_ == 0 && drained_) std::exchange(drained_, nullptr)();
+  if (draining_ && in_flight_ == 0 && drained_) {
+    flush();
+    std::exchange(drained_, nullptr)();
+  }
+}
+
+void sequencer::flush() {
+  flush_posted_ = false;
+  if (!outbox_.empty()) ctx_.clients->broadcast(outbox_);
+  outbox_.clear();
+  for (auto& [w, msg] : outbox_acks_)
+    if (auto s = w.lock()) s->send(std::move(msg));
+  outbox_acks_.clear();
 }
 
 void sequencer::publish(const protocol::event& e) {
@@ -294,7 +314,7 @@ void sequencer::publish(const protocol::event& e) {
   while (ring_.size() > ctx_.cfg->replay_ring_events) ring_.pop_front();
   // Hiding or restoring a comment changes how its older events replay.
   if (e.name == "comment.hidden" || e.name == "comment.restored") refresh_ring_entity(e.entity);
-  ctx_.clients->broadcast(*f);
+  outbox_.push_back(std::move(f));
 }
 
 void sequencer::refresh_ring_entity(const std::string& entity) {

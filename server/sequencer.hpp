@@ -78,6 +78,9 @@ class sequencer {
   void do_submit(const std::shared_ptr<websocket_session>& s, protocol::command& c);
   void on_durable(std::shared_ptr<pending> p, bool ok, std::string error);
   void publish(const protocol::event& e);
+  // Broadcasts every published event and then sends the acks held back for them: one post per
+  // session per flush, however many events (scheduled once per strand turn).
+  void flush();
   void refresh_ring_entity(const std::string& entity);
   void maybe_snapshot();
   bool take_token(const std::string& user);
@@ -96,7 +99,10 @@ class sequencer {
   std::function<void()> drained_;
   std::unordered_map<std::string, std::vector<waiter>> pending_keys_;
   std::unordered_map<std::string, bucket> buckets_;
-  std::deque<std::shared_ptr<const fanout>> ring_;  // the last events, oldest first
+  std::deque<std::shared_ptr<const fanout>> ring_;     // the last events, oldest first
+  std::vector<std::shared_ptr<const fanout>> outbox_;  // published, not yet broadcast
+  std::vector<std::pair<std::weak_ptr<websocket_session>, std::string>> outbox_acks_;
+  bool flush_posted_ = false;
 };
 
 }  // namespace a4p::server
