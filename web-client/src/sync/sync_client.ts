@@ -50,6 +50,8 @@ export interface SyncOptions {
   backoff_base_ms?: number;
   backoff_max_ms?: number;
   ping_interval_ms?: number;
+  /** How long to wait for `welcome` (and the snapshot) after the socket opens. */
+  welcome_timeout_ms?: number;
   make_id?: () => string;
 }
 
@@ -118,6 +120,7 @@ export class SyncClient {
       backoff_base_ms: 250,
       backoff_max_ms: 10_000,
       ping_interval_ms: 20_000,
+      welcome_timeout_ms: 15_000,
       make_id: default_id,
       ...(options as Partial<SyncOptions>),
     } as SyncClient['opt_'];
@@ -247,6 +250,11 @@ export class SyncClient {
     this.socket_ = sock;
     sock.onopen = () => {
       if (this.socket_ !== sock) return;
+      // No welcome (or snapshot) in time: treat the link as dead and try again.
+      this.ping_timer_ = this.opt_.set_timeout(() => {
+        this.ping_timer_ = null;
+        if (this.socket_ === sock && this.status_ !== 'live') this.reconnect_now();
+      }, this.opt_.welcome_timeout_ms);
       const hello: Record<string, unknown> = { type: 'hello' };
       if (this.state_ && this.epoch_ && !this.force_snapshot_)
         hello.resume = { epoch: this.epoch_, seq: this.state_.seq };
