@@ -270,6 +270,17 @@ describe('SyncClient', () => {
     expect(outcomes.length).toBe(1);
   });
 
+  it('a command re-issued with the same id is sent once and resolves every caller', async () => {
+    const h = harness();
+    const s = bring_live(h);
+    const a = h.client.command('action.take_up', { id: 'A1' }, 'same');
+    const b = h.client.command('action.take_up', { id: 'A1' }, 'same');
+    expect(s.of_type('command').length).toBe(1);
+    s.recv({ type: 'ack', id: 'same', seq: 11, result: {} });
+    expect((await a).ok).toBe(true);
+    expect((await b).ok).toBe(true);
+  });
+
   it('surfaces a conflict reject with details.current as a value', async () => {
     const h = harness();
     const s = bring_live(h);

@@ -105,7 +105,7 @@ export class SyncClient {
   private ping_timer_: unknown = null;
   private pong_due_ = false;
   private readonly queue_: QueuedCommand[] = [];
-  private readonly waiters_ = new Map<string, (o: CommandOutcome) => void>();
+  private readonly waiters_ = new Map<string, Array<(o: CommandOutcome) => void>>();
   private readonly rooms_ = new Set<string>();
   private readonly presence_ = new Map<string, Actor[]>();
   private readonly listeners_ = new Set<(e: SyncEvent) => void>();
@@ -185,8 +185,8 @@ export class SyncClient {
     this.rooms_.clear();
     this.presence_.clear();
     this.save_outbox();
-    for (const [id, w] of this.waiters_)
-      w({ ok: false, id, code: 'signed_out', message: 'signed out', details: {} });
+    for (const [id, ws] of this.waiters_)
+      for (const w of ws) w({ ok: false, id, code: 'signed_out', message: 'signed out', details: {} });
     this.waiters_.clear();
   }
 
@@ -195,7 +195,9 @@ export class SyncClient {
   /** Queues a command and sends it when live. The promise resolves on ack or reject. */
   command(name: string, args: Record<string, unknown>, id?: string): Promise<CommandOutcome> {
     const cmd: QueuedCommand = { id: id ?? this.opt_.make_id(), name, args };
-    const p = new Promise<CommandOutcome>((resolve) => this.waiters_.set(cmd.id, resolve));
+    const p = new Promise<CommandOutcome>((resolve) =>
+      this.waiters_.set(cmd.id, [...(this.waiters_.get(cmd.id) ?? []), resolve]),
+    );
     if (!this.queue_.some((q) => q.id === cmd.id)) {
       this.queue_.push(cmd);
       this.save_outbox();
@@ -432,7 +434,7 @@ export class SyncClient {
     // A repeated ack for a command already resolved (resent after a reconnect) is harmless.
     if (!w && i < 0) return;
     this.waiters_.delete(msg.id);
-    w?.(outcome);
+    for (const fn of w ?? []) fn(outcome);
     this.emit({ kind: 'outcome', outcome });
   }
 
