@@ -185,6 +185,7 @@ struct event_log::impl {
     std::condition_variable cv;
     bool done = false;                              // GUARDED_BY(mu)
     std::optional<result<std::vector<event>>> res;  // GUARDED_BY(mu)
+    std::atomic<bool> done_hint{false};  // set with `done`, read without `mu` while spinning
   };
 
   struct pending {
@@ -210,6 +211,7 @@ struct event_log::impl {
         p.waiter->res.emplace(std::move(p.events));
       }
       p.waiter->done = true;
+      p.waiter->done_hint.store(true, std::memory_order_release);
       p.waiter->cv.notify_one();
       return;
     }
@@ -471,7 +473,18 @@ result<std::vector<event>> event_log::append(append_request req) {
   impl::sync_waiter w;
   auto r = impl_->enqueue(std::move(req), nullptr, &w, /*copy_out=*/false);
   if (!r) return r;
-  std::unique_lock lk(w.mu);
+  // Yield for a short while before sleeping, as RocksDB's WriteThread does: a group commit
+  // often completes within it, and a process that stays runnable gets its fsync completions
+  // handled sooner (measured: decision 0100).
+  if (impl_->opts_.append_spin_micros > 0) {
+    auto until = std::chrono::steady_clock::now() +
+                 std::chrono::microseconds(impl_->opts_.append_spin_micros);
+    while (!w.done_hint.load(std::memory_order_acquire) &&
+           std::chrono::steady_clock::now() < until) {
+      std::this_thread::yield();
+    }
+  }
+  std::unique_lock lk(w.mu);  // also when done_hint is set: the completer may still hold it
   w.cv.wait(lk, [&] { return w.done; });
   return std::move(*w.res);
 }

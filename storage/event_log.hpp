@@ -102,6 +102,9 @@ struct options {
   bool sync = true;
   // The most events one group commit writes; the rest wait for the next batch.
   std::size_t max_batch_events = 8192;
+  // How long a blocking append() yields the CPU in a loop, waiting for its group commit, before
+  // it sleeps on a condition variable (RocksDB's WriteThread does the same). 0: sleep at once.
+  std::uint32_t append_spin_micros = 200;
   // Test-only fault injection: when set, the writer thread calls it before each group commit,
   // and a `true` answer makes that write fail as if RocksDB had returned an I/O error (nothing
   // of the batch is written). Leave empty in production.

@@ -8,6 +8,8 @@
 // Data goes to fresh directories under $A4P_BENCH_DIR (default: the system temp directory,
 // which must be a real disk for the figures to mean anything: fsync on tmpfs is free).
 //
+// A4P_BENCH_VERBOSE=1 prints each paired round to stderr.
+//
 // Counters: events/s is durable events per wall-clock second over all threads; vs_raw (on the
 // event_log rows) is that rate divided by the raw one-event-per-write rate measured with the
 // same number of threads earlier in the same run.
@@ -15,14 +17,18 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <unistd.h>
 
@@ -350,6 +356,99 @@ void bm_verify_all(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * replay_events));
 }
 
+// ---- paired rounds: raw and event_log alternating, medians -----------------------------
+// On a shared machine fsync latency drifts by 10x within a minute, so two rows a few seconds
+// apart can disagree for reasons of their own. This row alternates short raw and event_log runs
+// with the same number of threads (`rounds` pairs, `round_seconds` each) and reports the medians
+// and the median of the per-round ratios.
+constexpr int paired_rounds = 5;
+constexpr double round_seconds = 0.6;
+
+// Runs `threads` threads calling `one()` (which returns the events it made durable) until the
+// deadline; returns events/s over the wall span.
+template <class F>
+double run_threads(int threads, F one) {
+  std::atomic<std::uint64_t> total{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads; ++t) {
+    ts.emplace_back([&, t] {
+      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+      auto deadline = clock_type::now() + std::chrono::duration<double>(round_seconds);
+      std::uint64_t n = 0;
+      while (clock_type::now() < deadline) n += one(t);
+      total += n;
+    });
+  }
+  auto start = clock_type::now();
+  go.store(true, std::memory_order_release);
+  for (auto& t : ts) t.join();
+  return static_cast<double>(total.load()) /
+         std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+double raw_round(int threads) {
+  std::string dir = fresh_dir("paired-raw");
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  rocksdb::DB* db = nullptr;
+  if (!rocksdb::DB::Open(o, dir, &db).ok()) return 0;
+  std::unique_ptr<rocksdb::DB> owner(db);
+  std::atomic<std::uint64_t> seq{0};
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  double rate = run_threads(threads, [&](int) -> std::uint64_t {
+    rocksdb::WriteBatch wb;
+    (void)wb.Put(encoding::seq_key(++seq), sample_stored());
+    return db->Write(wo, &wb).ok() ? 1 : 0;
+  });
+  owner.reset();
+  remove_and_settle(dir);
+  return rate;
+}
+
+double log_round(int threads) {
+  std::string dir = fresh_dir("paired-log");
+  auto opened = event_log::open(dir);
+  if (!opened) return 0;
+  auto& log = *opened;
+  std::vector<std::uint64_t> next(static_cast<std::size_t>(threads));
+  double rate = run_threads(threads, [&](int t) -> std::uint64_t {
+    append_request req;
+    req.events.push_back(sample_event((static_cast<std::uint64_t>(t) << 32) | next[t]++));
+    return log->append(std::move(req)) ? 1 : 0;
+  });
+  log.reset();
+  remove_and_settle(dir);
+  return rate;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+void bm_paired_rounds(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(0));
+  std::vector<double> raw, log, ratio;
+  for (auto _ : state) {
+    for (int r = 0; r < paired_rounds; ++r) {
+      double a = raw_round(threads);
+      double b = log_round(threads);
+      raw.push_back(a);
+      log.push_back(b);
+      ratio.push_back(a > 0 ? b / a : 0);
+      if (std::getenv("A4P_BENCH_VERBOSE"))
+        std::fprintf(stderr, "threads %d round %d: raw %.0f/s log %.0f/s\n", threads, r, a, b);
+    }
+  }
+  state.counters["raw_median/s"] = median(raw);
+  state.counters["log_median/s"] = median(log);
+  state.counters["log_min/s"] = *std::min_element(log.begin(), log.end());
+  state.counters["log_max/s"] = *std::max_element(log.begin(), log.end());
+  state.counters["ratio_median"] = median(ratio);
+}
+
 }  // namespace
 
 // Raw and event_log rows alternate per thread count, so that each pair runs close together in
@@ -362,6 +461,12 @@ BENCHMARK(bm_raw_one_per_write)->Threads(128)->UseRealTime()->MinTime(1.0);
 BENCHMARK(bm_event_log_append)->Threads(128)->UseRealTime()->MinTime(1.0);
 BENCHMARK(bm_raw_batch_of_100)->Threads(1)->UseRealTime()->MinTime(1.0);
 BENCHMARK(bm_event_log_async_window)->Arg(128)->UseRealTime()->MinTime(1.0);
+BENCHMARK(bm_paired_rounds)
+    ->Arg(16)
+    ->Arg(128)
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kSecond);
 BENCHMARK(bm_scan_raw_all)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(bm_read_decode_all)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(bm_verify_all)->Unit(benchmark::kMillisecond)->MinTime(1.0);
