@@ -2,6 +2,7 @@
 // from snapshots at many points, gives exactly the same state (compared via serialize()).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 
@@ -23,13 +24,14 @@ class generator {
   template <class Map>
   std::string pick(const Map& m, const char* bogus) {
     if (m.empty() || chance(5)) return bogus;
-    auto it = m.begin();
-    std::advance(it, below(static_cast<int>(std::min<std::size_t>(m.size(), 50))));
-    if (m.size() > 50 && chance(50)) {  // also reach the newer entities
-      it = m.end();
-      std::advance(it, -1 - below(static_cast<int>(std::min<std::size_t>(m.size(), 50))));
-    }
-    return it->first;
+    // Sorted ids, so that picks do not depend on a hashed map's order.
+    std::vector<const std::string*> ids;
+    ids.reserve(m.size());
+    for (const auto& kv : m) ids.push_back(&kv.first);
+    std::sort(ids.begin(), ids.end(), [](auto* a, auto* b) { return *a < *b; });
+    int n = static_cast<int>(std::min<std::size_t>(ids.size(), 50));
+    if (ids.size() > 50 && chance(50)) return *ids[ids.size() - 1 - below(n)];  // newer ones
+    return *ids[below(n)];
   }
   std::string text(int max_words) {
     static const char* words[] = {"mandate", "protection", "civilians", "training",    "women",
