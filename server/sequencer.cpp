@@ -11,6 +11,7 @@
 #include "server/hub.hpp"
 #include "server/metrics.hpp"
 #include "server/server_context.hpp"
+#include "server/session_store.hpp"
 #include "server/websocket_session.hpp"
 #include "storage/event_log.hpp"
 
@@ -82,6 +83,12 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
   // Everything published goes to the current sessions first: the catch-up below then ends
   // exactly where this session's live feed begins.
   flush();
+  // The token may have been logged out between the upgrade and this hello.
+  if (!ctx_.sessions->valid_hash(s->token_hash())) {
+    s->send(protocol::error_message("unauthorized", "the session has ended; sign in again"));
+    s->refuse(4001);
+    return;
+  }
   auto p = protocol::principal_of(durable_, s->user());
   if (!p) {
     s->send(protocol::error_message("forbidden", "this account does not exist any more"));

@@ -85,6 +85,12 @@ std::optional<login_session> session_store::find(std::string_view token) const {
   return it->second;
 }
 
+bool session_store::valid_hash(const std::string& token_hash) const {
+  std::lock_guard lock(mu_);
+  auto it = by_hash_.find(token_hash);
+  return it != by_hash_.end() && it->second.expires > now_seconds();
+}
+
 std::optional<std::string> session_store::remove(std::string_view token) {
   if (!is_token_shaped(token)) return std::nullopt;
   auto h = hash_token(token);

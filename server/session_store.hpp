@@ -39,6 +39,8 @@ class session_store {
   [[nodiscard]] std::expected<std::string, std::string> create(const std::string& user);
   // The session a token belongs to, if it is known and not expired.
   [[nodiscard]] std::optional<login_session> find(std::string_view token) const;
+  // True while the session with this token hash exists and has not expired.
+  [[nodiscard]] bool valid_hash(const std::string& token_hash) const;
   // Deletes the session; returns its token hash if there was one.
   std::optional<std::string> remove(std::string_view token);
 

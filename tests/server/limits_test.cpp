@@ -242,6 +242,31 @@ TEST_F(limits_test, connections_per_user_are_bounded) {
   EXPECT_EQ(fourth.connect(port(), token), 429);
 }
 
+TEST_F(limits_test, rooms_announce_presence_and_hide_rooms_the_reader_may_not_see) {
+  auto a = open_session(port(), "gha.delegate");
+  auto b = open_session(port(), "nld.delegate");
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a->send(nlohmann::json{{"type", "join"}, {"room", "discussion:D1"}}));
+  auto p1 = a->next_of("presence");
+  ASSERT_TRUE(p1);
+  EXPECT_EQ((*p1)["room"], "discussion:D1");
+  ASSERT_EQ((*p1)["members"].size(), 1u);
+  EXPECT_EQ((*p1)["members"][0]["user"], "gha.delegate");
+  ASSERT_TRUE(b->send(nlohmann::json{{"type", "join"}, {"room", "discussion:D1"}}));
+  auto p2 = a->next_of("presence");
+  ASSERT_TRUE(p2);
+  EXPECT_EQ((*p2)["members"].size(), 2u);
+  ASSERT_TRUE(b->send(nlohmann::json{{"type", "leave"}, {"room", "discussion:D1"}}));
+  auto p3 = a->next_of("presence");
+  ASSERT_TRUE(p3);
+  EXPECT_EQ((*p3)["members"].size(), 1u);
+  // GHA is not invited to the restricted D2: no such room for it.
+  ASSERT_TRUE(a->send(nlohmann::json{{"type", "join"}, {"room", "discussion:D2"}}));
+  auto err = a->next_of("error");
+  ASSERT_TRUE(err);
+  EXPECT_EQ((*err)["code"], "not_found");
+}
+
 TEST_F(limits_test, logout_closes_the_tokens_sockets_with_4001) {
   auto token = login(port(), "bgd.delegate", demo_password);
   ws_client c;
@@ -251,6 +276,8 @@ TEST_F(limits_test, logout_closes_the_tokens_sockets_with_4001) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(c.wait_close(), 4001);
   EXPECT_EQ(get(port(), "/api/state", token).status, 401);
+  ws_client again;
+  EXPECT_EQ(again.connect(port(), token), 401);
 }
 
 }  // namespace
