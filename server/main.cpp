@@ -203,12 +203,14 @@ int main(int argc, char** argv) {
   server::session_store sessions(log, cfg.session_ttl);
   sessions.load();
   server::hub clients(cfg.max_connections_per_user);
+  // Declared before the io_context: handlers still queued when it is destroyed release
+  // sessions, whose destructors use the context, the hub and the metrics.
+  server::server_context ctx;
   net::io_context ioc(cfg.threads);
   net::thread_pool blocking(2);
   // Installed before anything can report readiness: a SIGTERM that arrives early is queued.
   net::signal_set signals(ioc, SIGINT, SIGTERM);
 
-  server::server_context ctx;
   ctx.cfg = &cfg;
   ctx.stats = &stats;
   ctx.log = &log;
