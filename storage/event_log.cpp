@@ -7,7 +7,9 @@
 // always in seq order. The writer thread takes everything queued (up to max_batch_events) out
 // under `mu_`, and writes and syncs it with `mu_` released, so the next batch fills up while
 // the current one is on its way to the disk (LevelDB's DBImpl::Write, with the leader being a
-// dedicated thread). `head_mu_` guards the durable head hash; the durable head seq is atomic.
+// dedicated thread). After a write it moves the durable head (`head_mu_` guards the head hash;
+// the head seq is atomic) and hands the batch to the completion thread (`done_mu_`), which runs
+// the callbacks in seq order while the writer already writes the next batch (decision 0100).
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
