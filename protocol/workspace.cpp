@@ -39,6 +39,50 @@ std::vector<std::string> roles_of(const state& s, const principal& p) {
 // ---------------------------------------------------------------------------------------------
 // stored events
 
+namespace {
+
+// The stored actor object {"org","user"[,...]} read in place. Same acceptance as parsing it
+// into a json object (duplicate keys, depth and grammar are checked alike).
+bool read_actor(detail::json_reader& r, actor& who) {
+  r.skip_ws();
+  if (!r.peek('{')) return false;
+  (void)r.expect('{');
+  unsigned got = 0;
+  std::vector<std::string> others;  // only for the duplicate check of unknown members
+  if (r.peek('}')) return r.expect('}') && false;
+  for (;;) {
+    std::string key;
+    if (!r.string(key) || !r.expect(':')) return false;
+    if (key == "user" || key == "org") {
+      unsigned bit = key == "user" ? 1 : 2;
+      std::string& dst = bit == 1 ? who.user : who.org;
+      if (r.peek('"')) {
+        if (!r.string(dst)) return false;
+      } else {
+        json v;  // any other value type: parsed (for its errors), then refused
+        if (!r.value(v, 2)) return false;
+        got |= 4;
+      }
+      if (got & bit) return r.fail("duplicate key \"" + key + "\"");
+      got |= bit;
+    } else {
+      json ignored;
+      if (!r.value(ignored, 2)) return false;
+      if (std::find(others.begin(), others.end(), key) != others.end())
+        return r.fail("duplicate key \"" + key.substr(0, 40) + "\"");
+      others.push_back(std::move(key));
+    }
+    if (r.peek(',')) {
+      (void)r.expect(',');
+      continue;
+    }
+    if (!r.expect('}')) return false;
+    return (got & 3) == 3 && !(got & 4);
+  }
+}
+
+}  // namespace
+
 result<event> decode_stored(std::string_view stored) {
   // One pass straight into the event: only `data` becomes a nlohmann::json.
   detail::json_reader r(stored, 64);
@@ -78,14 +122,9 @@ result<event> decode_stored(std::string_view stored) {
         if (!r.value(e.data, 1) || !e.data.is_object()) return fail("data");
         seen |= 64;
       } else if (key == "actor") {
-        json a;
-        if (!r.value(a, 1) || !a.is_object()) return fail("actor");
-        auto u = a.find("user");
-        auto o = a.find("org");
-        if (u == a.end() || !u->is_string() || o == a.end() || !o->is_string())
-          return fail("actor");
-        e.who.user = std::move(u->get_ref<std::string&>());
-        e.who.org = std::move(o->get_ref<std::string&>());
+        // Read straight into e.who (no DOM): the same rules as value(a, 1) on an object, then
+        // "user" and "org" must be strings; other members are checked and ignored.
+        if (!read_actor(r, e.who)) return fail("actor");
         seen |= 128;
       } else {
         json ignored;  // a field from a later format version
