@@ -3,7 +3,10 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "server/config.hpp"
@@ -33,7 +36,9 @@ void fail(beast::error_code ec, const char* what) {
 }  // namespace
 
 http_session::http_session(server_context& ctx, net::ip::tcp::socket&& socket)
-    : ctx_(ctx), stream_(std::move(socket)) {
+    : ctx_(ctx),
+      stream_(std::in_place_index<0>, std::move(socket)),
+      ex_(std::get<0>(stream_).get_executor()) {
   ctx_.stats->connections_http.fetch_add(1);
 }
 
@@ -42,17 +47,43 @@ http_session::~http_session() {
 }
 
 void http_session::run() {
-  net::dispatch(stream_.get_executor(),
-                beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+  net::dispatch(ex_, [self = shared_from_this()] {
+    if (!self->ctx_.tls) return self->do_read();
+    auto& plain = std::get<0>(self->stream_);
+    plain.expires_after(std::chrono::seconds(30));
+    beast::async_detect_ssl(plain, self->buffer_,
+                            beast::bind_front_handler(&http_session::on_detect, self));
+  });
+}
+
+void http_session::on_detect(beast::error_code ec, bool tls) {
+  if (ec) return fail(ec, "detect");
+  if (!tls) return do_read();
+  beast::tcp_stream plain(std::move(std::get<0>(stream_)));
+  stream_.emplace<1>(std::move(plain), *ctx_.tls);
+  auto& s = std::get<1>(stream_);
+  beast::get_lowest_layer(s).expires_after(std::chrono::seconds(30));
+  s.async_handshake(net::ssl::stream_base::server, buffer_.data(),
+                    beast::bind_front_handler(&http_session::on_handshake, shared_from_this()));
+}
+
+void http_session::on_handshake(beast::error_code ec, std::size_t used) {
+  if (ec) return fail(ec, "tls handshake");
+  buffer_.consume(used);
+  do_read();
 }
 
 void http_session::do_read() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(ctx_.cfg->max_header_bytes));
   parser_->body_limit(ctx_.cfg->max_body_bytes);
-  stream_.expires_after(ctx_.cfg->http_timeout);
-  http::async_read(stream_, buffer_, *parser_,
-                   beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+  std::visit(
+      [&](auto& s) {
+        beast::get_lowest_layer(s).expires_after(ctx_.cfg->http_timeout);
+        http::async_read(s, buffer_, *parser_,
+                         beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+      },
+      stream_);
 }
 
 void http_session::on_read(beast::error_code ec, std::size_t) {
@@ -60,10 +91,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     return send(error_response(11, 431, "too_large", "request header fields too large"));
   if (ec == http::error::body_limit)
     return send(error_response(11, 413, "too_large", "request body too large"));
-  if (ec == http::error::end_of_stream) {
-    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
-    return;
-  }
+  if (ec == http::error::end_of_stream) return do_eof();
   if (ec) {
     if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
         buffer_.size() > 0)
@@ -107,10 +135,9 @@ void http_session::handle(http_request req) {
   if (path->starts_with("/api/") || *path == "/api") {
     // The answer may come from another thread: post it back to this session's strand.
     handle_api(ctx_, std::move(req), [self = shared_from_this()](http_response res) {
-      net::post(self->stream_.get_executor(),
-                [self, r = std::make_shared<http_response>(std::move(res))]() mutable {
-                  self->send(std::move(*r));
-                });
+      net::post(self->ex_, [self, r = std::make_shared<http_response>(std::move(res))]() mutable {
+        self->send(std::move(*r));
+      });
     });
     return;
   }
@@ -131,26 +158,42 @@ void http_session::upgrade(http_request req) {
         error_response(req, 429, "too_many_connections", "too many connections for this user"));
   }
   upgraded_ = true;
-  auto ws = std::make_shared<websocket_session>(ctx_, std::move(stream_), session->user,
-                                                session->token_hash);
-  ws->run(std::move(req));
+  std::visit(
+      [&](auto& s) {
+        auto ws = std::make_shared<websocket_session>(ctx_, std::move(s), session->user,
+                                                      session->token_hash);
+        ws->run(std::move(req));
+      },
+      stream_);
 }
 
 void http_session::send(http_response res) {
   const bool close = res.need_eof();
   res_ = std::make_shared<http_response>(std::move(res));
-  http::async_write(stream_, *res_,
-                    beast::bind_front_handler(&http_session::on_write, shared_from_this(), close));
+  std::visit(
+      [&](auto& s) {
+        http::async_write(
+            s, *res_,
+            beast::bind_front_handler(&http_session::on_write, shared_from_this(), close));
+      },
+      stream_);
 }
 
 void http_session::on_write(bool close, beast::error_code ec, std::size_t) {
   res_.reset();
   if (ec) return fail(ec, "write");
-  if (close || ctx_.stopping.load()) {
-    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  if (close || ctx_.stopping.load()) return do_eof();
+  do_read();
+}
+
+void http_session::do_eof() {
+  if (auto* tls = std::get_if<1>(&stream_)) {
+    beast::get_lowest_layer(*tls).expires_after(std::chrono::seconds(5));
+    tls->async_shutdown([self = shared_from_this()](beast::error_code) {});
     return;
   }
-  do_read();
+  beast::error_code ec;
+  std::get<0>(stream_).socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
 }
 
 }  // namespace a4p::server

@@ -1,7 +1,9 @@
 // One TCP connection while it speaks HTTP/1.1 (Beast chat-multi's http_session): reads a
 // request with bounded header and body sizes, answers it (REST, health, metrics, static files),
 // and keeps the connection alive; GET /ws checks the token, the Origin and the per-user
-// connection limit, then hands the socket to a websocket_session.
+// connection limit, then hands the socket to a websocket_session. With --tls-cert/--tls-key
+// it first detects whether the client speaks TLS (Beast advanced/server-flex) and serves plain
+// HTTP and HTTPS on the same port.
 //
 // Thread safety: runs on its own strand (make_strand at accept); the response callbacks of
 // asynchronous routes may come from any thread and are posted back to the strand.
@@ -9,10 +11,12 @@
 
 #include <memory>
 #include <optional>
+#include <variant>
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "server/http_util.hpp"
 
@@ -27,16 +31,21 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void run();
 
  private:
+  void on_detect(boost::beast::error_code ec, bool tls);
+  void on_handshake(boost::beast::error_code ec, std::size_t used);
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle(http_request req);
   void upgrade(http_request req);
   void send(http_response res);
   void on_write(bool close, boost::beast::error_code ec, std::size_t bytes);
+  void do_eof();
   [[nodiscard]] bool origin_allowed(const http_request& req) const;
 
   server_context& ctx_;
-  boost::beast::tcp_stream stream_;
+  std::variant<boost::beast::tcp_stream, boost::beast::ssl_stream<boost::beast::tcp_stream>>
+      stream_;
+  boost::asio::any_io_executor ex_;  // the connection's strand
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<http_response> res_;  // the response being written

@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
@@ -154,10 +155,23 @@ int main(int argc, char** argv) {
     std::cerr << "a4pd: --listen expects HOST:PORT\n";
     return 2;
   }
-  if (!cfg.tls_cert.empty() || !cfg.tls_key.empty()) {
-    std::cerr << "a4pd: TLS is not built into this version; terminate TLS at a reverse proxy "
-                 "(see server/README.md)\n";
+  if (cfg.tls_cert.empty() != cfg.tls_key.empty()) {
+    std::cerr << "a4pd: --tls-cert and --tls-key go together\n";
     return 2;
+  }
+  std::unique_ptr<net::ssl::context> tls;
+  if (!cfg.tls_cert.empty()) {
+    tls = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+    tls->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                     net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                     net::ssl::context::no_tlsv1_1);
+    boost::system::error_code ec;
+    tls->use_certificate_chain_file(cfg.tls_cert, ec);
+    if (!ec) tls->use_private_key_file(cfg.tls_key, net::ssl::context::pem, ec);
+    if (ec) {
+      std::cerr << "a4pd: TLS certificate or key: " << ec.message() << "\n";
+      return 2;
+    }
   }
   if (!cfg.web_root.empty()) {
     std::error_code ec;
@@ -218,6 +232,7 @@ int main(int argc, char** argv) {
   ctx.clients = &clients;
   ctx.ioc = &ioc;
   ctx.blocking = &blocking;
+  ctx.tls = tls.get();
   server::sequencer seq(ctx, std::move(*state));
   ctx.seq = &seq;
 
@@ -235,10 +250,14 @@ int main(int argc, char** argv) {
   const auto port = acceptor.local_endpoint().port();
   std::string host = cfg.listen_host;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  const std::string scheme = "http";
-  ctx.allowed_origins.push_back(scheme + "://" + host + ":" + std::to_string(port));
-  ctx.allowed_origins.push_back(scheme + "://localhost:" + std::to_string(port));
-  ctx.allowed_origins.push_back(scheme + "://127.0.0.1:" + std::to_string(port));
+  // With TLS the port serves both (detected per connection): allow both schemes.
+  const std::string scheme = tls ? "https" : "http";
+  for (const std::string sch : {std::string("http"), std::string("https")}) {
+    if (sch == "https" && !tls) continue;
+    ctx.allowed_origins.push_back(sch + "://" + host + ":" + std::to_string(port));
+    ctx.allowed_origins.push_back(sch + "://localhost:" + std::to_string(port));
+    ctx.allowed_origins.push_back(sch + "://127.0.0.1:" + std::to_string(port));
+  }
   for (const auto& o : cfg.allow_origins) ctx.allowed_origins.push_back(o);
 
   auto lst = std::make_shared<server::listener>(ctx, std::move(acceptor));

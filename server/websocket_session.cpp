@@ -8,7 +8,9 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include "protocol/messages.hpp"
 #include "server/config.hpp"
@@ -38,8 +40,22 @@ void fail(beast::error_code ec, const char* what) {
 websocket_session::websocket_session(server_context& ctx, beast::tcp_stream&& stream,
                                      std::string user, std::string token_hash)
     : ctx_(ctx),
-      ws_(std::move(stream)),
-      hello_timer_(ws_.get_executor()),
+      ws_(std::in_place_index<0>, std::move(stream)),
+      ex_(std::get<0>(ws_).get_executor()),
+      hello_timer_(ex_),
+      id_(next_id.fetch_add(1)),
+      user_(std::move(user)),
+      token_hash_(std::move(token_hash)) {
+  ctx_.stats->connections_ws.fetch_add(1);
+}
+
+websocket_session::websocket_session(server_context& ctx,
+                                     beast::ssl_stream<beast::tcp_stream>&& stream,
+                                     std::string user, std::string token_hash)
+    : ctx_(ctx),
+      ws_(std::in_place_index<1>, std::move(stream)),
+      ex_(std::get<1>(ws_).get_executor()),
+      hello_timer_(ex_),
       id_(next_id.fetch_add(1)),
       user_(std::move(user)),
       token_hash_(std::move(token_hash)) {
@@ -54,19 +70,23 @@ websocket_session::~websocket_session() {
 }
 
 void websocket_session::run(http::request<http::string_body> req) {
-  // The HTTP timeout must not stay on after the upgrade; the websocket has its own.
-  beast::get_lowest_layer(ws_).expires_never();
-  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   const bool offered =
       req[http::field::sec_websocket_protocol].find("a4p.v1") != beast::string_view::npos;
-  ws_.set_option(websocket::stream_base::decorator([offered](websocket::response_type& res) {
-    res.set(http::field::server, "a4pd");
-    if (offered) res.set(http::field::sec_websocket_protocol, "a4p.v1");
-  }));
-  ws_.read_message_max(ctx_.cfg->max_frame_bytes);
-  ws_.auto_fragment(false);
-  ws_.async_accept(req,
-                   beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
+  std::visit(
+      [&](auto& ws) {
+        // The HTTP timeout must not stay on after the upgrade; the websocket has its own.
+        beast::get_lowest_layer(ws).expires_never();
+        ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+        ws.set_option(websocket::stream_base::decorator([offered](websocket::response_type& res) {
+          res.set(http::field::server, "a4pd");
+          if (offered) res.set(http::field::sec_websocket_protocol, "a4p.v1");
+        }));
+        ws.read_message_max(ctx_.cfg->max_frame_bytes);
+        ws.auto_fragment(false);
+        ws.async_accept(
+            req, beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
+      },
+      ws_);
 }
 
 void websocket_session::on_accept(beast::error_code ec) {
@@ -84,8 +104,12 @@ void websocket_session::on_hello_timeout(beast::error_code ec) {
 }
 
 void websocket_session::do_read() {
-  ws_.async_read(buffer_,
-                 beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+  std::visit(
+      [&](auto& ws) {
+        ws.async_read(buffer_,
+                      beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+      },
+      ws_);
 }
 
 void websocket_session::on_read(beast::error_code ec, std::size_t) {
@@ -94,7 +118,7 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
     hello_timer_.cancel();
     return fail(ec, "read");
   }
-  if (!ws_.got_text()) {
+  if (!std::visit([](auto& ws) { return ws.got_text(); }, ws_)) {
     send(protocol::error_message("bad_request", "binary frames are not accepted; send text JSON"));
   } else {
     auto data = buffer_.data();
@@ -162,7 +186,7 @@ void websocket_session::handle_text(std::string_view text) {
 // ---- queue and writes ----
 
 void websocket_session::deliver_event(std::uint64_t seq, std::shared_ptr<const std::string> body) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), seq, b = std::move(body)]() mutable {
+  net::post(ex_, [self = shared_from_this(), seq, b = std::move(body)]() mutable {
     self->enqueue({std::move(b), seq, 0});
   });
 }
@@ -170,13 +194,13 @@ void websocket_session::deliver_event(std::uint64_t seq, std::shared_ptr<const s
 void websocket_session::deliver_events(
     std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> events) {
   if (events.empty()) return;
-  net::post(ws_.get_executor(), [self = shared_from_this(), ev = std::move(events)]() mutable {
+  net::post(ex_, [self = shared_from_this(), ev = std::move(events)]() mutable {
     for (auto& [seq, body] : ev) self->enqueue({std::move(body), seq, 0});
   });
 }
 
 void websocket_session::send(std::shared_ptr<const std::string> message) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), m = std::move(message)]() mutable {
+  net::post(ex_, [self = shared_from_this(), m = std::move(message)]() mutable {
     self->enqueue({std::move(m), 0, 0});
   });
 }
@@ -186,11 +210,11 @@ void websocket_session::send(std::string message) {
 }
 
 void websocket_session::close(int code) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), code] { self->start_close(code); });
+  net::post(ex_, [self = shared_from_this(), code] { self->start_close(code); });
 }
 
 void websocket_session::start_feed(std::uint64_t from_seq, const viewer_info&) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), from_seq] {
+  net::post(ex_, [self = shared_from_this(), from_seq] {
     self->last_seq_ = from_seq;
     self->live_ = true;
   });
@@ -251,9 +275,13 @@ void websocket_session::do_write() {
     queue_.pop_front();
   }
   writing_ = true;
-  ws_.text(true);
-  ws_.async_write(net::buffer(frame_),
-                  beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+  std::visit(
+      [&](auto& ws) {
+        ws.text(true);
+        ws.async_write(net::buffer(frame_),
+                       beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+      },
+      ws_);
 }
 
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
@@ -288,10 +316,14 @@ void websocket_session::do_close() {
   close_sent_ = true;
   ctx_.stats->count_close(close_code_);
   websocket::close_reason reason(static_cast<std::uint16_t>(close_code_));
-  ws_.async_close(reason, [self = shared_from_this()](beast::error_code ec) {
-    if (ec) fail(ec, "close");
-    self->hello_timer_.cancel();
-  });
+  std::visit(
+      [&](auto& ws) {
+        ws.async_close(reason, [self = shared_from_this()](beast::error_code ec) {
+          if (ec) fail(ec, "close");
+          self->hello_timer_.cancel();
+        });
+      },
+      ws_);
 }
 
 }  // namespace a4p::server

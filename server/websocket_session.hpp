@@ -24,7 +24,9 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include <variant>
 
 #include "server/fanout.hpp"
 
@@ -36,6 +38,9 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
  public:
   // `user`, `token_hash`: who authenticated the upgrade (hub::reserve was called for user).
   websocket_session(server_context& ctx, boost::beast::tcp_stream&& stream, std::string user,
+                    std::string token_hash);
+  websocket_session(server_context& ctx,
+                    boost::beast::ssl_stream<boost::beast::tcp_stream>&& stream, std::string user,
                     std::string token_hash);
   ~websocket_session();
 
@@ -83,7 +88,11 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void do_close();
 
   server_context& ctx_;
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  using plain_ws = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+  using tls_ws =
+      boost::beast::websocket::stream<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
+  std::variant<plain_ws, tls_ws> ws_;
+  boost::asio::any_io_executor ex_;  // the connection's strand
   boost::beast::flat_buffer buffer_;
   boost::asio::steady_timer hello_timer_;
   const std::uint64_t id_;

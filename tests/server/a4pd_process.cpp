@@ -70,7 +70,7 @@ a4pd_process::a4pd_process(const a4pd_options& opts) {
     auto n = read(out_fd_, buf, sizeof buf);
     if (n <= 0) break;
     output_.append(buf, static_cast<std::size_t>(n));
-    auto at = output_.find("listening on http://");
+    auto at = output_.find("listening on http");
     if (at == std::string::npos) continue;
     auto eol = output_.find('\n', at);
     if (eol == std::string::npos) continue;
