@@ -3,6 +3,7 @@
 // limits and architecture).
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -174,12 +175,15 @@ int main(int argc, char** argv) {
     }
   }
   if (!cfg.web_root.empty()) {
+    // A missing web root is not fatal (the API still works; files appear once built).
     std::error_code ec;
-    auto canon = std::filesystem::canonical(cfg.web_root, ec);
+    auto canon = std::filesystem::weakly_canonical(std::filesystem::absolute(cfg.web_root), ec);
     if (ec) {
       std::cerr << "a4pd: --web-root " << cfg.web_root << ": " << ec.message() << "\n";
       return 2;
     }
+    if (!std::filesystem::is_directory(canon, ec))
+      spdlog::warn("--web-root {} does not exist (yet): static files answer 404", canon.string());
     cfg.web_root = canon.string();
   }
 

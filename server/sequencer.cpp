@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "protocol/snapshot.hpp"
 #include "protocol/visibility.hpp"
@@ -338,8 +339,14 @@ void sequencer::refresh_ring_entity(const std::string& entity) {
 void sequencer::maybe_snapshot() {
   if (durable_.seq() < last_snapshot_ + ctx_.cfg->snapshot_every) return;
   last_snapshot_ = durable_.seq();
-  auto st = ctx_.log->save_snapshot(durable_.seq(), protocol::serialize(durable_));
-  if (!st) spdlog::warn("sequencer: snapshot at {} failed: {}", durable_.seq(), st.error().message);
+  // Serialised here (it needs the state); the synced write goes to the blocking pool so the
+  // strand does not wait for an fsync.
+  net::post(*ctx_.blocking,
+            [log = ctx_.log, seq = durable_.seq(), bytes = protocol::serialize(durable_)] {
+              auto st = log->save_snapshot(seq, bytes);
+              if (!st)
+                spdlog::warn("sequencer: snapshot at {} failed: {}", seq, st.error().message);
+            });
 }
 
 // ---- REST and shutdown ----

@@ -177,5 +177,40 @@ TEST(durability, storage_failure_rejects_unavailable_reads_go_on_and_restart_rec
   ASSERT_TRUE(ack);
 }
 
+TEST(durability, restart_from_snapshots_gives_the_same_state) {
+  temp_dir dir;
+  a4pd_options o;
+  o.data_dir = dir.path();
+  o.extra_args = {"--rate", "100000", "--burst", "100000", "--snapshot-every", "25"};
+  std::string before;
+  {
+    a4pd_process server(o);
+    ASSERT_TRUE(server.started()) << server.output();
+    auto c = open_session(server.port(), "gbr.delegate");
+    ASSERT_TRUE(c);
+    for (int k = 0; k < 60; ++k)
+      ASSERT_TRUE(c->send(comment_cmd(unique_id("snap"), "discussion:D1", "s")));
+    for (int k = 0; k < 60; ++k) ASSERT_TRUE(c->next_of("ack", std::chrono::seconds(10)));
+    auto token = login(server.port(), "un.secretariat", demo_password);
+    auto st = get(server.port(), "/api/state", token);
+    ASSERT_EQ(st.status, 200);
+    before = st.body;
+    server.signal(SIGTERM);
+    ASSERT_EQ(server.wait(10000).value_or(-1), 0);
+  }
+  auto again = o;
+  again.demo = false;
+  a4pd_process server(again);
+  ASSERT_TRUE(server.started()) << server.output();
+  auto token = login(server.port(), "un.secretariat", demo_password);
+  auto st = get(server.port(), "/api/state", token);
+  ASSERT_EQ(st.status, 200);
+  EXPECT_EQ(st.body, before);
+  // A past state is rebuilt from the nearest snapshot too.
+  auto past = get(server.port(), "/api/state?at=170", token);
+  ASSERT_EQ(past.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(past.body)["seq"], 170);
+}
+
 }  // namespace
 }  // namespace a4p::test
