@@ -4,10 +4,14 @@
 // while a4pd runs, every subcommand that opens the log exits with code 3 and says so).
 // Admin mutations (org add, user add) go through protocol::decide as the system principal and
 // append org.added / user.added events; passwords go to the aux space, hashed (argon2id).
+// verify, export and state also work through a running a4pd's HTTP API (--url, --user): then
+// the server decides what the signed-in user may see.
 //
 // Exit codes: 0 ok; 1 failure (verify found a broken chain, a command was refused, I/O);
 // 2 bad usage; 3 the data directory is in use by a running a4pd.
 #include <cstdio>
+#include <cstdlib>
+#include <expected>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -22,6 +26,7 @@
 #include "protocol/visibility.hpp"
 #include "protocol/workspace.hpp"
 #include "server/credentials.hpp"
+#include "server/ctl_http.hpp"
 #include "server/ctl_workspace.hpp"
 #include "server/demo.hpp"
 #include "storage/event_log.hpp"
@@ -46,7 +51,7 @@ int fail(const std::string& what) {
 int fail(const storage::error& e) {
   if (e.code == storage::status_code::busy) {
     std::cerr << "a4pctl: data directory is in use by a running a4pd (stop it first, or use its "
-                 "HTTP API): "
+                 "HTTP API with --url http://HOST:PORT --user NAME): "
               << e.message << "\n";
     return exit_busy;
   }
@@ -320,6 +325,109 @@ int cmd_verify_export(const std::string& path) {
   return exit_ok;
 }
 
+// ---- through a running a4pd's HTTP API (--url) ----
+
+struct remote {
+  std::string url, user;
+};
+
+std::expected<srv::ctl_http, int> connect_remote(const remote& r) {
+  if (r.user.empty()) return std::unexpected(fail("--url needs --user NAME"));
+  std::string password;
+  if (const char* env = std::getenv("A4P_PASSWORD"); env && *env) {
+    password = env;
+  } else if (!std::getline(std::cin, password)) {
+    password.clear();
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.empty()) {
+    return std::unexpected(fail("--url: give the password on standard input or in A4P_PASSWORD"));
+  }
+  auto c = srv::ctl_http::sign_in(r.url, r.user, password);
+  if (!c) return std::unexpected(fail(c.error()));
+  return std::move(*c);
+}
+
+int remote_verify(const remote& r) {
+  auto c = connect_remote(r);
+  if (!c) return c.error();
+  auto res = c->get("/api/audit/verify");
+  if (!res) return fail(res.error());
+  json j = json::parse(res->body, nullptr, false);
+  if (!j.is_object() || !j.contains("ok")) {
+    return fail("verify: HTTP " + std::to_string(res->status) + ": " + res->body);
+  }
+  if (!j.value("ok", false)) {
+    std::cout << "broken: first bad seq " << j.value("first_bad_seq", std::uint64_t{0}) << ": "
+              << j.value("problem", std::string()) << "\n";
+    return exit_failed;
+  }
+  std::cout << "ok: head " << j.value("head", std::uint64_t{0}) << " hash "
+            << j.value("hash", std::string()) << "\n";
+  return exit_ok;
+}
+
+int remote_export(const remote& r, const std::string& format, const std::string& out_path) {
+  auto c = connect_remote(r);
+  if (!c) return c.error();
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (!out_path.empty()) {
+    file.open(out_path, std::ios::binary | std::ios::trunc);
+    if (!file) return fail("cannot write " + out_path);
+    out = &file;
+  }
+  if (format == "csv") *out << "seq,ts,user,org,name,entity,data_hash,hash\n";
+  std::uint64_t after = 0, n = 0, head = 0;
+  do {
+    auto res = c->get("/api/events?after=" + std::to_string(after) + "&limit=10000");
+    if (!res) return fail(res.error());
+    if (res->status != 200) {
+      return fail("export: HTTP " + std::to_string(res->status) + ": " + res->body);
+    }
+    head = res->head.empty() ? 0 : std::stoull(res->head);
+    std::istringstream lines(res->body);
+    std::uint64_t page = 0;
+    for (std::string line; std::getline(lines, line);) {
+      if (line.empty()) continue;
+      json e = json::parse(line, nullptr, false);
+      if (!e.is_object() || !e.contains("seq")) return fail("export: bad line: " + line);
+      after = e["seq"].get<std::uint64_t>();
+      ++page;
+      ++n;
+      if (format == "jsonl") {
+        *out << line << "\n";
+      } else if (e.value("withheld", false)) {
+        *out << after << ",,,,,,," << e.value("hash", "") << "\n";
+      } else {
+        *out << after << "," << csv_field(e.value("ts", "")) << ","
+             << csv_field(e["actor"].value("user", "")) << ","
+             << csv_field(e["actor"].value("org", "")) << "," << csv_field(e.value("name", ""))
+             << "," << csv_field(e.value("entity", "")) << "," << e.value("data_hash", "") << ","
+             << e.value("hash", "") << "\n";
+      }
+    }
+    if (page == 0) break;
+  } while (after < head);
+  out->flush();
+  if (!*out) return fail("write failed");
+  std::cerr << "exported " << n << " events (as " << r.user << ", through " << r.url << ")\n";
+  return exit_ok;
+}
+
+int remote_state(const remote& r, std::uint64_t at, bool at_given) {
+  auto c = connect_remote(r);
+  if (!c) return c.error();
+  auto res = c->get(at_given ? "/api/state?at=" + std::to_string(at) : "/api/state");
+  if (!res) return fail(res.error());
+  if (res->status != 200)
+    return fail("state: HTTP " + std::to_string(res->status) + ": " + res->body);
+  json j = json::parse(res->body, nullptr, false);
+  if (j.is_discarded()) return fail("state: the answer is not JSON");
+  std::cout << j.dump(2) << "\n";
+  return exit_ok;
+}
+
 int cmd_demo(const std::string& dir, const std::string& password) {
   auto o = open_log(dir, true);
   if (!o.log) return o.code;
@@ -337,6 +445,18 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::string data_dir = "./data";
   app.add_option("--data", data_dir, "the data directory (of a stopped a4pd)");
+  remote rem;
+  app.add_option("--url", rem.url,
+                 "work through a running a4pd's HTTP API instead (verify, export, state): "
+                 "http://HOST:PORT");
+  app.add_option("--user", rem.user,
+                 "with --url: sign in as this user (password: first line of stdin, or "
+                 "A4P_PASSWORD)");
+  auto local_only = [&rem](const char* what) {
+    if (rem.url.empty()) return true;
+    fail(std::string(what) + " needs the data directory of a stopped a4pd, not --url");
+    return false;
+  };
 
   int code = exit_ok;
 
@@ -355,6 +475,10 @@ int main(int argc, char** argv) {
                       "three-letter code, else organization)");
   org_add->add_flag("--not-endorsed", org_not_endorsed, "has not endorsed the Declaration");
   org_add->callback([&] {
+    if (!local_only("org add")) {
+      code = exit_usage;
+      return;
+    }
     code = cmd_org_add(data_dir, org_code, org_name, org_region, org_groups, org_kind,
                        org_not_endorsed);
   });
@@ -367,35 +491,56 @@ int main(int argc, char** argv) {
   user_add->add_option("--org", user_org, "organisation code")->required();
   user_add->add_option("--role", user_role, "secretariat|member|auditor")->required();
   user_add->add_option("--name", user_display, "display name (default: NAME)");
-  user_add->callback(
-      [&] { code = cmd_user_add(data_dir, user_name, user_org, user_role, user_display); });
+  user_add->callback([&] {
+    code = local_only("user add")
+               ? cmd_user_add(data_dir, user_name, user_org, user_role, user_display)
+               : exit_usage;
+  });
 
   auto* verify = app.add_subcommand("verify", "re-check the whole hash chain and every data_hash");
-  verify->callback([&] { code = cmd_verify(data_dir); });
+  verify->callback([&] { code = rem.url.empty() ? cmd_verify(data_dir) : remote_verify(rem); });
 
   auto* exp = app.add_subcommand("export", "export the log");
   std::string exp_format = "jsonl", exp_out, exp_as;
   exp->add_option("--format", exp_format, "jsonl|csv")->check(CLI::IsMember({"jsonl", "csv"}));
   exp->add_option("--out", exp_out, "file (default: standard output)");
   exp->add_option("--as", exp_as, "export as this user may see it (redacted, withheld stubs)");
-  exp->callback([&] { code = cmd_export(data_dir, exp_format, exp_out, exp_as); });
+  exp->callback([&] {
+    if (rem.url.empty()) {
+      code = cmd_export(data_dir, exp_format, exp_out, exp_as);
+    } else if (!exp_as.empty()) {
+      code = exit_usage;
+      fail("--as does not apply with --url: the export is as --user may see it");
+    } else {
+      code = remote_export(rem, exp_format, exp_out);
+    }
+  });
 
   auto* st = app.add_subcommand("state", "print the workspace state as JSON");
   std::uint64_t st_at = 0;
   std::string st_as;
   auto* at_opt = st->add_option("--at", st_at, "just after event N (default: the head)");
   st->add_option("--as", st_as, "as this user may see it");
-  st->callback([&] { code = cmd_state(data_dir, st_at, at_opt->count() > 0, st_as); });
+  st->callback([&] {
+    if (rem.url.empty()) {
+      code = cmd_state(data_dir, st_at, at_opt->count() > 0, st_as);
+    } else if (!st_as.empty()) {
+      code = exit_usage;
+      fail("--as does not apply with --url: the state is as --user may see it");
+    } else {
+      code = remote_state(rem, st_at, at_opt->count() > 0);
+    }
+  });
 
   auto* bk = app.add_subcommand("backup", "a consistent copy (RocksDB checkpoint)");
   std::string bk_dest;
   bk->add_option("DEST", bk_dest, "a directory that must not exist")->required();
-  bk->callback([&] { code = cmd_backup(data_dir, bk_dest); });
+  bk->callback([&] { code = local_only("backup") ? cmd_backup(data_dir, bk_dest) : exit_usage; });
 
   auto* rs = app.add_subcommand("restore", "restore a backup into --data, with a new epoch");
   std::string rs_src;
   rs->add_option("SRC", rs_src, "a directory written by backup")->required();
-  rs->callback([&] { code = cmd_restore(data_dir, rs_src); });
+  rs->callback([&] { code = local_only("restore") ? cmd_restore(data_dir, rs_src) : exit_usage; });
 
   auto* ve = app.add_subcommand("verify-export",
                                 "re-check a jsonl export's chain (and its data_hashes) offline");
@@ -406,7 +551,7 @@ int main(int argc, char** argv) {
   auto* demo = app.add_subcommand("demo", "fill a fresh data directory with the demo workspace");
   std::string demo_pw;
   demo->add_option("--password", demo_pw, "one password for every demo account (default: random)");
-  demo->callback([&] { code = cmd_demo(data_dir, demo_pw); });
+  demo->callback([&] { code = local_only("demo") ? cmd_demo(data_dir, demo_pw) : exit_usage; });
 
   try {
     app.parse(argc, argv);

@@ -13,5 +13,5 @@ if(TARGET a4p_protocol)
   target_link_libraries(a4p_admin PUBLIC a4p_protocol)
 endif()
 
-add_executable(a4pctl ${CMAKE_CURRENT_LIST_DIR}/a4pctl.cpp)
-target_link_libraries(a4pctl PRIVATE a4p_admin CLI11::CLI11)
+add_executable(a4pctl ${CMAKE_CURRENT_LIST_DIR}/a4pctl.cpp ${CMAKE_CURRENT_LIST_DIR}/ctl_http.cpp)
+target_link_libraries(a4pctl PRIVATE a4p_admin a4p_asio CLI11::CLI11)

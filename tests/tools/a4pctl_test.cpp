@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "server/credentials.hpp"
@@ -251,3 +252,86 @@ TEST(a4pctl_demo, redacted_export_of_the_demo_verifies_and_withholds_the_restric
 
 }  // namespace
 }  // namespace a4p::tools_test
+
+#ifdef A4PD
+namespace a4p::tools_test {
+namespace {
+
+// A real a4pd on an ephemeral port over a fresh demo directory, stopped at scope exit.
+class running_a4pd {
+ public:
+  explicit running_a4pd(const temp_dir& dir) : dir_(dir) {
+    const std::string cmd = std::string(A4PD) + " --data " + quote(dir / "data") +
+                            " --listen 127.0.0.1:0 --demo --demo-password pw --log-level warn >" +
+                            quote(dir / "a4pd.out") + " 2>&1 & echo $! >" + quote(dir / "a4pd.pid");
+    if (std::system(cmd.c_str()) != 0) return;
+    for (int i = 0; i < 300 && port_.empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      const std::string out = slurp(dir / "a4pd.out");
+      const std::string marker = "listening on http://127.0.0.1:";
+      auto at = out.find(marker);
+      if (at == std::string::npos) continue;
+      auto end = out.find_first_not_of("0123456789", at + marker.size());
+      port_ = out.substr(at + marker.size(), end - at - marker.size());
+    }
+  }
+  ~running_a4pd() {
+    const std::string pid = slurp(dir_ / "a4pd.pid");
+    if (!pid.empty()) {
+      std::system(("kill " + pid.substr(0, pid.find('\n')) + " 2>/dev/null").c_str());
+      // Wait until the directory is free again (the server holds its lock until exit).
+      for (int i = 0; i < 100; ++i) {
+        if (storage::event_log::open(dir_ / "data")) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+  }
+  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + port_; }
+  [[nodiscard]] bool up() const { return !port_.empty(); }
+
+ private:
+  const temp_dir& dir_;
+  std::string port_;
+};
+
+TEST(a4pctl_server, busy_while_a4pd_runs_and_the_http_api_works_instead) {
+  temp_dir dir;
+  running_a4pd server(dir);
+  ASSERT_TRUE(server.up()) << slurp(dir / "a4pd.out");
+  const std::string data = quote(dir / "data");
+
+  auto busy = a4pctl(dir, "--data " + data + " verify");
+  EXPECT_EQ(busy.code, 3) << busy.err;
+  EXPECT_NE(busy.err.find("data directory is in use by a running a4pd"), std::string::npos)
+      << busy.err;
+
+  const std::string url = " --url " + server.url();
+  auto v = a4pctl(dir, url + " --user gha.delegate verify", "pw\n");
+  ASSERT_EQ(v.code, 0) << v.out << v.err;
+  EXPECT_EQ(v.out.rfind("ok: head ", 0), 0u) << v.out;
+
+  // A member's export through the API is redacted by the server and still verifies offline.
+  auto e =
+      a4pctl(dir, url + " --user gha.delegate export --out " + quote(dir / "gha.jsonl"), "pw\n");
+  ASSERT_EQ(e.code, 0) << e.err;
+  auto lines = lines_of(slurp(dir / "gha.jsonl"));
+  EXPECT_GT(lines.size(), 100u);
+  std::size_t withheld = 0;
+  for (const auto& l : lines) withheld += json::parse(l).value("withheld", false);
+  EXPECT_GE(withheld, 3u);
+  auto ve = a4pctl(dir, "verify-export " + quote(dir / "gha.jsonl"));
+  EXPECT_EQ(ve.code, 0) << ve.out;
+
+  auto s = a4pctl(dir, url + " --user gha.delegate state", "pw\n");
+  ASSERT_EQ(s.code, 0) << s.err;
+  json state = json::parse(s.out);
+  EXPECT_TRUE(state["users"].contains("gha.delegate"));
+
+  // A wrong password is refused; local-only subcommands refuse --url.
+  EXPECT_EQ(a4pctl(dir, url + " --user gha.delegate verify", "wrong\n").code, 1);
+  EXPECT_EQ(a4pctl(dir, url + " --user gha.delegate backup " + quote(dir / "b")).code, 2);
+}
+
+}  // namespace
+}  // namespace a4p::tools_test
+#endif
