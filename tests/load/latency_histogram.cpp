@@ -4,14 +4,23 @@
 
 namespace a4p::load {
 
-latency_histogram::latency_histogram() : counts_(new std::atomic<std::uint64_t>[buckets]) {
+latency_histogram::latency_histogram() {
+  for (auto& sh : shards_) sh.counts.reset(new std::atomic<std::uint64_t>[buckets]);
   reset();
 }
 
+std::size_t latency_histogram::my_shard() {
+  static std::atomic<std::size_t> next{0};
+  thread_local const std::size_t mine = next.fetch_add(1) % shards;
+  return mine;
+}
+
 void latency_histogram::reset() {
-  for (std::size_t i = 0; i < buckets; ++i) counts_[i].store(0, std::memory_order_relaxed);
-  total_.store(0);
-  max_ns_.store(0);
+  for (auto& sh : shards_) {
+    for (std::size_t i = 0; i < buckets; ++i) sh.counts[i].store(0, std::memory_order_relaxed);
+    sh.total.store(0);
+    sh.max_ns.store(0);
+  }
 }
 
 std::size_t latency_histogram::bucket_of(std::int64_t us) {
@@ -33,15 +42,18 @@ std::int64_t latency_histogram::upper_us(std::size_t b) {
 }
 
 void latency_histogram::record(std::int64_t ns) {
-  counts_[bucket_of(ns / 1000)].fetch_add(1, std::memory_order_relaxed);
-  total_.fetch_add(1, std::memory_order_relaxed);
-  std::int64_t seen = max_ns_.load(std::memory_order_relaxed);
-  while (ns > seen && !max_ns_.compare_exchange_weak(seen, ns, std::memory_order_relaxed)) {
+  shard& sh = shards_[my_shard()];
+  sh.counts[bucket_of(ns / 1000)].fetch_add(1, std::memory_order_relaxed);
+  sh.total.fetch_add(1, std::memory_order_relaxed);
+  std::int64_t seen = sh.max_ns.load(std::memory_order_relaxed);
+  while (ns > seen && !sh.max_ns.compare_exchange_weak(seen, ns, std::memory_order_relaxed)) {
   }
 }
 
 std::uint64_t latency_histogram::count() const {
-  return total_.load(std::memory_order_relaxed);
+  std::uint64_t n = 0;
+  for (const auto& sh : shards_) n += sh.total.load(std::memory_order_relaxed);
+  return n;
 }
 
 std::int64_t latency_histogram::percentile_us(double fraction) const {
@@ -51,14 +63,16 @@ std::int64_t latency_histogram::percentile_us(double fraction) const {
   rank = std::clamp<std::uint64_t>(rank, 1, total);
   std::uint64_t seen = 0;
   for (std::size_t b = 0; b < buckets; ++b) {
-    seen += counts_[b].load(std::memory_order_relaxed);
+    for (const auto& sh : shards_) seen += sh.counts[b].load(std::memory_order_relaxed);
     if (seen >= rank) return std::min(upper_us(b), max_us());
   }
   return max_us();
 }
 
 std::int64_t latency_histogram::max_us() const {
-  return max_ns_.load(std::memory_order_relaxed) / 1000;
+  std::int64_t m = 0;
+  for (const auto& sh : shards_) m = std::max(m, sh.max_ns.load(std::memory_order_relaxed));
+  return m / 1000;
 }
 
 }  // namespace a4p::load

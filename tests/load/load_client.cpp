@@ -29,6 +29,26 @@ std::int64_t now_ns() {
 
 namespace {
 
+std::size_t thread_shard() {
+  static std::atomic<std::size_t> next{0};
+  thread_local const std::size_t mine = next.fetch_add(1);
+  return mine;
+}
+
+}  // namespace
+
+void sharded_counter::add(std::uint64_t n) {
+  cells_[thread_shard() % shards].v.fetch_add(n, std::memory_order_relaxed);
+}
+
+std::uint64_t sharded_counter::value() const {
+  std::uint64_t sum = 0;
+  for (const auto& c : cells_) sum += c.v.load(std::memory_order_relaxed);
+  return sum;
+}
+
+namespace {
+
 // The unsigned integer right after `key` in `s` (searched from the back when `from_back`).
 bool number_after(std::string_view s, std::string_view key, std::uint64_t* out,
                   bool from_back = false) {
@@ -169,8 +189,8 @@ void load_client::handle_line(std::string_view line) {
       }
       last_seq_.store(seq, std::memory_order_relaxed);
     }
-    stats_.events.fetch_add(1, std::memory_order_relaxed);
-    stats_.event_bytes.fetch_add(line.size(), std::memory_order_relaxed);
+    stats_.events.add(1);
+    stats_.event_bytes.add(line.size());
     std::uint64_t sent = 0;
     if (number_after(line, R"("body":"lg )", &sent)) {
       stats_.latency.record(now_ns() - static_cast<std::int64_t>(sent));
