@@ -2,7 +2,6 @@
 
 #include <cstring>
 
-#include "protocol/replay.hpp"
 #include "protocol/workspace.hpp"
 
 namespace a4p::protocol {
@@ -337,11 +336,12 @@ result<state> state_at(std::uint64_t seq, const load_nearest_snapshot_fn& load_n
   if (s.seq() == seq) return s;
   std::optional<error> failure;
   auto scanned = scan(s.seq(), seq, [&](std::string_view stored) {
-    auto done = detail::replay_stored(s, stored);  // = apply(s, decode_stored(stored))
-    if (!done) {
-      failure = done.error();
+    auto e = decode_stored(stored);
+    if (!e) {
+      failure = e.error();
       return false;
     }
+    apply(s, std::move(*e));
     return true;
   });
   if (!scanned) return std::unexpected(scanned.error());

@@ -10,7 +10,6 @@
 #include "protocol/entity_json.hpp"
 #include "protocol/json_codec.hpp"
 #include "protocol/json_reader.hpp"
-#include "protocol/replay.hpp"
 #include "protocol/visibility.hpp"
 
 namespace a4p::protocol {
@@ -77,32 +76,27 @@ bool read_actor(detail::json_reader& r, actor& who) {
       (void)r.expect(',');
       continue;
     }
-    if (!r.peek('}')) return r.fail("expected ',' or '}'");
-    (void)r.expect('}');
+    if (!r.expect('}')) return false;
     return (got & 3) == 3 && !(got & 4);
   }
 }
 
 }  // namespace
 
-namespace {
-
-// The storage record {"actor","data","data_hash","entity","hash","name","seq","ts"} read into
-// `e`, all but `data`, which `read_data(r)` reads (and checks: an object). On failure, the
-// error decode_stored() reports.
-template <class ReadData>
-std::optional<error> read_record(std::string_view stored, event& e, ReadData&& read_data) {
+result<event> decode_stored(std::string_view stored) {
+  // One pass straight into the event: only `data` becomes a nlohmann::json.
   detail::json_reader r(stored, 64);
+  event e;
   auto fail = [&](const char* what) {
     std::string m = r.message().empty() ? std::string("stored event: bad ") + what
                                         : "stored event: " + r.message();
-    return std::optional<error>(error{"corruption", std::move(m), what});
+    return std::unexpected(error{"corruption", std::move(m), what});
   };
   if (!r.expect('{')) return fail("object");
   unsigned seen = 0;
   if (!r.peek('}')) {
-    std::string key;
     for (;;) {
+      std::string key;
       if (!r.string(key) || !r.expect(':')) return fail("object");
       if (key == "seq") {
         std::int64_t n;
@@ -125,7 +119,7 @@ std::optional<error> read_record(std::string_view stored, event& e, ReadData&& r
         if (!r.string(e.hash)) return fail("hash");
         seen |= 32;
       } else if (key == "data") {
-        if (!read_data(r)) return fail("data");
+        if (!r.value(e.data, 1) || !e.data.is_object()) return fail("data");
         seen |= 64;
       } else if (key == "actor") {
         // Read straight into e.who (no DOM): the same rules as value(a, 1) on an object, then
@@ -145,17 +139,6 @@ std::optional<error> read_record(std::string_view stored, event& e, ReadData&& r
   }
   if (!r.expect('}') || !r.at_end()) return fail("object");
   if (seen != 255) return fail("missing fields");
-  return std::nullopt;
-}
-
-}  // namespace
-
-result<event> decode_stored(std::string_view stored) {
-  // One pass straight into the event: only `data` becomes a nlohmann::json.
-  event e;
-  auto failed = read_record(
-      stored, e, [&](detail::json_reader& r) { return r.value(e.data, 1) && e.data.is_object(); });
-  if (failed) return std::unexpected(std::move(*failed));
   return e;
 }
 
@@ -1538,221 +1521,6 @@ void apply(state& s, const event& e) {
 void apply(state& s, event&& e) {
   apply_impl(s, e, true);
 }
-
-// ---------------------------------------------------------------------------------------------
-// replay straight from stored bytes (protocol/replay.hpp)
-
-namespace {
-
-// `data` as read by replay_stored: its top-level members, strings kept as strings, anything
-// else as a json value. Reused between calls (per thread), so steady-state reading allocates
-// only for the strings that the state keeps.
-struct flat_member {
-  std::string key;
-  bool is_string = false;
-  std::string str;
-  json other;
-};
-struct flat_data {
-  std::vector<flat_member> m;
-  std::size_t n = 0;
-  flat_member* find(std::string_view k) {
-    for (std::size_t i = 0; i < n; ++i)
-      if (m[i].key == k) return &m[i];
-    return nullptr;
-  }
-  // The string member `k`, or nullptr (absent or not a string: sget() gives "" then).
-  std::string* str(std::string_view k) {
-    flat_member* x = find(k);
-    return x && x->is_string ? &x->str : nullptr;
-  }
-};
-
-// Accepts exactly what json_reader::value(out, 1) followed by out.is_object() accepts.
-bool read_flat(detail::json_reader& r, flat_data& d) {
-  d.n = 0;
-  if (!r.peek('{')) {
-    json v;  // for the reader's own error message, if any
-    (void)r.value(v, 1);
-    return false;
-  }
-  (void)r.expect('{');
-  if (r.peek('}')) return r.expect('}');
-  for (;;) {
-    if (d.n == d.m.size()) d.m.emplace_back();
-    flat_member& x = d.m[d.n];
-    if (!r.string(x.key) || !r.expect(':')) return false;
-    if (r.peek('"')) {
-      x.is_string = true;
-      if (!r.string(x.str)) return false;
-    } else {
-      x.is_string = false;
-      x.other = json();
-      if (!r.value(x.other, 2)) return false;
-    }
-    for (std::size_t i = 0; i < d.n; ++i)
-      if (d.m[i].key == x.key) return r.fail("duplicate key \"" + x.key.substr(0, 40) + "\"");
-    ++d.n;
-    if (r.peek(',')) {
-      (void)r.expect(',');
-      continue;
-    }
-    if (r.peek('}')) return r.expect('}');
-    return r.fail("expected ',' or '}'");
-  }
-}
-
-json to_json(flat_data& d) {
-  json out = json::object();
-  auto& o = out.get_ref<json::object_t&>();
-  for (std::size_t i = 0; i < d.n; ++i) {
-    auto& x = d.m[i];
-    o.emplace(x.key, x.is_string ? json(std::move(x.str)) : std::move(x.other));
-  }
-  return out;
-}
-
-// The appliers below mirror ap_comment_posted, ap_comment_edited, ap_opinion_given and
-// ap_pledge_progress_reported exactly (same fields, same type checks), reading `d` instead of
-// a DOM; the replay_equivalence test and protocol_bench compare both paths on whole logs.
-void fl_comment_posted(state& s, event& e, flat_data& d) {
-  comment c;
-  for (std::size_t i = 0; i < d.n; ++i) {
-    auto& x = d.m[i];
-    if (!x.is_string) continue;
-    if (x.key == "id")
-      c.id = x.str;
-    else if (x.key == "target")
-      c.target = x.str;
-    else if (x.key == "body")
-      c.body = std::move(x.str);
-    else if (x.key == "reply_to")
-      c.reply_to = x.str;
-  }
-  c.author = e.who.user;
-  c.org = e.who.org;
-  c.ts = std::move(e.ts);
-  bump(s.counters.comment, c.id, 1);
-  std::string id = c.id;
-  s.comments.insert_or_assign(s.comments.end(), std::move(id), std::move(c));
-}
-
-void fl_comment_edited(state& s, flat_data& d) {
-  const std::string* id = d.str("id");
-  auto it = s.comments.find(id ? *id : empty_string);
-  if (it == s.comments.end()) return;
-  std::string* body = d.str("body");
-  if (body)
-    it->second.body = std::move(*body);
-  else
-    it->second.body.clear();
-  it->second.edited = true;
-  ++it->second.version;
-}
-
-void fl_opinion_given(state& s, event& e, flat_data& d) {
-  opinion o;
-  for (std::size_t i = 0; i < d.n; ++i) {
-    auto& x = d.m[i];
-    if (!x.is_string) continue;
-    if (x.key == "id")
-      o.id = x.str;
-    else if (x.key == "target")
-      o.target = x.str;
-    else if (x.key == "position")
-      o.position = x.str;
-    else if (x.key == "text")
-      o.text = std::move(x.str);
-  }
-  o.org = e.who.org;
-  o.by = e.who.user;
-  o.ts = std::move(e.ts);
-  auto it = s.opinions.find(o.id);
-  if (it != s.opinions.end()) {
-    it->second = std::move(o);
-  } else {
-    std::string id = o.id;
-    s.opinions.emplace(std::move(id), std::move(o));
-  }
-}
-
-void fl_pledge_progress_reported(state& s, event& e, flat_data& d) {
-  const std::string* id = d.str("id");
-  if (!id) return;
-  auto it = s.pledges.find(*id);
-  if (it == s.pledges.end()) return;
-  report r;
-  r.seq = e.seq;
-  r.ts = e.ts;
-  r.by = e.who.user;
-  for (std::size_t i = 0; i < d.n; ++i) {
-    auto& x = d.m[i];
-    const std::string& k = x.key;
-    if (x.is_string) {
-      if (k == "round")
-        r.round = x.str;
-      else if (k == "status")
-        r.status = x.str;
-      else if (k == "note")
-        r.note = std::move(x.str);
-      else if (k == "impact_note")
-        r.impact_note = std::move(x.str);
-      continue;
-    }
-    const json& v = x.other;
-    if (k == "progress") {
-      if (v.is_number_integer()) r.progress = v.get<std::int64_t>();
-    } else if (k == "evidence") {
-      if (v.is_array()) {
-        r.evidence.reserve(v.size());
-        for (const auto& u : v)
-          if (u.is_string()) r.evidence.push_back(take(u.get_ref<const std::string&>(), true));
-      }
-    } else if (k == "attribution") {
-      if (v.is_object())
-        r.attrib = attribution{take(sget(v, "statement"), true), bget(v, "preexisting"),
-                               sget(v, "confidence")};
-    }
-  }
-  pledge& x = it->second;
-  x.status = r.status;
-  x.progress = r.progress;
-  x.updated_ts = std::move(e.ts);
-  x.reports.push_back(std::move(r));
-}
-
-}  // namespace
-
-namespace detail {
-
-result<void> replay_stored(state& s, std::string_view stored) {
-  thread_local event e;  // scratch, reused: every field is rewritten by a record that reads
-  thread_local flat_data d;
-  auto failed = read_record(stored, e, [&](json_reader& r) { return read_flat(r, d); });
-  if (failed) return std::unexpected(std::move(*failed));
-  try {
-    const std::string& n = e.name;
-    if (n == "comment.posted") {
-      fl_comment_posted(s, e, d);
-    } else if (n == "pledge.progress_reported") {
-      fl_pledge_progress_reported(s, e, d);
-    } else if (n == "comment.edited") {
-      fl_comment_edited(s, d);
-    } else if (n == "opinion.given") {
-      fl_opinion_given(s, e, d);
-    } else {
-      e.data = to_json(d);
-      apply_impl(s, e, true);
-      return {};
-    }
-  } catch (const std::exception&) {
-    // As apply(): a malformed stored event changes nothing more.
-  }
-  s.set_seq(e.seq);
-  return {};
-}
-
-}  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
 // genesis: facts from ../shared/data/a4p-facts.json ("themes"), embedded.

@@ -15,7 +15,6 @@
 #include <random>
 #include <set>
 
-#include "protocol/replay.hpp"
 #include "protocol/snapshot.hpp"
 #include "protocol/visibility.hpp"
 #include "test_log.hpp"
@@ -215,27 +214,18 @@ const std::vector<event>& decoded() {
   return v;
 }
 
-// Replay as state_at() and a4pd do it: detail::replay_stored() decodes each stored record and
-// folds it in (hot events without a nlohmann DOM). Checked once, outside the timing, against
-// the reference path apply(decode_stored()) on the whole log.
 void BM_replay_from_stored_bytes(benchmark::State& st) {
   const corpus& c = get_corpus();
   std::size_t bytes = 0;
   for (const auto& b : c.stored) bytes += b.size();
   for (auto _ : st) {
     auto s = std::make_unique<state>();
-    for (const auto& b : c.stored)
-      if (!detail::replay_stored(*s, b)) st.SkipWithError("replay_stored failed");
+    for (const auto& b : c.stored) {
+      auto e = decode_stored(b);
+      apply(*s, std::move(*e));
+    }
     benchmark::DoNotOptimize(s->seq());
     st.PauseTiming();  // freeing the state is not replay
-    static bool checked = false;
-    if (!checked) {
-      checked = true;
-      auto reference = std::make_unique<state>();
-      for (const auto& b : c.stored) apply(*reference, std::move(*decode_stored(b)));
-      if (serialize(*reference) != serialize(*s))
-        st.SkipWithError("replay_stored and apply(decode_stored) disagree");
-    }
     s.reset();
     st.ResumeTiming();
   }
@@ -244,25 +234,6 @@ void BM_replay_from_stored_bytes(benchmark::State& st) {
   st.counters["events"] = static_cast<double>(c.stored.size());
 }
 BENCHMARK(BM_replay_from_stored_bytes)->Unit(benchmark::kMillisecond)->Iterations(2);
-
-// The public two-step path (what a caller outside the library does): decode_stored() into an
-// event with a nlohmann::json data, then the moving apply().
-void BM_replay_decode_stored_then_apply(benchmark::State& st) {
-  const corpus& c = get_corpus();
-  for (auto _ : st) {
-    auto s = std::make_unique<state>();
-    for (const auto& b : c.stored) {
-      auto e = decode_stored(b);
-      apply(*s, std::move(*e));
-    }
-    benchmark::DoNotOptimize(s->seq());
-    st.PauseTiming();
-    s.reset();
-    st.ResumeTiming();
-  }
-  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations() * c.stored.size()));
-}
-BENCHMARK(BM_replay_decode_stored_then_apply)->Unit(benchmark::kMillisecond)->Iterations(2);
 
 void BM_decode_stored_only(benchmark::State& st) {
   const corpus& c = get_corpus();
@@ -323,7 +294,7 @@ void BM_state_at_head_worst_case(benchmark::State& st) {
     // The largest snapshot plus up to 9,999 events.
     auto s = deserialize(last->second);
     for (std::uint64_t q = last->first + 1; q <= c.head; ++q)
-      (void)detail::replay_stored(*s, c.stored[q - 1]);  // as state_at() does
+      apply(*s, std::move(*decode_stored(c.stored[q - 1])));
     benchmark::DoNotOptimize(s);
   }
 }
