@@ -111,7 +111,7 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
 
   if (!resume) {
     s->send(protocol::welcome_message(wu, epoch, head, "snapshot"));
-    s->send(protocol::snapshot_message(head, protocol::view_state(durable_, pv)));
+    s->send_snapshot(protocol::snapshot_message(head, protocol::view_state(durable_, pv)));
     s->start_feed(head, v);
   } else {
     const auto from = h.resume->seq;

@@ -209,6 +209,13 @@ void websocket_session::send(std::string message) {
   send(std::make_shared<const std::string>(std::move(message)));
 }
 
+void websocket_session::send_snapshot(std::string message) {
+  net::post(ex_, [self = shared_from_this(),
+                  m = std::make_shared<const std::string>(std::move(message))]() mutable {
+    self->enqueue({std::move(m), 0, 0, true});
+  });
+}
+
 void websocket_session::close(int code) {
   net::post(ex_, [self = shared_from_this(), code] { self->start_close(code); });
 }
@@ -234,6 +241,7 @@ void websocket_session::enqueue(out_item item) {
   }
   const auto n = item.body->size() + 32;
   queued_bytes_ += n;
+  if (item.exempt) exempt_bytes_ += n;
   ctx_.stats->send_queue_bytes.fetch_add(static_cast<std::int64_t>(n), std::memory_order_relaxed);
   if (item.seq != 0) {
     // prev is decided here, in queue order: the seq this connection delivered just before.
@@ -241,7 +249,7 @@ void websocket_session::enqueue(out_item item) {
     last_seq_ = item.seq;
   }
   queue_.push_back(std::move(item));
-  if (queued_bytes_ > ctx_.cfg->max_send_queue_bytes) {
+  if (queued_bytes_ - exempt_bytes_ > ctx_.cfg->max_send_queue_bytes) {
     ctx_.stats->slow_closes.fetch_add(1, std::memory_order_relaxed);
     spdlog::info("websocket {} ({}): send queue over {} bytes, closing 4008", id_, user_,
                  ctx_.cfg->max_send_queue_bytes);
@@ -255,6 +263,7 @@ void websocket_session::do_write() {
   if (queue_.empty() || writing_ || close_sent_) return;
   frame_.clear();
   frame_accounted_ = 0;
+  frame_exempt_ = 0;
   while (!queue_.empty()) {
     auto& it = queue_.front();
     std::size_t add = it.body->size() + 32;
@@ -272,6 +281,7 @@ void websocket_session::do_write() {
       frame_ += *it.body;
     }
     frame_accounted_ += add;
+    if (it.exempt) frame_exempt_ += add;
     queue_.pop_front();
   }
   writing_ = true;
@@ -287,6 +297,8 @@ void websocket_session::do_write() {
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
   queued_bytes_ -= frame_accounted_;
+  exempt_bytes_ -= frame_exempt_;
+  frame_exempt_ = 0;
   ctx_.stats->send_queue_bytes.fetch_sub(static_cast<std::int64_t>(frame_accounted_),
                                          std::memory_order_relaxed);
   frame_accounted_ = 0;
@@ -307,6 +319,7 @@ void websocket_session::start_close(int code) {
   ctx_.stats->send_queue_bytes.fetch_sub(
       static_cast<std::int64_t>(queued_bytes_ - frame_accounted_), std::memory_order_relaxed);
   queued_bytes_ = frame_accounted_;
+  exempt_bytes_ = frame_exempt_;
   queue_.clear();
   if (!writing_) do_close();
 }

@@ -55,6 +55,10 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
       std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> events);
   void send(std::shared_ptr<const std::string> message);
   void send(std::string message);
+  // The welcome snapshot: the one message that may exceed the send-queue bound by itself (a
+  // large workspace's state is bigger than the bound; without this such a client could never
+  // connect). Only what is queued beside it counts against the bound.
+  void send_snapshot(std::string message);
   void close(int code);
 
   // ---- for the sequencer, on its strand ----
@@ -73,6 +77,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
     std::shared_ptr<const std::string> body;
     std::uint64_t seq = 0;   // 0: a plain message; else an event (gets "prev")
     std::uint64_t prev = 0;  // decided when queued
+    bool exempt = false;     // the welcome snapshot: not counted against the bound
   };
 
   void on_accept(boost::beast::error_code ec);
@@ -108,8 +113,10 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::uint64_t last_seq_ = 0;  // "prev" of the next event
   std::deque<out_item> queue_;
   std::size_t queued_bytes_ = 0;
-  std::string frame_;  // the frame being written
+  std::size_t exempt_bytes_ = 0;  // of queued_bytes_, the part of an exempt snapshot
+  std::string frame_;             // the frame being written
   std::size_t frame_accounted_ = 0;
+  std::size_t frame_exempt_ = 0;
 };
 
 }  // namespace a4p::server

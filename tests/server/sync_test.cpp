@@ -241,6 +241,28 @@ TEST_F(sync_test, slow_consumer_is_closed_4008_while_others_keep_receiving) {
   for (const auto& m : slow.skipped()) EXPECT_TRUE(m.is_object()) << "half-written message";
 }
 
+// Regression: a workspace whose snapshot is larger than --max-send-queue closed every new
+// client with 4008 before it could read its first message. The welcome snapshot is exempt from
+// the bound; what is queued beside it still counts.
+TEST(sync_snapshot, snapshot_larger_than_the_send_queue_bound_is_delivered) {
+  temp_dir dir;
+  a4pd_options o;
+  o.data_dir = dir.path();
+  o.extra_args = {"--max-send-queue", "4096"};  // the demo snapshot is far larger
+  a4pd_process server(o);
+  ASSERT_TRUE(server.started()) << server.output();
+  auto c = open_session(server.port(), "gha.delegate");
+  ASSERT_TRUE(c);
+  const auto& snap = c->snapshot();
+  ASSERT_TRUE(snap);
+  EXPECT_GT(snap->dump().size(), 4096u);
+  EXPECT_FALSE((*snap)["state"]["pledges"].empty());
+  ASSERT_TRUE(c->send(nlohmann::json{{"type", "ping"}, {"nonce", "after-snapshot"}}));
+  auto pong = c->next_of("pong", std::chrono::seconds(10));
+  ASSERT_TRUE(pong);
+  EXPECT_EQ((*pong)["nonce"], "after-snapshot");
+}
+
 TEST(sync_shutdown, sigterm_closes_clients_with_1001_and_exits_0) {
   temp_dir dir;
   a4pd_options o;
