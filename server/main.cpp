@@ -269,6 +269,22 @@ int main(int argc, char** argv) {
 
   // SIGTERM / SIGINT: stop accepting, finish durable writes (and their acks), close every
   // client with 1001, wait briefly for the close handshakes, exit 0.
+  // Expired login sessions: forget them and close their open WebSockets with 4001, so a
+  // token's lifetime bounds the live feed too, not only new connections. Checked every second.
+  auto sweeper = std::make_shared<net::steady_timer>(ioc);
+  auto sweep = std::make_shared<std::function<void()>>();
+  *sweep = [&, sweeper, weak = std::weak_ptr<std::function<void()>>(sweep)] {
+    sweeper->expires_after(std::chrono::seconds(1));
+    sweeper->async_wait([&, weak](const boost::system::error_code& ec) {
+      if (ec || ctx.stopping) return;
+      for (const auto& h : sessions.sweep_expired()) {
+        spdlog::info("session {}... expired: closing its sockets with 4001", h.substr(0, 8));
+        clients.close_token(h, 4001);
+      }
+      if (auto f = weak.lock()) (*f)();
+    });
+  };
+  (*sweep)();
   auto waiter = std::make_shared<net::steady_timer>(ioc);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;

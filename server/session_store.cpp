@@ -91,6 +91,25 @@ bool session_store::valid_hash(const std::string& token_hash) const {
   return it != by_hash_.end() && it->second.expires > now_seconds();
 }
 
+std::vector<std::string> session_store::sweep_expired() {
+  const auto now = now_seconds();
+  std::vector<std::string> gone;
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = by_hash_.begin(); it != by_hash_.end();) {
+      if (it->second.expires <= now) {
+        gone.push_back(it->first);
+        it = by_hash_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  // Best effort: an expired session is refused by find() whether or not its key is gone.
+  for (const auto& h : gone) (void)log_.delete_aux("session/" + h);
+  return gone;
+}
+
 std::optional<std::string> session_store::remove(std::string_view token) {
   if (!is_token_shaped(token)) return std::nullopt;
   auto h = hash_token(token);

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace a4p::storage {
 class event_log;
@@ -41,6 +42,9 @@ class session_store {
   [[nodiscard]] std::optional<login_session> find(std::string_view token) const;
   // True while the session with this token hash exists and has not expired.
   [[nodiscard]] bool valid_hash(const std::string& token_hash) const;
+  // Forgets every session that has expired (cache and aux) and returns their token hashes, so
+  // the caller can close their open WebSockets with 4001.
+  std::vector<std::string> sweep_expired();
   // Deletes the session; returns its token hash if there was one.
   std::optional<std::string> remove(std::string_view token);
 

@@ -280,5 +280,22 @@ TEST_F(limits_test, logout_closes_the_tokens_sockets_with_4001) {
   EXPECT_EQ(again.connect(port(), token), 401);
 }
 
+// Regression: a WebSocket opened before its session expired stayed open (and kept receiving the
+// feed) after the token's lifetime ended.
+TEST(session_expiry, an_expired_sessions_open_sockets_are_closed_with_4001) {
+  temp_dir dir;
+  a4pd_options o;
+  o.data_dir = dir.path();
+  o.extra_args = {"--session-ttl", "2"};
+  a4pd_process server(o);
+  ASSERT_TRUE(server.started()) << server.output();
+  auto token = login(server.port(), "bgd.delegate", demo_password);
+  ws_client c;
+  ASSERT_EQ(c.connect(server.port(), token), 101);
+  ASSERT_TRUE(c.hello());
+  EXPECT_EQ(c.wait_close(std::chrono::seconds(10)), 4001);
+  EXPECT_EQ(get(server.port(), "/api/state", token).status, 401);
+}
+
 }  // namespace
 }  // namespace a4p::test
