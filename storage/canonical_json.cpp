@@ -1,5 +1,7 @@
 #include "storage/canonical_json.hpp"
 
+#include "storage/encoding.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -187,30 +189,11 @@ class checker {
         continue;
       }
       // A multi-byte UTF-8 sequence: well-formed, shortest form, no surrogates.
-      int n = 0;
-      std::uint32_t cp = 0;
-      if ((c & 0xE0) == 0xC0) {
-        n = 1;
-        cp = c & 0x1F;
-      } else if ((c & 0xF0) == 0xE0) {
-        n = 2;
-        cp = c & 0x0F;
-      } else if ((c & 0xF8) == 0xF0) {
-        n = 3;
-        cp = c & 0x07;
-      } else {
-        return false;
-      }
-      if (end_ - p_ <= n) return false;
-      for (int i = 1; i <= n; ++i) {
-        auto b = static_cast<unsigned char>(p_[i]);
-        if ((b & 0xC0) != 0x80) return false;
-        cp = (cp << 6) | (b & 0x3F);
-      }
-      if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000)) return false;
-      if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-      if (out) out->append(p_, static_cast<std::size_t>(n + 1));
-      p_ += n + 1;
+      const auto n = encoding::utf8_sequence_length(reinterpret_cast<const unsigned char*>(p_),
+                                                    reinterpret_cast<const unsigned char*>(end_));
+      if (n == 0) return false;
+      if (out) out->append(p_, n);
+      p_ += n;
     }
   }
 

@@ -21,6 +21,11 @@ namespace a4p::storage::encoding {
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
 [[nodiscard]] bool valid_utf8(std::string_view s);
 
+// The length (2 to 4) of the well-formed multi-byte UTF-8 sequence that starts at `p`, or 0
+// when it is not one (bad lead or continuation byte, truncated, overlong, surrogate, past
+// U+10FFFF). REQUIRES: p < end and *p >= 0x80.
+[[nodiscard]] std::size_t utf8_sequence_length(const unsigned char* p, const unsigned char* end);
+
 // Appends `s` as a JSON string literal (with quotes) the way nlohmann::json::dump() does:
 // `"` and `\` escaped, \b \f \n \r \t, other control characters as \u00xx (lowercase hex),
 // everything else (including `/` and non-ASCII UTF-8) as is.
