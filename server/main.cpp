@@ -22,6 +22,7 @@
 #include "protocol/workspace.hpp"
 #include "server/config.hpp"
 #include "server/credentials.hpp"
+#include "server/ctl_workspace.hpp"
 #include "server/demo.hpp"
 #include "server/hub.hpp"
 #include "server/listener.hpp"
@@ -64,24 +65,6 @@ bool append_genesis(storage::event_log& log) {
     return false;
   }
   return true;
-}
-
-protocol::result<protocol::state> load_state(const storage::event_log& log) {
-  return protocol::state_at(
-      log.head(),
-      [&](std::uint64_t at)
-          -> protocol::result<std::optional<std::pair<std::uint64_t, std::string>>> {
-        auto r = log.load_snapshot(at);
-        if (!r) return std::unexpected(protocol::error{"corruption", r.error().message, ""});
-        return *r;
-      },
-      [&](std::uint64_t after, std::uint64_t up_to,
-          const std::function<bool(std::string_view)>& sink) -> protocol::result<void> {
-        auto r =
-            log.scan_raw(after, up_to, [&](std::uint64_t, std::string_view b) { return sink(b); });
-        if (!r) return std::unexpected(protocol::error{"corruption", r.error().message, ""});
-        return {};
-      });
 }
 
 }  // namespace
@@ -210,7 +193,7 @@ int main(int argc, char** argv) {
     spdlog::info("--demo ignored: {} already holds {} events", cfg.data_dir, log.head());
   }
 
-  auto state = load_state(log);
+  auto state = server::load_state(log, log.head());
   if (!state) {
     std::cerr << "a4pd: cannot rebuild the state: " << state.error().message << "\n";
     return 1;
@@ -256,7 +239,7 @@ int main(int argc, char** argv) {
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
   // With TLS the port serves both (detected per connection): allow both schemes.
   const std::string scheme = tls ? "https" : "http";
-  for (const std::string sch : {std::string("http"), std::string("https")}) {
+  for (const std::string& sch : {std::string("http"), std::string("https")}) {
     if (sch == "https" && !tls) continue;
     ctx.allowed_origins.push_back(sch + "://" + host + ":" + std::to_string(port));
     ctx.allowed_origins.push_back(sch + "://localhost:" + std::to_string(port));

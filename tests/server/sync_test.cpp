@@ -241,6 +241,36 @@ TEST_F(sync_test, slow_consumer_is_closed_4008_while_others_keep_receiving) {
   for (const auto& m : slow.skipped()) EXPECT_TRUE(m.is_object()) << "half-written message";
 }
 
+// GET /api/state?at=N judges the past by today's rules: a comment hidden after N is redacted
+// for members in the old state too, and shown (with its body) to the Secretariat.
+TEST_F(sync_test, past_state_redacts_comments_hidden_since) {
+  const auto member = login(port(), "gha.delegate", demo_password);
+  const auto secretariat = login(port(), "un.secretariat", demo_password);
+  auto ev = get(port(), "/api/events?after=0&limit=10000", member);
+  ASSERT_EQ(ev.status, 200);
+  std::uint64_t hidden_at = 0;
+  std::string comment_id;
+  std::size_t pos = 0;
+  while (pos < ev.body.size()) {
+    auto nl = ev.body.find('\n', pos);
+    auto line = nlohmann::json::parse(ev.body.substr(pos, nl - pos));
+    pos = nl == std::string::npos ? ev.body.size() : nl + 1;
+    if (line.value("name", "") == "comment.hidden") {
+      hidden_at = line["seq"];
+      comment_id = line["entity"].get<std::string>().substr(std::string("comment:").size());
+      break;
+    }
+  }
+  ASSERT_NE(hidden_at, 0u) << "the demo hides a comment";
+  const auto at = "/api/state?at=" + std::to_string(hidden_at - 1);
+  auto old_member = nlohmann::json::parse(get(port(), at, member).body);
+  ASSERT_TRUE(old_member["comments"].contains(comment_id));
+  EXPECT_EQ(old_member["comments"][comment_id].value("redacted", false), true);
+  EXPECT_FALSE(old_member["comments"][comment_id].contains("body"));
+  auto old_sec = nlohmann::json::parse(get(port(), at, secretariat).body);
+  EXPECT_TRUE(old_sec["comments"][comment_id].contains("body"));
+}
+
 // Regression: a workspace whose snapshot is larger than --max-send-queue closed every new
 // client with 4008 before it could read its first message. The welcome snapshot is exempt from
 // the bound; what is queued beside it still counts.
