@@ -450,6 +450,33 @@ std::optional<rejection> merge_check(const state& s, const principal& p, const s
   return std::nullopt;
 }
 
+// The `changes` object of an update: `fields(c, changes)` reads each editable field present;
+// an empty change is refused. Errors land in `r`, as the other arguments' do.
+template <class Fields>
+json read_changes(reader& r, Fields&& fields) {
+  json changes = json::object();
+  const json* ch = r.object("changes");
+  if (!ch) return changes;
+  reader c(*ch, "changes.");
+  fields(c, changes);
+  c.finish();
+  if (c.err && !r.err) r.err = c.err;
+  if (!r.err && changes.empty()) r.fail("changes", "must change at least one field");
+  return changes;
+}
+
+// The tail of every versioned update: the base_version merge, then one "<kind>.updated".
+template <class Entity>
+outcome versioned_update(const state& s, const principal& p, const std::string& kind,
+                         const std::string& id, const Entity& x, std::int64_t base, json changes) {
+  const std::string entity = kind + ":" + id;
+  if (auto m = merge_check(s, p, entity, x.version, x.changed, base, changes))
+    return std::unexpected(std::move(*m));
+  return one(kind + ".updated", entity,
+             {{"id", id}, {"changes", std::move(changes)}, {"version", x.version + 1}},
+             {{"id", id}, {"version", x.version + 1}});
+}
+
 template <class Map>
 const typename Map::mapped_type* find(const Map& m, const std::string& id) {
   auto it = m.find(id);
@@ -509,19 +536,13 @@ outcome org_update(const state& s, const principal& p, const json& a) {
   reader r(a, "");
   std::string id = r.code("id", 16);
   if (r.has("base_version")) r.integer("base_version", 1, INT64_MAX);
-  const json* ch = r.object("changes");
-  json changes = json::object();
-  if (ch) {
-    reader c(*ch, "changes.");
+  json changes = read_changes(r, [](reader& c, json& changes) {
     if (c.has("name")) changes["name"] = c.str("name", limits::short_text);
     if (c.has("region"))
       changes["region"] = c.one_of("region", {"AFR", "APG", "EEG", "GRULAC", "WEOG"});
     if (c.has("groups")) changes["groups"] = c.codes("groups", 32);
     if (c.has("endorsed")) changes["endorsed"] = c.boolean("endorsed");
-    c.finish();
-    if (c.err && !r.err) r.err = c.err;
-    if (!r.err && changes.empty()) r.fail("changes", "must change at least one field");
-  }
+  });
   A4P_CHECK(r);
   if (!s.orgs.contains(id)) return std::unexpected(not_found("id", "no such organisation " + id));
   return one("org.updated", "org:" + id, {{"id", id}, {"changes", changes}}, {{"id", id}});
@@ -582,30 +603,20 @@ outcome commitment_update(const state& s, const principal& p, const json& a) {
   reader r(a, "");
   std::string id = r.code("id");
   std::int64_t base = r.integer("base_version", 1, INT64_MAX);
-  const json* ch = r.object("changes");
-  json changes = json::object();
-  if (ch) {
-    reader c(*ch, "changes.");
+  json changes = read_changes(r, [](reader& c, json& changes) {
     if (c.has("theme")) changes["theme"] = c.code("theme");
     if (c.has("number")) changes["number"] = c.integer("number", 1, 1000);
     if (c.has("title")) changes["title"] = c.str("title", limits::title);
     if (c.has("responsibility"))
       changes["responsibility"] =
           c.one_of("responsibility", {"member_states", "secretary_general", "shared"});
-    c.finish();
-    if (c.err && !r.err) r.err = c.err;
-    if (!r.err && changes.empty()) r.fail("changes", "must change at least one field");
-  }
+  });
   A4P_CHECK(r);
   const commitment* x = find(s.commitments, id);
   if (!x) return std::unexpected(not_found("id", "no such commitment " + id));
   if (changes.contains("theme") && !s.themes.contains(changes["theme"].get<std::string>()))
     return std::unexpected(not_found("changes.theme", "no such theme"));
-  if (auto m = merge_check(s, p, "commitment:" + id, x->version, x->changed, base, changes))
-    return std::unexpected(std::move(*m));
-  return one("commitment.updated", "commitment:" + id,
-             {{"id", id}, {"changes", changes}, {"version", x->version + 1}},
-             {{"id", id}, {"version", x->version + 1}});
+  return versioned_update(s, p, "commitment", id, *x, base, std::move(changes));
 }
 
 // ---- pledges ----
@@ -664,10 +675,7 @@ outcome pledge_update(const state& s, const principal& p, const json& a) {
   reader r(a, "");
   std::string id = r.code("id");
   std::int64_t base = r.integer("base_version", 1, INT64_MAX);
-  const json* ch = r.object("changes");
-  json changes = json::object();
-  if (ch) {
-    reader c(*ch, "changes.");
+  json changes = read_changes(r, [](reader& c, json& changes) {
     if (c.has("theme")) changes["theme"] = c.code("theme");
     if (c.has("title")) changes["title"] = c.str("title", limits::title);
     if (c.has("description")) changes["description"] = c.str("description", limits::long_text);
@@ -678,20 +686,13 @@ outcome pledge_update(const state& s, const principal& p, const json& a) {
     if (c.has("due")) changes["due"] = c.date("due");
     for (const char* k : {"impact", "commitment", "due"})
       if (c.is_null(k)) changes[k] = nullptr;
-    c.finish();
-    if (c.err && !r.err) r.err = c.err;
-    if (!r.err && changes.empty()) r.fail("changes", "must change at least one field");
-  }
+  });
   A4P_CHECK(r);
   const pledge* x = find(s.pledges, id);
   if (!x) return std::unexpected(not_found("id", "no such pledge " + id));
   if (x->org != p.org) return std::unexpected(forbidden("only the pledge's organisation edits it"));
   if (auto e = check_pledge_refs(s, changes, "changes.")) return std::unexpected(std::move(*e));
-  if (auto m = merge_check(s, p, "pledge:" + id, x->version, x->changed, base, changes))
-    return std::unexpected(std::move(*m));
-  return one("pledge.updated", "pledge:" + id,
-             {{"id", id}, {"changes", changes}, {"version", x->version + 1}},
-             {{"id", id}, {"version", x->version + 1}});
+  return versioned_update(s, p, "pledge", id, *x, base, std::move(changes));
 }
 
 outcome pledge_report(const state& s, const principal& p, const json& a) {
@@ -781,27 +782,17 @@ outcome gap_update(const state& s, const principal& p, const json& a) {
   reader r(a, "");
   std::string id = r.code("id");
   std::int64_t base = r.integer("base_version", 1, INT64_MAX);
-  const json* ch = r.object("changes");
-  json changes = json::object();
-  if (ch) {
-    reader c(*ch, "changes.");
+  json changes = read_changes(r, [](reader& c, json& changes) {
     if (c.has("theme")) changes["theme"] = c.code("theme");
     if (c.has("title")) changes["title"] = c.str("title", limits::title);
     if (c.has("description")) changes["description"] = c.str("description", limits::long_text);
-    c.finish();
-    if (c.err && !r.err) r.err = c.err;
-    if (!r.err && changes.empty()) r.fail("changes", "must change at least one field");
-  }
+  });
   A4P_CHECK(r);
   const gap* x = find(s.gaps, id);
   if (!x) return std::unexpected(not_found("id", "no such gap " + id));
   if (changes.contains("theme") && !s.themes.contains(changes["theme"].get<std::string>()))
     return std::unexpected(not_found("changes.theme", "no such theme"));
-  if (auto m = merge_check(s, p, "gap:" + id, x->version, x->changed, base, changes))
-    return std::unexpected(std::move(*m));
-  return one("gap.updated", "gap:" + id,
-             {{"id", id}, {"changes", changes}, {"version", x->version + 1}},
-             {{"id", id}, {"version", x->version + 1}});
+  return versioned_update(s, p, "gap", id, *x, base, std::move(changes));
 }
 
 // ---- actions ----
@@ -840,20 +831,14 @@ outcome action_update(const state& s, const principal& p, const json& a) {
   reader r(a, "");
   std::string id = r.code("id");
   std::int64_t base = r.integer("base_version", 1, INT64_MAX);
-  const json* ch = r.object("changes");
-  json changes = json::object();
-  if (ch) {
-    reader c(*ch, "changes.");
+  json changes = read_changes(r, [](reader& c, json& changes) {
     if (c.has("title")) changes["title"] = c.str("title", limits::title);
     if (c.has("kind")) changes["kind"] = c.one_of("kind", {"concrete", "broad"});
     if (c.has("gap")) changes["gap"] = c.code("gap");
     if (c.has("due")) changes["due"] = c.date("due");
     for (const char* k : {"gap", "due"})
       if (c.is_null(k)) changes[k] = nullptr;
-    c.finish();
-    if (c.err && !r.err) r.err = c.err;
-    if (!r.err && changes.empty()) r.fail("changes", "must change at least one field");
-  }
+  });
   A4P_CHECK(r);
   const action* x = find(s.actions, id);
   if (!x) return std::unexpected(not_found("id", "no such action " + id));
@@ -863,11 +848,7 @@ outcome action_update(const state& s, const principal& p, const json& a) {
   if (changes.contains("gap") && changes["gap"].is_string() &&
       !s.gaps.contains(changes["gap"].get<std::string>()))
     return std::unexpected(not_found("changes.gap", "no such gap"));
-  if (auto m = merge_check(s, p, "action:" + id, x->version, x->changed, base, changes))
-    return std::unexpected(std::move(*m));
-  return one("action.updated", "action:" + id,
-             {{"id", id}, {"changes", changes}, {"version", x->version + 1}},
-             {{"id", id}, {"version", x->version + 1}});
+  return versioned_update(s, p, "action", id, *x, base, std::move(changes));
 }
 
 outcome action_take_up(const state& s, const principal& p, const json& a) {
