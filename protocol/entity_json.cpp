@@ -4,7 +4,7 @@ namespace a4p::protocol::detail {
 
 using json = nlohmann::json;
 
-json or_null(const std::string& s) {
+json or_null(text s) {
   return s.empty() ? json(nullptr) : json(s);
 }
 
@@ -139,7 +139,7 @@ json to_json(const champion& x) {
 namespace {
 template <class Map>
 json find_in(const Map& m, std::string_view id) {
-  auto it = m.find(std::string(id));
+  auto it = m.find(id);
   return it == m.end() ? json(nullptr) : to_json(it->second);
 }
 }  // namespace

@@ -25,30 +25,32 @@ class writer {
     u((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
   }
   void b(bool v) { out.push_back(v ? 1 : 0); }
-  void s(const std::string& v) {
+  void s(std::string_view v) {
     u(v.size());
     out.append(v);
   }
-  void list(const std::vector<std::string>& v) {
+  void list(const text_list& v) {
     u(v.size());
     for (const auto& x : v) s(x);
   }
-  void opt(const std::optional<std::string>& v) {
+  void opt(const std::optional<text>& v) {
     b(v.has_value());
     if (v) s(*v);
   }
   void fv(const field_versions& v) {
     u(v.size());
-    for (const auto& [k, n] : v) {
-      s(k);
-      i(n);
+    for (const auto& f : v) {
+      s(f.field);
+      i(f.version);
     }
   }
 };
 
+// Texts are not copied: they point into the snapshot's bytes, which the state's arena adopts
+// (arena.hpp); lists and field versions are built in the arena.
 class reader {
  public:
-  explicit reader(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
+  reader(std::string_view in, arena& a) : a_(a), p_(in.data()), end_(in.data() + in.size()) {}
   bool ok = true;
   std::uint64_t u() {
     std::uint64_t v = 0;
@@ -70,10 +72,10 @@ class reader {
     if (c != 0 && c != 1) fail();
     return c == 1;
   }
-  std::string s() {
+  text s() {
     std::uint64_t n = u();
-    if (!ok || n > static_cast<std::uint64_t>(end_ - p_)) return fail(), std::string();
-    std::string v(p_, n);
+    if (!ok || n > static_cast<std::uint64_t>(end_ - p_) || n > max_text) return fail(), text();
+    text v = arena::adopted(p_, n);
     p_ += n;
     return v;
   }
@@ -83,22 +85,30 @@ class reader {
     if (n > static_cast<std::uint64_t>(end_ - p_)) return fail(), 0;
     return n;
   }
-  std::vector<std::string> list() {
-    std::vector<std::string> v(count());
-    for (auto& x : v) x = s();
-    return v;
+  text_list list() {
+    std::uint64_t n = count();
+    if (n > max_list) return fail(), text_list();
+    if (n == 0) return {};
+    text* v = a_.alloc_array<text>(n);
+    for (std::uint64_t k = 0; k < n; ++k) v[k] = s();
+    return arena::make_list(v, ok ? n : 0);
   }
-  std::optional<std::string> opt() {
+  std::optional<text> opt() {
     if (!b()) return std::nullopt;
     return s();
   }
+  // Field versions, which serialize() writes sorted by field and without repeats.
   field_versions fv() {
-    field_versions v;
-    for (std::uint64_t n = count(); n > 0 && ok; --n) {
-      std::string k = s();
-      v[k] = i();
+    std::uint64_t n = count();
+    if (n > max_list) return fail(), field_versions();
+    if (n == 0) return {};
+    auto* v = a_.alloc_array<field_version>(n);
+    for (std::uint64_t k = 0; k < n; ++k) {
+      v[k].field = s();
+      v[k].version = i();
+      if (k > 0 && !(v[k - 1].field < v[k].field)) fail();
     }
-    return v;
+    return arena::make_versions(v, ok ? n : 0);
   }
   bool raw(const char* bytes, std::size_t n) {
     if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, bytes, n) != 0) return false;
@@ -112,6 +122,10 @@ class reader {
   }
 
  private:
+  static constexpr std::uint64_t max_text = 0xFFFFFFFFu;
+  // Lists are far shorter (workspace.hpp's limits); this bounds what a damaged count costs.
+  static constexpr std::uint64_t max_list = 1u << 16;
+  arena& a_;
   const char* p_;
   const char* end_;
 };
@@ -257,12 +271,12 @@ void put_map(writer& w, const Map& m) {
 template <class Map>
 void get_map(reader& r, Map& m) {
   std::uint64_t n = r.count();
-  auto hint = m.end();
+  m.reserve(n);
   for (; n > 0 && r.ok; --n) {
     typename Map::mapped_type x;
     get(r, x);
-    std::string key = x.id;
-    hint = m.emplace_hint(hint, std::move(key), std::move(x));
+    if (m.contains(x.id)) return r.fail();  // each id once
+    m.put(std::move(x));
   }
 }
 
@@ -291,13 +305,19 @@ std::string serialize(const state& s) {
 }
 
 result<state> deserialize(std::string_view bytes) {
-  reader r(bytes);
+  return deserialize(std::make_shared<const std::string>(bytes));
+}
+
+result<state> deserialize(std::shared_ptr<const std::string> held) {
+  if (!held) return std::unexpected(error{"corruption", "snapshot: no bytes", ""});
+  state s;
+  s.arena().adopt(held);
+  reader r(*held, s.arena());
   auto corrupt = [](std::string m) {
     return std::unexpected(error{"corruption", std::move(m), ""});
   };
   if (!r.raw(magic, 4)) return corrupt("snapshot: bad magic");
   if (r.u() != format_version || !r.ok) return corrupt("snapshot: unknown format version");
-  state s;
   s.set_seq(r.u());
   auto& c = s.counters;
   for (auto* n : {&c.commitment, &c.pledge, &c.gap, &c.action, &c.discussion, &c.comment, &c.round})
@@ -326,7 +346,8 @@ result<state> state_at(std::uint64_t seq, const load_nearest_snapshot_fn& load_n
     auto snap = load_nearest(seq);
     if (!snap) return std::unexpected(snap.error());
     if (snap->has_value()) {
-      auto restored = deserialize((*snap)->second);
+      auto restored =
+          deserialize(std::make_shared<const std::string>(std::move((*snap)->second)));
       if (!restored) return std::unexpected(restored.error());
       if (restored->seq() > seq)
         return std::unexpected(error{"corruption", "snapshot is newer than the requested seq", ""});

@@ -1,8 +1,9 @@
 // Snapshots of the workspace state, and state_at(seq) = nearest snapshot + replay.
 //
 // serialize() writes a compact, versioned binary form (magic "A4PS", format 1; see README
-// "Snapshots"), deterministic: equal states give equal bytes, so tests compare serialize()
-// outputs. deserialize() checks every length and never throws.
+// "Snapshots"), deterministic: a state gives the same bytes whether it was replayed from
+// empty or from a snapshot, so tests compare serialize() outputs. deserialize() checks every
+// length and never throws.
 //
 // state_at() takes callbacks so that this module stays free of storage:
 //  - load_nearest(at): the latest snapshot with seq <= at, as (seq, bytes), or nullopt;
@@ -14,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +27,9 @@
 namespace a4p::protocol {
 
 [[nodiscard]] std::string serialize(const state& s);
+// The state keeps `bytes` and its texts point into them: the strings are not copied. The
+// string_view form copies the bytes first.
+[[nodiscard]] result<state> deserialize(std::shared_ptr<const std::string> bytes);
 [[nodiscard]] result<state> deserialize(std::string_view bytes);
 
 using load_nearest_snapshot_fn =

@@ -23,6 +23,14 @@ std::optional<role> role_from_string(std::string_view s) {
   return std::nullopt;
 }
 
+bool state::operator==(const state& o) const {
+  return seq_ == o.seq_ && counters == o.counters && themes == o.themes &&
+         commitments == o.commitments && orgs == o.orgs && users == o.users &&
+         pledges == o.pledges && gaps == o.gaps && actions == o.actions &&
+         discussions == o.discussions && comments == o.comments && rounds == o.rounds &&
+         opinions == o.opinions && champions == o.champions;
+}
+
 bool state::is_champion(std::string_view org, std::string_view theme) const {
   std::string key;
   key.reserve(org.size() + theme.size() + 1);
@@ -37,15 +45,13 @@ bool state::champions_any(std::string_view org) const {
 }
 
 bool state::in_group(std::string_view org, std::string_view group) const {
-  auto it = orgs.find(std::string(org));
-  if (it == orgs.end()) return false;
-  return std::find(it->second.groups.begin(), it->second.groups.end(), group) !=
-         it->second.groups.end();
+  const auto* o = orgs.get(org);
+  return o && o->groups.contains(group);
 }
 
 bool state::endorsed(std::string_view org) const {
-  auto it = orgs.find(std::string(org));
-  return it != orgs.end() && it->second.endorsed;
+  const auto* o = orgs.get(org);
+  return o && o->endorsed;
 }
 
 }  // namespace a4p::protocol

@@ -1,19 +1,22 @@
-// The workspace state: every entity of protocol/README.md ("State"), as typed structs in maps
-// keyed by id, plus the id counters and the seq of the last event folded in.
+// The workspace state: every entity of protocol/README.md ("State"), as typed structs in
+// tables keyed by id (table.hpp), plus the id counters and the seq of the last event folded in.
 //
 // A state is only changed by apply() (workspace.hpp); it is a plain value: copyable,
-// comparable with ==, serialised by snapshot.hpp. Optional strings are empty when null
-// (README: "round|null" etc.). Maps are ordered so that every walk (snapshot, view, tests) is
-// deterministic.
+// comparable with ==, serialised by snapshot.hpp. Its strings are `text`s held by the state's
+// own arena (arena.hpp): set them with keep(). Optional strings are empty when null
+// (README: "round|null" etc.). Tables iterate in insertion order, which replay and snapshots
+// preserve, so every walk (snapshot, view, tests) is deterministic.
 //
 // Thread safety: none of its own; a const state may be read from many threads.
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "protocol/arena.hpp"
+#include "protocol/table.hpp"
 
 namespace a4p::protocol {
 
@@ -23,127 +26,124 @@ enum class role { secretariat, member, auditor };
 // "secretariat" | "member" | "auditor"
 [[nodiscard]] std::optional<role> role_from_string(std::string_view s);
 
-// Per-field last-changed version, for base_version merges.
-using field_versions = std::map<std::string, std::int64_t>;
-
 struct theme {
-  std::string id, name, note;
+  text id, name, note;
   bool operator==(const theme&) const = default;
 };
 
 struct org {
-  std::string id, name, kind, region;  // kind: member_state | organization | secretariat
-  std::vector<std::string> groups;
+  text id, name, kind, region;  // kind: member_state | organization | secretariat
+  text_list groups;
   bool endorsed = false;
   std::int64_t version = 1;
   bool operator==(const org&) const = default;
 };
 
 struct user {
-  std::string id, name, org;
+  text id, name, org;
   role r = role::member;
   std::int64_t version = 1;
   bool operator==(const user&) const = default;
 };
 
 struct commitment {
-  std::string id, theme;
+  text id, theme;
   std::int64_t number = 0;
-  std::string title, responsibility;
+  text title, responsibility;
   std::int64_t version = 1;
   field_versions changed;
   bool operator==(const commitment&) const = default;
 };
 
 struct indicator_target {
-  std::string indicator, target;
+  text indicator, target;
   bool operator==(const indicator_target&) const = default;
 };
 
 struct attribution {
-  std::string statement;
+  text statement;
   bool preexisting = false;
-  std::string confidence;  // low | medium | high
+  text confidence;  // low | medium | high
   bool operator==(const attribution&) const = default;
 };
 
 struct report {
   std::uint64_t seq = 0;
-  std::string ts, by, round, status;
+  text ts, by, round, status;
   std::int64_t progress = 0;
-  std::string note;
-  std::vector<std::string> evidence;
-  std::optional<std::string> impact_note;
+  text note;
+  text_list evidence;
+  std::optional<text> impact_note;
   std::optional<attribution> attrib;
   bool operator==(const report&) const = default;
 };
 
 struct pledge {
-  std::string id, org, theme, title, description;
+  text id, org, theme, title, description;
   indicator_target output;
   std::optional<indicator_target> impact;
-  std::string commitment;  // empty: null
-  std::vector<std::string> actions;
-  std::string due;  // empty: null
+  text commitment;  // empty: null
+  text_list actions;
+  text due;  // empty: null
   std::int64_t version = 1;
-  std::string status = "planned";
+  text status = text::literal("planned");
   std::int64_t progress = 0;
   std::vector<report> reports;
-  std::string created_ts, updated_ts;
+  text created_ts, updated_ts;
   field_versions changed;
   bool operator==(const pledge&) const = default;
 };
 
 struct gap {
-  std::string id, theme, title, description;
+  text id, theme, title, description;
   std::int64_t version = 1;
   field_versions changed;
   bool operator==(const gap&) const = default;
 };
 
 struct action {
-  std::string id, theme, title, kind, gap, due;  // gap, due: empty = null
-  std::vector<std::string> taken_up_by;
+  text id, theme, title, kind, gap, due;  // gap, due: empty = null
+  text_list taken_up_by;
   std::int64_t version = 1;
   field_versions changed;
   bool operator==(const action&) const = default;
 };
 
 struct discussion {
-  std::string id, theme, title, agenda, visibility;  // visibility: open | restricted
-  std::vector<std::string> invitees;
-  std::string convener;        // org
-  std::string state = "open";  // open | locked | closed
-  std::string outcome;         // empty: null
-  std::string created_ts;
+  text id, theme, title, agenda, visibility;  // visibility: open | restricted
+  text_list invitees;
+  text convener;        // org
+  text state = text::literal("open");  // open | locked | closed
+  text outcome;         // empty: null
+  text created_ts;
   std::int64_t version = 1;
   bool operator==(const discussion&) const = default;
 };
 
 struct comment {
-  std::string id, target, author, org, body, reply_to;  // reply_to: empty = null
+  text id, target, author, org, body, reply_to;  // reply_to: empty = null
   bool hidden = false;
-  std::string hidden_reason;
+  text hidden_reason;
   bool edited = false;
-  std::string ts;
+  text ts;
   std::int64_t version = 1;
   bool operator==(const comment&) const = default;
 };
 
 struct round {
-  std::string id, name, closes;
-  std::string state = "open";  // open | closed
-  std::string opened_ts;
+  text id, name, closes;
+  text state = text::literal("open");  // open | closed
+  text opened_ts;
   bool operator==(const round&) const = default;
 };
 
 struct opinion {
-  std::string id, org, target, position, text, by, ts;
+  protocol::text id, org, target, position, text, by, ts;
   bool operator==(const opinion&) const = default;
 };
 
 struct champion {
-  std::string id, org, theme, offer;  // offer: empty = null
+  text id, org, theme, offer;  // offer: empty = null
   bool operator==(const champion&) const = default;
 };
 
@@ -155,20 +155,33 @@ struct id_counters {
 };
 
 class state {
+  // First, so that it is built before and destroyed after every text held by the tables.
+  protocol::arena arena_;
+
  public:
-  std::map<std::string, theme> themes;
-  std::map<std::string, commitment> commitments;
-  std::map<std::string, org> orgs;
-  std::map<std::string, user> users;
-  std::map<std::string, pledge> pledges;
-  std::map<std::string, gap> gaps;
-  std::map<std::string, action> actions;
-  std::map<std::string, discussion> discussions;
-  std::map<std::string, comment> comments;
-  std::map<std::string, round> rounds;
-  std::map<std::string, opinion> opinions;
-  std::map<std::string, champion> champions;
+  // Tables of ids made by decide() say their prefix length ("P1": 1, "CM1": 2).
+  table<theme> themes;
+  table<commitment, 2> commitments;
+  table<org> orgs;
+  table<user> users;
+  table<pledge, 1> pledges;
+  table<gap, 1> gaps;
+  table<action, 1> actions;
+  table<discussion, 1> discussions;
+  table<comment, 1> comments;
+  table<round, 1> rounds;
+  table<opinion> opinions;
+  table<champion> champions;
   id_counters counters;
+
+  // A text (or list) held by this state, for a field of one of its entities.
+  [[nodiscard]] text keep(std::string_view s) { return arena_.keep(s); }
+  template <class Range>
+  [[nodiscard]] text_list keep_list(const Range& items) {
+    return arena_.keep_list(items);
+  }
+  [[nodiscard]] protocol::arena& arena() { return arena_; }
+  [[nodiscard]] const protocol::arena& arena() const { return arena_; }
 
   // The seq of the last event folded in (0: empty state).
   [[nodiscard]] std::uint64_t seq() const { return seq_; }
@@ -180,7 +193,8 @@ class state {
   [[nodiscard]] bool in_group(std::string_view org, std::string_view group) const;
   [[nodiscard]] bool endorsed(std::string_view org) const;
 
-  bool operator==(const state&) const = default;
+  // Equal entities, counters and seq (the arenas are not compared).
+  bool operator==(const state& o) const;
 
  private:
   std::uint64_t seq_ = 0;

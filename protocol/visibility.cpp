@@ -19,7 +19,7 @@ const discussion* scope_of(const state& now, const event& e) {
   if (entity.starts_with("discussion:")) {
     target = std::string(entity);
   } else if (entity.starts_with("comment:")) {
-    auto it = now.comments.find(std::string(entity.substr(8)));
+    auto it = now.comments.find(entity.substr(8));
     if (it != now.comments.end()) {
       target = it->second.target;
     } else if (auto t = e.data.find("target"); t != e.data.end() && t->is_string()) {
@@ -40,7 +40,7 @@ bool may_see_discussion(const discussion& d, const viewer& v) {
   return std::find(d.invitees.begin(), d.invitees.end(), v.org) != d.invitees.end();
 }
 
-bool may_see_target(const state& s, const viewer& v, const std::string& target) {
+bool may_see_target(const state& s, const viewer& v, std::string_view target) {
   if (!target.starts_with("discussion:")) return true;
   auto it = s.discussions.find(target.substr(11));
   return it == s.discussions.end() || may_see_discussion(it->second, v);
@@ -119,19 +119,19 @@ json view_event(const state& now, const viewer& v, const event& e) {
 
 json view_entity(const state& s, const viewer& v, std::string_view entity) {
   if (entity.starts_with("discussion:")) {
-    auto it = s.discussions.find(std::string(entity.substr(11)));
+    auto it = s.discussions.find(entity.substr(11));
     if (it == s.discussions.end() || !may_see_discussion(it->second, v)) return nullptr;
     return detail::to_json(it->second);
   }
   if (entity.starts_with("comment:")) {
-    auto it = s.comments.find(std::string(entity.substr(8)));
+    auto it = s.comments.find(entity.substr(8));
     if (it == s.comments.end() || !may_see_target(s, v, it->second.target)) return nullptr;
     json c = detail::to_json(it->second);
     if (it->second.hidden && !privileged(v)) return redact_comment(std::move(c));
     return c;
   }
   if (entity.starts_with("opinion:")) {
-    auto it = s.opinions.find(std::string(entity.substr(8)));
+    auto it = s.opinions.find(entity.substr(8));
     if (it == s.opinions.end() || !may_see_target(s, v, it->second.target)) return nullptr;
     return detail::to_json(it->second);
   }
@@ -187,9 +187,9 @@ audience audience_of(const state& now, const event& e) {
   audience a;
   if (const discussion* d = scope_of(now, e); d && d->visibility == "restricted") {
     a.everyone = false;
-    a.orgs = d->invitees;
+    a.orgs = d->invitees.strings();
     if (std::find(a.orgs.begin(), a.orgs.end(), d->convener) == a.orgs.end())
-      a.orgs.push_back(d->convener);
+      a.orgs.emplace_back(d->convener);
   }
   a.redact_for_unprivileged = redactable(now, e);
   return a;

@@ -20,9 +20,9 @@ using json = nlohmann::json;
 // principals
 
 std::optional<principal> principal_of(const state& s, std::string_view user) {
-  auto it = s.users.find(std::string(user));
-  if (it == s.users.end()) return std::nullopt;
-  return principal{it->second.id, it->second.org, it->second.r};
+  const auto* u = s.users.get(user);
+  if (!u) return std::nullopt;
+  return principal{u->id.str(), u->org.str(), u->r};
 }
 
 principal system_principal() {
@@ -331,28 +331,29 @@ class reader {
     }
     return out;
   }
-  indicator_target indicator_obj(const char* key) {
+  // {"indicator","target"} as event data.
+  json indicator_obj(const char* key) {
     const json* v = get(key);
-    if (!v) return {};
-    if (!v->is_object())
-      return fail(key, "must be an object {indicator, target}"), indicator_target{};
+    if (!v) return nullptr;
+    if (!v->is_object()) return fail(key, "must be an object {indicator, target}"), nullptr;
     reader r(*v, path(key) + ".");
-    indicator_target out{r.str("indicator", limits::short_text),
-                         r.str("target", limits::short_text)};
+    json out = {{"indicator", r.str("indicator", limits::short_text)},
+                {"target", r.str("target", limits::short_text)}};
     r.finish();
     if (r.err && !err) err = r.err;
     return out;
   }
-  attribution attribution_obj(const char* key) {
+  // {"statement","preexisting","confidence"} as event data.
+  json attribution_obj(const char* key) {
     const json* v = get(key);
-    if (!v) return {};
+    if (!v) return nullptr;
     if (!v->is_object())
-      return fail(key, "must be an object {statement, preexisting, confidence}"), attribution{};
+      return fail(key, "must be an object {statement, preexisting, confidence}"), nullptr;
     reader r(*v, path(key) + ".");
-    attribution out;
-    out.statement = r.str("statement", limits::body);
-    out.preexisting = r.boolean("preexisting");
-    out.confidence = r.one_of("confidence", {"low", "medium", "high"});
+    json out = json::object();
+    out["statement"] = r.str("statement", limits::body);
+    out["preexisting"] = r.boolean("preexisting");
+    out["confidence"] = r.one_of("confidence", {"low", "medium", "high"});
     r.finish();
     if (r.err && !err) err = r.err;
     return out;
@@ -417,7 +418,7 @@ bool is_sec(const principal& p) {
 bool is_member(const principal& p) {
   return p.r == role::member;
 }
-bool champion_of(const state& s, const principal& p, const std::string& theme) {
+bool champion_of(const state& s, const principal& p, std::string_view theme) {
   return is_member(p) && s.is_champion(p.org, theme);
 }
 
@@ -441,8 +442,8 @@ std::optional<rejection> merge_check(const state& s, const principal& p, const s
                                    " is newer than the current version " + std::to_string(version));
   json overlap = json::array();
   for (auto it = changes.begin(); it != changes.end(); ++it) {
-    auto f = changed.find(it.key());
-    if (f != changed.end() && f->second > base) overlap.push_back(it.key());
+    auto f = changed.of(it.key());
+    if (f && *f > base) overlap.push_back(it.key());
   }
   if (!overlap.empty())
     return conflict(s, p, entity, "changed since version " + std::to_string(base),
@@ -478,18 +479,17 @@ outcome versioned_update(const state& s, const principal& p, const std::string& 
 }
 
 template <class Map>
-const typename Map::mapped_type* find(const Map& m, const std::string& id) {
-  auto it = m.find(id);
-  return it == m.end() ? nullptr : &it->second;
+const typename Map::mapped_type* find(const Map& m, std::string_view id) {
+  return m.get(id);
 }
 
 // May this principal see the target entity ("discussion:D1", "pledge:P2", "action:A1")?
 // nullopt: yes; else the rejection (not_found: absent or invisible, indistinguishably).
-std::optional<rejection> check_target(const state& s, const principal& p, const std::string& target,
+std::optional<rejection> check_target(const state& s, const principal& p, std::string_view target,
                                       const std::string& field) {
   auto colon = target.find(':');
-  std::string kind = colon == std::string::npos ? std::string() : target.substr(0, colon);
-  std::string id = colon == std::string::npos ? std::string() : target.substr(colon + 1);
+  std::string kind(colon == std::string::npos ? std::string_view() : target.substr(0, colon));
+  std::string id(colon == std::string::npos ? std::string_view() : target.substr(colon + 1));
   if (kind == "pledge") {
     if (!s.pledges.contains(id)) return not_found(field, "no such pledge " + id);
     return std::nullopt;
@@ -502,7 +502,7 @@ std::optional<rejection> check_target(const state& s, const principal& p, const 
     const discussion* d = find(s.discussions, id);
     if (!d) return not_found(field, "no such discussion " + id);
     if (d->visibility == "restricted" && !privileged(viewer_of(p)) && p.org != d->convener &&
-        std::find(d->invitees.begin(), d->invitees.end(), p.org) == d->invitees.end())
+        !d->invitees.contains(p.org))
       return not_found(field, "no such discussion " + id);
     return std::nullopt;
   }
@@ -526,7 +526,7 @@ outcome org_add(const state& s, const principal& p, const json& a) {
   if (s.orgs.contains(id))
     return std::unexpected(conflict(s, p, "org:" + id, "organisation " + id + " exists"));
   json data = {{"id", id},         {"name", name},
-               {"kind", kind},     {"region", detail::or_null(region)},
+               {"kind", kind},     {"region", region.empty() ? json(nullptr) : json(region)},
                {"groups", groups}, {"endorsed", endorsed}};
   return one("org.added", "org:" + id, std::move(data), {{"id", id}});
 }
@@ -646,9 +646,9 @@ outcome pledge_create(const state& s, const principal& p, const json& a) {
   std::string theme = r.code("theme");
   std::string title = r.str("title", limits::title);
   std::string description = r.str("description", limits::long_text);
-  indicator_target output = r.indicator_obj("output");
+  json output = r.indicator_obj("output");
   json impact = nullptr;
-  if (r.has("impact")) impact = detail::to_json(r.indicator_obj("impact"));
+  if (r.has("impact")) impact = r.indicator_obj("impact");
   json commitment = nullptr;
   if (r.has("commitment")) commitment = r.code("commitment");
   std::vector<std::string> actions;
@@ -663,7 +663,7 @@ outcome pledge_create(const state& s, const principal& p, const json& a) {
   data["org"] = p.org;
   data["title"] = title;
   data["description"] = description;
-  data["output"] = detail::to_json(output);
+  data["output"] = std::move(output);
   data["impact"] = impact;
   data["due"] = due;
   data["version"] = 1;
@@ -679,8 +679,8 @@ outcome pledge_update(const state& s, const principal& p, const json& a) {
     if (c.has("theme")) changes["theme"] = c.code("theme");
     if (c.has("title")) changes["title"] = c.str("title", limits::title);
     if (c.has("description")) changes["description"] = c.str("description", limits::long_text);
-    if (c.has("output")) changes["output"] = detail::to_json(c.indicator_obj("output"));
-    if (c.has("impact")) changes["impact"] = detail::to_json(c.indicator_obj("impact"));
+    if (c.has("output")) changes["output"] = c.indicator_obj("output");
+    if (c.has("impact")) changes["impact"] = c.indicator_obj("impact");
     if (c.has("commitment")) changes["commitment"] = c.code("commitment");
     if (c.has("actions")) changes["actions"] = c.codes("actions", limits::list);
     if (c.has("due")) changes["due"] = c.date("due");
@@ -709,7 +709,7 @@ outcome pledge_report(const state& s, const principal& p, const json& a) {
   json impact_note = nullptr;
   if (r.has("impact_note")) impact_note = r.str("impact_note", limits::long_text, true);
   json attrib = nullptr;
-  if (r.has("attribution")) attrib = detail::to_json(r.attribution_obj("attribution"));
+  if (r.has("attribution")) attrib = r.attribution_obj("attribution");
   A4P_CHECK(r);
   const pledge* x = find(s.pledges, id);
   if (!x) return std::unexpected(not_found("id", "no such pledge " + id));
@@ -917,7 +917,7 @@ outcome discussion_lock_or_close(const state& s, const principal& p, const json&
 
 // ---- comments ----
 
-const discussion* discussion_of_target(const state& s, const std::string& target) {
+const discussion* discussion_of_target(const state& s, std::string_view target) {
   if (!target.starts_with("discussion:")) return nullptr;
   return find(s.discussions, target.substr(11));
 }
@@ -1080,6 +1080,10 @@ std::expected<decision, rejection> decide(const state& s, const principal& p, co
 
 // ---------------------------------------------------------------------------------------------
 // apply
+//
+// Each applier reads the event's data and writes texts through the state's arena (keep()).
+// The hot ones (comments, opinions, progress reports: two thirds of a typical log) walk `data`
+// once instead of looking each field up.
 
 namespace {
 
@@ -1099,22 +1103,33 @@ bool bget(const json& d, std::string_view k) {
   auto it = d.find(k);
   return it != d.end() && it->is_boolean() && it->get<bool>();
 }
-std::vector<std::string> lget(const json& d, const char* k) {
-  std::vector<std::string> out;
-  auto it = d.find(k);
-  if (it == d.end() || !it->is_array()) return out;
-  out.reserve(it->size());
-  for (const auto& x : *it)
-    if (x.is_string()) out.push_back(x.get<std::string>());
-  return out;
+// A string member as a text of the state.
+text tget(state& s, const json& d, std::string_view k) {
+  return s.keep(sget(d, k));
 }
-std::optional<indicator_target> indget(const json& d, const char* k) {
+// The strings of an array (others skipped) as a list of the state.
+text_list list_of(state& s, const json& a) {
+  if (!a.is_array()) return {};
+  std::size_t n = 0;
+  for (const auto& x : a) n += x.is_string() ? 1 : 0;
+  if (n == 0) return {};
+  text* out = s.arena().alloc_array<text>(n);
+  std::size_t i = 0;
+  for (const auto& x : a)
+    if (x.is_string()) out[i++] = s.keep(x.get_ref<const std::string&>());
+  return arena::make_list(out, n);
+}
+text_list lget(state& s, const json& d, std::string_view k) {
+  auto it = d.find(k);
+  return it == d.end() ? text_list() : list_of(s, *it);
+}
+std::optional<indicator_target> indget(state& s, const json& d, std::string_view k) {
   auto it = d.find(k);
   if (it == d.end() || !it->is_object()) return std::nullopt;
-  return indicator_target{sget(*it, "indicator"), sget(*it, "target")};
+  return indicator_target{tget(s, *it, "indicator"), tget(s, *it, "target")};
 }
 
-void bump(std::uint64_t& counter, const std::string& id, std::size_t prefix_len) {
+void bump(std::uint64_t& counter, std::string_view id, std::size_t prefix_len) {
   std::uint64_t n = 0;
   if (id.size() <= prefix_len) return;
   auto [p, ec] = std::from_chars(id.data() + prefix_len, id.data() + id.size(), n);
@@ -1122,327 +1137,314 @@ void bump(std::uint64_t& counter, const std::string& id, std::size_t prefix_len)
 }
 
 template <class T>
-void set_changed(T& x, const json& changes, std::int64_t version) {
-  for (auto it = changes.begin(); it != changes.end(); ++it) x.changed[it.key()] = version;
+void set_changed(state& s, T& x, const json& changes, std::int64_t version) {
+  for (auto it = changes.begin(); it != changes.end(); ++it)
+    x.changed = s.arena().with(x.changed, it.key(), version);
 }
 
-using applier = void (*)(state&, const event&, bool);
-
-// `move`: the caller gave an rvalue event, so its strings may be moved out (const_cast is
-// safe then: the object is not const, only our view of it).
-std::string take(const std::string& v, bool move) {
-  return move ? std::move(const_cast<std::string&>(v)) : v;
+// The `changes` object of an update event, or nullptr.
+const json* changes_of(const event& e) {
+  auto c = e.data.find("changes");
+  return c == e.data.end() || !c->is_object() ? nullptr : &*c;
 }
 
-void ap_theme_added(state& s, const event& e, [[maybe_unused]] bool mv) {
+using applier = void (*)(state&, const event&);
+
+void ap_theme_added(state& s, const event& e) {
   const auto& d = e.data;
-  s.themes[sget(d, "id")] = theme{sget(d, "id"), sget(d, "name"), sget(d, "note")};
+  s.themes.put(theme{tget(s, d, "id"), tget(s, d, "name"), tget(s, d, "note")});
 }
-void ap_org_added(state& s, const event& e, [[maybe_unused]] bool mv) {
+void ap_org_added(state& s, const event& e) {
   const auto& d = e.data;
   org o;
-  o.id = sget(d, "id");
-  o.name = sget(d, "name");
-  o.kind = sget(d, "kind");
-  o.region = sget(d, "region");
-  o.groups = lget(d, "groups");
+  o.id = tget(s, d, "id");
+  o.name = tget(s, d, "name");
+  o.kind = tget(s, d, "kind");
+  o.region = tget(s, d, "region");
+  o.groups = lget(s, d, "groups");
   o.endorsed = bget(d, "endorsed");
-  s.orgs[o.id] = std::move(o);
+  s.orgs.put(o);
 }
-void ap_org_updated(state& s, const event& e, [[maybe_unused]] bool mv) {
-  auto it = s.orgs.find(sget(e.data, "id"));
-  if (it == s.orgs.end()) return;
-  auto c = e.data.find("changes");
-  if (c == e.data.end() || !c->is_object()) return;
-  org& o = it->second;
-  if (c->contains("name")) o.name = sget(*c, "name");
-  if (c->contains("region")) o.region = sget(*c, "region");
-  if (c->contains("groups")) o.groups = lget(*c, "groups");
-  if (c->contains("endorsed")) o.endorsed = bget(*c, "endorsed");
-  ++o.version;
+void ap_org_updated(state& s, const event& e) {
+  org* o = s.orgs.get(sget(e.data, "id"));
+  const json* c = changes_of(e);
+  if (!o || !c) return;
+  if (c->contains("name")) o->name = tget(s, *c, "name");
+  if (c->contains("region")) o->region = tget(s, *c, "region");
+  if (c->contains("groups")) o->groups = lget(s, *c, "groups");
+  if (c->contains("endorsed")) o->endorsed = bget(*c, "endorsed");
+  ++o->version;
 }
-void ap_user_added(state& s, const event& e, [[maybe_unused]] bool mv) {
+void ap_user_added(state& s, const event& e) {
   const auto& d = e.data;
   user u;
-  u.id = sget(d, "id");
-  u.name = sget(d, "name");
-  u.org = sget(d, "org");
+  u.id = tget(s, d, "id");
+  u.name = tget(s, d, "name");
+  u.org = tget(s, d, "org");
   u.r = role_from_string(sget(d, "role")).value_or(role::member);
-  s.users[u.id] = std::move(u);
+  s.users.put(u);
 }
-void ap_user_role_changed(state& s, const event& e, [[maybe_unused]] bool mv) {
-  auto it = s.users.find(sget(e.data, "id"));
-  if (it == s.users.end()) return;
-  it->second.r = role_from_string(sget(e.data, "role")).value_or(it->second.r);
-  ++it->second.version;
+void ap_user_role_changed(state& s, const event& e) {
+  user* u = s.users.get(sget(e.data, "id"));
+  if (!u) return;
+  u->r = role_from_string(sget(e.data, "role")).value_or(u->r);
+  ++u->version;
 }
-void ap_commitment_added(state& s, const event& e, [[maybe_unused]] bool mv) {
+void ap_commitment_added(state& s, const event& e) {
   const auto& d = e.data;
   commitment c;
-  c.id = sget(d, "id");
-  c.theme = sget(d, "theme");
+  c.id = tget(s, d, "id");
+  c.theme = tget(s, d, "theme");
   c.number = iget(d, "number");
-  c.title = sget(d, "title");
-  c.responsibility = sget(d, "responsibility");
+  c.title = tget(s, d, "title");
+  c.responsibility = tget(s, d, "responsibility");
   bump(s.counters.commitment, c.id, 2);
-  s.commitments[c.id] = std::move(c);
+  s.commitments.put(c);
 }
-void ap_commitment_updated(state& s, const event& e, [[maybe_unused]] bool mv) {
-  auto it = s.commitments.find(sget(e.data, "id"));
-  if (it == s.commitments.end()) return;
-  auto c = e.data.find("changes");
-  if (c == e.data.end() || !c->is_object()) return;
-  commitment& x = it->second;
-  if (c->contains("theme")) x.theme = sget(*c, "theme");
-  if (c->contains("number")) x.number = iget(*c, "number");
-  if (c->contains("title")) x.title = sget(*c, "title");
-  if (c->contains("responsibility")) x.responsibility = sget(*c, "responsibility");
-  x.version = iget(e.data, "version");
-  set_changed(x, *c, x.version);
+void ap_commitment_updated(state& s, const event& e) {
+  commitment* x = s.commitments.get(sget(e.data, "id"));
+  const json* c = changes_of(e);
+  if (!x || !c) return;
+  if (c->contains("theme")) x->theme = tget(s, *c, "theme");
+  if (c->contains("number")) x->number = iget(*c, "number");
+  if (c->contains("title")) x->title = tget(s, *c, "title");
+  if (c->contains("responsibility")) x->responsibility = tget(s, *c, "responsibility");
+  x->version = iget(e.data, "version");
+  set_changed(s, *x, *c, x->version);
 }
-void ap_pledge_created(state& s, const event& e, [[maybe_unused]] bool mv) {
+void ap_pledge_created(state& s, const event& e) {
   const auto& d = e.data;
   pledge x;
-  x.id = sget(d, "id");
-  x.org = sget(d, "org");
-  x.theme = sget(d, "theme");
-  x.title = sget(d, "title");
-  x.description = sget(d, "description");
-  x.output = indget(d, "output").value_or(indicator_target{});
-  x.impact = indget(d, "impact");
-  x.commitment = sget(d, "commitment");
-  x.actions = lget(d, "actions");
-  x.due = sget(d, "due");
-  x.created_ts = e.ts;
-  x.updated_ts = e.ts;
+  x.id = tget(s, d, "id");
+  x.org = tget(s, d, "org");
+  x.theme = tget(s, d, "theme");
+  x.title = tget(s, d, "title");
+  x.description = tget(s, d, "description");
+  x.output = indget(s, d, "output").value_or(indicator_target{});
+  x.impact = indget(s, d, "impact");
+  x.commitment = tget(s, d, "commitment");
+  x.actions = lget(s, d, "actions");
+  x.due = tget(s, d, "due");
+  x.created_ts = s.keep(e.ts);
+  x.updated_ts = x.created_ts;
   bump(s.counters.pledge, x.id, 1);
-  s.pledges[x.id] = std::move(x);
+  s.pledges.put(std::move(x));
 }
-void ap_pledge_updated(state& s, const event& e, [[maybe_unused]] bool mv) {
-  auto it = s.pledges.find(sget(e.data, "id"));
-  if (it == s.pledges.end()) return;
-  auto c = e.data.find("changes");
-  if (c == e.data.end() || !c->is_object()) return;
-  pledge& x = it->second;
-  if (c->contains("theme")) x.theme = sget(*c, "theme");
-  if (c->contains("title")) x.title = sget(*c, "title");
-  if (c->contains("description")) x.description = sget(*c, "description");
-  if (c->contains("output")) x.output = indget(*c, "output").value_or(indicator_target{});
-  if (c->contains("impact")) x.impact = indget(*c, "impact");
-  if (c->contains("commitment")) x.commitment = sget(*c, "commitment");
-  if (c->contains("actions")) x.actions = lget(*c, "actions");
-  if (c->contains("due")) x.due = sget(*c, "due");
-  x.version = iget(e.data, "version");
-  x.updated_ts = e.ts;
-  set_changed(x, *c, x.version);
+void ap_pledge_updated(state& s, const event& e) {
+  pledge* x = s.pledges.get(sget(e.data, "id"));
+  const json* c = changes_of(e);
+  if (!x || !c) return;
+  for (auto it = c->begin(); it != c->end(); ++it) {
+    const std::string& k = it.key();
+    if (k == "theme")
+      x->theme = tget(s, *c, k);
+    else if (k == "title")
+      x->title = tget(s, *c, k);
+    else if (k == "description")
+      x->description = tget(s, *c, k);
+    else if (k == "output")
+      x->output = indget(s, *c, k).value_or(indicator_target{});
+    else if (k == "impact")
+      x->impact = indget(s, *c, k);
+    else if (k == "commitment")
+      x->commitment = tget(s, *c, k);
+    else if (k == "actions")
+      x->actions = lget(s, *c, k);
+    else if (k == "due")
+      x->due = tget(s, *c, k);
+  }
+  x->version = iget(e.data, "version");
+  x->updated_ts = s.keep(e.ts);
+  set_changed(s, *x, *c, x->version);
 }
-void ap_pledge_progress_reported(state& s, const event& e, [[maybe_unused]] bool mv) {
+void ap_pledge_progress_reported(state& s, const event& e) {
   const auto& obj = e.data.get_ref<const json::object_t&>();
   auto idv = obj.find("id");
   if (idv == obj.end() || !idv->second.is_string()) return;
-  auto it = s.pledges.find(idv->second.get_ref<const std::string&>());
-  if (it == s.pledges.end()) return;
+  pledge* x = s.pledges.get(idv->second.get_ref<const std::string&>());
+  if (!x) return;
   report r;
   r.seq = e.seq;
-  r.ts = e.ts;
-  r.by = e.who.user;
+  r.ts = s.keep(e.ts);
+  r.by = s.keep(e.who.user);
   for (const auto& [k, v] : obj) {
     if (k == "round") {
-      if (v.is_string()) r.round = v.get_ref<const std::string&>();
+      if (v.is_string()) r.round = s.keep(v.get_ref<const std::string&>());
     } else if (k == "status") {
-      if (v.is_string()) r.status = v.get_ref<const std::string&>();
+      if (v.is_string()) r.status = s.keep(v.get_ref<const std::string&>());
     } else if (k == "progress") {
       if (v.is_number_integer()) r.progress = v.get<std::int64_t>();
     } else if (k == "note") {
-      if (v.is_string()) r.note = take(v.get_ref<const std::string&>(), mv);
+      if (v.is_string()) r.note = s.keep(v.get_ref<const std::string&>());
     } else if (k == "evidence") {
-      if (v.is_array()) {
-        r.evidence.reserve(v.size());
-        for (const auto& x : v)
-          if (x.is_string()) r.evidence.push_back(take(x.get_ref<const std::string&>(), mv));
-      }
+      r.evidence = list_of(s, v);
     } else if (k == "impact_note") {
-      if (v.is_string()) r.impact_note = v.get_ref<const std::string&>();
+      if (v.is_string()) r.impact_note = s.keep(v.get_ref<const std::string&>());
     } else if (k == "attribution") {
       if (v.is_object())
-        r.attrib = attribution{take(sget(v, "statement"), mv), bget(v, "preexisting"),
-                               sget(v, "confidence")};
+        r.attrib = attribution{tget(s, v, "statement"), bget(v, "preexisting"),
+                               tget(s, v, "confidence")};
     }
   }
-  pledge& x = it->second;
-  x.status = r.status;
-  x.progress = r.progress;
-  x.updated_ts = e.ts;
-  x.reports.push_back(std::move(r));
+  x->status = r.status;
+  x->progress = r.progress;
+  x->updated_ts = r.ts;
+  x->reports.push_back(r);
 }
 
-void ap_round_opened(state& s, const event& e, [[maybe_unused]] bool mv) {
+void ap_round_opened(state& s, const event& e) {
   round r;
-  r.id = sget(e.data, "id");
-  r.name = sget(e.data, "name");
-  r.closes = sget(e.data, "closes");
-  r.opened_ts = e.ts;
+  r.id = tget(s, e.data, "id");
+  r.name = tget(s, e.data, "name");
+  r.closes = tget(s, e.data, "closes");
+  r.opened_ts = s.keep(e.ts);
   bump(s.counters.round, r.id, 1);
-  s.rounds[r.id] = std::move(r);
+  s.rounds.put(r);
 }
-void ap_round_closed(state& s, const event& e, [[maybe_unused]] bool mv) {
-  auto it = s.rounds.find(sget(e.data, "id"));
-  if (it != s.rounds.end()) it->second.state = "closed";
+void ap_round_closed(state& s, const event& e) {
+  if (round* r = s.rounds.get(sget(e.data, "id"))) r->state = text::literal("closed");
 }
-void ap_gap_added(state& s, const event& e, [[maybe_unused]] bool mv) {
+void ap_gap_added(state& s, const event& e) {
   gap g;
-  g.id = sget(e.data, "id");
-  g.theme = sget(e.data, "theme");
-  g.title = sget(e.data, "title");
-  g.description = sget(e.data, "description");
+  g.id = tget(s, e.data, "id");
+  g.theme = tget(s, e.data, "theme");
+  g.title = tget(s, e.data, "title");
+  g.description = tget(s, e.data, "description");
   bump(s.counters.gap, g.id, 1);
-  s.gaps[g.id] = std::move(g);
+  s.gaps.put(g);
 }
-void ap_gap_updated(state& s, const event& e, [[maybe_unused]] bool mv) {
-  auto it = s.gaps.find(sget(e.data, "id"));
-  if (it == s.gaps.end()) return;
-  auto c = e.data.find("changes");
-  if (c == e.data.end() || !c->is_object()) return;
-  gap& x = it->second;
-  if (c->contains("theme")) x.theme = sget(*c, "theme");
-  if (c->contains("title")) x.title = sget(*c, "title");
-  if (c->contains("description")) x.description = sget(*c, "description");
-  x.version = iget(e.data, "version");
-  set_changed(x, *c, x.version);
+void ap_gap_updated(state& s, const event& e) {
+  gap* x = s.gaps.get(sget(e.data, "id"));
+  const json* c = changes_of(e);
+  if (!x || !c) return;
+  if (c->contains("theme")) x->theme = tget(s, *c, "theme");
+  if (c->contains("title")) x->title = tget(s, *c, "title");
+  if (c->contains("description")) x->description = tget(s, *c, "description");
+  x->version = iget(e.data, "version");
+  set_changed(s, *x, *c, x->version);
 }
-void ap_action_added(state& s, const event& e, [[maybe_unused]] bool mv) {
+void ap_action_added(state& s, const event& e) {
   action a;
-  a.id = sget(e.data, "id");
-  a.theme = sget(e.data, "theme");
-  a.title = sget(e.data, "title");
-  a.kind = sget(e.data, "kind");
-  a.gap = sget(e.data, "gap");
-  a.due = sget(e.data, "due");
+  a.id = tget(s, e.data, "id");
+  a.theme = tget(s, e.data, "theme");
+  a.title = tget(s, e.data, "title");
+  a.kind = tget(s, e.data, "kind");
+  a.gap = tget(s, e.data, "gap");
+  a.due = tget(s, e.data, "due");
   bump(s.counters.action, a.id, 1);
-  s.actions[a.id] = std::move(a);
+  s.actions.put(a);
 }
-void ap_action_updated(state& s, const event& e, [[maybe_unused]] bool mv) {
-  auto it = s.actions.find(sget(e.data, "id"));
-  if (it == s.actions.end()) return;
-  auto c = e.data.find("changes");
-  if (c == e.data.end() || !c->is_object()) return;
-  action& x = it->second;
-  if (c->contains("title")) x.title = sget(*c, "title");
-  if (c->contains("kind")) x.kind = sget(*c, "kind");
-  if (c->contains("gap")) x.gap = sget(*c, "gap");
-  if (c->contains("due")) x.due = sget(*c, "due");
-  x.version = iget(e.data, "version");
-  set_changed(x, *c, x.version);
+void ap_action_updated(state& s, const event& e) {
+  action* x = s.actions.get(sget(e.data, "id"));
+  const json* c = changes_of(e);
+  if (!x || !c) return;
+  if (c->contains("title")) x->title = tget(s, *c, "title");
+  if (c->contains("kind")) x->kind = tget(s, *c, "kind");
+  if (c->contains("gap")) x->gap = tget(s, *c, "gap");
+  if (c->contains("due")) x->due = tget(s, *c, "due");
+  x->version = iget(e.data, "version");
+  set_changed(s, *x, *c, x->version);
 }
-void ap_action_taken_up(state& s, const event& e, [[maybe_unused]] bool mv) {
-  auto it = s.actions.find(sget(e.data, "id"));
-  if (it == s.actions.end()) return;
+void ap_action_taken_up(state& s, const event& e) {
+  action* x = s.actions.get(sget(e.data, "id"));
+  if (!x) return;
   const std::string& o = sget(e.data, "org");
-  auto& list = it->second.taken_up_by;
-  if (std::find(list.begin(), list.end(), o) == list.end()) list.push_back(o);
+  if (!x->taken_up_by.contains(o)) x->taken_up_by = s.arena().with(x->taken_up_by, o);
 }
-void ap_discussion_convened(state& s, const event& e, [[maybe_unused]] bool mv) {
+void ap_discussion_convened(state& s, const event& e) {
   const auto& d = e.data;
   discussion x;
-  x.id = sget(d, "id");
-  x.theme = sget(d, "theme");
-  x.title = sget(d, "title");
-  x.agenda = sget(d, "agenda");
-  x.visibility = sget(d, "visibility");
-  x.invitees = lget(d, "invitees");
-  x.convener = sget(d, "convener");
-  x.created_ts = e.ts;
+  x.id = tget(s, d, "id");
+  x.theme = tget(s, d, "theme");
+  x.title = tget(s, d, "title");
+  x.agenda = tget(s, d, "agenda");
+  x.visibility = tget(s, d, "visibility");
+  x.invitees = lget(s, d, "invitees");
+  x.convener = tget(s, d, "convener");
+  x.created_ts = s.keep(e.ts);
   bump(s.counters.discussion, x.id, 1);
-  s.discussions[x.id] = std::move(x);
+  s.discussions.put(x);
 }
-void ap_discussion_locked(state& s, const event& e, [[maybe_unused]] bool mv) {
-  auto it = s.discussions.find(sget(e.data, "id"));
-  if (it == s.discussions.end()) return;
-  it->second.state = "locked";
-  ++it->second.version;
+void ap_discussion_locked(state& s, const event& e) {
+  discussion* x = s.discussions.get(sget(e.data, "id"));
+  if (!x) return;
+  x->state = text::literal("locked");
+  ++x->version;
 }
-void ap_discussion_closed(state& s, const event& e, [[maybe_unused]] bool mv) {
-  auto it = s.discussions.find(sget(e.data, "id"));
-  if (it == s.discussions.end()) return;
-  it->second.state = "closed";
-  it->second.outcome = sget(e.data, "outcome");
-  ++it->second.version;
+void ap_discussion_closed(state& s, const event& e) {
+  discussion* x = s.discussions.get(sget(e.data, "id"));
+  if (!x) return;
+  x->state = text::literal("closed");
+  x->outcome = tget(s, e.data, "outcome");
+  ++x->version;
 }
-void ap_comment_posted(state& s, const event& e, [[maybe_unused]] bool mv) {
-  // The hot paths walk `data` once instead of looking each field up.
+void ap_comment_posted(state& s, const event& e) {
   comment c;
   for (const auto& [k, v] : e.data.get_ref<const json::object_t&>()) {
     if (!v.is_string()) continue;
     const auto& str = v.get_ref<const std::string&>();
     if (k == "id")
-      c.id = str;
+      c.id = s.keep(str);
     else if (k == "target")
-      c.target = str;
+      c.target = s.keep(str);
     else if (k == "body")
-      c.body = take(str, mv);
+      c.body = s.keep(str);
     else if (k == "reply_to")
-      c.reply_to = str;
+      c.reply_to = s.keep(str);
   }
-  c.author = e.who.user;
-  c.org = e.who.org;
-  c.ts = take(e.ts, mv);
+  c.author = s.keep(e.who.user);
+  c.org = s.keep(e.who.org);
+  c.ts = s.keep(e.ts);
   bump(s.counters.comment, c.id, 1);
-  std::string id = c.id;
-  s.comments.insert_or_assign(s.comments.end(), std::move(id), std::move(c));
+  s.comments.put(c);
 }
 
-void ap_comment_edited(state& s, const event& e, [[maybe_unused]] bool mv) {
-  auto it = s.comments.find(sget(e.data, "id"));
-  if (it == s.comments.end()) return;
-  it->second.body = sget(e.data, "body");
-  it->second.edited = true;
-  ++it->second.version;
+void ap_comment_edited(state& s, const event& e) {
+  comment* c = s.comments.get(sget(e.data, "id"));
+  if (!c) return;
+  c->body = tget(s, e.data, "body");
+  c->edited = true;
+  ++c->version;
 }
-void ap_comment_hidden(state& s, const event& e, [[maybe_unused]] bool mv) {
-  auto it = s.comments.find(sget(e.data, "id"));
-  if (it == s.comments.end()) return;
-  it->second.hidden = true;
-  it->second.hidden_reason = sget(e.data, "reason");
-  ++it->second.version;
+void ap_comment_hidden(state& s, const event& e) {
+  comment* c = s.comments.get(sget(e.data, "id"));
+  if (!c) return;
+  c->hidden = true;
+  c->hidden_reason = tget(s, e.data, "reason");
+  ++c->version;
 }
-void ap_comment_restored(state& s, const event& e, [[maybe_unused]] bool mv) {
-  auto it = s.comments.find(sget(e.data, "id"));
-  if (it == s.comments.end()) return;
-  it->second.hidden = false;
-  it->second.hidden_reason.clear();
-  ++it->second.version;
+void ap_comment_restored(state& s, const event& e) {
+  comment* c = s.comments.get(sget(e.data, "id"));
+  if (!c) return;
+  c->hidden = false;
+  c->hidden_reason = {};
+  ++c->version;
 }
-void ap_opinion_given(state& s, const event& e, [[maybe_unused]] bool mv) {
+void ap_opinion_given(state& s, const event& e) {
   opinion o;
   for (const auto& [k, v] : e.data.get_ref<const json::object_t&>()) {
     if (!v.is_string()) continue;
     const auto& str = v.get_ref<const std::string&>();
     if (k == "id")
-      o.id = str;
+      o.id = s.keep(str);
     else if (k == "target")
-      o.target = str;
+      o.target = s.keep(str);
     else if (k == "position")
-      o.position = str;
+      o.position = s.keep(str);
     else if (k == "text")
-      o.text = take(str, mv);
+      o.text = s.keep(str);
   }
-  o.org = e.who.org;
-  o.by = e.who.user;
-  o.ts = take(e.ts, mv);
-  auto it = s.opinions.find(o.id);
-  if (it != s.opinions.end()) {
-    it->second = std::move(o);
-  } else {
-    std::string id = o.id;
-    s.opinions.emplace(std::move(id), std::move(o));
-  }
+  o.org = s.keep(e.who.org);
+  o.by = s.keep(e.who.user);
+  o.ts = s.keep(e.ts);
+  s.opinions.put(o);
 }
 
-void ap_champion_assigned(state& s, const event& e, [[maybe_unused]] bool mv) {
-  champion c{sget(e.data, "id"), sget(e.data, "org"), sget(e.data, "theme"), sget(e.data, "offer")};
-  s.champions[c.id] = std::move(c);
+void ap_champion_assigned(state& s, const event& e) {
+  s.champions.put(champion{tget(s, e.data, "id"), tget(s, e.data, "org"),
+                           tget(s, e.data, "theme"), tget(s, e.data, "offer")});
 }
-void ap_champion_withdrawn(state& s, const event& e, [[maybe_unused]] bool mv) {
+void ap_champion_withdrawn(state& s, const event& e) {
   s.champions.erase(sget(e.data, "id"));
 }
 
@@ -1481,26 +1483,20 @@ const std::unordered_map<std::string_view, applier>& appliers() {
 
 }  // namespace
 
-namespace {
-void apply_impl(state& s, const event& e, bool move) {
+void apply(state& s, const event& e) {
   const auto& m = appliers();
   auto it = m.find(e.name);
   if (it != m.end() && e.data.is_object()) {
     try {
-      it->second(s, e, move);
+      it->second(s, e);
     } catch (const std::exception&) {
       // A malformed stored event must not take the process down; it changes nothing more.
     }
   }
   s.set_seq(e.seq);
 }
-}  // namespace
-
-void apply(state& s, const event& e) {
-  apply_impl(s, e, false);
-}
 void apply(state& s, event&& e) {
-  apply_impl(s, e, true);
+  apply(s, static_cast<const event&>(e));
 }
 
 // ---------------------------------------------------------------------------------------------

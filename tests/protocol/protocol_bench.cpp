@@ -107,7 +107,7 @@ const corpus& get_corpus() {
       } else if (dice < 160) {
         const std::string& id = pledges[below(pledges.size())];
         const auto& p = log.s.pledges.at(id);
-        principal owner{"", p.org, role::member};
+        principal owner{"", p.org.str(), role::member};
         for (const auto& x : members)
           if (x.org == p.org) {
             owner = x;
@@ -120,7 +120,7 @@ const corpus& get_corpus() {
              {"changes", below(2) ? json{{"title", text(6)}} : json{{"description", text(40)}}}});
       } else if (dice < 360) {
         const std::string& id = pledges[below(pledges.size())];
-        principal owner{"", log.s.pledges.at(id).org, role::member};
+        principal owner{"", log.s.pledges.at(id).org.str(), role::member};
         for (const auto& x : members)
           if (x.org == owner.org) {
             owner = x;
@@ -144,7 +144,7 @@ const corpus& get_corpus() {
         if (d) comments.push_back(d->result["id"]);
       } else if (dice < 760 && !comments.empty()) {
         const auto& c = log.s.comments.at(comments[below(comments.size())]);
-        principal author{c.author, c.org, role::member};
+        principal author{c.author.str(), c.org.str(), role::member};
         (void)log.run(author, "comment.edit", {{"id", c.id}, {"body", text(20)}});
       } else if (dice < 775 && !comments.empty()) {
         const std::string& id = comments[below(comments.size())];

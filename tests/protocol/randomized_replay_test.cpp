@@ -25,13 +25,14 @@ class generator {
   std::string pick(const Map& m, const char* bogus) {
     if (m.empty() || chance(5)) return bogus;
     // Sorted ids, so that picks do not depend on a hashed map's order.
-    std::vector<const std::string*> ids;
+    std::vector<std::string_view> ids;
     ids.reserve(m.size());
-    for (const auto& kv : m) ids.push_back(&kv.first);
-    std::sort(ids.begin(), ids.end(), [](auto* a, auto* b) { return *a < *b; });
+    for (const auto& kv : m) ids.push_back(kv.first);
+    std::sort(ids.begin(), ids.end());
     int n = static_cast<int>(std::min<std::size_t>(ids.size(), 50));
-    if (ids.size() > 50 && chance(50)) return *ids[ids.size() - 1 - below(n)];  // newer ones
-    return *ids[below(n)];
+    if (ids.size() > 50 && chance(50))
+      return std::string(ids[ids.size() - 1 - below(n)]);  // newer ones
+    return std::string(ids[below(n)]);
   }
   std::string text(int max_words) {
     static const char* words[] = {"mandate", "protection", "civilians", "training",    "women",

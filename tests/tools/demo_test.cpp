@@ -104,7 +104,7 @@ TEST_F(demo_test, pledges_reports_rounds_gaps_and_actions) {
   EXPECT_GE(with_attribution, 2u);
   EXPECT_GE(un_deliverables, 3u);
   std::set<std::string> round_states;
-  for (const auto& [id, r] : state_.rounds) round_states.insert(r.state);
+  for (const auto& [id, r] : state_.rounds) round_states.insert(r.state.str());
   EXPECT_EQ(round_states, (std::set<std::string>{"open", "closed"}));
   EXPECT_GE(state_.gaps.size(), 5u);
   EXPECT_GE(state_.actions.size(), 10u);

@@ -1,0 +1,171 @@
+// table<T, P>: the entities of one kind in a state, by id.
+//
+// Rows live in one vector in the order they were added. Ids made by decide() are a prefix of
+// P characters and a counter ("C1", "C2", ...; "CM1" for P = 2): a row whose id is the prefix
+// and its own 1-based position is found by arithmetic and needs no index entry. Every other
+// row (ids of other shapes, tables with P = 0 such as orgs and opinions, rows loaded out of
+// order) is found through a hash index keyed by the row's id text, which the state's arena
+// keeps alive. So a log written by decide() keeps its hundreds of thousands of comments in one
+// array with no per-row allocation, and a snapshot loads them by appending.
+//
+// The interface is the part of std::map's that the state's readers use: find() returns an
+// iterator whose value is a (string_view id, T&) pair, so `for (const auto& [id, x] : t)`
+// and `it->second` read as before. Iteration follows insertion order, which replay and a
+// snapshot round trip both preserve; == compares as maps (order does not matter).
+//
+// Thread safety: as for the state.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace a4p::protocol {
+
+template <class T, std::size_t P = 0>
+class table {
+ public:
+  template <bool Const>
+  class basic_iterator {
+   public:
+    using row = std::conditional_t<Const, const T, T>;
+    using value_type = std::pair<std::string_view, row&>;
+    using difference_type = std::ptrdiff_t;
+    struct arrow {
+      value_type v;
+      const value_type* operator->() const { return &v; }
+    };
+    basic_iterator() = default;
+    explicit basic_iterator(row* p) : p_(p) {}
+    operator basic_iterator<true>() const { return basic_iterator<true>(p_); }  // NOLINT
+    value_type operator*() const { return {std::string_view(p_->id), *p_}; }
+    arrow operator->() const { return arrow{**this}; }
+    basic_iterator& operator++() {
+      ++p_;
+      return *this;
+    }
+    basic_iterator operator++(int) {
+      auto old = *this;
+      ++p_;
+      return old;
+    }
+    bool operator==(const basic_iterator&) const = default;
+
+   private:
+    row* p_ = nullptr;
+  };
+  using iterator = basic_iterator<false>;
+  using const_iterator = basic_iterator<true>;
+  using mapped_type = T;
+
+  [[nodiscard]] iterator begin() { return iterator(rows_.data()); }
+  [[nodiscard]] iterator end() { return iterator(rows_.data() + rows_.size()); }
+  [[nodiscard]] const_iterator begin() const { return const_iterator(rows_.data()); }
+  [[nodiscard]] const_iterator end() const { return const_iterator(rows_.data() + rows_.size()); }
+  [[nodiscard]] std::size_t size() const { return rows_.size(); }
+  [[nodiscard]] bool empty() const { return rows_.empty(); }
+  void reserve(std::size_t n) { rows_.reserve(n); }
+  // The rows in insertion order.
+  [[nodiscard]] const std::vector<T>& rows() const { return rows_; }
+
+  [[nodiscard]] T* get(std::string_view id) {
+    auto i = locate(id);
+    return i < rows_.size() ? &rows_[i] : nullptr;
+  }
+  [[nodiscard]] const T* get(std::string_view id) const {
+    auto i = locate(id);
+    return i < rows_.size() ? &rows_[i] : nullptr;
+  }
+  [[nodiscard]] iterator find(std::string_view id) {
+    auto i = locate(id);
+    return i < rows_.size() ? iterator(&rows_[i]) : end();
+  }
+  [[nodiscard]] const_iterator find(std::string_view id) const {
+    auto i = locate(id);
+    return i < rows_.size() ? const_iterator(&rows_[i]) : end();
+  }
+  [[nodiscard]] bool contains(std::string_view id) const { return locate(id) < rows_.size(); }
+  [[nodiscard]] const T& at(std::string_view id) const {
+    const T* x = get(id);
+    if (!x) throw std::out_of_range("table::at: no such id");
+    return *x;
+  }
+  [[nodiscard]] T& at(std::string_view id) {
+    T* x = get(id);
+    if (!x) throw std::out_of_range("table::at: no such id");
+    return *x;
+  }
+
+  // Adds `x`, or replaces the row with x's id (keeping its place). Returns the row.
+  T& put(T x) {
+    std::string_view id(x.id);
+    if (T* old = get(id)) {
+      *old = std::move(x);
+      return *old;
+    }
+    std::size_t i = rows_.size();
+    rows_.push_back(std::move(x));
+    if (!canonical(rows_.back().id, i)) index_.emplace(std::string_view(rows_.back().id), i);
+    return rows_.back();
+  }
+
+  // Removes the row with this id, if any; later rows move up one place. O(size): used for
+  // champions only, which are few.
+  bool erase(std::string_view id) {
+    auto i = locate(id);
+    if (i >= rows_.size()) return false;
+    rows_.erase(rows_.begin() + static_cast<std::ptrdiff_t>(i));
+    index_.clear();
+    for (std::size_t k = 0; k < rows_.size(); ++k)
+      if (!canonical(rows_[k].id, k)) index_.emplace(std::string_view(rows_[k].id), k);
+    return true;
+  }
+
+  friend bool operator==(const table& a, const table& b) {
+    if (a.size() != b.size()) return false;
+    for (const auto& x : a.rows_) {
+      const T* y = b.get(std::string_view(x.id));
+      if (!y || !(*y == x)) return false;
+    }
+    return true;
+  }
+
+ private:
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  // The 1-based number after the prefix, or 0 when the id is not prefix + plain number.
+  static std::size_t number_of(std::string_view id) {
+    if constexpr (P == 0) {
+      return 0;
+    } else {
+      if (id.size() <= P || id.size() > P + 9 || id[P] == '0') return 0;
+      std::size_t n = 0;
+      for (std::size_t k = P; k < id.size(); ++k) {
+        char c = id[k];
+        if (c < '0' || c > '9') return 0;
+        n = n * 10 + static_cast<std::size_t>(c - '0');
+      }
+      return n;
+    }
+  }
+  static bool canonical(std::string_view id, std::size_t i) { return number_of(id) == i + 1; }
+
+  std::size_t locate(std::string_view id) const {
+    if constexpr (P != 0) {
+      std::size_t n = number_of(id);
+      if (n != 0 && n <= rows_.size() && std::string_view(rows_[n - 1].id) == id) return n - 1;
+    }
+    if (index_.empty()) return npos;
+    auto it = index_.find(id);
+    return it == index_.end() ? npos : it->second;
+  }
+
+  std::vector<T> rows_;
+  std::unordered_map<std::string_view, std::size_t> index_;
+};
+
+}  // namespace a4p::protocol
