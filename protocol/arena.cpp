@@ -2,7 +2,14 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <unordered_map>
+#include <cstdlib>
+#include <new>
 #include <ostream>
+
+#include <sys/mman.h>
 
 #include <nlohmann/json.hpp>
 
@@ -12,8 +19,121 @@ namespace {
 // Chunks grow with the arena (half of what it holds), between these bounds; a request over a
 // quarter of the chunk size gets a block of its own.
 constexpr std::size_t min_chunk = 16 * 1024;
-constexpr std::size_t max_chunk = 8 * 1024 * 1024;
+constexpr std::size_t max_chunk = 8 * 1024 * 1024;  // four huge pages
 }  // namespace
+
+namespace detail {
+
+namespace {
+constexpr std::size_t large_block = 1024 * 1024;
+constexpr std::size_t huge_page = 2 * 1024 * 1024;
+
+// Freed large blocks kept for reuse. A reused block has its pages already: filling it costs
+// no page faults, which on this kind of VM cost more than the work itself (a state of a
+// 1,000,000-event log is ~300 MB). A request takes the smallest free block that holds it, if
+// that block is at most four times the request; live blocks remember their real size.
+struct block_pool {
+  std::mutex mu;
+  std::multimap<std::size_t, void*> free;         // real size -> block
+  std::unordered_map<void*, std::size_t> sizes;   // live block -> real size
+  std::size_t held = 0;                           // bytes in `free`
+  std::size_t limit = [] {
+    const char* env = std::getenv("A4P_BLOCK_POOL_MB");
+    return (env ? std::strtoull(env, nullptr, 10) : 1024ull) * 1024 * 1024;
+  }();
+};
+block_pool& pool() {
+  static auto* p = new block_pool();  // never destroyed: blocks may be freed at exit
+  return *p;
+}
+}  // namespace
+
+void set_block_pool_limit(std::size_t bytes) {
+  auto& p = pool();
+  std::vector<void*> drop;
+  {
+    std::lock_guard lock(p.mu);
+    p.limit = bytes;
+    while (p.held > p.limit && !p.free.empty()) {
+      auto last = std::prev(p.free.end());
+      p.held -= last->first;
+      drop.push_back(last->second);
+      p.free.erase(last);
+    }
+  }
+  for (void* q : drop) std::free(q);
+}
+
+std::size_t block_pool_bytes() {
+  auto& p = pool();
+  std::lock_guard lock(p.mu);
+  return p.held;
+}
+
+void* allocate_large(std::size_t bytes) {
+  if (bytes < large_block) return ::operator new(bytes);
+  std::size_t size = (bytes + huge_page - 1) / huge_page * huge_page;
+  auto& p = pool();
+  std::lock_guard lock(p.mu);
+  auto it = p.free.lower_bound(size);
+  if (it != p.free.end() && it->first / 4 <= size) {
+    void* q = it->second;
+    p.held -= it->first;
+    p.sizes[q] = it->first;
+    p.free.erase(it);
+    return q;
+  }
+  void* q = std::aligned_alloc(huge_page, size);
+  if (!q) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+  (void)madvise(q, size, MADV_HUGEPAGE);  // advice only: without THP, 4 KiB pages
+#endif
+  try {
+    p.sizes[q] = size;
+  } catch (...) {
+    std::free(q);
+    throw;
+  }
+  return q;
+}
+
+void free_large(void* q, std::size_t bytes) noexcept {
+  if (!q) return;
+  if (bytes < large_block) {
+    ::operator delete(q);
+    return;
+  }
+  auto& p = pool();
+  std::vector<void*> evicted;
+  bool kept = false;
+  {
+    std::lock_guard lock(p.mu);
+    auto live = p.sizes.find(q);
+    std::size_t size = live == p.sizes.end() ? 0 : live->second;
+    if (live != p.sizes.end()) p.sizes.erase(live);
+    if (size != 0 && size <= p.limit) {
+      try {
+        // The newest block is the likeliest to be asked for again: make room by giving
+        // back the largest ones.
+        while (p.held + size > p.limit && !p.free.empty()) {
+          auto last = std::prev(p.free.end());
+          evicted.push_back(last->second);
+          p.held -= last->first;
+          p.free.erase(last);
+        }
+        p.free.emplace(size, q);
+        p.held += size;
+        kept = true;
+      } catch (...) {
+        // no room to remember it: give it back
+      }
+    }
+  }
+  for (void* e : evicted) std::free(e);
+  if (!kept) std::free(q);
+}
+
+}  // namespace detail
 
 std::ostream& operator<<(std::ostream& os, text t) {
   return os << t.view();
@@ -62,6 +182,13 @@ arena& arena::operator=(arena&& o) noexcept {
   return *this;
 }
 
+char* arena::new_block(std::size_t n) {
+  auto* p = static_cast<char*>(detail::allocate_large(n));
+  keep_.emplace_back(p, [n](char* q) { detail::free_large(q, n); });
+  bytes_ += n;
+  return p;
+}
+
 void* arena::allocate(std::size_t n, std::size_t align) {
   if (n == 0) return nullptr;
   auto pad = [&] {
@@ -72,18 +199,12 @@ void* arena::allocate(std::size_t n, std::size_t align) {
     std::size_t want = n + align;
     if (want > chunk / 4) {
       // A block of its own; the current chunk keeps its free room.
-      std::shared_ptr<char[]> block(new char[want]);
-      char* p = block.get();
-      keep_.emplace_back(std::move(block));
-      bytes_ += want;
+      char* p = new_block(want);
       p += static_cast<std::size_t>(-reinterpret_cast<std::uintptr_t>(p) & (align - 1));
       return p;
     }
-    std::shared_ptr<char[]> block(new char[chunk]);
-    cur_ = block.get();
+    cur_ = new_block(chunk);
     left_ = chunk;
-    keep_.emplace_back(std::move(block));
-    bytes_ += chunk;
   }
   std::size_t skip = pad();
   char* p = cur_ + skip;
@@ -119,8 +240,8 @@ field_versions arena::with(const field_versions& v, std::string_view field, std:
   return make_versions(out, n);
 }
 
-void arena::adopt(std::shared_ptr<const std::string> bytes) {
-  bytes_ += bytes->size();
+void arena::adopt(std::shared_ptr<const void> bytes, std::size_t size) {
+  bytes_ += size;
   keep_.emplace_back(std::move(bytes));
 }
 

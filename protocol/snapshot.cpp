@@ -271,7 +271,7 @@ void put_map(writer& w, const Map& m) {
 template <class Map>
 void get_map(reader& r, Map& m) {
   std::uint64_t n = r.count();
-  m.reserve(n);
+  m.reserve(n + n / 8 + 16);  // room for the events replayed after the snapshot
   for (; n > 0 && r.ok; --n) {
     typename Map::mapped_type x;
     get(r, x);
@@ -304,15 +304,19 @@ std::string serialize(const state& s) {
   return std::move(w.out);
 }
 
-result<state> deserialize(std::string_view bytes) {
-  return deserialize(std::make_shared<const std::string>(bytes));
+std::shared_ptr<const snapshot_bytes> copy_snapshot_bytes(std::string_view bytes) {
+  return std::make_shared<const snapshot_bytes>(bytes);
 }
 
-result<state> deserialize(std::shared_ptr<const std::string> held) {
+result<state> deserialize(std::string_view bytes) {
+  return deserialize(copy_snapshot_bytes(bytes));
+}
+
+result<state> deserialize(std::shared_ptr<const snapshot_bytes> held) {
   if (!held) return std::unexpected(error{"corruption", "snapshot: no bytes", ""});
   state s;
-  s.arena().adopt(held);
-  reader r(*held, s.arena());
+  s.arena().adopt(held, held->size());
+  reader r(std::string_view(held->data(), held->size()), s.arena());
   auto corrupt = [](std::string m) {
     return std::unexpected(error{"corruption", std::move(m), ""});
   };
@@ -346,8 +350,7 @@ result<state> state_at(std::uint64_t seq, const load_nearest_snapshot_fn& load_n
     auto snap = load_nearest(seq);
     if (!snap) return std::unexpected(snap.error());
     if (snap->has_value()) {
-      auto restored =
-          deserialize(std::make_shared<const std::string>(std::move((*snap)->second)));
+      auto restored = deserialize(std::move((*snap)->bytes));
       if (!restored) return std::unexpected(restored.error());
       if (restored->seq() > seq)
         return std::unexpected(error{"corruption", "snapshot is newer than the requested seq", ""});

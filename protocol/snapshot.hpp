@@ -6,7 +6,8 @@
 // length and never throws.
 //
 // state_at() takes callbacks so that this module stays free of storage:
-//  - load_nearest(at): the latest snapshot with seq <= at, as (seq, bytes), or nullopt;
+//  - load_nearest(at): the latest snapshot with seq <= at, as (seq, bytes), or nullopt (a
+//    storage read copies the stored bytes once, with copy_snapshot_bytes);
 //  - scan(after, up_to, sink): calls sink(stored event bytes) for each event in
 //    (after, up_to] in order, stopping when sink returns false.
 //
@@ -27,13 +28,23 @@
 namespace a4p::protocol {
 
 [[nodiscard]] std::string serialize(const state& s);
+// Snapshot bytes as a loaded state keeps them: in memory from the large-block pool
+// (arena.hpp), so that reading a snapshot of hundreds of MB reuses pages.
+using snapshot_bytes =
+    std::basic_string<char, std::char_traits<char>, detail::large_allocator<char>>;
+[[nodiscard]] std::shared_ptr<const snapshot_bytes> copy_snapshot_bytes(std::string_view bytes);
+
 // The state keeps `bytes` and its texts point into them: the strings are not copied. The
-// string_view form copies the bytes first.
-[[nodiscard]] result<state> deserialize(std::shared_ptr<const std::string> bytes);
+// string_view form copies the bytes first (copy_snapshot_bytes).
+[[nodiscard]] result<state> deserialize(std::shared_ptr<const snapshot_bytes> bytes);
 [[nodiscard]] result<state> deserialize(std::string_view bytes);
 
+struct loaded_snapshot {
+  std::uint64_t seq = 0;
+  std::shared_ptr<const snapshot_bytes> bytes;
+};
 using load_nearest_snapshot_fn =
-    std::function<result<std::optional<std::pair<std::uint64_t, std::string>>>(std::uint64_t at)>;
+    std::function<result<std::optional<loaded_snapshot>>(std::uint64_t at)>;
 using scan_events_fn = std::function<result<void>(
     std::uint64_t after, std::uint64_t up_to, const std::function<bool(std::string_view)>& sink)>;
 

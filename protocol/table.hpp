@@ -24,6 +24,8 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/arena.hpp"
+
 namespace a4p::protocol {
 
 template <class T, std::size_t P = 0>
@@ -70,7 +72,7 @@ class table {
   [[nodiscard]] bool empty() const { return rows_.empty(); }
   void reserve(std::size_t n) { rows_.reserve(n); }
   // The rows in insertion order.
-  [[nodiscard]] const std::vector<T>& rows() const { return rows_; }
+  [[nodiscard]] const auto& rows() const { return rows_; }
 
   [[nodiscard]] T* get(std::string_view id) {
     auto i = locate(id);
@@ -164,7 +166,7 @@ class table {
     return it == index_.end() ? npos : it->second;
   }
 
-  std::vector<T> rows_;
+  std::vector<T, detail::large_allocator<T>> rows_;
   std::unordered_map<std::string_view, std::size_t> index_;
 };
 

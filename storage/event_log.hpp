@@ -158,6 +158,11 @@ class event_log {
   // The latest snapshot with seq <= at, if any.
   [[nodiscard]] result<std::optional<std::pair<std::uint64_t, std::string>>> load_snapshot(
       std::uint64_t at) const;
+  // The same without a copy: `sink` gets the snapshot's seq and bytes in place (valid during
+  // the call only), so a caller copies them once, where it wants them. Returns the seq, or
+  // nullopt when there is no snapshot at or before `at` (sink is not called).
+  [[nodiscard]] result<std::optional<std::uint64_t>> read_snapshot(
+      std::uint64_t at, const std::function<void(std::uint64_t, std::string_view)>& sink) const;
 
   // Auxiliary key-value space for what must not be in the log (password hashes, hashed
   // session tokens). Writes are synced.

@@ -261,12 +261,12 @@ BENCHMARK(BM_replay_decoded_events)->Unit(benchmark::kMillisecond)->Iterations(3
 void BM_state_at_random_seq(benchmark::State& st) {
   const corpus& c = get_corpus();
   std::mt19937_64 rng(7);
-  auto load =
-      [&](std::uint64_t at) -> result<std::optional<std::pair<std::uint64_t, std::string>>> {
+  auto load = [&](std::uint64_t at) -> result<std::optional<loaded_snapshot>> {
     auto it = c.snapshots.upper_bound(at);
     if (it == c.snapshots.begin()) return std::nullopt;
     --it;
-    return std::make_pair(it->first, it->second);  // a copy, as a storage read would make
+    // A copy, as a storage read makes (a4pd's: event_log::read_snapshot + copy_snapshot_bytes).
+    return loaded_snapshot{it->first, copy_snapshot_bytes(it->second)};
   };
   auto scan = [&](std::uint64_t after, std::uint64_t up_to,
                   const std::function<bool(std::string_view)>& sink) -> result<void> {
@@ -286,6 +286,70 @@ void BM_state_at_random_seq(benchmark::State& st) {
   st.counters["snapshot_MB_max"] = static_cast<double>(c.snapshot_bytes_max) / 1e6;
 }
 BENCHMARK(BM_state_at_random_seq)->Unit(benchmark::kMillisecond)->Iterations(64);
+
+// The parts of state_at at the targets, one benchmark each: copying the snapshot's bytes (what
+// a storage read costs: a fresh buffer), deserialising them (shared, not copied), and the
+// replay of the events after the snapshot.
+struct state_at_part {
+  std::uint64_t at;
+  const std::string* snapshot;
+  std::uint64_t snapshot_seq;
+};
+std::vector<state_at_part> state_at_parts() {
+  const corpus& c = get_corpus();
+  std::vector<state_at_part> out;
+  for (auto at : c.targets) {
+    auto it = c.snapshots.upper_bound(std::min(at, c.head));
+    if (it == c.snapshots.begin()) continue;
+    --it;
+    out.push_back({std::min(at, c.head), &it->second, it->first});
+  }
+  return out;
+}
+
+void BM_state_at_part_copy_bytes(benchmark::State& st) {
+  auto parts = state_at_parts();
+  std::size_t i = 0;
+  for (auto _ : st) {
+    auto copy = copy_snapshot_bytes(*parts[i++ % parts.size()].snapshot);
+    benchmark::DoNotOptimize(copy->data());
+  }
+}
+BENCHMARK(BM_state_at_part_copy_bytes)->Unit(benchmark::kMillisecond)->Iterations(64);
+
+void BM_state_at_part_deserialize(benchmark::State& st) {
+  auto parts = state_at_parts();
+  std::vector<std::shared_ptr<const snapshot_bytes>> shared;
+  for (const auto& p : parts) shared.push_back(copy_snapshot_bytes(*p.snapshot));
+  std::size_t i = 0;
+  for (auto _ : st) {
+    auto s = deserialize(shared[i++ % shared.size()]);
+    benchmark::DoNotOptimize(s);
+  }
+}
+BENCHMARK(BM_state_at_part_deserialize)->Unit(benchmark::kMillisecond)->Iterations(64);
+
+void BM_state_at_part_replay_tail(benchmark::State& st) {
+  const corpus& c = get_corpus();
+  auto parts = state_at_parts();
+  std::vector<std::shared_ptr<const snapshot_bytes>> shared;
+  for (const auto& p : parts) shared.push_back(copy_snapshot_bytes(*p.snapshot));
+  std::size_t i = 0, events = 0;
+  for (auto _ : st) {
+    st.PauseTiming();
+    std::size_t k = i++ % parts.size();
+    state s = std::move(*deserialize(shared[k]));
+    st.ResumeTiming();
+    for (std::uint64_t q = parts[k].snapshot_seq + 1; q <= parts[k].at; ++q, ++events)
+      apply(s, std::move(*decode_stored(c.stored[q - 1])));
+    benchmark::DoNotOptimize(s);
+    st.PauseTiming();
+    s = state();
+    st.ResumeTiming();
+  }
+  st.counters["events_per_call"] = static_cast<double>(events) / static_cast<double>(st.iterations());
+}
+BENCHMARK(BM_state_at_part_replay_tail)->Unit(benchmark::kMillisecond)->Iterations(64);
 
 void BM_state_at_head_worst_case(benchmark::State& st) {
   const corpus& c = get_corpus();

@@ -267,12 +267,11 @@ void replay_check(std::uint32_t seed, int commands) {
     ASSERT_EQ(serialize(*s), final_bytes) << "from snapshot at " << seq;
   }
   // 4. state_at(seq) through the callbacks equals the live state captured at that seq.
-  auto load =
-      [&](std::uint64_t at) -> result<std::optional<std::pair<std::uint64_t, std::string>>> {
+  auto load = [&](std::uint64_t at) -> result<std::optional<loaded_snapshot>> {
     auto it = snapshots.upper_bound(at);
     if (it == snapshots.begin()) return std::nullopt;
     --it;
-    return std::make_pair(it->first, it->second);
+    return loaded_snapshot{it->first, copy_snapshot_bytes(it->second)};
   };
   auto scan = [&](std::uint64_t after, std::uint64_t up_to,
                   const std::function<bool(std::string_view)>& sink) -> result<void> {
