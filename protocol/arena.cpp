@@ -1,6 +1,7 @@
 #include "protocol/arena.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -150,22 +151,29 @@ void to_json(nlohmann::json& j, const text_list& l) {
   for (const auto& t : l) a.emplace_back(std::string(t.view()));
 }
 
+std::uint64_t arena::new_id() noexcept {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 arena& arena::operator=(const arena& o) {
   if (this != &o) {
     keep_ = o.keep_;
     bytes_ = o.bytes_;
     cur_ = nullptr;
     left_ = 0;
+    id_ = new_id();  // o's growing arrays are o's to grow
   }
   return *this;
 }
 
 arena::arena(arena&& o) noexcept
-    : keep_(std::move(o.keep_)), bytes_(o.bytes_), cur_(o.cur_), left_(o.left_) {
+    : keep_(std::move(o.keep_)), bytes_(o.bytes_), cur_(o.cur_), left_(o.left_), id_(o.id_) {
   o.keep_.clear();
   o.bytes_ = 0;
   o.cur_ = nullptr;
   o.left_ = 0;
+  o.id_ = new_id();
 }
 
 arena& arena::operator=(arena&& o) noexcept {
@@ -174,10 +182,12 @@ arena& arena::operator=(arena&& o) noexcept {
     bytes_ = o.bytes_;
     cur_ = o.cur_;
     left_ = o.left_;
+    id_ = o.id_;
     o.keep_.clear();
     o.bytes_ = 0;
     o.cur_ = nullptr;
     o.left_ = 0;
+    o.id_ = new_id();
   }
   return *this;
 }

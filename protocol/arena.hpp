@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -172,12 +173,38 @@ class field_versions : public frozen_array<field_version> {
   }
 };
 
+// A growing array held by an arena (a pledge's reports). It grows in place, with room
+// doubling, only in the arena that made its block; a copy of the state (a new arena) moves
+// it to a block of its own on its first append, so the two never write the same bytes.
+template <class T>
+class arena_vector {
+ public:
+  [[nodiscard]] const T* begin() const noexcept { return p_; }
+  [[nodiscard]] const T* end() const noexcept { return p_ + n_; }
+  [[nodiscard]] std::size_t size() const noexcept { return n_; }
+  [[nodiscard]] bool empty() const noexcept { return n_ == 0; }
+  [[nodiscard]] const T& operator[](std::size_t i) const noexcept { return p_[i]; }
+  [[nodiscard]] const T& back() const noexcept { return p_[n_ - 1]; }
+  friend bool operator==(const arena_vector& a, const arena_vector& b) {
+    if (a.n_ != b.n_) return false;
+    for (std::size_t i = 0; i < a.n_; ++i)
+      if (!(a.p_[i] == b.p_[i])) return false;
+    return true;
+  }
+
+ private:
+  friend class arena;
+  T* p_ = nullptr;
+  std::uint32_t n_ = 0, cap_ = 0;
+  std::uint64_t owner_ = 0;  // the id of the arena whose block this is
+};
+
 class arena {
  public:
-  arena() = default;
+  arena() : id_(new_id()) {}
   ~arena() = default;
   // A copy shares the bytes (they never change) and writes its own new texts elsewhere.
-  arena(const arena& o) : keep_(o.keep_), bytes_(o.bytes_) {}
+  arena(const arena& o) : keep_(o.keep_), bytes_(o.bytes_), id_(new_id()) {}
   arena& operator=(const arena& o);
   arena(arena&& o) noexcept;
   arena& operator=(arena&& o) noexcept;
@@ -224,6 +251,36 @@ class arena {
     return v;
   }
 
+  // Appends `x` to `v` (trivially copyable T), in place when `v`'s block is this arena's and
+  // has room.
+  template <class T>
+  void push_back(arena_vector<T>& v, const T& x) {
+    if (v.owner_ != id_ || v.n_ == v.cap_) {
+      std::size_t cap = v.n_ < 2 ? 4 : std::size_t{v.n_} * 2;
+      T* p = alloc_array<T>(cap);
+      for (std::size_t i = 0; i < v.n_; ++i) p[i] = v.p_[i];
+      v.p_ = p;
+      v.cap_ = static_cast<std::uint32_t>(cap);
+      v.owner_ = id_;
+    }
+    v.p_[v.n_++] = x;
+  }
+  // `n` default-constructed T in a new block of this arena.
+  template <class T>
+  [[nodiscard]] arena_vector<T> make_vector(std::size_t n) {
+    arena_vector<T> v;
+    if (n == 0) return v;
+    v.p_ = alloc_array<T>(n);
+    for (std::size_t i = 0; i < n; ++i) new (v.p_ + i) T();
+    v.n_ = v.cap_ = static_cast<std::uint32_t>(n);
+    v.owner_ = id_;
+    return v;
+  }
+  template <class T>
+  [[nodiscard]] static T* data(arena_vector<T>& v) noexcept {
+    return v.p_;
+  }
+
   // Bytes held (own chunks and adopted buffers), for metrics and tests.
   [[nodiscard]] std::size_t bytes() const noexcept { return bytes_; }
 
@@ -235,6 +292,9 @@ class arena {
   std::size_t bytes_ = 0;
   char* cur_ = nullptr;  // free room at the end of the last chunk this arena made
   std::size_t left_ = 0;
+  std::uint64_t id_;  // unique per arena object: a copy or a moved-from arena gets a new one
+
+  static std::uint64_t new_id() noexcept;
 };
 
 }  // namespace a4p::protocol

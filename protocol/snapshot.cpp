@@ -79,10 +79,10 @@ class reader {
     p_ += n;
     return v;
   }
-  // A count of items, each at least one byte: a bound against hostile lengths.
-  std::uint64_t count() {
+  // A count of items, each at least `min_bytes` long: a bound against hostile lengths.
+  std::uint64_t count(std::uint64_t min_bytes = 1) {
     std::uint64_t n = u();
-    if (n > static_cast<std::uint64_t>(end_ - p_)) return fail(), 0;
+    if (n > static_cast<std::uint64_t>(end_ - p_) / min_bytes) return fail(), 0;
     return n;
   }
   text_list list() {
@@ -110,6 +110,7 @@ class reader {
     }
     return arena::make_versions(v, ok ? n : 0);
   }
+  protocol::arena& store() { return a_; }
   bool raw(const char* bytes, std::size_t n) {
     if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, bytes, n) != 0) return false;
     p_ += n;
@@ -129,6 +130,10 @@ class reader {
   const char* p_;
   const char* end_;
 };
+
+// The fewest bytes a serialised report takes (seq, ts, by, round, status, progress, note,
+// evidence, impact_note flag, attribution flag: one byte each at least).
+constexpr std::uint64_t min_report_bytes = 10;
 
 // Each entity's fields in a fixed order; `io` is a writer or a reader (read via assignment).
 void put(writer& w, const theme& x) {
@@ -205,8 +210,9 @@ void get(reader& r, pledge& x) {
   }
   x.commitment = r.s(), x.actions = r.list(), x.due = r.s(), x.version = r.i(), x.status = r.s();
   x.progress = r.i();
-  x.reports.resize(r.count());
-  for (auto& rp : x.reports) get(r, rp);
+  x.reports = r.store().make_vector<report>(r.count(min_report_bytes));
+  report* rp = arena::data(x.reports);
+  for (std::size_t k = 0; k < x.reports.size(); ++k) get(r, rp[k]);
   x.created_ts = r.s(), x.updated_ts = r.s(), x.changed = r.fv();
 }
 void put(writer& w, const gap& x) {

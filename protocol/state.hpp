@@ -88,7 +88,7 @@ struct pledge {
   std::int64_t version = 1;
   text status = text::literal("planned");
   std::int64_t progress = 0;
-  std::vector<report> reports;
+  arena_vector<report> reports;  // grown with state::arena().push_back
   text created_ts, updated_ts;
   field_versions changed;
   bool operator==(const pledge&) const = default;

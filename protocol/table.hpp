@@ -4,8 +4,8 @@
 // P characters and a counter ("C1", "C2", ...; "CM1" for P = 2): a row whose id is the prefix
 // and its own 1-based position is found by arithmetic and needs no index entry. Every other
 // row (ids of other shapes, tables with P = 0 such as orgs and opinions, rows loaded out of
-// order) is found through a hash index keyed by the row's id text, which the state's arena
-// keeps alive. So a log written by decide() keeps its hundreds of thousands of comments in one
+// order) is found through an open-addressing hash index of row numbers, which compares the
+// rows' own ids. So a log written by decide() keeps its hundreds of thousands of comments in one
 // array with no per-row allocation, and a snapshot loads them by appending.
 //
 // The interface is the part of std::map's that the state's readers use: find() returns an
@@ -20,7 +20,8 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string_view>
-#include <unordered_map>
+#include <functional>
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -110,8 +111,9 @@ class table {
       return *old;
     }
     std::size_t i = rows_.size();
+    if (i >= 0xFFFFFFFFu) throw std::length_error("table: too many rows");
     rows_.push_back(std::move(x));
-    if (!canonical(rows_.back().id, i)) index_.emplace(std::string_view(rows_.back().id), i);
+    if (!canonical(rows_.back().id, i)) index_row(i);
     return rows_.back();
   }
 
@@ -121,9 +123,10 @@ class table {
     auto i = locate(id);
     if (i >= rows_.size()) return false;
     rows_.erase(rows_.begin() + static_cast<std::ptrdiff_t>(i));
-    index_.clear();
+    slots_.clear();
+    indexed_ = 0;
     for (std::size_t k = 0; k < rows_.size(); ++k)
-      if (!canonical(rows_[k].id, k)) index_.emplace(std::string_view(rows_[k].id), k);
+      if (!canonical(rows_[k].id, k)) index_row(k);
     return true;
   }
 
@@ -161,13 +164,41 @@ class table {
       std::size_t n = number_of(id);
       if (n != 0 && n <= rows_.size() && std::string_view(rows_[n - 1].id) == id) return n - 1;
     }
-    if (index_.empty()) return npos;
-    auto it = index_.find(id);
-    return it == index_.end() ? npos : it->second;
+    if (indexed_ == 0) return npos;
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t k = hash(id) & mask;; k = (k + 1) & mask) {
+      std::uint32_t slot = slots_[k];
+      if (slot == 0) return npos;
+      if (std::string_view(rows_[slot - 1].id) == id) return slot - 1;
+    }
+  }
+
+  static std::size_t hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+
+  // Index row i under its id (open addressing, linear probing; at most half full).
+  void index_row(std::size_t i) {
+    if ((indexed_ + 1) * 2 > slots_.size()) {
+      std::vector<std::uint32_t> old(std::max<std::size_t>(16, slots_.size() * 2), 0);
+      old.swap(slots_);
+      std::size_t mask = slots_.size() - 1;
+      for (std::uint32_t slot : old) {
+        if (slot == 0) continue;
+        std::size_t k = hash(std::string_view(rows_[slot - 1].id)) & mask;
+        while (slots_[k] != 0) k = (k + 1) & mask;
+        slots_[k] = slot;
+      }
+    }
+    std::size_t mask = slots_.size() - 1;
+    std::size_t k = hash(std::string_view(rows_[i].id)) & mask;
+    while (slots_[k] != 0) k = (k + 1) & mask;
+    slots_[k] = static_cast<std::uint32_t>(i + 1);
+    ++indexed_;
   }
 
   std::vector<T, detail::large_allocator<T>> rows_;
-  std::unordered_map<std::string_view, std::size_t> index_;
+  // The hash index of the rows that are not found by their number: row index + 1, 0 = empty.
+  std::vector<std::uint32_t> slots_;
+  std::size_t indexed_ = 0;
 };
 
 }  // namespace a4p::protocol

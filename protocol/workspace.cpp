@@ -1289,7 +1289,7 @@ void ap_pledge_progress_reported(state& s, const event& e) {
   x->status = r.status;
   x->progress = r.progress;
   x->updated_ts = r.ts;
-  x->reports.push_back(r);
+  s.arena().push_back(x->reports, r);
 }
 
 void ap_round_opened(state& s, const event& e) {

@@ -97,6 +97,34 @@ TEST(StateText, TheOriginalWritesOnWithoutChangingACopy) {
   EXPECT_NE(copy.comments.at("C10").body, "edited");
 }
 
+TEST(StateText, ReportsGrowApartInACopyAndItsOriginal) {
+  world w;
+  auto report = [&](int progress) {
+    w.log.must(w.owner, "pledge.report",
+               {{"id", "P1"}, {"status", "on_track"}, {"progress", progress}, {"note", "n"}});
+  };
+  for (int i = 0; i < 5; ++i) report(i);
+  state copy = w.log.s;
+  std::size_t n = copy.pledges.at("P1").reports.size();
+  for (int i = 0; i < 20; ++i) report(50 + i);  // the original grows in place
+  ASSERT_EQ(copy.pledges.at("P1").reports.size(), n);
+  EXPECT_EQ(copy.pledges.at("P1").reports.back().progress, 4);
+  // The copy grows on its own: its own block, the original's reports unchanged.
+  state other = copy;
+  apply(other, w.log.events.back());
+  EXPECT_EQ(other.pledges.at("P1").reports.size(), n + 1);
+  EXPECT_EQ(other.pledges.at("P1").reports.back().progress, 69);
+  EXPECT_EQ(copy.pledges.at("P1").reports.size(), n);
+  const auto& mine = w.log.s.pledges.at("P1").reports;
+  ASSERT_EQ(mine.size(), n + 20);
+  for (std::size_t i = 0; i < 20; ++i) EXPECT_EQ(mine[n + i].progress, 50 + int(i));
+  // And through a snapshot: loaded reports grow like any others.
+  auto loaded = deserialize(std::string_view(serialize(copy)));
+  ASSERT_TRUE(loaded);
+  for (std::size_t i = copy.seq(); i < w.log.events.size(); ++i) apply(*loaded, w.log.events[i]);
+  EXPECT_EQ(*loaded, w.log.s);
+}
+
 TEST(StateText, MoveAndAssignKeepTexts) {
   world w = busy_world();
   std::string before = serialize(w.log.s);
