@@ -1,6 +1,9 @@
 #include "protocol/snapshot.hpp"
 
 #include <cstring>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 #include "protocol/workspace.hpp"
 
@@ -349,33 +352,80 @@ result<state> deserialize(std::shared_ptr<const snapshot_bytes> held) {
   return s;
 }
 
-result<state> state_at(std::uint64_t seq, const load_nearest_snapshot_fn& load_nearest,
-                       const scan_events_fn& scan) {
-  state s;
-  if (load_nearest) {
-    auto snap = load_nearest(seq);
-    if (!snap) return std::unexpected(snap.error());
-    if (snap->has_value()) {
-      auto restored = deserialize(std::move((*snap)->bytes));
-      if (!restored) return std::unexpected(restored.error());
-      if (restored->seq() > seq)
-        return std::unexpected(error{"corruption", "snapshot is newer than the requested seq", ""});
-      s = std::move(*restored);
-    }
-  }
-  if (s.seq() == seq) return s;
+namespace {
+
+// The events in (after, up_to], decoded. On failure, the first error.
+result<std::vector<event>> decode_range(const scan_events_fn& scan, std::uint64_t after,
+                                        std::uint64_t up_to) {
+  std::vector<event> out;
+  out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(up_to - after, 1u << 20)));
   std::optional<error> failure;
-  auto scanned = scan(s.seq(), seq, [&](std::string_view stored) {
+  auto scanned = scan(after, up_to, [&](std::string_view stored) {
     auto e = decode_stored(stored);
     if (!e) {
       failure = e.error();
       return false;
     }
-    apply(s, std::move(*e));
+    out.push_back(std::move(*e));
     return true;
   });
   if (!scanned) return std::unexpected(scanned.error());
   if (failure) return std::unexpected(*failure);
+  return out;
+}
+
+// Below this many events after the snapshot, a helper thread costs more than it saves.
+constexpr std::uint64_t min_parallel_tail = 256;
+
+}  // namespace
+
+result<state> state_at(std::uint64_t seq, const load_nearest_snapshot_fn& load_nearest,
+                       const scan_events_fn& scan) {
+  std::optional<loaded_snapshot> snap;
+  if (load_nearest) {
+    auto got = load_nearest(seq);
+    if (!got) return std::unexpected(got.error());
+    snap = std::move(*got);
+  }
+  if (snap && snap->seq > seq)
+    return std::unexpected(error{"corruption", "snapshot is newer than the requested seq", ""});
+  const std::uint64_t from = snap ? snap->seq : 0;
+
+  // The events after the snapshot are read and decoded on a helper thread while this one
+  // deserialises the snapshot; both are then folded in here, in order.
+  result<std::vector<event>> tail = std::vector<event>();
+  std::thread helper;
+  if (snap && seq - from >= min_parallel_tail) {
+    try {
+      helper = std::thread([&] {
+        try {
+          tail = decode_range(scan, from, seq);
+        } catch (const std::exception& e) {
+          tail = std::unexpected(error{"internal", e.what(), ""});
+        }
+      });
+    } catch (const std::system_error&) {
+      // No thread to be had: read the events after the snapshot below, in this one.
+    }
+  }
+  state s;
+  std::optional<error> failure;
+  if (snap) {
+    auto restored = deserialize(std::move(snap->bytes));
+    if (!restored)
+      failure = restored.error();
+    else if (restored->seq() != from)
+      failure = error{"corruption", "snapshot holds another seq than its key", ""};
+    else
+      s = std::move(*restored);
+  }
+  if (helper.joinable())
+    helper.join();
+  else if (!failure && from < seq)
+    tail = decode_range(scan, from, seq);
+  if (failure) return std::unexpected(*failure);
+  if (!tail) return std::unexpected(tail.error());
+  for (auto& e : *tail) apply(s, std::move(e));
   return s;
 }
 
