@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
-#include <unordered_map>
-#include <cstdlib>
 #include <new>
 #include <ostream>
+#include <unordered_map>
 
 #include <sys/mman.h>
 
@@ -35,9 +35,9 @@ constexpr std::size_t huge_page = 2 * 1024 * 1024;
 // that block is at most four times the request; live blocks remember their real size.
 struct block_pool {
   std::mutex mu;
-  std::multimap<std::size_t, void*> free;         // real size -> block
-  std::unordered_map<void*, std::size_t> sizes;   // live block -> real size
-  std::size_t held = 0;                           // bytes in `free`
+  std::multimap<std::size_t, void*> free;        // real size -> block
+  std::unordered_map<void*, std::size_t> sizes;  // live block -> real size
+  std::size_t held = 0;                          // bytes in `free`
   std::size_t limit = [] {
     const char* env = std::getenv("A4P_BLOCK_POOL_MB");
     return (env ? std::strtoull(env, nullptr, 10) : 1024ull) * 1024 * 1024;
@@ -238,8 +238,9 @@ text_list arena::with(const text_list& l, std::string_view s) {
 }
 
 field_versions arena::with(const field_versions& v, std::string_view field, std::int64_t version) {
-  auto at = std::lower_bound(v.begin(), v.end(), field,
-                             [](const field_version& f, std::string_view k) { return f.field < k; });
+  auto at =
+      std::lower_bound(v.begin(), v.end(), field,
+                       [](const field_version& f, std::string_view k) { return f.field < k; });
   bool present = at != v.end() && at->field == field;
   std::size_t n = v.size() + (present ? 0 : 1);
   auto* out = alloc_array<field_version>(n);

@@ -150,9 +150,7 @@ class text_list : public frozen_array<text> {
       if (t == s) return true;
     return false;
   }
-  [[nodiscard]] std::vector<std::string> strings() const {
-    return {begin(), end()};
-  }
+  [[nodiscard]] std::vector<std::string> strings() const { return {begin(), end()}; }
 };
 void to_json(nlohmann::json& j, const text_list& l);
 
@@ -177,25 +175,10 @@ class field_versions : public frozen_array<field_version> {
 // doubling, only in the arena that made its block; a copy of the state (a new arena) moves
 // it to a block of its own on its first append, so the two never write the same bytes.
 template <class T>
-class arena_vector {
- public:
-  [[nodiscard]] const T* begin() const noexcept { return p_; }
-  [[nodiscard]] const T* end() const noexcept { return p_ + n_; }
-  [[nodiscard]] std::size_t size() const noexcept { return n_; }
-  [[nodiscard]] bool empty() const noexcept { return n_ == 0; }
-  [[nodiscard]] const T& operator[](std::size_t i) const noexcept { return p_[i]; }
-  [[nodiscard]] const T& back() const noexcept { return p_[n_ - 1]; }
-  friend bool operator==(const arena_vector& a, const arena_vector& b) {
-    if (a.n_ != b.n_) return false;
-    for (std::size_t i = 0; i < a.n_; ++i)
-      if (!(a.p_[i] == b.p_[i])) return false;
-    return true;
-  }
-
+class arena_vector : public frozen_array<T> {
  private:
   friend class arena;
-  T* p_ = nullptr;
-  std::uint32_t n_ = 0, cap_ = 0;
+  std::uint32_t cap_ = 0;
   std::uint64_t owner_ = 0;  // the id of the arena whose block this is
 };
 
@@ -263,22 +246,24 @@ class arena {
       v.cap_ = static_cast<std::uint32_t>(cap);
       v.owner_ = id_;
     }
-    v.p_[v.n_++] = x;
+    // This arena's own block, which no copy reads beyond its own size: writable.
+    const_cast<T*>(v.p_)[v.n_++] = x;
   }
   // `n` default-constructed T in a new block of this arena.
   template <class T>
   [[nodiscard]] arena_vector<T> make_vector(std::size_t n) {
     arena_vector<T> v;
     if (n == 0) return v;
-    v.p_ = alloc_array<T>(n);
-    for (std::size_t i = 0; i < n; ++i) new (v.p_ + i) T();
+    T* p = alloc_array<T>(n);
+    for (std::size_t i = 0; i < n; ++i) new (p + i) T();
+    v.p_ = p;
     v.n_ = v.cap_ = static_cast<std::uint32_t>(n);
     v.owner_ = id_;
     return v;
   }
   template <class T>
   [[nodiscard]] static T* data(arena_vector<T>& v) noexcept {
-    return v.p_;
+    return const_cast<T*>(v.p_);
   }
 
   // Bytes held (own chunks and adopted buffers), for metrics and tests.

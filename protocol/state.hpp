@@ -112,9 +112,9 @@ struct action {
 struct discussion {
   text id, theme, title, agenda, visibility;  // visibility: open | restricted
   text_list invitees;
-  text convener;        // org
+  text convener;                       // org
   text state = text::literal("open");  // open | locked | closed
-  text outcome;         // empty: null
+  text outcome;                        // empty: null
   text created_ts;
   std::int64_t version = 1;
   bool operator==(const discussion&) const = default;

@@ -16,12 +16,12 @@
 // Thread safety: as for the state.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string_view>
-#include <functional>
-#include <algorithm>
 #include <utility>
 #include <vector>
 

@@ -1282,8 +1282,8 @@ void ap_pledge_progress_reported(state& s, const event& e) {
       if (v.is_string()) r.impact_note = s.keep(v.get_ref<const std::string&>());
     } else if (k == "attribution") {
       if (v.is_object())
-        r.attrib = attribution{tget(s, v, "statement"), bget(v, "preexisting"),
-                               tget(s, v, "confidence")};
+        r.attrib =
+            attribution{tget(s, v, "statement"), bget(v, "preexisting"), tget(s, v, "confidence")};
     }
   }
   x->status = r.status;
@@ -1441,8 +1441,8 @@ void ap_opinion_given(state& s, const event& e) {
 }
 
 void ap_champion_assigned(state& s, const event& e) {
-  s.champions.put(champion{tget(s, e.data, "id"), tget(s, e.data, "org"),
-                           tget(s, e.data, "theme"), tget(s, e.data, "offer")});
+  s.champions.put(champion{tget(s, e.data, "id"), tget(s, e.data, "org"), tget(s, e.data, "theme"),
+                           tget(s, e.data, "offer")});
 }
 void ap_champion_withdrawn(state& s, const event& e) {
   s.champions.erase(sget(e.data, "id"));

@@ -266,6 +266,16 @@ void BM_replay_decoded_events(benchmark::State& st) {
 }
 BENCHMARK(BM_replay_decoded_events)->Unit(benchmark::kMillisecond)->Iterations(3);
 
+// A scan callback over the corpus's stored events, as event_log::scan_raw gives them.
+scan_events_fn scan_corpus(const corpus& c) {
+  return [&c](std::uint64_t after, std::uint64_t up_to,
+              const std::function<bool(std::string_view)>& sink) -> result<void> {
+    for (std::uint64_t q = after + 1; q <= up_to; ++q)
+      if (!sink(c.stored[q - 1])) break;
+    return {};
+  };
+}
+
 void BM_state_at_random_seq(benchmark::State& st) {
   const corpus& c = get_corpus();
   std::mt19937_64 rng(7);
@@ -276,12 +286,7 @@ void BM_state_at_random_seq(benchmark::State& st) {
     // A copy, as a storage read makes (a4pd's: event_log::read_snapshot + copy_snapshot_bytes).
     return loaded_snapshot{it->first, copy_snapshot_bytes(it->second)};
   };
-  auto scan = [&](std::uint64_t after, std::uint64_t up_to,
-                  const std::function<bool(std::string_view)>& sink) -> result<void> {
-    for (std::uint64_t q = after + 1; q <= up_to; ++q)
-      if (!sink(c.stored[q - 1])) break;
-    return {};
-  };
+  auto scan = scan_corpus(c);
   std::vector<std::uint64_t> targets(c.targets.begin(), c.targets.end());
   std::shuffle(targets.begin(), targets.end(), rng);
   std::size_t next = 0;
@@ -361,7 +366,8 @@ void BM_state_at_part_replay_tail(benchmark::State& st) {
     s = state();
     st.ResumeTiming();
   }
-  st.counters["events_per_call"] = static_cast<double>(events) / static_cast<double>(st.iterations());
+  st.counters["events_per_call"] =
+      static_cast<double>(events) / static_cast<double>(st.iterations());
 }
 BENCHMARK(BM_state_at_part_replay_tail)->Unit(benchmark::kMillisecond)->Iterations(64);
 
@@ -372,12 +378,7 @@ void BM_state_at_head_worst_case(benchmark::State& st) {
   auto load = [&](std::uint64_t) -> result<std::optional<loaded_snapshot>> {
     return loaded_snapshot{last->first, copy_snapshot_bytes(last->second)};
   };
-  auto scan = [&](std::uint64_t after, std::uint64_t up_to,
-                  const std::function<bool(std::string_view)>& sink) -> result<void> {
-    for (std::uint64_t q = after + 1; q <= up_to; ++q)
-      if (!sink(c.stored[q - 1])) break;
-    return {};
-  };
+  auto scan = scan_corpus(c);
   for (auto _ : st) {
     auto s = state_at(c.head, load, scan);
     if (!s || s->seq() != c.head) st.SkipWithError("state_at failed");
@@ -385,7 +386,10 @@ void BM_state_at_head_worst_case(benchmark::State& st) {
   }
   st.counters["events_after_snapshot"] = static_cast<double>(c.head - last->first);
 }
-BENCHMARK(BM_state_at_head_worst_case)->Unit(benchmark::kMillisecond)->Iterations(20)->UseRealTime();
+BENCHMARK(BM_state_at_head_worst_case)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(20)
+    ->UseRealTime();
 
 void BM_serialize_snapshot(benchmark::State& st) {
   const corpus& c = get_corpus();

@@ -3,6 +3,7 @@
 // Run under the asan preset these also catch any text that outlives its bytes.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -60,12 +61,40 @@ TEST(Arena, ListsAndVersionsAreNewArrays) {
 }
 
 // A state whose comments and pledges have texts of every kind.
+TEST(Arena, LargeBlocksAreReusedWithinTheLimit) {
+  detail::set_block_pool_limit(64u << 20);
+  detail::set_block_pool_limit(0);  // start empty
+  detail::set_block_pool_limit(64u << 20);
+  void* a = detail::allocate_large(4u << 20);
+  std::memset(a, 1, 4u << 20);
+  detail::free_large(a, 4u << 20);
+  EXPECT_EQ(detail::block_pool_bytes(), 4u << 20);
+  void* b = detail::allocate_large(3u << 20);  // fits the freed block: the same pages
+  EXPECT_EQ(b, a);
+  EXPECT_EQ(detail::block_pool_bytes(), 0u);
+  void* c = detail::allocate_large(40u << 20);
+  detail::free_large(b, 3u << 20);
+  detail::free_large(c, 40u << 20);
+  EXPECT_EQ(detail::block_pool_bytes(), 44u << 20);
+  void* d = detail::allocate_large(1u << 20);  // the 4 MiB block: at most four times
+  EXPECT_EQ(d, a);
+  detail::free_large(d, 1u << 20);
+  detail::set_block_pool_limit(8u << 20);  // gives back the largest first
+  EXPECT_EQ(detail::block_pool_bytes(), 4u << 20);
+  detail::set_block_pool_limit(0);
+  EXPECT_EQ(detail::block_pool_bytes(), 0u);
+  void* small = detail::allocate_large(1000);  // small ones: operator new, never pooled
+  detail::free_large(small, 1000);
+  EXPECT_EQ(detail::block_pool_bytes(), 0u);
+  detail::set_block_pool_limit(1024u << 20);
+}
+
 world busy_world() {
   world w;
   for (int i = 0; i < 300; ++i)
     w.log.must(w.owner, "comment.post",
-               {{"target", "pledge:P1"}, {"body", "comment number " + std::to_string(i) +
-                                                      std::string(40, 'x')}});
+               {{"target", "pledge:P1"},
+                {"body", "comment number " + std::to_string(i) + std::string(40, 'x')}});
   return w;
 }
 
