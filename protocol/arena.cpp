@@ -32,12 +32,41 @@ constexpr std::size_t huge_page = 2 * 1024 * 1024;
 // Freed large blocks kept for reuse. A reused block has its pages already: filling it costs
 // no page faults, which on this kind of VM cost more than the work itself (a state of a
 // 1,000,000-event log is ~300 MB). A request takes the smallest free block that holds it, if
-// that block is at most four times the request; live blocks remember their real size.
+// that block is at most four times the request; live blocks remember their real size. Over
+// the limit, the blocks freed longest ago are given back first.
 struct block_pool {
   std::mutex mu;
-  std::multimap<std::size_t, void*> free;        // real size -> block
+  std::multimap<std::size_t, void*> free;                                    // real size -> block
+  std::map<std::uint64_t, std::multimap<std::size_t, void*>::iterator> age;  // oldest first
+  std::unordered_map<void*, std::uint64_t> stamp_of;  // free block -> its key in `age`
+  std::uint64_t next_stamp = 0;
   std::unordered_map<void*, std::size_t> sizes;  // live block -> real size
   std::size_t held = 0;                          // bytes in `free`
+
+  // Takes `it` out of the free blocks; returns its block.
+  void* take(std::multimap<std::size_t, void*>::iterator it) {
+    void* q = it->second;
+    held -= it->first;
+    auto st = stamp_of.find(q);
+    age.erase(st->second);
+    stamp_of.erase(st);
+    free.erase(it);
+    return q;
+  }
+  // Takes the least recently freed block out; returns it (to std::free outside the lock).
+  void* evict_oldest() { return take(age.begin()->second); }
+  void put(void* q, std::size_t size) {
+    auto it = free.emplace(size, q);
+    try {
+      age.emplace(next_stamp, it);
+      stamp_of.emplace(q, next_stamp++);
+    } catch (...) {
+      age.erase(next_stamp);
+      free.erase(it);
+      throw;
+    }
+    held += size;
+  }
   std::size_t limit = [] {
     const char* env = std::getenv("A4P_BLOCK_POOL_MB");
     return (env ? std::strtoull(env, nullptr, 10) : 1024ull) * 1024 * 1024;
@@ -55,12 +84,7 @@ void set_block_pool_limit(std::size_t bytes) {
   {
     std::lock_guard lock(p.mu);
     p.limit = bytes;
-    while (p.held > p.limit && !p.free.empty()) {
-      auto last = std::prev(p.free.end());
-      p.held -= last->first;
-      drop.push_back(last->second);
-      p.free.erase(last);
-    }
+    while (p.held > p.limit && !p.free.empty()) drop.push_back(p.evict_oldest());
   }
   for (void* q : drop) std::free(q);
 }
@@ -78,10 +102,14 @@ void* allocate_large(std::size_t bytes) {
   std::lock_guard lock(p.mu);
   auto it = p.free.lower_bound(size);
   if (it != p.free.end() && it->first / 4 <= size) {
-    void* q = it->second;
-    p.held -= it->first;
-    p.sizes[q] = it->first;
-    p.free.erase(it);
+    std::size_t real = it->first;
+    void* q = p.take(it);
+    try {
+      p.sizes[q] = real;
+    } catch (...) {
+      std::free(q);
+      throw;
+    }
     return q;
   }
   void* q = std::aligned_alloc(huge_page, size);
@@ -114,16 +142,9 @@ void free_large(void* q, std::size_t bytes) noexcept {
     if (live != p.sizes.end()) p.sizes.erase(live);
     if (size != 0 && size <= p.limit) {
       try {
-        // The newest block is the likeliest to be asked for again: make room by giving
-        // back the largest ones.
-        while (p.held + size > p.limit && !p.free.empty()) {
-          auto last = std::prev(p.free.end());
-          evicted.push_back(last->second);
-          p.held -= last->first;
-          p.free.erase(last);
-        }
-        p.free.emplace(size, q);
-        p.held += size;
+        // Make room by giving back the blocks freed longest ago.
+        while (p.held + size > p.limit && !p.free.empty()) evicted.push_back(p.evict_oldest());
+        p.put(q, size);
         kept = true;
       } catch (...) {
         // no room to remember it: give it back

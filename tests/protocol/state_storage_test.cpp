@@ -79,8 +79,11 @@ TEST(Arena, LargeBlocksAreReusedWithinTheLimit) {
   void* d = detail::allocate_large(1u << 20);  // the 4 MiB block: at most four times
   EXPECT_EQ(d, a);
   detail::free_large(d, 1u << 20);
-  detail::set_block_pool_limit(8u << 20);  // gives back the largest first
+  detail::set_block_pool_limit(8u << 20);  // gives back the longest freed first
   EXPECT_EQ(detail::block_pool_bytes(), 4u << 20);
+  void* e = detail::allocate_large(4u << 20);
+  EXPECT_EQ(e, a);  // the 40 MiB one went, freed before the 4 MiB one
+  detail::free_large(e, 4u << 20);
   detail::set_block_pool_limit(0);
   EXPECT_EQ(detail::block_pool_bytes(), 0u);
   void* small = detail::allocate_large(1000);  // small ones: operator new, never pooled
