@@ -19,15 +19,15 @@ namespace a4p::protocol {
 namespace {
 // Chunks grow with the arena (half of what it holds), between these bounds; a request over a
 // quarter of the chunk size gets a block of its own.
-constexpr std::size_t min_chunk = 16 * 1024;
-constexpr std::size_t max_chunk = 8 * 1024 * 1024;  // four huge pages
+constexpr std::size_t min_chunk = std::size_t{16} << 10;
+constexpr std::size_t max_chunk = std::size_t{8} << 20;  // four huge pages
 }  // namespace
 
 namespace detail {
 
 namespace {
-constexpr std::size_t large_block = 1024 * 1024;
-constexpr std::size_t huge_page = 2 * 1024 * 1024;
+constexpr std::size_t large_block = std::size_t{1} << 20;
+constexpr std::size_t huge_page = std::size_t{2} << 20;
 
 // Freed large blocks kept for reuse. A reused block has its pages already: filling it costs
 // no page faults, which on this kind of VM cost more than the work itself (a state of a
