@@ -82,12 +82,6 @@ class text {
   [[nodiscard]] constexpr const char* data() const noexcept { return p_; }
   [[nodiscard]] constexpr std::size_t size() const noexcept { return n_; }
   [[nodiscard]] constexpr bool empty() const noexcept { return n_ == 0; }
-  [[nodiscard]] constexpr bool starts_with(std::string_view p) const noexcept {
-    return view().starts_with(p);
-  }
-  [[nodiscard]] constexpr std::string_view substr(std::size_t pos) const {
-    return view().substr(pos);
-  }
 
   friend constexpr bool operator==(text a, text b) noexcept { return a.view() == b.view(); }
   friend constexpr bool operator==(text a, std::string_view b) noexcept { return a.view() == b; }
@@ -107,8 +101,7 @@ class text {
 };
 
 std::ostream& operator<<(std::ostream& os, text t);
-void to_json(nlohmann::json& j, text t);
-// A string stored in a std::string, for code that builds owned strings: s + t.
+// Owned strings built from texts, for messages: "the discussion is " + d.state.
 inline std::string operator+(const std::string& a, text b) {
   std::string r;
   r.reserve(a.size() + b.size());
@@ -117,6 +110,7 @@ inline std::string operator+(const std::string& a, text b) {
 inline std::string operator+(const char* a, text b) {
   return std::string(a) + b;
 }
+void to_json(nlohmann::json& j, text t);
 
 // A read-only array held by an arena (texts, field versions). Built by arena::array().
 template <class T>
@@ -194,16 +188,6 @@ class arena {
 
   // A text holding a copy of `s`.
   [[nodiscard]] text keep(std::string_view s);
-  // A list holding copies of `items` (any range of things convertible to string_view).
-  template <class Range>
-  [[nodiscard]] text_list keep_list(const Range& items) {
-    std::size_t n = 0;
-    for ([[maybe_unused]] const auto& x : items) ++n;
-    text* out = alloc_array<text>(n);
-    std::size_t i = 0;
-    for (const auto& x : items) out[i++] = keep(std::string_view(x));
-    return make_list(out, n);
-  }
   // `l` with `s` appended (a new list; `l` is unchanged).
   [[nodiscard]] text_list with(const text_list& l, std::string_view s);
   // `v` with `field` set to `version` (a new array; `v` is unchanged).

@@ -4,7 +4,7 @@ namespace a4p::protocol::detail {
 
 using json = nlohmann::json;
 
-json or_null(text s) {
+json or_null(std::string_view s) {
   return s.empty() ? json(nullptr) : json(s);
 }
 

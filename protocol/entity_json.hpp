@@ -31,6 +31,6 @@ nlohmann::json to_json(const attribution& x);
 nlohmann::json entity_json(const state& s, std::string_view entity);
 
 // "" -> null, else the string.
-nlohmann::json or_null(text s);
+nlohmann::json or_null(std::string_view s);
 
 }  // namespace a4p::protocol::detail

@@ -284,8 +284,7 @@ void get_map(reader& r, Map& m) {
   for (; n > 0 && r.ok; --n) {
     typename Map::mapped_type x;
     get(r, x);
-    if (m.contains(x.id)) return r.fail();  // each id once
-    m.put(std::move(x));
+    if (!m.insert(std::move(x))) return r.fail();  // each id once
   }
 }
 

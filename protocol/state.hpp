@@ -174,12 +174,8 @@ class state {
   table<champion> champions;
   id_counters counters;
 
-  // A text (or list) held by this state, for a field of one of its entities.
+  // A text held by this state, for a field of one of its entities.
   [[nodiscard]] text keep(std::string_view s) { return arena_.keep(s); }
-  template <class Range>
-  [[nodiscard]] text_list keep_list(const Range& items) {
-    return arena_.keep_list(items);
-  }
   [[nodiscard]] protocol::arena& arena() { return arena_; }
   [[nodiscard]] const protocol::arena& arena() const { return arena_; }
 

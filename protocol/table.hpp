@@ -105,16 +105,17 @@ class table {
 
   // Adds `x`, or replaces the row with x's id (keeping its place). Returns the row.
   T& put(T x) {
-    std::string_view id(x.id);
-    if (T* old = get(id)) {
+    if (T* old = get(std::string_view(x.id))) {
       *old = std::move(x);
       return *old;
     }
-    std::size_t i = rows_.size();
-    if (i >= 0xFFFFFFFFu) throw std::length_error("table: too many rows");
-    rows_.push_back(std::move(x));
-    if (!canonical(rows_.back().id, i)) index_row(i);
-    return rows_.back();
+    return append(std::move(x));
+  }
+
+  // Adds `x` unless a row has its id already; nullptr then (the table is unchanged).
+  T* insert(T x) {
+    if (contains(std::string_view(x.id))) return nullptr;
+    return &append(std::move(x));
   }
 
   // Removes the row with this id, if any; later rows move up one place. O(size): used for
@@ -171,6 +172,15 @@ class table {
       if (slot == 0) return npos;
       if (std::string_view(rows_[slot - 1].id) == id) return slot - 1;
     }
+  }
+
+  // Adds a row whose id is not in the table.
+  T& append(T x) {
+    std::size_t i = rows_.size();
+    if (i >= 0xFFFFFFFFu) throw std::length_error("table: too many rows");
+    rows_.push_back(std::move(x));
+    if (!canonical(rows_.back().id, i)) index_row(i);
+    return rows_.back();
   }
 
   static std::size_t hash(std::string_view id) { return std::hash<std::string_view>{}(id); }

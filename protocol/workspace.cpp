@@ -526,7 +526,7 @@ outcome org_add(const state& s, const principal& p, const json& a) {
   if (s.orgs.contains(id))
     return std::unexpected(conflict(s, p, "org:" + id, "organisation " + id + " exists"));
   json data = {{"id", id},         {"name", name},
-               {"kind", kind},     {"region", region.empty() ? json(nullptr) : json(region)},
+               {"kind", kind},     {"region", detail::or_null(region)},
                {"groups", groups}, {"endorsed", endorsed}};
   return one("org.added", "org:" + id, std::move(data), {{"id", id}});
 }
@@ -1494,9 +1494,6 @@ void apply(state& s, const event& e) {
     }
   }
   s.set_seq(e.seq);
-}
-void apply(state& s, event&& e) {
-  apply(s, static_cast<const event&>(e));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -96,10 +96,9 @@ struct limits {
 [[nodiscard]] std::expected<decision, rejection> decide(const state& s, const principal& p,
                                                         const command& c);
 
-// Folds `e` in and sets s.seq() to e.seq. Deterministic.
+// Folds `e` in and sets s.seq() to e.seq. Deterministic. The state copies what it keeps into
+// its arena, so `e` is left as it was.
 void apply(state& s, const event& e);
-// The same, moving strings out of `e` (faster replay; `e` is left valid but unspecified).
-void apply(state& s, event&& e);
 
 // The first events of a new log: org UN (secretariat) and the eight A4P themes.
 // Their actor is system_principal().

@@ -250,7 +250,7 @@ void replay_check(std::uint32_t seed, int commands) {
   for (const auto& b : w.log.stored) {
     auto e = decode_stored(b);
     ASSERT_TRUE(e) << e.error().message;
-    apply(r, std::move(*e));  // the moving overload, as replay uses it
+    apply(r, *e);
   }
   EXPECT_EQ(serialize(r), final_bytes);
   EXPECT_EQ(r, w.log.s);

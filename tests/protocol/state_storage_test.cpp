@@ -39,8 +39,7 @@ TEST(Arena, LargeAndManyTextsStayIntact) {
 
 TEST(Arena, ListsAndVersionsAreNewArrays) {
   arena a;
-  std::vector<std::string> src{"NOR", "KEN"};
-  text_list l = a.keep_list(src);
+  text_list l = a.with(a.with(text_list(), "NOR"), "KEN");
   text_list l2 = a.with(l, "CAN");
   EXPECT_EQ(l.size(), 2u);
   ASSERT_EQ(l2.size(), 3u);
