@@ -20,6 +20,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "protocol/result.hpp"
+#include "protocol/utf8.hpp"  // valid_utf8
 
 namespace a4p::protocol {
 
@@ -35,8 +36,5 @@ struct parse_limits {
 // Canonical JSON text of `value` (= value.dump()).
 // REQUIRES: value holds valid UTF-8 strings (everything parse_untrusted returns does).
 [[nodiscard]] std::string canonical(const nlohmann::json& value);
-
-// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
-[[nodiscard]] bool valid_utf8(std::string_view s);
 
 }  // namespace a4p::protocol

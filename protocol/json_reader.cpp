@@ -3,6 +3,8 @@
 #include <cstring>
 #include <limits>
 
+#include "protocol/utf8.hpp"
+
 namespace a4p::protocol::detail {
 
 using json = nlohmann::json;
@@ -278,19 +280,11 @@ bool json_reader::string(std::string& out) {
       continue;
     }
     // A multi-byte UTF-8 sequence: validate and copy.
-    int n = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-    if (n < 0 || end_ - p_ < n + 1) return fail("invalid UTF-8");
-    std::uint32_t cp = c & (n == 1 ? 0x1F : n == 2 ? 0x0F : 0x07);
-    for (int i = 1; i <= n; ++i) {
-      auto b = static_cast<unsigned char>(p_[i]);
-      if ((b & 0xC0) != 0x80) return fail("invalid UTF-8");
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return fail("invalid UTF-8");
-    out.append(p_, p_ + n + 1);
-    p_ += n + 1;
+    const std::size_t n = utf8_sequence_length(reinterpret_cast<const unsigned char*>(p_),
+                                               reinterpret_cast<const unsigned char*>(end_));
+    if (n == 0) return fail("invalid UTF-8");
+    out.append(p_, p_ + n);
+    p_ += n;
   }
 }
 

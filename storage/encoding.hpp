@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "protocol/utf8.hpp"
+
 namespace a4p::storage::encoding {
 
 // The 8-byte big-endian key of `seq`, so that RocksDB's bytewise order is seq order.
@@ -18,13 +20,10 @@ namespace a4p::storage::encoding {
 // REQUIRES: nothing; returns nullopt unless `key` is exactly 8 bytes.
 [[nodiscard]] std::optional<std::uint64_t> decode_seq_key(std::string_view key);
 
-// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
-[[nodiscard]] bool valid_utf8(std::string_view s);
-
-// The length (2 to 4) of the well-formed multi-byte UTF-8 sequence that starts at `p`, or 0
-// when it is not one (bad lead or continuation byte, truncated, overlong, surrogate, past
-// U+10FFFF). REQUIRES: p < end and *p >= 0x80.
-[[nodiscard]] std::size_t utf8_sequence_length(const unsigned char* p, const unsigned char* end);
+// UTF-8 validation: the one rule of the wire and storage formats, header-only in
+// protocol/utf8.hpp (no link dependency on the protocol library).
+using protocol::utf8_sequence_length;
+using protocol::valid_utf8;
 
 // Appends `s` as a JSON string literal (with quotes) the way nlohmann::json::dump() does:
 // `"` and `\` escaped, \b \f \n \r \t, other control characters as \u00xx (lowercase hex),
