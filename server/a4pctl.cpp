@@ -148,6 +148,19 @@ int cmd_verify(const std::string& dir) {
   return exit_ok;
 }
 
+// Where an export goes: `path` (opened into `file`), or stdout when it is empty; the CSV header
+// is written first for format "csv". nullptr when the file cannot be opened.
+std::ostream* open_export(const std::string& path, const std::string& format, std::ofstream& file) {
+  std::ostream* out = &std::cout;
+  if (!path.empty()) {
+    file.open(path, std::ios::binary | std::ios::trunc);
+    if (!file) return nullptr;
+    out = &file;
+  }
+  if (format == "csv") *out << "seq,ts,user,org,name,entity,data_hash,hash\n";
+  return out;
+}
+
 int cmd_export(const std::string& dir, const std::string& format, const std::string& out_path,
                const std::string& as) {
   auto o = open_log(dir, false);
@@ -161,13 +174,8 @@ int cmd_export(const std::string& dir, const std::string& format, const std::str
   const bool full = !v || protocol::privileged(*v);
 
   std::ofstream file;
-  std::ostream* out = &std::cout;
-  if (!out_path.empty()) {
-    file.open(out_path, std::ios::binary | std::ios::trunc);
-    if (!file) return fail("cannot write " + out_path);
-    out = &file;
-  }
-  if (format == "csv") *out << "seq,ts,user,org,name,entity,data_hash,hash\n";
+  std::ostream* out = open_export(out_path, format, file);
+  if (!out) return fail("cannot write " + out_path);
 
   std::string err;
   std::uint64_t n = 0;
@@ -371,13 +379,8 @@ int remote_export(const remote& r, const std::string& format, const std::string&
   auto c = connect_remote(r);
   if (!c) return c.error();
   std::ofstream file;
-  std::ostream* out = &std::cout;
-  if (!out_path.empty()) {
-    file.open(out_path, std::ios::binary | std::ios::trunc);
-    if (!file) return fail("cannot write " + out_path);
-    out = &file;
-  }
-  if (format == "csv") *out << "seq,ts,user,org,name,entity,data_hash,hash\n";
+  std::ostream* out = open_export(out_path, format, file);
+  if (!out) return fail("cannot write " + out_path);
   std::uint64_t after = 0, n = 0, head = 0;
   do {
     auto res = c->get("/api/events?after=" + std::to_string(after) + "&limit=10000");
