@@ -35,33 +35,34 @@ constexpr std::size_t huge_page = std::size_t{2} << 20;
 // that block is at most four times the request; live blocks remember their real size. Over
 // the limit, the blocks freed longest ago are given back first.
 struct block_pool {
+  struct free_block {
+    void* p;
+    std::uint64_t stamp;  // its key in `age`
+  };
+  using free_map = std::multimap<std::size_t, free_block>;  // real size -> block
+
   std::mutex mu;
-  std::multimap<std::size_t, void*> free;                                    // real size -> block
-  std::map<std::uint64_t, std::multimap<std::size_t, void*>::iterator> age;  // oldest first
-  std::unordered_map<void*, std::uint64_t> stamp_of;  // free block -> its key in `age`
+  free_map free;
+  std::map<std::uint64_t, free_map::iterator> age;  // oldest freed first
   std::uint64_t next_stamp = 0;
   std::unordered_map<void*, std::size_t> sizes;  // live block -> real size
   std::size_t held = 0;                          // bytes in `free`
 
   // Takes `it` out of the free blocks; returns its block.
-  void* take(std::multimap<std::size_t, void*>::iterator it) {
-    void* q = it->second;
+  void* take(free_map::iterator it) {
+    void* q = it->second.p;
     held -= it->first;
-    auto st = stamp_of.find(q);
-    age.erase(st->second);
-    stamp_of.erase(st);
+    age.erase(it->second.stamp);
     free.erase(it);
     return q;
   }
   // Takes the least recently freed block out; returns it (to std::free outside the lock).
   void* evict_oldest() { return take(age.begin()->second); }
   void put(void* q, std::size_t size) {
-    auto it = free.emplace(size, q);
+    auto it = free.emplace(size, free_block{q, next_stamp});
     try {
-      age.emplace(next_stamp, it);
-      stamp_of.emplace(q, next_stamp++);
+      age.emplace(next_stamp++, it);
     } catch (...) {
-      age.erase(next_stamp);
       free.erase(it);
       throw;
     }
