@@ -353,11 +353,10 @@ result<state> deserialize(std::shared_ptr<const snapshot_bytes> held) {
 
 namespace {
 
-// The events in (after, up_to], decoded. On failure, the first error.
-result<std::vector<event>> decode_range(const scan_events_fn& scan, std::uint64_t after,
-                                        std::uint64_t up_to) {
-  std::vector<event> out;
-  out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(up_to - after, 1u << 20)));
+// Decodes each event in (after, up_to] and hands it to `fold`, in order. On failure, the first
+// error (scan's own, or an event that does not decode).
+result<void> for_each_decoded(const scan_events_fn& scan, std::uint64_t after, std::uint64_t up_to,
+                              const std::function<void(event&&)>& fold) {
   std::optional<error> failure;
   auto scanned = scan(after, up_to, [&](std::string_view stored) {
     auto e = decode_stored(stored);
@@ -365,13 +364,27 @@ result<std::vector<event>> decode_range(const scan_events_fn& scan, std::uint64_
       failure = e.error();
       return false;
     }
-    out.push_back(std::move(*e));
+    fold(std::move(*e));
     return true;
   });
   if (!scanned) return std::unexpected(scanned.error());
   if (failure) return std::unexpected(*failure);
-  return out;
+  return {};
 }
+
+// Joins a thread when it goes out of scope, also on an early return or an exception.
+class joiner {
+ public:
+  explicit joiner(std::thread& t) : t_(t) {}
+  joiner(const joiner&) = delete;
+  joiner& operator=(const joiner&) = delete;
+  ~joiner() {
+    if (t_.joinable()) t_.join();
+  }
+
+ private:
+  std::thread& t_;
+};
 
 // Below this many events after the snapshot, a helper thread costs more than it saves.
 constexpr std::uint64_t min_parallel_tail = 256;
@@ -391,16 +404,20 @@ result<state> state_at(std::uint64_t seq, const load_nearest_snapshot_fn& load_n
   const std::uint64_t from = snap ? snap->seq : 0;
 
   // The events after the snapshot are read and decoded on a helper thread while this one
-  // deserialises the snapshot; both are then folded in here, in order.
-  result<std::vector<event>> tail = std::vector<event>();
+  // deserialises the snapshot (at most the snapshot interval of them are held); then they are
+  // folded in here, in order. Without a helper, each is folded in as it is read.
+  std::vector<event> tail;
+  result<void> tail_read;
   std::thread helper;
+  joiner join_helper{helper};
   if (snap && seq - from >= min_parallel_tail) {
     try {
       helper = std::thread([&] {
         try {
-          tail = decode_range(scan, from, seq);
+          tail_read =
+              for_each_decoded(scan, from, seq, [&](event&& e) { tail.push_back(std::move(e)); });
         } catch (const std::exception& e) {
-          tail = std::unexpected(error{"internal", e.what(), ""});
+          tail_read = std::unexpected(error{"internal", e.what(), ""});
         }
       });
     } catch (const std::system_error&) {
@@ -408,23 +425,21 @@ result<state> state_at(std::uint64_t seq, const load_nearest_snapshot_fn& load_n
     }
   }
   state s;
-  std::optional<error> failure;
   if (snap) {
     auto restored = deserialize(std::move(snap->bytes));
-    if (!restored)
-      failure = restored.error();
-    else if (restored->seq() != from)
-      failure = error{"corruption", "snapshot holds another seq than its key", ""};
-    else
-      s = std::move(*restored);
+    if (!restored) return std::unexpected(restored.error());
+    if (restored->seq() != from)
+      return std::unexpected(error{"corruption", "snapshot holds another seq than its key", ""});
+    s = std::move(*restored);
   }
-  if (helper.joinable())
+  if (helper.joinable()) {
     helper.join();
-  else if (!failure && from < seq)
-    tail = decode_range(scan, from, seq);
-  if (failure) return std::unexpected(*failure);
-  if (!tail) return std::unexpected(tail.error());
-  for (auto& e : *tail) apply(s, std::move(e));
+    if (!tail_read) return std::unexpected(tail_read.error());
+    for (const auto& e : tail) apply(s, e);
+  } else if (from < seq) {
+    auto read = for_each_decoded(scan, from, seq, [&](event&& e) { apply(s, e); });
+    if (!read) return std::unexpected(read.error());
+  }
   return s;
 }
 

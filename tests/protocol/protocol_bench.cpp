@@ -230,7 +230,7 @@ void BM_replay_from_stored_bytes(benchmark::State& st) {
     auto s = std::make_unique<state>();
     for (const auto& b : c.stored) {
       auto e = decode_stored(b);
-      apply(*s, std::move(*e));
+      apply(*s, *e);
     }
     benchmark::DoNotOptimize(s->seq());
     st.PauseTiming();  // freeing the state is not replay
@@ -360,7 +360,7 @@ void BM_state_at_part_replay_tail(benchmark::State& st) {
     state s = std::move(*deserialize(shared[k]));
     st.ResumeTiming();
     for (std::uint64_t q = parts[k].snapshot_seq + 1; q <= parts[k].at; ++q, ++events)
-      apply(s, std::move(*decode_stored(c.stored[q - 1])));
+      apply(s, *decode_stored(c.stored[q - 1]));
     benchmark::DoNotOptimize(s);
     st.PauseTiming();
     s = state();
