@@ -478,11 +478,6 @@ outcome versioned_update(const state& s, const principal& p, const std::string& 
              {{"id", id}, {"version", x.version + 1}});
 }
 
-template <class Map>
-const typename Map::mapped_type* find(const Map& m, std::string_view id) {
-  return m.get(id);
-}
-
 // May this principal see the target entity ("discussion:D1", "pledge:P2", "action:A1")?
 // nullopt: yes; else the rejection (not_found: absent or invisible, indistinguishably).
 std::optional<rejection> check_target(const state& s, const principal& p, std::string_view target,
@@ -499,7 +494,7 @@ std::optional<rejection> check_target(const state& s, const principal& p, std::s
     return std::nullopt;
   }
   if (kind == "discussion") {
-    const discussion* d = find(s.discussions, id);
+    const discussion* d = s.discussions.get(id);
     if (!d) return not_found(field, "no such discussion " + id);
     if (d->visibility == "restricted" && !privileged(viewer_of(p)) && p.org != d->convener &&
         !d->invitees.contains(p.org))
@@ -612,7 +607,7 @@ outcome commitment_update(const state& s, const principal& p, const json& a) {
           c.one_of("responsibility", {"member_states", "secretary_general", "shared"});
   });
   A4P_CHECK(r);
-  const commitment* x = find(s.commitments, id);
+  const commitment* x = s.commitments.get(id);
   if (!x) return std::unexpected(not_found("id", "no such commitment " + id));
   if (changes.contains("theme") && !s.themes.contains(changes["theme"].get<std::string>()))
     return std::unexpected(not_found("changes.theme", "no such theme"));
@@ -688,7 +683,7 @@ outcome pledge_update(const state& s, const principal& p, const json& a) {
       if (c.is_null(k)) changes[k] = nullptr;
   });
   A4P_CHECK(r);
-  const pledge* x = find(s.pledges, id);
+  const pledge* x = s.pledges.get(id);
   if (!x) return std::unexpected(not_found("id", "no such pledge " + id));
   if (x->org != p.org) return std::unexpected(forbidden("only the pledge's organisation edits it"));
   if (auto e = check_pledge_refs(s, changes, "changes.")) return std::unexpected(std::move(*e));
@@ -711,11 +706,11 @@ outcome pledge_report(const state& s, const principal& p, const json& a) {
   json attrib = nullptr;
   if (r.has("attribution")) attrib = r.attribution_obj("attribution");
   A4P_CHECK(r);
-  const pledge* x = find(s.pledges, id);
+  const pledge* x = s.pledges.get(id);
   if (!x) return std::unexpected(not_found("id", "no such pledge " + id));
   if (x->org != p.org) return std::unexpected(forbidden("only the pledge's organisation reports"));
   if (round_id.is_string()) {
-    const round* rd = find(s.rounds, round_id.get<std::string>());
+    const round* rd = s.rounds.get(round_id.get<std::string>());
     if (!rd) return std::unexpected(not_found("round", "no such round"));
     if (rd->state != "open")
       return std::unexpected(conflict(s, p, "round:" + rd->id, "the round is closed"));
@@ -750,7 +745,7 @@ outcome round_close(const state& s, const principal& p, const json& a) {
   reader r(a, "");
   std::string id = r.code("id");
   A4P_CHECK(r);
-  const round* x = find(s.rounds, id);
+  const round* x = s.rounds.get(id);
   if (!x) return std::unexpected(not_found("id", "no such round " + id));
   if (x->state == "closed") return std::unexpected(conflict(s, p, "round:" + id, "already closed"));
   return one("round.closed", "round:" + id, {{"id", id}}, {{"id", id}});
@@ -788,7 +783,7 @@ outcome gap_update(const state& s, const principal& p, const json& a) {
     if (c.has("description")) changes["description"] = c.str("description", limits::long_text);
   });
   A4P_CHECK(r);
-  const gap* x = find(s.gaps, id);
+  const gap* x = s.gaps.get(id);
   if (!x) return std::unexpected(not_found("id", "no such gap " + id));
   if (changes.contains("theme") && !s.themes.contains(changes["theme"].get<std::string>()))
     return std::unexpected(not_found("changes.theme", "no such theme"));
@@ -840,7 +835,7 @@ outcome action_update(const state& s, const principal& p, const json& a) {
       if (c.is_null(k)) changes[k] = nullptr;
   });
   A4P_CHECK(r);
-  const action* x = find(s.actions, id);
+  const action* x = s.actions.get(id);
   if (!x) return std::unexpected(not_found("id", "no such action " + id));
   if (!is_sec(p) && !champion_of(s, p, x->theme))
     return std::unexpected(
@@ -857,7 +852,7 @@ outcome action_take_up(const state& s, const principal& p, const json& a) {
   reader r(a, "");
   std::string id = r.code("id");
   A4P_CHECK(r);
-  const action* x = find(s.actions, id);
+  const action* x = s.actions.get(id);
   if (!x) return std::unexpected(not_found("id", "no such action " + id));
   if (std::find(x->taken_up_by.begin(), x->taken_up_by.end(), p.org) != x->taken_up_by.end())
     return std::unexpected(conflict(s, p, "action:" + id, p.org + " has taken it up already"));
@@ -902,7 +897,7 @@ outcome discussion_lock_or_close(const state& s, const principal& p, const json&
   std::string outcome_text;
   if (close) outcome_text = r.str("outcome", limits::long_text);
   A4P_CHECK(r);
-  const discussion* x = find(s.discussions, id);
+  const discussion* x = s.discussions.get(id);
   if (!x || check_target(s, p, "discussion:" + id, "id"))
     return std::unexpected(not_found("id", "no such discussion " + id));
   if (!is_sec(p) && !(is_member(p) && p.org == x->convener))
@@ -919,7 +914,7 @@ outcome discussion_lock_or_close(const state& s, const principal& p, const json&
 
 const discussion* discussion_of_target(const state& s, std::string_view target) {
   if (!target.starts_with("discussion:")) return nullptr;
-  return find(s.discussions, target.substr(11));
+  return s.discussions.get(target.substr(11));
 }
 
 outcome comment_post(const state& s, const principal& p, const json& a) {
@@ -934,7 +929,7 @@ outcome comment_post(const state& s, const principal& p, const json& a) {
   if (const discussion* d = discussion_of_target(s, target); d && d->state != "open")
     return std::unexpected(reject("locked", "the discussion is " + d->state));
   if (reply_to.is_string()) {
-    const comment* c = find(s.comments, reply_to.get<std::string>());
+    const comment* c = s.comments.get(reply_to.get<std::string>());
     if (!c) return std::unexpected(not_found("reply_to", "no such comment"));
     if (c->target != target)
       return std::unexpected(bad("reply_to", "reply_to is a comment on another target"));
@@ -951,7 +946,7 @@ outcome comment_edit(const state& s, const principal& p, const json& a) {
   std::string id = r.code("id");
   std::string body = r.str("body", limits::body);
   A4P_CHECK(r);
-  const comment* c = find(s.comments, id);
+  const comment* c = s.comments.get(id);
   if (!c || check_target(s, p, c->target, "id"))
     return std::unexpected(not_found("id", "no such comment " + id));
   if (c->author != p.user) return std::unexpected(forbidden("only the author edits a comment"));
@@ -968,7 +963,7 @@ outcome comment_hide_or_restore(const state& s, const principal& p, const json& 
   std::string reason;
   if (hide) reason = r.str("reason", limits::short_text);
   A4P_CHECK(r);
-  const comment* c = find(s.comments, id);
+  const comment* c = s.comments.get(id);
   if (!c) return std::unexpected(not_found("id", "no such comment " + id));
   if (c->hidden == hide)
     return std::unexpected(conflict(s, p, "comment:" + id, hide ? "already hidden" : "not hidden"));
