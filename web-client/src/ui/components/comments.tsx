@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import type { Comment, CommandOutcome, State } from '../../sync';
 import { command, me, outbox, status } from '../store';
 import { by_id, can_comment_on, is_privileged, is_secretariat, org_name } from '../model';
-import { Notice } from './common';
+import { Notice, SaveOrCancel } from './common';
 
 function CommentForm(props: { target: string; reply_to?: string; on_done?: () => void; label: string }) {
   const [body, set_body] = useState('');
@@ -80,13 +80,7 @@ function EditForm({ c, on_done }: { c: Comment; on_done: () => void }) {
     >
       <label for={id}>Edit your comment</label>
       <textarea id={id} rows={3} value={body} maxLength={8000} onInput={(e) => set_body(e.currentTarget.value)} />
-      <div>
-        <button type="submit">Save comment</button>{' '}
-        <button type="button" onClick={on_done}>
-          Cancel
-        </button>
-      </div>
-      <Notice outcome={outcome} />
+      <SaveOrCancel label="Save comment" on_cancel={on_done} outcome={outcome} />
     </form>
   );
 }

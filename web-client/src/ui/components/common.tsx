@@ -43,6 +43,25 @@ export function outcome_text(o: CommandOutcome): string {
   return `Not saved: ${o.message || o.code}${field}.`;
 }
 
+// The end of an edit form: save and cancel buttons, then the command's result.
+export function SaveOrCancel(props: {
+  label: string;
+  on_cancel: () => void;
+  outcome: CommandOutcome | null | 'sending';
+}) {
+  return (
+    <>
+      <div>
+        <button type="submit">{props.label}</button>{' '}
+        <button type="button" onClick={props.on_cancel}>
+          Cancel
+        </button>
+      </div>
+      <Notice outcome={props.outcome} />
+    </>
+  );
+}
+
 export function Notice({ outcome }: { outcome: CommandOutcome | null | 'sending' }) {
   if (!outcome) return <p class="notice" role="status" aria-live="polite"></p>;
   if (outcome === 'sending')

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import type { CommandOutcome, Indicator, Pledge, State } from '../../sync';
 import { pledge_statuses } from '../../sync';
 import { Comments } from '../components/comments';
-import { Notice, NotFound, PageTitle, Progress, StatusBadge } from '../components/common';
+import { Notice, NotFound, PageTitle, Progress, SaveOrCancel, StatusBadge } from '../components/common';
 import { Opinions } from '../components/opinions';
 import { can_edit_pledge, org_name, safe_url, short_date, sorted_rounds, status_label } from '../model';
 import { command, me } from '../store';
@@ -222,13 +222,7 @@ function EditForm({ p, on_close }: { p: Pledge; on_close: () => void }) {
       </div>
       <label for="ep-due">Due</label>
       <input id="ep-due" type="date" value={draft.due} onInput={up('due')} />
-      <div>
-        <button type="submit">Save changes</button>{' '}
-        <button type="button" onClick={on_close}>
-          Cancel
-        </button>
-      </div>
-      <Notice outcome={outcome} />
+      <SaveOrCancel label="Save changes" on_cancel={on_close} outcome={outcome} />
     </form>
   );
 }
