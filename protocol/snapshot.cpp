@@ -1,5 +1,6 @@
 #include "protocol/snapshot.hpp"
 
+#include <atomic>
 #include <cstring>
 #include <system_error>
 #include <thread>
@@ -51,14 +52,25 @@ class writer {
 
 // Texts are not copied: they point into the snapshot's bytes, which the state's arena adopts
 // (arena.hpp); lists and field versions are built in the arena.
+//
+// The bytes may still be arriving: with `copied`, only that many bytes from the start have
+// been written (by another thread, published with release order), and a read past them
+// waits. Without it, all of them are there.
 class reader {
  public:
-  reader(std::string_view in, arena& a) : a_(a), p_(in.data()), end_(in.data() + in.size()) {}
+  reader(std::string_view in, const std::atomic<std::size_t>* copied, arena& a)
+      : a_(a),
+        begin_(in.data()),
+        p_(in.data()),
+        avail_(copied ? in.data() + copied->load(std::memory_order_acquire)
+                      : in.data() + in.size()),
+        end_(in.data() + in.size()),
+        copied_(copied) {}
   bool ok = true;
   std::uint64_t u() {
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
-      if (p_ >= end_) return fail(), 0;
+      if (p_ == avail_ && !have(1)) return fail(), 0;
       auto c = static_cast<unsigned char>(*p_++);
       v |= static_cast<std::uint64_t>(c & 0x7F) << shift;
       if (!(c & 0x80)) return v;
@@ -70,14 +82,14 @@ class reader {
     return static_cast<std::int64_t>((z >> 1) ^ (~(z & 1) + 1));
   }
   bool b() {
-    if (p_ >= end_) return fail(), false;
+    if (p_ == avail_ && !have(1)) return fail(), false;
     char c = *p_++;
     if (c != 0 && c != 1) fail();
     return c == 1;
   }
   text s() {
     std::uint64_t n = u();
-    if (!ok || n > static_cast<std::uint64_t>(end_ - p_) || n > max_text) return fail(), text();
+    if (!ok || n > max_text || !have(n)) return fail(), text();
     text v = arena::adopted(p_, n);
     p_ += n;
     return v;
@@ -115,7 +127,7 @@ class reader {
   }
   protocol::arena& store() { return a_; }
   bool raw(const char* bytes, std::size_t n) {
-    if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, bytes, n) != 0) return false;
+    if (!have(n) || std::memcmp(p_, bytes, n) != 0) return false;
     p_ += n;
     return true;
   }
@@ -123,15 +135,30 @@ class reader {
   void fail() {
     ok = false;
     p_ = end_;
+    avail_ = end_;
   }
 
  private:
   static constexpr std::uint64_t max_text = 0xFFFFFFFFu;
   // Lists are far shorter (workspace.hpp's limits); this bounds what a damaged count costs.
   static constexpr std::uint64_t max_list = 1u << 16;
+  // Whether the next n bytes are there, waiting for them if they are still being copied.
+  bool have(std::uint64_t n) {
+    if (n <= static_cast<std::uint64_t>(avail_ - p_)) return true;
+    if (n > static_cast<std::uint64_t>(end_ - p_) || !copied_) return false;
+    for (int spins = 0;; ++spins) {
+      avail_ = begin_ + copied_->load(std::memory_order_acquire);
+      if (n <= static_cast<std::uint64_t>(avail_ - p_)) return true;
+      if (spins > 64) std::this_thread::yield();
+    }
+  }
+
   arena& a_;
+  const char* begin_;
   const char* p_;
+  const char* avail_;  // bytes up to here are there to read
   const char* end_;
+  const std::atomic<std::size_t>* copied_;
 };
 
 // The fewest bytes a serialised report takes (seq, ts, by, round, status, progress, note,
@@ -312,19 +339,32 @@ std::string serialize(const state& s) {
   return std::move(w.out);
 }
 
+snapshot_bytes::snapshot_bytes(std::size_t size)
+    : p_(static_cast<char*>(detail::allocate_large(size))), n_(size) {}
+
+snapshot_bytes::~snapshot_bytes() {
+  detail::free_large(p_, n_);
+}
+
 std::shared_ptr<const snapshot_bytes> copy_snapshot_bytes(std::string_view bytes) {
-  return std::make_shared<const snapshot_bytes>(bytes);
+  auto out = std::make_shared<snapshot_bytes>(bytes.size());
+  if (!bytes.empty()) std::memcpy(out->data(), bytes.data(), bytes.size());
+  return out;
 }
 
 result<state> deserialize(std::string_view bytes) {
   return deserialize(copy_snapshot_bytes(bytes));
 }
 
-result<state> deserialize(std::shared_ptr<const snapshot_bytes> held) {
+namespace {
+
+// deserialize(), reading bytes that may still be arriving (reader's `copied`).
+result<state> deserialize_as_copied(std::shared_ptr<const snapshot_bytes> held,
+                                    const std::atomic<std::size_t>* copied) {
   if (!held) return std::unexpected(error{"corruption", "snapshot: no bytes", ""});
   state s;
   s.arena().adopt(held, held->size());
-  reader r(std::string_view(held->data(), held->size()), s.arena());
+  reader r(held->view(), copied, s.arena());
   auto corrupt = [](std::string m) {
     return std::unexpected(error{"corruption", std::move(m), ""});
   };
@@ -351,14 +391,22 @@ result<state> deserialize(std::shared_ptr<const snapshot_bytes> held) {
   return s;
 }
 
+}  // namespace
+
+result<state> deserialize(std::shared_ptr<const snapshot_bytes> held) {
+  return deserialize_as_copied(std::move(held), nullptr);
+}
+
 namespace {
 
-// Decodes each event in (after, up_to] and hands it to `fold`, in order. On failure, the first
-// error (scan's own, or an event that does not decode).
+// Decodes each event in (after, up_to] and hands it to `fold`, in order, until `stop` is set.
+// On failure, the first error (scan's own, or an event that does not decode).
 result<void> for_each_decoded(const scan_events_fn& scan, std::uint64_t after, std::uint64_t up_to,
+                              const std::atomic<bool>& stop,
                               const std::function<void(event&&)>& fold) {
   std::optional<error> failure;
   auto scanned = scan(after, up_to, [&](std::string_view stored) {
+    if (stop.load(std::memory_order_relaxed)) return false;
     auto e = decode_stored(stored);
     if (!e) {
       failure = e.error();
@@ -372,22 +420,40 @@ result<void> for_each_decoded(const scan_events_fn& scan, std::uint64_t after, s
   return {};
 }
 
-// Joins a thread when it goes out of scope, also on an early return or an exception.
+// Copies `from` into `to` a chunk at a time, publishing how much is there in `copied` (release
+// order), until done or `stop` is set.
+void copy_in_chunks(std::string_view from, snapshot_bytes& to, std::atomic<std::size_t>& copied,
+                    const std::atomic<bool>& stop) {
+  constexpr std::size_t chunk = std::size_t{1} << 20;
+  for (std::size_t at = 0; at < from.size() && !stop.load(std::memory_order_relaxed);) {
+    std::size_t n = std::min(chunk, from.size() - at);
+    std::memcpy(to.data() + at, from.data() + at, n);
+    at += n;
+    copied.store(at, std::memory_order_release);
+  }
+}
+
+// Joins a thread when it goes out of scope, also on an early return or an exception; first
+// tells it to stop.
 class joiner {
  public:
-  explicit joiner(std::thread& t) : t_(t) {}
+  joiner(std::thread& t, std::atomic<bool>& stop) : t_(t), stop_(stop) {}
   joiner(const joiner&) = delete;
   joiner& operator=(const joiner&) = delete;
   ~joiner() {
+    stop_.store(true, std::memory_order_relaxed);
     if (t_.joinable()) t_.join();
   }
 
  private:
   std::thread& t_;
+  std::atomic<bool>& stop_;
 };
 
-// Below this many events after the snapshot, a helper thread costs more than it saves.
+// Below this many events after the snapshot, and this many snapshot bytes, a helper thread
+// costs more than it saves.
 constexpr std::uint64_t min_parallel_tail = 256;
+constexpr std::size_t min_parallel_copy = std::size_t{4} << 20;
 
 }  // namespace
 
@@ -403,41 +469,55 @@ result<state> state_at(std::uint64_t seq, const load_nearest_snapshot_fn& load_n
     return std::unexpected(error{"corruption", "snapshot is newer than the requested seq", ""});
   const std::uint64_t from = snap ? snap->seq : 0;
 
-  // The events after the snapshot are read and decoded on a helper thread while this one
-  // deserialises the snapshot (at most the snapshot interval of them are held); then they are
-  // folded in here, in order. Without a helper, each is folded in as it is read.
+  // A helper thread copies the snapshot's bytes while this one deserialises what has been
+  // copied so far; then it reads and decodes the events after the snapshot (at most the
+  // snapshot interval of them are held), which are folded in here, in order. Without a
+  // helper, the bytes are copied first and each event is folded in as it is read.
+  std::shared_ptr<snapshot_bytes> bytes;
+  std::atomic<std::size_t> copied{0};
+  std::atomic<bool> stop{false};
   std::vector<event> tail;
   result<void> tail_read;
+  bool tail_on_helper = false;
   std::thread helper;
-  joiner join_helper{helper};
-  if (snap && seq - from >= min_parallel_tail) {
-    try {
-      helper = std::thread([&] {
-        try {
-          tail_read =
-              for_each_decoded(scan, from, seq, [&](event&& e) { tail.push_back(std::move(e)); });
-        } catch (const std::exception& e) {
-          tail_read = std::unexpected(error{"internal", e.what(), ""});
-        }
-      });
-    } catch (const std::system_error&) {
-      // No thread to be had: read the events after the snapshot below, in this one.
+  joiner join_helper{helper, stop};
+  if (snap) {
+    bytes = std::make_shared<snapshot_bytes>(snap->stored.size());
+    bool copy_on_helper = snap->stored.size() >= min_parallel_copy;
+    tail_on_helper = seq - from >= min_parallel_tail;
+    if (copy_on_helper || tail_on_helper) {
+      try {
+        helper = std::thread([&, copy_on_helper, tail_on_helper] {
+          if (copy_on_helper) copy_in_chunks(snap->stored, *bytes, copied, stop);
+          if (!tail_on_helper) return;
+          try {
+            tail_read = for_each_decoded(scan, from, seq, stop,
+                                         [&](event&& e) { tail.push_back(std::move(e)); });
+          } catch (const std::exception& e) {
+            tail_read = std::unexpected(error{"internal", e.what(), ""});
+          }
+        });
+      } catch (const std::system_error&) {
+        copy_on_helper = tail_on_helper = false;  // no thread to be had: all of it here
+      }
     }
+    if (!copy_on_helper) copy_in_chunks(snap->stored, *bytes, copied, stop);
   }
   state s;
   if (snap) {
-    auto restored = deserialize(std::move(snap->bytes));
+    auto restored = deserialize_as_copied(bytes, &copied);
     if (!restored) return std::unexpected(restored.error());
     if (restored->seq() != from)
       return std::unexpected(error{"corruption", "snapshot holds another seq than its key", ""});
     s = std::move(*restored);
   }
-  if (helper.joinable()) {
-    helper.join();
+  if (helper.joinable()) helper.join();
+  if (snap) snap->keep.reset();  // the bytes are all copied
+  if (tail_on_helper) {
     if (!tail_read) return std::unexpected(tail_read.error());
     for (const auto& e : tail) apply(s, e);
   } else if (from < seq) {
-    auto read = for_each_decoded(scan, from, seq, [&](event&& e) { apply(s, e); });
+    auto read = for_each_decoded(scan, from, seq, stop, [&](event&& e) { apply(s, e); });
     if (!read) return std::unexpected(read.error());
   }
   return s;

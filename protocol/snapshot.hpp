@@ -6,10 +6,12 @@
 // length and never throws.
 //
 // state_at() takes callbacks so that this module stays free of storage:
-//  - load_nearest(at): the latest snapshot with seq <= at, as (seq, bytes), or nullopt (a
-//    storage read copies the stored bytes once, with copy_snapshot_bytes);
+//  - load_nearest(at): the latest snapshot with seq <= at, as a loaded_snapshot (its stored
+//    bytes in place, and what keeps them valid), or nullopt. state_at copies the bytes once,
+//    on a helper thread, while it deserialises what has been copied so far;
 //  - scan(after, up_to, sink): calls sink(stored event bytes) for each event in
-//    (after, up_to] in order, stopping when sink returns false.
+//    (after, up_to] in order, stopping when sink returns false. It may be called on a helper
+//    thread.
 //
 // Thread safety: pure functions.
 #pragma once
@@ -30,8 +32,21 @@ namespace a4p::protocol {
 [[nodiscard]] std::string serialize(const state& s);
 // Snapshot bytes as a loaded state keeps them: in memory from the large-block pool
 // (arena.hpp), so that reading a snapshot of hundreds of MB reuses pages.
-using snapshot_bytes =
-    std::basic_string<char, std::char_traits<char>, detail::large_allocator<char>>;
+class snapshot_bytes {
+ public:
+  explicit snapshot_bytes(std::size_t size);  // uninitialised
+  snapshot_bytes(const snapshot_bytes&) = delete;
+  snapshot_bytes& operator=(const snapshot_bytes&) = delete;
+  ~snapshot_bytes();
+  [[nodiscard]] char* data() noexcept { return p_; }
+  [[nodiscard]] const char* data() const noexcept { return p_; }
+  [[nodiscard]] std::size_t size() const noexcept { return n_; }
+  [[nodiscard]] std::string_view view() const noexcept { return {p_, n_}; }
+
+ private:
+  char* p_;
+  std::size_t n_;
+};
 [[nodiscard]] std::shared_ptr<const snapshot_bytes> copy_snapshot_bytes(std::string_view bytes);
 
 // The state keeps `bytes` and its texts point into them: the strings are not copied. The
@@ -39,9 +54,12 @@ using snapshot_bytes =
 [[nodiscard]] result<state> deserialize(std::shared_ptr<const snapshot_bytes> bytes);
 [[nodiscard]] result<state> deserialize(std::string_view bytes);
 
+// A snapshot as storage holds it: `stored` stays valid while `keep` lives (a storage
+// iterator, say; null when the caller keeps the bytes alive past state_at itself).
 struct loaded_snapshot {
   std::uint64_t seq = 0;
-  std::shared_ptr<const snapshot_bytes> bytes;
+  std::string_view stored;
+  std::shared_ptr<const void> keep;
 };
 using load_nearest_snapshot_fn =
     std::function<result<std::optional<loaded_snapshot>>(std::uint64_t at)>;

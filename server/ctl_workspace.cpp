@@ -20,13 +20,10 @@ storage::error to_storage_error(const protocol::error& e) {
 storage::result<protocol::state> load_state(const storage::event_log& log, std::uint64_t at) {
   auto load_nearest =
       [&log](std::uint64_t seq) -> protocol::result<std::optional<protocol::loaded_snapshot>> {
-    protocol::loaded_snapshot snap;
-    auto got = log.read_snapshot(seq, [&](std::uint64_t at, std::string_view bytes) {
-      snap = protocol::loaded_snapshot{at, protocol::copy_snapshot_bytes(bytes)};
-    });
+    auto got = log.open_snapshot(seq);
     if (!got) return std::unexpected(protocol::error{"corruption", got.error().message, ""});
     if (!*got) return std::nullopt;
-    return snap;
+    return protocol::loaded_snapshot{(*got)->seq, (*got)->bytes, std::move((*got)->keep)};
   };
   auto scan = [&log](std::uint64_t after, std::uint64_t up_to,
                      const std::function<bool(std::string_view)>& sink) -> protocol::result<void> {

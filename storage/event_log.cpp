@@ -602,26 +602,25 @@ status event_log::save_snapshot(std::uint64_t seq, std::string_view bytes) {
   return {};
 }
 
-result<std::optional<std::uint64_t>> event_log::read_snapshot(
-    std::uint64_t at, const std::function<void(std::uint64_t, std::string_view)>& sink) const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db_.db->NewIterator(rocksdb::ReadOptions(), impl_->snapshots_cf_));
+result<std::optional<event_log::pinned_snapshot>> event_log::open_snapshot(std::uint64_t at) const {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;  // a snapshot is large and read once: keep it out of the block cache
+  std::shared_ptr<rocksdb::Iterator> it(impl_->db_.db->NewIterator(ro, impl_->snapshots_cf_));
   it->SeekForPrev(encoding::seq_key(at));
   if (!it->status().ok()) return from_rocks(it->status(), "load snapshot");
   if (!it->Valid()) return std::nullopt;
   auto seq = encoding::decode_seq_key(std::string_view(it->key().data(), it->key().size()));
   if (!seq) return fail(status_code::corruption, "snapshots column family holds a bad key");
-  sink(*seq, std::string_view(it->value().data(), it->value().size()));
-  return *seq;
+  std::string_view bytes(it->value().data(), it->value().size());
+  return pinned_snapshot{*seq, bytes, std::move(it)};
 }
 
 result<std::optional<std::pair<std::uint64_t, std::string>>> event_log::load_snapshot(
     std::uint64_t at) const {
-  std::string bytes;
-  auto seq = read_snapshot(at, [&](std::uint64_t, std::string_view b) { bytes.assign(b); });
-  if (!seq) return std::unexpected(seq.error());
-  if (!*seq) return std::nullopt;
-  return std::pair{**seq, std::move(bytes)};
+  auto pinned = open_snapshot(at);
+  if (!pinned) return std::unexpected(pinned.error());
+  if (!*pinned) return std::nullopt;
+  return std::pair{(*pinned)->seq, std::string((*pinned)->bytes)};
 }
 
 status event_log::put_aux(std::string_view key, std::string_view value) {

@@ -158,11 +158,14 @@ class event_log {
   // The latest snapshot with seq <= at, if any.
   [[nodiscard]] result<std::optional<std::pair<std::uint64_t, std::string>>> load_snapshot(
       std::uint64_t at) const;
-  // The same without a copy: `sink` gets the snapshot's seq and bytes in place (valid during
-  // the call only), so a caller copies them once, where it wants them. Returns the seq, or
-  // nullopt when there is no snapshot at or before `at` (sink is not called).
-  [[nodiscard]] result<std::optional<std::uint64_t>> read_snapshot(
-      std::uint64_t at, const std::function<void(std::uint64_t, std::string_view)>& sink) const;
+  // The same without a copy: the latest snapshot with seq <= at in place. `bytes` stay valid
+  // while `keep` lives (it pins them in RocksDB); drop `keep` before this event_log is closed.
+  struct pinned_snapshot {
+    std::uint64_t seq = 0;
+    std::string_view bytes;
+    std::shared_ptr<const void> keep;
+  };
+  [[nodiscard]] result<std::optional<pinned_snapshot>> open_snapshot(std::uint64_t at) const;
 
   // Auxiliary key-value space for what must not be in the log (password hashes, hashed
   // session tokens). Writes are synced.

@@ -271,7 +271,7 @@ void replay_check(std::uint32_t seed, int commands) {
     auto it = snapshots.upper_bound(at);
     if (it == snapshots.begin()) return std::nullopt;
     --it;
-    return loaded_snapshot{it->first, copy_snapshot_bytes(it->second)};
+    return loaded_snapshot{it->first, it->second, nullptr};
   };
   auto scan = [&](std::uint64_t after, std::uint64_t up_to,
                   const std::function<bool(std::string_view)>& sink) -> result<void> {
