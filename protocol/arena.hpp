@@ -40,12 +40,13 @@ namespace a4p::protocol {
 class arena;
 
 namespace detail {
-// Memory for large arrays (arena chunks, table rows): blocks of 1 MiB and more are 2 MiB aligned
-// and advised as transparent huge pages, so that filling them takes one page fault per 2 MiB
-// instead of one per 4 KiB (page faults were a third of replay and snapshot loading time).
-// Smaller blocks come from operator new.
-// Freed large blocks are kept for reuse (their pages are already there), up to a limit:
-// A4P_BLOCK_POOL_MB in the environment (default 1024), or set_block_pool_limit().
+// Memory for large arrays (arena chunks, table rows, snapshot bytes). Blocks of 1 MiB and more
+// are their own 2 MiB-aligned mappings, advised as transparent huge pages, so that filling
+// them takes one page fault per 2 MiB instead of one per 4 KiB. Smaller blocks come from
+// operator new. The 2 MiB pages of freed large blocks are kept and moved (mremap) into new
+// blocks of any size, so that their pages need not be touched fresh again. The limit is
+// A4P_BLOCK_POOL_MB in the environment (default 1024) or set_block_pool_limit(); the pages
+// freed longest ago go first (decision 0204).
 [[nodiscard]] void* allocate_large(std::size_t bytes);
 void free_large(void* p, std::size_t bytes) noexcept;
 void set_block_pool_limit(std::size_t bytes);

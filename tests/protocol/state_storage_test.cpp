@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "protocol/snapshot.hpp"
 #include "world.hpp"
@@ -225,6 +226,51 @@ TEST(Snapshot, DamagedBytesAreCorruptionNotACrash) {
   EXPECT_FALSE(deserialize(std::string_view("")));
   EXPECT_FALSE(deserialize(std::string_view("A4PS")));
   EXPECT_FALSE(deserialize(std::shared_ptr<const snapshot_bytes>()));
+}
+
+// state_at over a snapshot big enough to be copied on the helper thread (4 MiB and more)
+// while it is read, with enough events after it to be decoded there too.
+TEST(StateAt, ALargeSnapshotIsCopiedWhileItIsRead) {
+  world w;
+  std::string body(9'000, 'b');
+  for (int i = 0; i < 600; ++i) {
+    body[0] = static_cast<char>('a' + i % 26);
+    w.log.must(w.owner, "comment.post", {{"target", "pledge:P1"}, {"body", body}});
+  }
+  std::string snapshot = serialize(w.log.s);
+  ASSERT_GT(snapshot.size(), std::size_t{5} << 20);
+  const std::uint64_t at_snapshot = w.log.s.seq();
+  for (int i = 0; i < 400; ++i)
+    w.log.must(w.other, "comment.post", {{"target", "pledge:P1"}, {"body", "after"}});
+  w.log.must(w.owner, "comment.edit", {{"id", "C5"}, {"body", "edited after the snapshot"}});
+  auto scan = [&](std::uint64_t after, std::uint64_t up_to,
+                  const std::function<bool(std::string_view)>& sink) -> result<void> {
+    for (std::uint64_t q = after + 1; q <= up_to; ++q)
+      if (!sink(w.log.stored[q - 1])) break;
+    return {};
+  };
+  auto keep = std::make_shared<int>(0);
+  std::weak_ptr<int> kept = keep;
+  std::string_view stored = snapshot;
+  auto load = [&](std::uint64_t) -> result<std::optional<loaded_snapshot>> {
+    return loaded_snapshot{at_snapshot, stored, std::exchange(keep, nullptr)};
+  };
+  auto s = state_at(w.log.s.seq(), load, scan);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(kept.expired());  // dropped once copied
+  EXPECT_EQ(serialize(*s), serialize(w.log.s));
+  std::string damaged = snapshot;
+  snapshot.assign(snapshot.size(), '\0');  // it was copied: the state does not need these
+  EXPECT_EQ(*s, w.log.s);
+  // Damaged at its end (the helper is still copying when the reader starts), it is
+  // corruption, and the pinned bytes are dropped too.
+  stored = std::string_view(damaged).substr(0, damaged.size() - 3);
+  keep = std::make_shared<int>(0);
+  kept = keep;
+  auto bad = state_at(w.log.s.seq(), load, scan);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "corruption");
+  EXPECT_TRUE(kept.expired());
 }
 
 struct row {

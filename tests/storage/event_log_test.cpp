@@ -372,6 +372,25 @@ TEST(event_log, snapshots_load_the_nearest_at_or_before) {
   EXPECT_EQ(*log->load_snapshot(UINT64_MAX), snap({10, "state@10"}));
 }
 
+TEST(event_log, an_opened_snapshot_keeps_its_bytes_while_pinned) {
+  temp_dir tmp;
+  auto log = open_ok(tmp.path());
+  for (int i = 1; i <= 4; ++i) ASSERT_TRUE(log->append(one(make_event(i))));
+  EXPECT_EQ(*log->open_snapshot(4), std::nullopt);
+  std::string big(8u << 20, 'a');  // larger than a block: its own
+  big.back() = 'z';
+  ASSERT_TRUE(log->save_snapshot(2, big));
+  auto pinned = log->open_snapshot(3);
+  ASSERT_TRUE(pinned && *pinned);
+  EXPECT_EQ((*pinned)->seq, 2u);
+  ASSERT_NE((*pinned)->keep, nullptr);
+  // Overwritten and reopened in the meantime, the pinned bytes are still the ones read.
+  ASSERT_TRUE(log->save_snapshot(2, std::string(8u << 20, 'b')));
+  EXPECT_EQ((*pinned)->bytes, big);
+  EXPECT_EQ(log->load_snapshot(2)->value().second, std::string(8u << 20, 'b'));
+  (*pinned)->keep.reset();  // dropped before the log closes
+}
+
 TEST(event_log, aux_space_puts_gets_deletes_and_scans_by_prefix) {
   temp_dir tmp;
   {
