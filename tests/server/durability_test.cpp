@@ -172,9 +172,8 @@ TEST(durability, storage_failure_rejects_unavailable_reads_go_on_and_restart_rec
   EXPECT_GE(j["head"].get<std::uint64_t>(), head_before);
   auto writer = open_session(server.port(), "gbr.delegate");
   ASSERT_TRUE(writer);
-  ASSERT_TRUE(writer->send(comment_cmd(unique_id("after"), "discussion:D1", "recovered")));
-  auto ack = writer->next_of("ack", std::chrono::seconds(10));
-  ASSERT_TRUE(ack);
+  ASSERT_TRUE(
+      post_comment(*writer, "discussion:D1", "recovered", "after", std::chrono::seconds(10)));
 }
 
 TEST(durability, restart_from_snapshots_gives_the_same_state) {

@@ -88,8 +88,7 @@ TEST_F(sync_test, resume_after_disconnect_gets_exactly_the_missed_events) {
   ASSERT_TRUE(writer);
   std::uint64_t last_ack = 0;
   for (int k = 0; k < 20; ++k) {
-    ASSERT_TRUE(writer->send(comment_cmd(unique_id("resume"), "discussion:D1", "missed")));
-    auto ack = writer->next_of("ack");
+    auto ack = post_comment(*writer, "discussion:D1", "missed", "resume");
     ASSERT_TRUE(ack);
     last_ack = (*ack)["seq"];
   }
@@ -106,8 +105,7 @@ TEST_F(sync_test, resume_after_disconnect_gets_exactly_the_missed_events) {
   EXPECT_EQ(seqs.size(), 20u);
   EXPECT_EQ(seqs.front(), left_at + 1);
   // And the live feed continues without a gap or duplicate.
-  ASSERT_TRUE(writer->send(comment_cmd(unique_id("resume"), "discussion:D1", "live")));
-  auto ack = writer->next_of("ack");
+  auto ack = post_comment(*writer, "discussion:D1", "live", "resume");
   ASSERT_TRUE(ack);
   expect_chain(b, last, (*ack)["seq"]);
   EXPECT_EQ(last, (*ack)["seq"].get<std::uint64_t>());
@@ -182,11 +180,9 @@ TEST_F(sync_test, restricted_discussion_events_are_withheld_and_prev_stays_check
   ASSERT_TRUE(insider);
   std::uint64_t last = w["head"];
 
-  ASSERT_TRUE(insider->send(comment_cmd(unique_id("secret"), "discussion:D2", "restricted")));
-  auto secret = insider->next_of("ack");
+  auto secret = post_comment(*insider, "discussion:D2", "restricted", "secret");
   ASSERT_TRUE(secret);
-  ASSERT_TRUE(insider->send(comment_cmd(unique_id("open"), "discussion:D1", "public")));
-  auto open = insider->next_of("ack");
+  auto open = post_comment(*insider, "discussion:D1", "public", "open");
   ASSERT_TRUE(open);
 
   auto e = outsider->next_of("event");
@@ -302,8 +298,7 @@ TEST(sync_shutdown, sigterm_closes_clients_with_1001_and_exits_0) {
   auto a = open_session(server.port(), "gbr.delegate");
   auto b = open_session(server.port(), "un.auditor");
   ASSERT_TRUE(a && b);
-  ASSERT_TRUE(a->send(comment_cmd("bye-1", "discussion:D1", "before shutdown")));
-  auto ack = a->next_of("ack");
+  auto ack = post_comment(*a, "discussion:D1", "before shutdown", "bye");
   ASSERT_TRUE(ack);
   server.signal(SIGTERM);
   EXPECT_EQ(a->wait_close(std::chrono::seconds(10)), 1001);

@@ -1,11 +1,13 @@
 // Shared helpers of the a4pd integration tests: sign in and open a live session, send a
-// command and collect its answer, and make unique comment commands.
+// command and collect its answer, make unique comment commands and post one.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "tests/server/a4pd_process.hpp"
@@ -39,6 +41,16 @@ inline nlohmann::json comment_cmd(const std::string& id, const std::string& targ
 inline std::string unique_id(const std::string& prefix) {
   static std::atomic<int> n{0};
   return prefix + "-" + std::to_string(++n);
+}
+
+// Posts a comment under a fresh command id (from `id_prefix`) and waits for its ack; nullopt
+// when the send fails or no ack comes within `timeout`.
+inline std::optional<nlohmann::json> post_comment(
+    ws_client& c, const std::string& target, const std::string& body,
+    const std::string& id_prefix = "comment",
+    std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  if (!c.send(comment_cmd(unique_id(id_prefix), target, body))) return std::nullopt;
+  return c.next_of("ack", timeout);
 }
 
 }  // namespace a4p::test
