@@ -29,6 +29,7 @@
 #include "server/ctl_http.hpp"
 #include "server/ctl_workspace.hpp"
 #include "server/demo.hpp"
+#include "server/session_store.hpp"
 #include "storage/event_log.hpp"
 
 namespace {
@@ -114,11 +115,17 @@ int cmd_org_add(const std::string& dir, const std::string& code, const std::stri
   return exit_ok;
 }
 
-int cmd_user_add(const std::string& dir, const std::string& user, const std::string& org,
-                 const std::string& role, const std::string& display) {
+// The first line of standard input (without a trailing CR); empty if there is none.
+std::string password_from_stdin() {
   std::string password;
   if (!std::getline(std::cin, password)) password.clear();
   if (!password.empty() && password.back() == '\r') password.pop_back();
+  return password;
+}
+
+int cmd_user_add(const std::string& dir, const std::string& user, const std::string& org,
+                 const std::string& role, const std::string& display) {
+  std::string password = password_from_stdin();
   if (password.empty()) return fail("user add: give the password on standard input (first line)");
   auto o = open_log(dir, true);
   if (!o.log) return o.code;
@@ -131,6 +138,25 @@ int cmd_user_add(const std::string& dir, const std::string& user, const std::str
   if (!r) return fail(r.error());
   if (auto st = srv::set_password(*o.log, user, password); !st) return fail(st.error());
   std::cout << "user " << user << " added at seq " << o.log->head() << "\n";
+  return exit_ok;
+}
+
+// A new password for an existing account, and its stored sessions deleted (a4pd is stopped:
+// the data directory is locked while it runs), so none of them is valid when it starts again.
+int cmd_user_password(const std::string& dir, const std::string& user) {
+  std::string password = password_from_stdin();
+  if (password.empty())
+    return fail("user password: give the new password on standard input (first line)");
+  auto o = open_log(dir, false);
+  if (!o.log) return o.code;
+  auto w = srv::ctl_workspace::load(*o.log);
+  if (!w) return fail(w.error());
+  if (!w->state().users.contains(user)) return fail("user password: no user " + user);
+  if (auto st = srv::set_password(*o.log, user, password); !st) return fail(st.error());
+  auto revoked = srv::session_store::revoke_user(*o.log, user);
+  if (!revoked)
+    return fail("user password: password set, but sessions not revoked: " + revoked.error());
+  std::cout << "password of " << user << " changed; " << *revoked << " session(s) signed out\n";
   return exit_ok;
 }
 
@@ -498,6 +524,14 @@ int main(int argc, char** argv) {
     code = local_only("user add")
                ? cmd_user_add(data_dir, user_name, user_org, user_role, user_display)
                : exit_usage;
+  });
+
+  auto* user_password = user->add_subcommand(
+      "password", "set a new password (first line of stdin) and sign the account's sessions out");
+  std::string password_user;
+  user_password->add_option("NAME", password_user, "sign-in name")->required();
+  user_password->callback([&] {
+    code = local_only("user password") ? cmd_user_password(data_dir, password_user) : exit_usage;
   });
 
   auto* verify = app.add_subcommand("verify", "re-check the whole hash chain and every data_hash");

@@ -8,7 +8,6 @@ add_library(a4p_server STATIC
   ${CMAKE_CURRENT_LIST_DIR}/metrics.cpp
   ${CMAKE_CURRENT_LIST_DIR}/rest_api.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sequencer.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/session_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/static_files.cpp
   ${CMAKE_CURRENT_LIST_DIR}/websocket_session.cpp)
 target_include_directories(a4p_server PUBLIC ${PROJECT_SOURCE_DIR})

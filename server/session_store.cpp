@@ -41,17 +41,43 @@ std::string session_store::hash_token(std::string_view token) {
   return storage::sha256_hex(token);
 }
 
+namespace {
+constexpr std::string_view session_prefix = "session/";
+
+// A stored session from its aux key and value; nullopt if the value is not one.
+std::optional<login_session> parse_session(std::string_view key, std::string_view value) {
+  auto j = nlohmann::json::parse(value, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  login_session s;
+  s.token_hash = std::string(key.substr(session_prefix.size()));
+  s.user = j.value("user", "");
+  s.expires = j.value("expires", std::int64_t{0});
+  return s;
+}
+}  // namespace
+
+std::expected<std::size_t, std::string> session_store::revoke_user(storage::event_log& log,
+                                                                   std::string_view user) {
+  std::vector<std::string> keys;
+  auto st = log.scan_aux(session_prefix, [&](std::string_view key, std::string_view value) {
+    auto s = parse_session(key, value);
+    if (s && s->user == user) keys.emplace_back(key);
+    return true;
+  });
+  if (!st) return std::unexpected(st.error().message);
+  for (const auto& k : keys)
+    if (auto d = log.delete_aux(k); !d) return std::unexpected(d.error().message);
+  return keys.size();
+}
+
 void session_store::load() {
   const auto now = now_seconds();
   std::vector<std::string> expired;
   std::lock_guard lock(mu_);
-  auto st = log_.scan_aux("session/", [&](std::string_view key, std::string_view value) {
-    auto j = nlohmann::json::parse(value, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return true;
-    login_session s;
-    s.token_hash = std::string(key.substr(8));
-    s.user = j.value("user", "");
-    s.expires = j.value("expires", std::int64_t{0});
+  auto st = log_.scan_aux(session_prefix, [&](std::string_view key, std::string_view value) {
+    auto parsed = parse_session(key, value);
+    if (!parsed) return true;
+    login_session s = std::move(*parsed);
     if (s.expires <= now)
       expired.emplace_back(key);
     else
@@ -69,7 +95,7 @@ std::expected<std::string, std::string> session_store::create(const std::string&
   std::string token = to_hex(raw, sizeof raw);
   login_session s{user, hash_token(token), now_seconds() + ttl_.count()};
   nlohmann::json j = {{"user", s.user}, {"expires", s.expires}};
-  if (auto st = log_.put_aux("session/" + s.token_hash, j.dump()); !st)
+  if (auto st = log_.put_aux(std::string(session_prefix) + s.token_hash, j.dump()); !st)
     return std::unexpected(st.error().message);
   std::lock_guard lock(mu_);
   by_hash_[s.token_hash] = std::move(s);
@@ -106,7 +132,7 @@ std::vector<std::string> session_store::sweep_expired() {
     }
   }
   // Best effort: an expired session is refused by find() whether or not its key is gone.
-  for (const auto& h : gone) (void)log_.delete_aux("session/" + h);
+  for (const auto& h : gone) (void)log_.delete_aux(std::string(session_prefix) + h);
   return gone;
 }
 
@@ -117,7 +143,7 @@ std::optional<std::string> session_store::remove(std::string_view token) {
     std::lock_guard lock(mu_);
     if (by_hash_.erase(h) == 0) return std::nullopt;
   }
-  if (auto st = log_.delete_aux("session/" + h); !st)
+  if (auto st = log_.delete_aux(std::string(session_prefix) + h); !st)
     spdlog::warn("sessions: delete failed: {}", st.error().message);
   return h;
 }

@@ -50,6 +50,11 @@ class session_store {
 
   [[nodiscard]] static std::string hash_token(std::string_view token);
 
+  // Deletes every stored session of `user` (for a4pctl, on a log no a4pd has open); returns
+  // how many there were.
+  [[nodiscard]] static std::expected<std::size_t, std::string> revoke_user(storage::event_log& log,
+                                                                           std::string_view user);
+
  private:
   storage::event_log& log_;
   std::chrono::seconds ttl_;

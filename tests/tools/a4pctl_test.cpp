@@ -1,6 +1,6 @@
-// a4pctl as a real process on temp data dirs: org/user add, state, verify, export and
-// verify-export (also of a tampered and of a redacted export), backup and restore, and the
-// busy error while another process holds the directory.
+// a4pctl as a real process on temp data dirs: org/user add, user password, state, verify, export
+// and verify-export (also of a tampered and of a redacted export), backup and restore, and the busy
+// error while another process holds the directory.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -11,6 +11,7 @@
 
 #include "server/credentials.hpp"
 #include "server/demo.hpp"
+#include "server/session_store.hpp"
 #include "storage/event_log.hpp"
 #include "tests/tools/tools_test_util.hpp"
 
@@ -98,6 +99,35 @@ TEST_F(a4pctl_test, refusals_change_nothing) {
   EXPECT_EQ(state()["seq"].get<std::uint64_t>(), head);
   // Bad usage.
   EXPECT_EQ(a4pctl(dir_, "--data " + data_ + " org add").code, 2);
+}
+
+TEST_F(a4pctl_test, user_password_replaces_it_and_signs_the_account_out) {
+  std::string kwame_token, other_token;
+  {
+    auto log = storage::event_log::open(dir_ / "data");
+    ASSERT_TRUE(log);
+    server::session_store sessions(**log, std::chrono::hours(1));
+    kwame_token = sessions.create("gha.delegate").value();
+    (void)sessions.create("gha.delegate").value();
+    other_token = sessions.create("someone.else").value();
+  }
+  const std::uint64_t head = state()["seq"].get<std::uint64_t>();
+  auto r = a4pctl(dir_, "--data " + data_ + " user password gha.delegate", "new-pw-of-kwame\n");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("2 session(s) signed out"), std::string::npos) << r.out;
+  // Refused: an unknown user, no password, --url (a running a4pd holds the data).
+  EXPECT_EQ(a4pctl(dir_, "--data " + data_ + " user password nobody", "pw\n").code, 1);
+  EXPECT_EQ(a4pctl(dir_, "--data " + data_ + " user password gha.delegate", "").code, 1);
+  EXPECT_EQ(a4pctl(dir_, "--url http://127.0.0.1:1 user password gha.delegate", "pw\n").code, 2);
+  EXPECT_EQ(state()["seq"].get<std::uint64_t>(), head);  // nothing in the log: no secrets there
+  auto log = storage::event_log::open(dir_ / "data");
+  ASSERT_TRUE(log);
+  EXPECT_TRUE(server::check_password(**log, "gha.delegate", "new-pw-of-kwame"));
+  EXPECT_FALSE(server::check_password(**log, "gha.delegate", "pw-of-kwame"));
+  server::session_store sessions(**log, std::chrono::hours(1));
+  sessions.load();
+  EXPECT_FALSE(sessions.find(kwame_token));
+  EXPECT_TRUE(sessions.find(other_token));  // another account's session stays
 }
 
 TEST_F(a4pctl_test, verify_reports_ok_with_head) {
