@@ -61,6 +61,24 @@ function comment_with(page, text) {
   return page.locator('li.comment', { hasText: text }).last();
 }
 
+async function save_title(page, input, title) {
+  await page.locator(input).fill(title);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+}
+
+// The conflict view shows their title beside mine; keep mine and save the merged version.
+async function keep_my_title(page, { theirs, mine, what, shot }) {
+  const view = page.locator('#conflict-view');
+  await view.waitFor({ timeout: 10_000 });
+  await view.getByText(`Someone changed this ${what} while you were editing`).waitFor();
+  assert.equal(await view.locator('tr[data-field="title"] .theirs-value').textContent(), theirs);
+  assert.equal(await view.locator('tr[data-field="title"] .yours-value').textContent(), mine);
+  if (shot) await screenshot(page, shot);
+  await assert_no_serious_axe(page, `${what} conflict view`);
+  await view.locator('tr[data-field="title"] input[value="yours"]').check();
+  await page.getByRole('button', { name: 'Save merged version' }).click();
+}
+
 async function assert_no_serious_axe(page, view) {
   const v = await axe_serious(page);
   assert.deepEqual(v, [], `axe found serious/critical violations in ${view}:\n${JSON.stringify(v, null, 2)}`);
@@ -301,22 +319,61 @@ describe('A4P web client against a real a4pd', { concurrency: false }, () => {
     await b.locator('#edit-pledge-button').click();
     const theirs = `Theirs ${uniq()}`;
     const mine = `Mine ${uniq()}`;
-    await a.locator('#ep-title').fill(theirs);
-    await a.getByRole('button', { name: 'Save changes' }).click();
+    await save_title(a, '#ep-title', theirs);
     await eventually(async () => (await b.locator('#page-title').textContent()) === theirs, { what: 'first edit in b' });
     // b still edits from the old base_version: the same field -> conflict.
-    await b.locator('#ep-title').fill(mine);
-    await b.getByRole('button', { name: 'Save changes' }).click();
-    const view = b.locator('#conflict-view');
-    await view.waitFor({ timeout: 10_000 });
-    assert.equal(await view.locator('tr[data-field="title"] .theirs-value').textContent(), theirs);
-    assert.equal(await view.locator('tr[data-field="title"] .yours-value').textContent(), mine);
-    await screenshot(b, '10-conflict-view');
-    await assert_no_serious_axe(b, 'conflict view');
-    await view.locator('tr[data-field="title"] input[value="yours"]').check();
-    await b.getByRole('button', { name: 'Save merged version' }).click();
+    await save_title(b, '#ep-title', mine);
+    await keep_my_title(b, { theirs, mine, what: 'pledge', shot: '10-conflict-view' });
     await eventually(async () => (await a.locator('#page-title').textContent()) === mine, { what: 'merged title in a' });
     assert.equal(await b.locator('#conflict-view').count(), 0);
+  });
+
+  test('the Secretariat edits a gap, a champion edits an action; a conflicting action edit merges', T, async () => {
+    const sec = await as('un.secretariat', '#/theme/protection');
+    const nld = await as('nld.delegate', '#/theme/protection'); // champion of protection
+    const gha = await as('gha.delegate', '#/theme/protection'); // not a champion
+    const gap = sec.locator('li.gap', { has: sec.locator('li.action') }).first();
+    await gap.waitFor();
+    const gap_id = await gap.getAttribute('data-gap-id');
+    // Who gets which Edit button: gaps for the Secretariat, actions also for the champion.
+    await nld.locator('.edit-action-button').first().waitFor();
+    assert.equal(await nld.locator('.edit-gap-button').count(), 0, 'a champion does not edit gaps');
+    assert.equal(await gha.locator('.edit-gap-button, .edit-action-button').count(), 0, 'gha edits nothing');
+
+    await gap.locator('.edit-gap-button').click();
+    const gap_title = `Gap edited <b>${uniq()}</b>`;
+    await assert_no_serious_axe(sec, 'gap edit form');
+    await save_title(sec, '#eg-title', gap_title);
+    await sec.locator('#edit-gap').waitFor({ state: 'detached', timeout: 10_000 });
+    await nld.locator(`li.gap[data-gap-id="${gap_id}"] h3`, { hasText: gap_title }).waitFor({ timeout: 10_000 });
+    assert.equal(await nld.locator(`li.gap[data-gap-id="${gap_id}"] h3 b`).count(), 0, 'the title renders as text');
+
+    const action = nld.locator(`li.gap[data-gap-id="${gap_id}"] li.action`).first();
+    const action_id = await action.getAttribute('data-action-id');
+    const in_sec = sec.locator(`li.action[data-action-id="${action_id}"]`);
+    await action.locator('.edit-action-button').click();
+    const title = `Action edited ${uniq()}`;
+    await nld.locator('#ea-title').fill(title);
+    await nld.locator('#ea-kind').selectOption('broad');
+    await nld.locator('#ea-due').fill('2031-03-04');
+    await assert_no_serious_axe(nld, 'action edit form');
+    await screenshot(nld, '11-action-edit');
+    await nld.getByRole('button', { name: 'Save changes' }).click();
+    await in_sec.locator('p', { hasText: title }).waitFor({ timeout: 10_000 });
+    const shown = await in_sec.locator('p').first().textContent();
+    assert.ok(shown.includes('broad') && shown.includes('due 2031-03-04'), `kind and due in sec, got ${shown}`);
+
+    // nld opens the form; the Secretariat changes the title meanwhile; nld saves: conflict.
+    await action.locator('.edit-action-button').click();
+    await in_sec.locator('.edit-action-button').click();
+    const theirs = `Theirs ${uniq()}`;
+    const mine = `Mine ${uniq()}`;
+    await save_title(sec, '#ea-title', theirs);
+    await action.locator('p', { hasText: theirs }).waitFor({ timeout: 10_000 });
+    await save_title(nld, '#ea-title', mine);
+    await keep_my_title(nld, { theirs, mine, what: 'action', shot: '12-action-conflict-view' });
+    await in_sec.locator('p', { hasText: mine }).waitFor({ timeout: 10_000 });
+    assert.equal(await nld.locator('#conflict-view').count(), 0);
   });
 
   test('the Secretariat hides a comment and it is redacted in the other browser', T, async () => {

@@ -62,6 +62,89 @@ export function SaveOrCancel(props: {
   );
 }
 
+/** A labelled text input (or textarea, with `rows`). */
+export function TextField(props: {
+  id: string;
+  label: string;
+  value: string;
+  on_input: (e: Event) => void;
+  required?: boolean;
+  rows?: number;
+}) {
+  const { id, value, required } = props;
+  return (
+    <>
+      <label for={id}>{props.label}</label>
+      {props.rows ? (
+        <textarea id={id} rows={props.rows} required={required} value={value} onInput={props.on_input} />
+      ) : (
+        <input id={id} required={required} value={value} onInput={props.on_input} />
+      )}
+    </>
+  );
+}
+
+export interface IndicatorDraft {
+  out_i: string;
+  out_t: string;
+  imp_i: string;
+  imp_t: string;
+}
+
+/** The output (required) and impact (optional) indicator fieldsets of a pledge form; input ids
+ * `<prefix>oi`, `<prefix>ot`, `<prefix>ii`, `<prefix>it`. */
+export function IndicatorInputs(props: {
+  prefix: string;
+  impact_legend: string;
+  d: IndicatorDraft;
+  up: (k: keyof IndicatorDraft) => (e: Event) => void;
+}) {
+  const { prefix, d, up } = props;
+  return (
+    <>
+      <IndicatorFields
+        legend="Output indicator"
+        prefix={`${prefix}o`}
+        required
+        indicator={d.out_i}
+        target={d.out_t}
+        on_indicator={up('out_i')}
+        on_target={up('out_t')}
+      />
+      <IndicatorFields
+        legend={props.impact_legend}
+        prefix={`${prefix}i`}
+        indicator={d.imp_i}
+        target={d.imp_t}
+        on_indicator={up('imp_i')}
+        on_target={up('imp_t')}
+      />
+    </>
+  );
+}
+
+/** An indicator's two inputs in a fieldset; their ids are `<prefix>i` and `<prefix>t`. */
+function IndicatorFields(props: {
+  legend: string;
+  prefix: string;
+  indicator: string;
+  target: string;
+  required?: boolean;
+  on_indicator: (e: Event) => void;
+  on_target: (e: Event) => void;
+}) {
+  const { prefix, required } = props;
+  return (
+    <fieldset>
+      <legend>{props.legend}</legend>
+      <label for={`${prefix}i`}>Indicator</label>
+      <input id={`${prefix}i`} required={required} value={props.indicator} onInput={props.on_indicator} />
+      <label for={`${prefix}t`}>Target</label>
+      <input id={`${prefix}t`} required={required} value={props.target} onInput={props.on_target} />
+    </fieldset>
+  );
+}
+
 export function Notice({ outcome }: { outcome: CommandOutcome | null | 'sending' }) {
   if (!outcome) return <p class="notice" role="status" aria-live="polite"></p>;
   if (outcome === 'sending')

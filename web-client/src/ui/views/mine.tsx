@@ -2,7 +2,7 @@
 // organisations for their own org; the Secretariat for the UN's own deliverables).
 import { useState } from 'preact/hooks';
 import type { CommandOutcome, State } from '../../sync';
-import { Notice, PageTitle } from '../components/common';
+import { IndicatorInputs, Notice, PageTitle, TextField } from '../components/common';
 import { PledgeTable } from '../components/pledge_table';
 import { by_id, can_create_pledge, org_name, sorted_themes } from '../model';
 import { command, me } from '../store';
@@ -56,24 +56,9 @@ function CreatePledgeForm({ s }: { s: State }) {
           </option>
         ))}
       </select>
-      <label for="np-title">Title</label>
-      <input id="np-title" required value={f.title} onInput={up('title')} />
-      <label for="np-desc">Description</label>
-      <textarea id="np-desc" rows={3} value={f.description} onInput={up('description')} />
-      <fieldset>
-        <legend>Output indicator</legend>
-        <label for="np-oi">Indicator</label>
-        <input id="np-oi" required value={f.out_i} onInput={up('out_i')} />
-        <label for="np-ot">Target</label>
-        <input id="np-ot" required value={f.out_t} onInput={up('out_t')} />
-      </fieldset>
-      <fieldset>
-        <legend>Impact indicator (optional)</legend>
-        <label for="np-ii">Indicator</label>
-        <input id="np-ii" value={f.imp_i} onInput={up('imp_i')} />
-        <label for="np-it">Target</label>
-        <input id="np-it" value={f.imp_t} onInput={up('imp_t')} />
-      </fieldset>
+      <TextField id="np-title" label="Title" required value={f.title} on_input={up('title')} />
+      <TextField id="np-desc" label="Description" rows={3} value={f.description} on_input={up('description')} />
+      <IndicatorInputs prefix="np-" impact_legend="Impact indicator (optional)" d={f} up={up} />
       <label for="np-cm">Commitment (optional)</label>
       <select id="np-cm" value={f.commitment} onChange={up('commitment')}>
         <option value="">None</option>

@@ -5,8 +5,10 @@ import { useState } from 'preact/hooks';
 import type { CommandOutcome, Indicator, Pledge, State } from '../../sync';
 import { pledge_statuses } from '../../sync';
 import { Comments } from '../components/comments';
-import { Notice, NotFound, PageTitle, Progress, SaveOrCancel, StatusBadge } from '../components/common';
+import { IndicatorInputs, Notice, NotFound, PageTitle, Progress, StatusBadge, TextField } from '../components/common';
 import { Opinions } from '../components/opinions';
+import type { EditSpec } from '../components/versioned_edit';
+import { show_value, VersionedEdit } from '../components/versioned_edit';
 import { can_edit_pledge, org_name, safe_url, short_date, sorted_rounds, status_label } from '../model';
 import { command, me } from '../store';
 import { href } from '../router';
@@ -29,7 +31,7 @@ function IndicatorBox({ title, ind }: { title: string; ind: Indicator | null }) 
   );
 }
 
-// ---- editing with conflict resolution ------------------------------------------------
+// ---- editing (conflict resolution: components/versioned_edit.tsx) -------------------
 
 type FieldKey = 'title' | 'description' | 'due' | 'output' | 'impact';
 const field_labels: Record<FieldKey, string> = {
@@ -68,162 +70,36 @@ function values_of(d: Draft): Record<FieldKey, unknown> {
     impact: d.imp_i || d.imp_t ? { indicator: d.imp_i, target: d.imp_t } : null,
   };
 }
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 function show(v: unknown): string {
-  if (v === null || v === undefined || v === '') return '(empty)';
-  if (typeof v === 'object') {
+  if (v && typeof v === 'object') {
     const i = v as Partial<Indicator>;
     return `${i.indicator ?? ''} → ${i.target ?? ''}`;
   }
-  return String(v);
+  return show_value(v);
 }
 
-interface Conflict {
-  current: Pledge;
-  yours: Partial<Record<FieldKey, unknown>>;
-  pick: Partial<Record<FieldKey, 'theirs' | 'yours'>>;
-}
+const pledge_edit: EditSpec<Pledge, Draft, FieldKey> = {
+  noun: 'pledge',
+  labels: field_labels,
+  draft_of,
+  values_of,
+};
 
 function EditForm({ p, on_close }: { p: Pledge; on_close: () => void }) {
-  const [base, set_base] = useState<Pledge>(p);
-  const [draft, set_draft] = useState<Draft>(draft_of(p));
-  const [conflict, set_conflict] = useState<Conflict | null>(null);
-  const [outcome, set_outcome] = useState<CommandOutcome | null | 'sending'>(null);
-  const up = (k: keyof Draft) => (e: Event) => set_draft({ ...draft, [k]: (e.currentTarget as HTMLInputElement).value });
-
-  const send = async (base_p: Pledge, changes: Partial<Record<FieldKey, unknown>>) => {
-    if (Object.keys(changes).length === 0) {
-      on_close();
-      return;
-    }
-    set_outcome('sending');
-    const o = await command('pledge.update', { id: p.id, base_version: base_p.version, changes });
-    if (o.ok) {
-      set_outcome(o);
-      on_close();
-      return;
-    }
-    if (o.code === 'conflict') {
-      const current = (o.details.current as Pledge | undefined) ?? p;
-      const pick: Conflict['pick'] = {};
-      for (const k of Object.keys(changes) as FieldKey[]) pick[k] = 'yours';
-      set_conflict({ current, yours: changes, pick });
-      set_outcome(null);
-      return;
-    }
-    set_outcome(o);
-  };
-
-  const submit = (e: Event) => {
-    e.preventDefault();
-    const before = values_of(draft_of(base));
-    const now = values_of(draft);
-    const changes: Partial<Record<FieldKey, unknown>> = {};
-    for (const k of Object.keys(now) as FieldKey[]) if (!same(before[k], now[k])) changes[k] = now[k];
-    void send(base, changes);
-  };
-
-  if (conflict) {
-    const keys = Object.keys(conflict.yours) as FieldKey[];
-    const resubmit = (e: Event) => {
-      e.preventDefault();
-      const changes: Partial<Record<FieldKey, unknown>> = {};
-      for (const k of keys) if (conflict.pick[k] === 'yours') changes[k] = conflict.yours[k];
-      const cur = conflict.current;
-      set_base(cur);
-      set_conflict(null);
-      void send(cur, changes);
-    };
-    return (
-      <form class="conflict" id="conflict-view" onSubmit={resubmit} aria-labelledby="conflict-h">
-        <h2 id="conflict-h" tabIndex={-1} ref={(el) => el?.focus()}>
-          Someone changed this pledge while you were editing
-        </h2>
-        <p>
-          Version {conflict.current.version} is now current. For each field, keep their value or use yours, then save
-          again.
-        </p>
-        <table>
-          <caption class="visually-hidden">Their values beside yours</caption>
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              <th scope="col">Theirs (current)</th>
-              <th scope="col">Yours</th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.map((k) => {
-              const theirs = (conflict.current as unknown as Record<string, unknown>)[k];
-              const name = `pick-${k}`;
-              return (
-                <tr key={k} data-field={k}>
-                  <th scope="row">{field_labels[k]}</th>
-                  <td>
-                    <label class="radio">
-                      <input
-                        type="radio"
-                        name={name}
-                        value="theirs"
-                        checked={conflict.pick[k] === 'theirs'}
-                        onChange={() => set_conflict({ ...conflict, pick: { ...conflict.pick, [k]: 'theirs' } })}
-                      />{' '}
-                      <span class="theirs-value">{show(theirs)}</span>
-                    </label>
-                  </td>
-                  <td>
-                    <label class="radio">
-                      <input
-                        type="radio"
-                        name={name}
-                        value="yours"
-                        checked={conflict.pick[k] === 'yours'}
-                        onChange={() => set_conflict({ ...conflict, pick: { ...conflict.pick, [k]: 'yours' } })}
-                      />{' '}
-                      <span class="yours-value">{show(conflict.yours[k])}</span>
-                    </label>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-        <button type="submit">Save merged version</button>{' '}
-        <button type="button" onClick={on_close}>
-          Discard my changes
-        </button>
-        <Notice outcome={outcome} />
-      </form>
-    );
-  }
-
   return (
-    <form class="stack" id="edit-pledge" onSubmit={submit}>
-      <h2>Edit pledge (version {base.version})</h2>
-      <label for="ep-title">Title</label>
-      <input id="ep-title" required value={draft.title} onInput={up('title')} />
-      <label for="ep-desc">Description</label>
-      <textarea id="ep-desc" rows={3} value={draft.description} onInput={up('description')} />
-      <div class="two-col">
-        <fieldset>
-          <legend>Output indicator</legend>
-          <label for="ep-oi">Indicator</label>
-          <input id="ep-oi" required value={draft.out_i} onInput={up('out_i')} />
-          <label for="ep-ot">Target</label>
-          <input id="ep-ot" required value={draft.out_t} onInput={up('out_t')} />
-        </fieldset>
-        <fieldset>
-          <legend>Impact indicator</legend>
-          <label for="ep-ii">Indicator</label>
-          <input id="ep-ii" value={draft.imp_i} onInput={up('imp_i')} />
-          <label for="ep-it">Target</label>
-          <input id="ep-it" value={draft.imp_t} onInput={up('imp_t')} />
-        </fieldset>
-      </div>
-      <label for="ep-due">Due</label>
-      <input id="ep-due" type="date" value={draft.due} onInput={up('due')} />
-      <SaveOrCancel label="Save changes" on_cancel={on_close} outcome={outcome} />
-    </form>
+    <VersionedEdit {...pledge_edit} entity={p} show={show} on_close={on_close}>
+      {(draft, up) => (
+        <>
+          <TextField id="ep-title" label="Title" required value={draft.title} on_input={up('title')} />
+          <TextField id="ep-desc" label="Description" rows={3} value={draft.description} on_input={up('description')} />
+          <div class="two-col">
+            <IndicatorInputs prefix="ep-" impact_legend="Impact indicator" d={draft} up={up} />
+          </div>
+          <label for="ep-due">Due</label>
+          <input id="ep-due" type="date" value={draft.due} onInput={up('due')} />
+        </>
+      )}
+    </VersionedEdit>
   );
 }
 

@@ -1,9 +1,13 @@
 // Theme page: commitments; gaps, then the actions that answer them, then the pledges behind
 // those actions (a gap with no pledge stands out); champions; discussions, with the convene
-// form for champions of the theme and the Secretariat.
+// form for champions of the theme and the Secretariat. The Secretariat edits gaps; the
+// Secretariat and the theme's champions edit actions (both with the conflict view of
+// components/versioned_edit.tsx). One edit form is open at a time.
 import { useState } from 'preact/hooks';
-import type { Action, CommandOutcome, Pledge, State } from '../../sync';
-import { Notice, NotFound, PageTitle, StatusBadge } from '../components/common';
+import type { Action, CommandOutcome, Gap, Pledge, State } from '../../sync';
+import { Notice, NotFound, PageTitle, StatusBadge, TextField } from '../components/common';
+import type { EditSpec } from '../components/versioned_edit';
+import { show_value, VersionedEdit } from '../components/versioned_edit';
 import {
   by_id,
   can_add_action,
@@ -29,11 +33,111 @@ function PledgeLinks({ s, pledges }: { s: State; pledges: Pledge[] }) {
   );
 }
 
-function ActionItem({ s, a, pledges }: { s: State; a: Action; pledges: Pledge[] }) {
+// ---- editing gaps and actions ------------------------------------------------------
+
+/** Which edit form is open: `gap:<id>` or `action:<id>`, or null. */
+interface Editing {
+  open: string | null;
+  set: (key: string | null) => void;
+}
+
+type GapKey = 'title' | 'description';
+const gap_labels: Record<GapKey, string> = { title: 'Title', description: 'Description' };
+const gap_draft = (g: Gap) => ({ title: g.title, description: g.description });
+const gap_values = (d: ReturnType<typeof gap_draft>): Record<GapKey, unknown> => ({ ...d });
+
+const gap_edit: EditSpec<Gap, ReturnType<typeof gap_draft>, GapKey> = {
+  noun: 'gap',
+  level: 4,
+  labels: gap_labels,
+  draft_of: gap_draft,
+  values_of: gap_values,
+};
+
+function EditGap({ g, on_close }: { g: Gap; on_close: () => void }) {
+  return (
+    <VersionedEdit {...gap_edit} entity={g} on_close={on_close}>
+      {(d, up) => (
+        <>
+          <TextField id="eg-title" label="Title" required value={d.title} on_input={up('title')} />
+          <TextField
+            id="eg-desc"
+            label="Description"
+            rows={3}
+            required
+            value={d.description}
+            on_input={up('description')}
+          />
+        </>
+      )}
+    </VersionedEdit>
+  );
+}
+
+type ActionKey = 'title' | 'kind' | 'gap' | 'due';
+const action_labels: Record<ActionKey, string> = { title: 'Title', kind: 'Kind', gap: 'Answers gap', due: 'Due' };
+const action_draft = (a: Action) => ({ title: a.title, kind: a.kind, gap: a.gap ?? '', due: a.due ?? '' });
+const action_values = (d: ReturnType<typeof action_draft>): Record<ActionKey, unknown> => ({
+  title: d.title,
+  kind: d.kind,
+  gap: d.gap || null,
+  due: d.due || null,
+});
+
+const action_edit: EditSpec<Action, ReturnType<typeof action_draft>, ActionKey> = {
+  noun: 'action',
+  level: 4,
+  labels: action_labels,
+  draft_of: action_draft,
+  values_of: action_values,
+};
+
+function EditAction({ s, a, gaps, on_close }: { s: State; a: Action; gaps: Gap[]; on_close: () => void }) {
+  // A gap is shown by its title in the conflict view.
+  const show = (v: unknown, k: ActionKey) =>
+    k === 'gap' && typeof v === 'string' ? s.gaps[v]?.title ?? v : show_value(v);
+  return (
+    <VersionedEdit {...action_edit} entity={a} show={show} on_close={on_close}>
+      {(d, up) => (
+        <>
+          <TextField id="ea-title" label="Title" required value={d.title} on_input={up('title')} />
+          <label for="ea-kind">Kind</label>
+          <select id="ea-kind" value={d.kind} onChange={up('kind')}>
+            <option value="concrete">Concrete</option>
+            <option value="broad">Broad</option>
+          </select>
+          <label for="ea-gap">Answers gap</label>
+          <select id="ea-gap" value={d.gap} onChange={up('gap')}>
+            <option value="">None</option>
+            {gaps.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.title}
+              </option>
+            ))}
+          </select>
+          <label for="ea-due">Due (optional)</label>
+          <input id="ea-due" type="date" value={d.due} onInput={up('due')} />
+        </>
+      )}
+    </VersionedEdit>
+  );
+}
+
+function EditButton({ what, title, on_click }: { what: 'gap' | 'action'; title: string; on_click: () => void }) {
+  return (
+    <button type="button" class={`edit-${what}-button`} aria-label={`Edit ${what}: ${title}`} onClick={on_click}>
+      Edit
+    </button>
+  );
+}
+
+function ActionItem(props: { s: State; a: Action; pledges: Pledge[]; gaps: Gap[]; editing: Editing }) {
+  const { s, a, pledges, editing } = props;
   const user = me.value;
   const taken = !!user && a.taken_up_by.includes(user.org);
+  const key = `action:${a.id}`;
   return (
-    <li class="action">
+    <li class="action" data-action-id={a.id}>
       <p>
         <strong>Action:</strong> {a.title} <span class="badge">{a.kind}</span>
         {a.due && <span class="muted"> · due {a.due}</span>}
@@ -46,6 +150,15 @@ function ActionItem({ s, a, pledges }: { s: State; a: Action; pledges: Pledge[] 
           Take up this action
         </button>
       )}
+      {can_add_action(user, s, a.theme) &&
+        (editing.open === key ? (
+          <EditAction key={key} s={s} a={a} gaps={props.gaps} on_close={() => editing.set(null)} />
+        ) : (
+          <>
+            {' '}
+            <EditButton what="action" title={a.title} on_click={() => editing.set(key)} />
+          </>
+        ))}
       <PledgeLinks s={s} pledges={pledges} />
     </li>
   );
@@ -104,6 +217,8 @@ function SmallForm(props: {
 }
 
 export function ThemeView({ s, id }: { s: State; id: string }) {
+  const [open_edit, set_open_edit] = useState<string | null>(null);
+  const editing: Editing = { open: open_edit, set: set_open_edit };
   const t = s.themes[id];
   if (!t) return <NotFound what={`Theme ${id}`} />;
   const user = me.value;
@@ -200,10 +315,18 @@ export function ThemeView({ s, id }: { s: State; id: string }) {
                   {n === 0 && <span class="badge badge-gap">No pledge yet</span>}
                 </h3>
                 <p>{g.description}</p>
+                {is_secretariat(user) &&
+                  (open_edit === `gap:${g.id}` ? (
+                    <EditGap key={`gap:${g.id}`} g={g} on_close={() => set_open_edit(null)} />
+                  ) : (
+                    <p>
+                      <EditButton what="gap" title={g.title} on_click={() => set_open_edit(`gap:${g.id}`)} />
+                    </p>
+                  ))}
                 {acts.length === 0 ? <p class="muted">No action answers this gap yet.</p> : (
                   <ul class="plain">
                     {acts.map((a) => (
-                      <ActionItem key={a.id} s={s} a={a} pledges={pledges_for(a)} />
+                      <ActionItem key={a.id} s={s} a={a} pledges={pledges_for(a)} gaps={gaps} editing={editing} />
                     ))}
                   </ul>
                 )}
@@ -216,7 +339,7 @@ export function ThemeView({ s, id }: { s: State; id: string }) {
             <h3>Actions not tied to a gap</h3>
             <ul class="plain">
               {loose_actions.map((a) => (
-                <ActionItem key={a.id} s={s} a={a} pledges={pledges_for(a)} />
+                <ActionItem key={a.id} s={s} a={a} pledges={pledges_for(a)} gaps={gaps} editing={editing} />
               ))}
             </ul>
           </>

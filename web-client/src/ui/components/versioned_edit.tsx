@@ -1,0 +1,245 @@
+// Editing a versioned entity (pledge, gap, action) without silently overwriting anyone:
+// send only the changed fields with the base_version the form started from; on a `conflict`
+// reject, show their current value beside yours per field, let the user pick per field and
+// resubmit the picked fields on the new base_version (ADR 0502). The pure helpers below carry
+// the logic; `VersionedEdit` is the one form shell (edit form, then conflict view) every
+// entity's edit form uses.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import type { CommandOutcome } from '../../sync';
+import { Notice, SaveOrCancel } from './common';
+import { command } from '../store';
+
+export interface Versioned {
+  id: string;
+  version: number;
+}
+export type Changes<K extends string> = Partial<Record<K, unknown>>;
+export type Side = 'theirs' | 'yours';
+export interface Conflict<E, K extends string> {
+  /** The entity as it is now (`details.current`); its version is the new base_version. */
+  current: E;
+  /** The fields this user tried to change, with the values they wanted. */
+  yours: Changes<K>;
+  pick: Partial<Record<K, Side>>;
+}
+
+export const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** The fields whose value differs between the form's start and now, with their new values. */
+export function changed_fields<K extends string>(before: Record<K, unknown>, now: Record<K, unknown>): Changes<K> {
+  const changes: Changes<K> = {};
+  for (const k of Object.keys(now) as K[]) if (!same(before[k], now[k])) changes[k] = now[k];
+  return changes;
+}
+
+/** A conflict view's starting point: every field the user changed, with "yours" picked. */
+export function conflict_of<E, K extends string>(current: E, yours: Changes<K>): Conflict<E, K> {
+  const pick: Partial<Record<K, Side>> = {};
+  for (const k of Object.keys(yours) as K[]) pick[k] = 'yours';
+  return { current, yours, pick };
+}
+
+/** What to resubmit after a conflict: the fields where the user kept their own value. */
+export function picked_changes<E, K extends string>(c: Conflict<E, K>): Changes<K> {
+  const changes: Changes<K> = {};
+  for (const k of Object.keys(c.yours) as K[]) if (c.pick[k] === 'yours') changes[k] = c.yours[k];
+  return changes;
+}
+
+export type SendResult<E, K extends string> =
+  | { kind: 'nothing' }
+  | { kind: 'saved'; outcome: CommandOutcome }
+  | { kind: 'conflict'; conflict: Conflict<E, K> }
+  | { kind: 'failed'; outcome: CommandOutcome };
+
+type Run = (name: string, args: Record<string, unknown>) => Promise<CommandOutcome>;
+
+/** Sends `name` {id, base_version, changes} (nothing when there is no change) and sorts the answer. */
+export async function send_versioned<E extends Versioned, K extends string>(
+  run: Run,
+  name: string,
+  base: E,
+  changes: Changes<K>,
+): Promise<SendResult<E, K>> {
+  if (Object.keys(changes).length === 0) return { kind: 'nothing' };
+  const o = await run(name, { id: base.id, base_version: base.version, changes });
+  if (o.ok) return { kind: 'saved', outcome: o };
+  if (o.code === 'conflict') {
+    const current = (o.details.current as E | undefined) ?? base;
+    return { kind: 'conflict', conflict: conflict_of(current, changes) };
+  }
+  return { kind: 'failed', outcome: o };
+}
+
+export function show_value(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '(empty)';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+type Level = 2 | 3 | 4;
+/** A heading of the given level; `take_focus`: focused once when it appears (the conflict view). */
+function Heading(props: { level: Level; children: ComponentChildren; id?: string; take_focus?: boolean }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (props.take_focus) ref.current?.focus();
+  }, []);
+  const H = `h${props.level}` as 'h2';
+  return (
+    <H id={props.id} ref={ref} tabIndex={props.take_focus ? -1 : undefined}>
+      {props.children}
+    </H>
+  );
+}
+
+/** One side of a field's row in the conflict view: a radio labelled by that side's value. */
+function PickCell<E, K extends string>(props: {
+  k: K;
+  side: Side;
+  value: string;
+  conflict: Conflict<E, K>;
+  on_pick: (c: Conflict<E, K>) => void;
+}) {
+  const { k, side, conflict } = props;
+  return (
+    <td>
+      <label class="radio">
+        <input
+          type="radio"
+          name={`pick-${k}`}
+          value={side}
+          checked={conflict.pick[k] === side}
+          onChange={() => props.on_pick({ ...conflict, pick: { ...conflict.pick, [k]: side } })}
+        />{' '}
+        <span class={`${side}-value`}>{props.value}</span>
+      </label>
+    </td>
+  );
+}
+
+/** What an entity's edit form is, apart from the entity being edited: spread into `VersionedEdit`. */
+export interface EditSpec<E extends Versioned, D, K extends string> {
+  /** What is edited: the command is `<noun>.update`, the form's id `edit-<noun>`, and the
+   * headings say "Edit <noun>" and "Someone changed this <noun> ...". */
+  noun: 'pledge' | 'gap' | 'action' | 'commitment';
+  /** Heading level of the form's and the conflict view's heading (default 2). */
+  level?: Level;
+  labels: Record<K, string>;
+  draft_of: (e: E) => D;
+  values_of: (d: D) => Record<K, unknown>;
+}
+
+export interface VersionedEditProps<E extends Versioned, D, K extends string> extends EditSpec<E, D, K> {
+  entity: E;
+  /** A field's value as text in the conflict view (default `show_value`). */
+  show?: (v: unknown, k: K) => string;
+  save_label?: string;
+  on_close: () => void;
+  /** The form's inputs; `up(key)` is an input/change handler that sets that draft key. */
+  children: (draft: D, up: (k: keyof D) => (e: Event) => void) => ComponentChildren;
+}
+
+export function VersionedEdit<E extends Versioned, D, K extends string>(props: VersionedEditProps<E, D, K>) {
+  const { on_close, labels } = props;
+  const level = props.level ?? 2;
+  const show = props.show ?? ((v: unknown) => show_value(v));
+  const [base, set_base] = useState<E>(props.entity);
+  const [draft, set_draft] = useState<D>(props.draft_of(props.entity));
+  const [conflict, set_conflict] = useState<Conflict<E, K> | null>(null);
+  const [outcome, set_outcome] = useState<CommandOutcome | null | 'sending'>(null);
+  const up = (k: keyof D) => (e: Event) => set_draft({ ...draft, [k]: (e.currentTarget as HTMLInputElement).value });
+
+  const send = async (base_e: E, changes: Changes<K>) => {
+    if (Object.keys(changes).length > 0) set_outcome('sending');
+    const r = await send_versioned(command, `${props.noun}.update`, base_e, changes);
+    switch (r.kind) {
+      case 'nothing':
+        on_close();
+        return;
+      case 'saved':
+        set_outcome(r.outcome);
+        on_close();
+        return;
+      case 'conflict':
+        set_conflict(r.conflict);
+        set_outcome(null);
+        return;
+      case 'failed':
+        set_outcome(r.outcome);
+        return;
+    }
+  };
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    void send(base, changed_fields(props.values_of(props.draft_of(base)), props.values_of(draft)));
+  };
+
+  if (conflict) {
+    const keys = Object.keys(conflict.yours) as K[];
+    const resubmit = (e: Event) => {
+      e.preventDefault();
+      const cur = conflict.current;
+      set_base(cur);
+      set_conflict(null);
+      void send(cur, picked_changes(conflict));
+    };
+    return (
+      <form class="conflict" id="conflict-view" onSubmit={resubmit} aria-labelledby="conflict-h">
+        <Heading level={level} id="conflict-h" take_focus>
+          Someone changed this {props.noun} while you were editing
+        </Heading>
+        <p>
+          Version {conflict.current.version} is now current. For each field, keep their value or use yours, then save
+          again.
+        </p>
+        <table>
+          <caption class="visually-hidden">Their values beside yours</caption>
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              <th scope="col">Theirs (current)</th>
+              <th scope="col">Yours</th>
+            </tr>
+          </thead>
+          <tbody>
+            {keys.map((k) => {
+              const theirs = (conflict.current as unknown as Record<string, unknown>)[k];
+              return (
+                <tr key={k} data-field={k}>
+                  <th scope="row">{labels[k]}</th>
+                  {(['theirs', 'yours'] as const).map((side) => (
+                    <PickCell
+                      key={side}
+                      k={k}
+                      side={side}
+                      value={show(side === 'theirs' ? theirs : conflict.yours[k], k)}
+                      conflict={conflict}
+                      on_pick={set_conflict}
+                    />
+                  ))}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        <button type="submit">Save merged version</button>{' '}
+        <button type="button" onClick={on_close}>
+          Discard my changes
+        </button>
+        <Notice outcome={outcome} />
+      </form>
+    );
+  }
+
+  return (
+    <form class="stack" id={`edit-${props.noun}`} onSubmit={submit}>
+      <Heading level={level}>
+        Edit {props.noun} (version {base.version})
+      </Heading>
+      {props.children(draft, up)}
+      <SaveOrCancel label={props.save_label ?? 'Save changes'} on_cancel={on_close} outcome={outcome} />
+    </form>
+  );
+}
