@@ -441,6 +441,28 @@ TEST(Codec, ReaderAgreesWithNlohmannOnRandomDocuments) {
   }
 }
 
+// Long strings are scanned sixteen bytes at a time: every character that ends a plain run, at
+// every position around those blocks, is still seen, and raw control characters and bad
+// UTF-8 are still refused wherever they are.
+TEST(Codec, ReaderSeesSpecialCharactersAtEveryPositionOfLongStrings) {
+  const std::string plain = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWX~\x7f";
+  for (const char* special : {"\"", "\\", "\n", "\x01", "\u00e9", "\U0001F600", "/"}) {
+    for (std::size_t at = 0; at <= 40; ++at) {
+      std::string s = plain.substr(0, at) + special + plain.substr(at, 37);
+      nlohmann::json v = {{"s", s}};
+      auto got = parse_untrusted(v.dump());
+      ASSERT_TRUE(got) << at << ": " << got.error().message;
+      ASSERT_EQ((*got)["s"], s) << "special at " << at;
+    }
+  }
+  for (const char* bad : {"\x01", "\x1f", "\xff", "\xc3"}) {
+    for (std::size_t at = 0; at <= 40; ++at) {
+      std::string text = "\"" + plain.substr(0, at) + bad + plain.substr(at, 37) + "\"";
+      EXPECT_FALSE(parse_untrusted(text)) << "raw byte at " << at;
+    }
+  }
+}
+
 TEST(Codec, ReaderRefusesWhatNlohmannRefuses) {
   for (const char* t : {"[1,]", "{\"a\" 1}", "{,}", "01", "-", "--1", "\"\\x\"", "\"a", "tru",
                         "nul", "[1 2]", "{\"a\":1,}", "\"\\ud83d\"", "\"\\udc00\"", "\"\t\""}) {

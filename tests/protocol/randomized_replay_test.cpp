@@ -44,7 +44,7 @@ class generator {
     return s;
   }
   std::string date() {
-    char buf[16];
+    char buf[48];  // room for any int, so the compiler sees no truncation
     std::snprintf(buf, sizeof buf, "20%02d-%02d-%02d", 26 + below(4), 1 + below(12), 1 + below(28));
     return buf;
   }
