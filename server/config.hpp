@@ -20,6 +20,9 @@ struct server_config {
   std::string tls_cert;  // both set: TLS (detected per connection)
   std::string tls_key;
   std::vector<std::string> allow_origins;  // extra Origins besides the server's own
+  // GET /metrics: with a token file, only requests bearing that token; without, only
+  // connections from loopback addresses.
+  std::string metrics_token_file;
 
   // Limits a client controls.
   std::size_t max_frame_bytes = 64 * 1024;             // close 1009

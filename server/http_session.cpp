@@ -1,5 +1,6 @@
 #include "server/http_session.hpp"
 
+#include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -40,6 +41,11 @@ http_session::http_session(server_context& ctx, net::ip::tcp::socket&& socket)
       stream_(std::in_place_index<0>, std::move(socket)),
       ex_(std::get<0>(stream_).get_executor()) {
   ctx_.stats->connections_http.fetch_add(1);
+  boost::system::error_code ec;
+  auto peer = std::get<0>(stream_).socket().remote_endpoint(ec).address();
+  if (!ec && peer.is_v6() && peer.to_v6().is_v4_mapped())
+    peer = net::ip::make_address_v4(net::ip::v4_mapped, peer.to_v6());
+  peer_loopback_ = !ec && peer.is_loopback();
 }
 
 http_session::~http_session() {
@@ -111,6 +117,18 @@ bool http_session::origin_allowed(const http_request& req) const {
   return false;
 }
 
+bool http_session::metrics_allowed(const http_request& req) const {
+  if (ctx_.metrics_token_hash.empty()) return peer_loopback_;
+  auto it = req.find(http::field::authorization);
+  if (it == req.end()) return false;
+  std::string_view auth(it->value().data(), it->value().size());
+  constexpr std::string_view bearer = "Bearer ";
+  if (!auth.starts_with(bearer)) return false;
+  const std::string got = session_store::hash_token(auth.substr(bearer.size()));
+  return got.size() == ctx_.metrics_token_hash.size() &&
+         CRYPTO_memcmp(got.data(), ctx_.metrics_token_hash.data(), got.size()) == 0;
+}
+
 void http_session::handle(http_request req) {
   auto path = target_path(req.target());
   if (!path) return send(error_response(req, 400, "bad_request", "malformed target"));
@@ -129,9 +147,18 @@ void http_session::handle(http_request req) {
                             : (ctx_.log->failed() ? R"({"ready":false,"reason":"storage"})"
                                                   : R"({"ready":false,"reason":"stopping"})")));
   }
-  if (*path == "/metrics")
+  if (*path == "/metrics") {
+    if (!metrics_allowed(req)) {
+      return send(ctx_.metrics_token_hash.empty()
+                      ? error_response(req, 403, "forbidden",
+                                       "/metrics answers loopback connections only without "
+                                       "--metrics-token-file")
+                      : error_response(req, 401, "unauthorized",
+                                       "/metrics needs Authorization: Bearer <metrics token>"));
+    }
     return send(
         make_response(req, 200, ctx_.stats->render(), "text/plain; version=0.0.4; charset=utf-8"));
+  }
   if (path->starts_with("/api/") || *path == "/api") {
     // The answer may come from another thread: post it back to this session's strand.
     handle_api(ctx_, std::move(req), [self = shared_from_this()](http_response res) {

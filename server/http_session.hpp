@@ -41,6 +41,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void on_write(bool close, boost::beast::error_code ec, std::size_t bytes);
   void do_eof();
   [[nodiscard]] bool origin_allowed(const http_request& req) const;
+  // Who may read /metrics: the bearer of the metrics token if there is one, else loopback.
+  [[nodiscard]] bool metrics_allowed(const http_request& req) const;
 
   server_context& ctx_;
   std::variant<boost::beast::tcp_stream, boost::beast::ssl_stream<boost::beast::tcp_stream>>
@@ -50,6 +52,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<http_response> res_;  // the response being written
   bool upgraded_ = false;
+  bool peer_loopback_ = false;  // the connection comes from 127.0.0.0/8 or ::1
 };
 
 }  // namespace a4p::server

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -36,6 +37,9 @@ namespace net = boost::asio;
 using namespace a4p;
 
 namespace {
+
+// The shortest metrics token a4pd takes: a scrape credential, so not a guessable word.
+constexpr std::size_t min_metrics_token = 16;
 
 bool split_host_port(const std::string& s, std::string& host, std::uint16_t& port) {
   auto colon = s.rfind(':');
@@ -96,6 +100,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256));
   app.add_option("--tls-cert", cfg.tls_cert, "TLS certificate chain (PEM)");
   app.add_option("--tls-key", cfg.tls_key, "TLS private key (PEM)");
+  app.add_option("--metrics-token-file", cfg.metrics_token_file,
+                 "GET /metrics needs 'Authorization: Bearer <first line of FILE>' (default: "
+                 "loopback connections only)");
   app.add_option("--allow-origin", cfg.allow_origins,
                  "extra allowed Origin for /ws (repeatable), e.g. https://a4p.example.org");
   app.add_option("--max-frame", cfg.max_frame_bytes, "largest client frame in bytes (1009)")
@@ -142,6 +149,20 @@ int main(int argc, char** argv) {
   if (cfg.tls_cert.empty() != cfg.tls_key.empty()) {
     std::cerr << "a4pd: --tls-cert and --tls-key go together\n";
     return 2;
+  }
+  std::string metrics_token_hash;
+  if (!cfg.metrics_token_file.empty()) {
+    std::ifstream in(cfg.metrics_token_file);
+    std::string token;
+    if (!in || !std::getline(in, token)) token.clear();
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+    if (token.size() < min_metrics_token) {
+      std::cerr << "a4pd: --metrics-token-file " << cfg.metrics_token_file
+                << ": unreadable, or its first line is shorter than " << min_metrics_token
+                << " characters\n";
+      return 2;
+    }
+    metrics_token_hash = server::session_store::hash_token(token);
   }
   std::unique_ptr<net::ssl::context> tls;
   if (!cfg.tls_cert.empty()) {
@@ -220,6 +241,7 @@ int main(int argc, char** argv) {
   ctx.ioc = &ioc;
   ctx.blocking = &blocking;
   ctx.tls = tls.get();
+  ctx.metrics_token_hash = metrics_token_hash;
   server::sequencer seq(ctx, std::move(*state));
   ctx.seq = &seq;
 

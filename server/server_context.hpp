@@ -41,6 +41,7 @@ struct server_context {
   boost::asio::thread_pool* blocking = nullptr;  // password hashing, audit verify
   boost::asio::ssl::context* tls = nullptr;      // null: plain HTTP only
   std::vector<std::string> allowed_origins;      // exact "scheme://host:port" strings
+  std::string metrics_token_hash;  // sha256 hex of --metrics-token-file's token; empty: none
   std::atomic<bool> stopping{false};
 };
 

@@ -32,8 +32,8 @@ a4pd_process::a4pd_process(const a4pd_options& opts) {
   if (!bin) bin = A4PD_BIN_DEFAULT;
 #endif
   if (!bin) throw std::runtime_error("A4PD_BIN is not set");
-  std::vector<std::string> args = {bin,           "--data",      opts.data_dir, "--listen",
-                                   "127.0.0.1:0", "--log-level", "warn"};
+  std::vector<std::string> args = {bin,         "--data",      opts.data_dir, "--listen",
+                                   opts.listen, "--log-level", "warn"};
   if (opts.demo) {
     args.push_back("--demo");
     args.push_back("--demo-password");

@@ -30,6 +30,7 @@ class temp_dir {
 
 struct a4pd_options {
   std::string data_dir;
+  std::string listen = "127.0.0.1:0";
   bool demo = true;
   std::string demo_password = "test-password-1";
   std::vector<std::string> extra_args;
