@@ -19,6 +19,9 @@ struct server_config {
   int threads = 2;
   std::string tls_cert;  // both set: TLS (detected per connection)
   std::string tls_key;
+  // With TLS: whether plain HTTP on the same port is served to every peer, or only to loopback
+  // ones (others get a redirect to https for GET/HEAD, 403 for the rest and for /ws).
+  bool plain_http_any = false;
   std::vector<std::string> allow_origins;  // extra Origins besides the server's own
   // GET /metrics: with a token file, only requests bearing that token; without, only
   // connections from loopback addresses.

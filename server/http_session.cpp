@@ -129,7 +129,22 @@ bool http_session::metrics_allowed(const http_request& req) const {
          CRYPTO_memcmp(got.data(), ctx_.metrics_token_hash.data(), got.size()) == 0;
 }
 
+std::optional<http_response> http_session::refuse_plain_http(const http_request& req) const {
+  if (!ctx_.tls || stream_.index() != 0 || peer_loopback_ || ctx_.cfg->plain_http_any)
+    return std::nullopt;
+  auto host = req.find(http::field::host);
+  const bool safe = req.method() == http::verb::get || req.method() == http::verb::head;
+  if (!safe || websocket::is_upgrade(req) || !req.target().starts_with('/') || host == req.end() ||
+      host->value().empty() || host->value().find_first_of("\r\n/\\@") != std::string_view::npos)
+    return error_response(req, 403, "forbidden", "use https on this port");
+  http_response res = make_response(req, 308, "", "text/plain; charset=utf-8");
+  res.set(http::field::location,
+          "https://" + std::string(host->value()) + std::string(req.target()));
+  return res;
+}
+
 void http_session::handle(http_request req) {
+  if (auto refused = refuse_plain_http(req)) return send(std::move(*refused));
   auto path = target_path(req.target());
   if (!path) return send(error_response(req, 400, "bad_request", "malformed target"));
 

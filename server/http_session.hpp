@@ -43,6 +43,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
   [[nodiscard]] bool origin_allowed(const http_request& req) const;
   // Who may read /metrics: the bearer of the metrics token if there is one, else loopback.
   [[nodiscard]] bool metrics_allowed(const http_request& req) const;
+  // With TLS configured, the answer to a plain-HTTP request from another host (nullopt: serve
+  // it): a redirect to https, or 403.
+  [[nodiscard]] std::optional<http_response> refuse_plain_http(const http_request& req) const;
 
   server_context& ctx_;
   std::variant<boost::beast::tcp_stream, boost::beast::ssl_stream<boost::beast::tcp_stream>>

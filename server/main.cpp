@@ -100,6 +100,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256));
   app.add_option("--tls-cert", cfg.tls_cert, "TLS certificate chain (PEM)");
   app.add_option("--tls-key", cfg.tls_key, "TLS private key (PEM)");
+  app.add_flag("--plain-http-any", cfg.plain_http_any,
+               "with TLS: serve plain HTTP on the port to every peer (default: loopback only; "
+               "others are redirected to https)");
   app.add_option("--metrics-token-file", cfg.metrics_token_file,
                  "GET /metrics needs 'Authorization: Bearer <first line of FILE>' (default: "
                  "loopback connections only)");

@@ -2,16 +2,8 @@
 // the REST routes and static files, against the real a4pd binary.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
-#include <optional>
-#include <string_view>
 
 #include "tests/server/test_util.hpp"
 
@@ -336,46 +328,6 @@ TEST(metrics_access, a_token_file_makes_metrics_need_the_token) {
   EXPECT_EQ(refused.wait(10000).value_or(-1), 2);
 }
 
-// A non-loopback IPv4 address of this machine, if it has one.
-std::optional<std::string> outside_address() {
-  ifaddrs* all = nullptr;
-  if (getifaddrs(&all) != 0) return std::nullopt;
-  std::optional<std::string> found;
-  for (ifaddrs* i = all; i && !found; i = i->ifa_next) {
-    if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET) continue;
-    char buf[INET_ADDRSTRLEN];
-    auto* in = reinterpret_cast<sockaddr_in*>(i->ifa_addr);
-    if (!inet_ntop(AF_INET, &in->sin_addr, buf, sizeof buf)) continue;
-    if (std::string_view(buf).starts_with("127.")) continue;
-    found = buf;
-  }
-  freeifaddrs(all);
-  return found;
-}
-
-// The status of GET `target` sent over a plain socket to address:port; 0 on failure.
-int raw_get_status(const std::string& address, std::uint16_t port, const std::string& target) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  inet_pton(AF_INET, address.c_str(), &sa.sin_addr);
-  std::string answer;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) {
-    std::string req =
-        "GET " + target + " HTTP/1.1\r\nHost: " + address + "\r\nConnection: close\r\n\r\n";
-    if (send(fd, req.data(), req.size(), 0) == static_cast<ssize_t>(req.size())) {
-      char buf[512];
-      ssize_t n = recv(fd, buf, sizeof buf, 0);
-      if (n > 0) answer.assign(buf, static_cast<std::size_t>(n));
-    }
-  }
-  close(fd);
-  if (!answer.starts_with("HTTP/1.1 ") || answer.size() < 12) return 0;
-  return std::stoi(answer.substr(9, 3));
-}
-
 // Without a token file, /metrics answers loopback connections only.
 TEST(metrics_access, without_a_token_only_loopback_connections_read_metrics) {
   auto outside = outside_address();
@@ -387,8 +339,8 @@ TEST(metrics_access, without_a_token_only_loopback_connections_read_metrics) {
   a4pd_process server(o);
   ASSERT_TRUE(server.started()) << server.output();
   EXPECT_EQ(http_call(server.port(), "GET", "/metrics").status, 200);
-  EXPECT_EQ(raw_get_status(*outside, server.port(), "/metrics"), 403) << *outside;
-  EXPECT_EQ(raw_get_status(*outside, server.port(), "/healthz"), 200) << *outside;
+  EXPECT_EQ(status_of(raw_http(*outside, server.port(), "GET /metrics")), 403) << *outside;
+  EXPECT_EQ(status_of(raw_http(*outside, server.port(), "GET /healthz")), 200) << *outside;
 }
 
 }  // namespace

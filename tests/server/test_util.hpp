@@ -4,11 +4,18 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "tests/server/a4pd_process.hpp"
 #include "tests/server/test_client.hpp"
@@ -51,6 +58,54 @@ inline std::optional<nlohmann::json> post_comment(
     std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
   if (!c.send(comment_cmd(unique_id(id_prefix), target, body))) return std::nullopt;
   return c.next_of("ack", timeout);
+}
+
+// A non-loopback IPv4 address of this machine, if it has one (tests of what a4pd does for
+// connections from other hosts skip without one).
+inline std::optional<std::string> outside_address() {
+  ifaddrs* all = nullptr;
+  if (getifaddrs(&all) != 0) return std::nullopt;
+  std::optional<std::string> found;
+  for (ifaddrs* i = all; i && !found; i = i->ifa_next) {
+    if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET) continue;
+    char buf[INET_ADDRSTRLEN];
+    auto* in = reinterpret_cast<sockaddr_in*>(i->ifa_addr);
+    if (!inet_ntop(AF_INET, &in->sin_addr, buf, sizeof buf)) continue;
+    if (std::string_view(buf).starts_with("127.")) continue;
+    found = buf;
+  }
+  freeifaddrs(all);
+  return found;
+}
+
+// Sends "<request_line> HTTP/1.1" with a Host header and Connection: close over a plain socket
+// to address:port and returns the first bytes of the answer ("" on failure).
+inline std::string raw_http(const std::string& address, std::uint16_t port,
+                            const std::string& request_line) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return {};
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  inet_pton(AF_INET, address.c_str(), &sa.sin_addr);
+  std::string answer;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) {
+    std::string req = request_line + " HTTP/1.1\r\nHost: " + address + ":" + std::to_string(port) +
+                      "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    if (send(fd, req.data(), req.size(), 0) == static_cast<ssize_t>(req.size())) {
+      char buf[1024];
+      ssize_t n = recv(fd, buf, sizeof buf, 0);
+      if (n > 0) answer.assign(buf, static_cast<std::size_t>(n));
+    }
+  }
+  close(fd);
+  return answer;
+}
+
+// The status code of a raw answer; 0 if it is not an HTTP/1.1 response.
+inline int status_of(const std::string& answer) {
+  if (!answer.starts_with("HTTP/1.1 ") || answer.size() < 12) return 0;
+  return std::stoi(answer.substr(9, 3));
 }
 
 }  // namespace a4p::test
