@@ -328,7 +328,7 @@ describe('A4P web client against a real a4pd', { concurrency: false }, () => {
     assert.equal(await b.locator('#conflict-view').count(), 0);
   });
 
-  test('the Secretariat edits a gap, a champion edits an action; a conflicting action edit merges', T, async () => {
+  test('the Secretariat edits a commitment and a gap, a champion an action; a conflicting action edit merges', T, async () => {
     const sec = await as('un.secretariat', '#/theme/protection');
     const nld = await as('nld.delegate', '#/theme/protection'); // champion of protection
     const gha = await as('gha.delegate', '#/theme/protection'); // not a champion
@@ -337,8 +337,22 @@ describe('A4P web client against a real a4pd', { concurrency: false }, () => {
     const gap_id = await gap.getAttribute('data-gap-id');
     // Who gets which Edit button: gaps for the Secretariat, actions also for the champion.
     await nld.locator('.edit-action-button').first().waitFor();
-    assert.equal(await nld.locator('.edit-gap-button').count(), 0, 'a champion does not edit gaps');
-    assert.equal(await gha.locator('.edit-gap-button, .edit-action-button').count(), 0, 'gha edits nothing');
+    await sec.locator('.edit-commitment-button').first().waitFor();
+    await gha.locator('li.commitment').first().waitFor();
+    assert.equal(await nld.locator('.edit-gap-button, .edit-commitment-button').count(), 0, 'a champion edits no gap or commitment');
+    assert.equal(await gha.locator('.edit-gap-button, .edit-action-button, .edit-commitment-button').count(), 0, 'gha edits nothing');
+
+    // The Secretariat renames a commitment; the champion sees the new title live.
+    const commitment = sec.locator('li.commitment').first();
+    const commitment_id = await commitment.getAttribute('data-commitment-id');
+    await commitment.locator('.edit-commitment-button').click();
+    const commitment_title = `Commitment edited ${uniq()}`;
+    await sec.locator('#ec-title').fill(commitment_title);
+    await assert_no_serious_axe(sec, 'commitment edit form');
+    await screenshot(sec, '11-commitment-edit');
+    await sec.getByRole('button', { name: 'Save changes' }).click();
+    await sec.locator('#edit-commitment').waitFor({ state: 'detached', timeout: 10_000 });
+    await nld.locator(`li.commitment[data-commitment-id="${commitment_id}"]`, { hasText: commitment_title }).waitFor({ timeout: 10_000 });
 
     await gap.locator('.edit-gap-button').click();
     const gap_title = `Gap edited <b>${uniq()}</b>`;

@@ -1,4 +1,4 @@
-// Editing a versioned entity (pledge, gap, action) without silently overwriting anyone:
+// Editing a versioned entity (pledge, commitment, gap, action) without silently overwriting anyone:
 // send only the changed fields with the base_version the form started from; on a `conflict`
 // reject, show their current value beside yours per field, let the user pick per field and
 // resubmit the picked fields on the new base_version (ADR 0502). The pure helpers below carry

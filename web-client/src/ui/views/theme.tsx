@@ -1,10 +1,10 @@
 // Theme page: commitments; gaps, then the actions that answer them, then the pledges behind
 // those actions (a gap with no pledge stands out); champions; discussions, with the convene
-// form for champions of the theme and the Secretariat. The Secretariat edits gaps; the
-// Secretariat and the theme's champions edit actions (both with the conflict view of
+// form for champions of the theme and the Secretariat. The Secretariat edits commitments and
+// gaps; the Secretariat and the theme's champions edit actions (all with the conflict view of
 // components/versioned_edit.tsx). One edit form is open at a time.
 import { useState } from 'preact/hooks';
-import type { Action, CommandOutcome, Gap, Pledge, State } from '../../sync';
+import type { Action, CommandOutcome, Commitment, Gap, Pledge, State } from '../../sync';
 import { Notice, NotFound, PageTitle, StatusBadge, TextField } from '../components/common';
 import type { EditSpec } from '../components/versioned_edit';
 import { show_value, VersionedEdit } from '../components/versioned_edit';
@@ -33,9 +33,9 @@ function PledgeLinks({ s, pledges }: { s: State; pledges: Pledge[] }) {
   );
 }
 
-// ---- editing gaps and actions ------------------------------------------------------
+// ---- editing commitments, gaps and actions -----------------------------------------
 
-/** Which edit form is open: `gap:<id>` or `action:<id>`, or null. */
+/** Which edit form is open: `commitment:<id>`, `gap:<id>` or `action:<id>`, or null. */
 interface Editing {
   open: string | null;
   set: (key: string | null) => void;
@@ -123,7 +123,78 @@ function EditAction({ s, a, gaps, on_close }: { s: State; a: Action; gaps: Gap[]
   );
 }
 
-function EditButton({ what, title, on_click }: { what: 'gap' | 'action'; title: string; on_click: () => void }) {
+type CommitmentKey = 'title' | 'number' | 'responsibility';
+const commitment_labels: Record<CommitmentKey, string> = {
+  title: 'Title',
+  number: 'Number',
+  responsibility: 'Responsibility',
+};
+/** The readable name of each `responsibility` value (protocol/README.md, `commitment.add`). */
+const responsibilities: Record<string, string> = {
+  member_states: 'Member States',
+  secretary_general: 'Secretary-General',
+  shared: 'Shared',
+};
+const responsibility_name = (r: string) => responsibilities[r] ?? r;
+const commitment_draft = (c: Commitment) => ({ title: c.title, number: String(c.number), responsibility: c.responsibility });
+const commitment_values = (d: ReturnType<typeof commitment_draft>): Record<CommitmentKey, unknown> => ({
+  title: d.title,
+  number: Number(d.number),
+  responsibility: d.responsibility,
+});
+const commitment_edit: EditSpec<Commitment, ReturnType<typeof commitment_draft>, CommitmentKey> = {
+  noun: 'commitment',
+  level: 3,
+  labels: commitment_labels,
+  draft_of: commitment_draft,
+  values_of: commitment_values,
+};
+
+function EditCommitment({ c, on_close }: { c: Commitment; on_close: () => void }) {
+  // The responsibility is shown by its readable name in the conflict view.
+  const show = (v: unknown, k: CommitmentKey) =>
+    k === 'responsibility' && typeof v === 'string' ? responsibility_name(v) : show_value(v);
+  return (
+    <VersionedEdit {...commitment_edit} entity={c} show={show} on_close={on_close}>
+      {(d, up) => (
+        <>
+          <TextField id="ec-title" label="Title" required value={d.title} on_input={up('title')} />
+          <label for="ec-number">Number (1 to 1000)</label>
+          <input id="ec-number" type="number" min={1} max={1000} step={1} required value={d.number} onInput={up('number')} />
+          <label for="ec-resp">Responsibility</label>
+          <select id="ec-resp" value={d.responsibility} onChange={up('responsibility')}>
+            {Object.entries(responsibilities).map(([value, name]) => (
+              <option key={value} value={value}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
+    </VersionedEdit>
+  );
+}
+
+function CommitmentItem({ c, editing }: { c: Commitment; editing: Editing }) {
+  const key = `commitment:${c.id}`;
+  return (
+    <li class="commitment" data-commitment-id={c.id}>
+      <strong>{c.number}.</strong> {c.title} <span class="muted">({responsibility_name(c.responsibility)})</span>
+      {is_secretariat(me.value) &&
+        (editing.open === key ? (
+          <EditCommitment key={key} c={c} on_close={() => editing.set(null)} />
+        ) : (
+          <>
+            {' '}
+            <EditButton what="commitment" title={c.title} on_click={() => editing.set(key)} />
+          </>
+        ))}
+    </li>
+  );
+}
+
+function EditButton(props: { what: 'commitment' | 'gap' | 'action'; title: string; on_click: () => void }) {
+  const { what, title, on_click } = props;
   return (
     <button type="button" class={`edit-${what}-button`} aria-label={`Edit ${what}: ${title}`} onClick={on_click}>
       Edit
@@ -292,9 +363,7 @@ export function ThemeView({ s, id }: { s: State; id: string }) {
           ) : (
             <ol class="plain">
               {commitments.map((c) => (
-                <li key={c.id}>
-                  <strong>{c.number}.</strong> {c.title} <span class="muted">({c.responsibility.replace('_', ' ')})</span>
-                </li>
+                <CommitmentItem key={c.id} c={c} editing={editing} />
               ))}
             </ol>
           )}
