@@ -303,14 +303,18 @@ int main(int argc, char** argv) {
       spdlog::info("durable writes finished; closing clients with 1001");
       clients.close_all(1001);
       auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+      // The pending wait owns the poll; the poll itself holds only a weak reference (a strong
+      // one would be a cycle, leaked at exit).
       auto poll = std::make_shared<std::function<void()>>();
-      *poll = [&, deadline, poll] {
+      *poll = [&, deadline, weak = std::weak_ptr<std::function<void()>>(poll)] {
         if (stats.connections_ws.load() == 0 || std::chrono::steady_clock::now() > deadline) {
           ioc.stop();
           return;
         }
+        auto self = weak.lock();
+        if (!self) return;
         waiter->expires_after(std::chrono::milliseconds(20));
-        waiter->async_wait([poll](const boost::system::error_code&) { (*poll)(); });
+        waiter->async_wait([self](const boost::system::error_code&) { (*self)(); });
       };
       (*poll)();
     });
