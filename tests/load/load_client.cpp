@@ -61,8 +61,9 @@ bool number_after(std::string_view s, std::string_view key, std::uint64_t* out,
 
 }  // namespace
 
-load_client::load_client(net::io_context& ioc, run_stats& stats, std::size_t index, mode m)
-    : ioc_(ioc), stats_(stats), index_(index), mode_(m) {}
+load_client::load_client(net::io_context& ioc, std::shared_ptr<run_stats> stats, std::size_t index,
+                         mode m)
+    : ioc_(ioc), stats_(std::move(stats)), index_(index), mode_(m) {}
 
 void load_client::start(target t, std::function<void(bool)> ready) {
   target_ = std::move(t);
@@ -89,7 +90,7 @@ void load_client::start(target t, std::function<void(bool)> ready) {
 
 void load_client::on_connect(beast::error_code ec) {
   if (ec) {
-    stats_.note_error("connect: " + ec.message());
+    stats_->note_error("connect: " + ec.message());
     return finish_ready(false);
   }
   beast::get_lowest_layer(*ws_).socket().set_option(tcp::no_delay(true), ec);
@@ -111,11 +112,11 @@ void load_client::on_connect(beast::error_code ec) {
 
 void load_client::on_handshake(beast::error_code ec) {
   if (ec) {
-    stats_.note_error("handshake: " + ec.message());
+    stats_->note_error("handshake: " + ec.message());
     return finish_ready(false);
   }
   open_ = true;
-  stats_.connected++;
+  stats_->connected++;
   if (mode_ == mode::baseline) {
     finish_ready(true);
   } else {
@@ -130,7 +131,7 @@ void load_client::on_handshake(beast::error_code ec) {
 
 void load_client::finish_ready(bool ok) {
   if (ready_) {
-    if (!ok) stats_.connect_failed++;
+    if (!ok) stats_->connect_failed++;
     auto r = std::move(ready_);
     ready_ = nullptr;
     r(ok);
@@ -145,14 +146,14 @@ void load_client::do_read() {
 
 void load_client::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
-    if (open_.exchange(false)) stats_.closed++;
+    if (open_.exchange(false)) stats_->closed++;
     if (!closing_ && ec != net::error::operation_aborted) {
       std::string why = ec.message();
       if (ec == websocket::error::closed) {
         why = "closed by server, code " + std::to_string(ws_->reason().code) + " " +
               std::string(ws_->reason().reason.c_str());
       }
-      stats_.note_error("client " + std::to_string(index_) + ": " + why);
+      stats_->note_error("client " + std::to_string(index_) + ": " + why);
     }
     if (tick_) tick_->cancel();
     return finish_ready(false);
@@ -176,59 +177,59 @@ void load_client::handle_line(std::string_view line) {
     std::uint64_t prev = 0, seq = 0;
     auto r = std::from_chars(line.data() + event_prefix.size(), line.data() + line.size(), prev);
     if (r.ec != std::errc() || !number_after(line, R"(,"seq":)", &seq, true)) {
-      stats_.note_error("unparsable event: " + std::string(line.substr(0, 200)));
+      stats_->note_error("unparsable event: " + std::string(line.substr(0, 200)));
       return;
     }
     const std::uint64_t last = last_seq_.load(std::memory_order_relaxed);
     if (seq <= last) {
-      stats_.duplicates++;
+      stats_->duplicates++;
     } else {
       if (prev != last) {
         gaps_++;
-        stats_.gaps++;
+        stats_->gaps++;
       }
       last_seq_.store(seq, std::memory_order_relaxed);
     }
-    stats_.events.add(1);
-    stats_.event_bytes.add(line.size());
+    stats_->events.add(1);
+    stats_->event_bytes.add(line.size());
     std::uint64_t sent = 0;
     if (number_after(line, R"("body":"lg )", &sent)) {
-      stats_.latency.record(now_ns() - static_cast<std::int64_t>(sent));
+      stats_->latency.record(now_ns() - static_cast<std::int64_t>(sent));
     }
     return;
   }
   json m = json::parse(line, nullptr, false);
   if (m.is_discarded() || !m.is_object()) {
-    stats_.note_error("unparsable message: " + std::string(line.substr(0, 200)));
+    stats_->note_error("unparsable message: " + std::string(line.substr(0, 200)));
     return;
   }
   const std::string type = m.value("type", "");
   if (type == "ack" || type == "reject") {
     if (type == "ack") {
-      stats_.acks++;
+      stats_->acks++;
       std::uint64_t seq = m.value("seq", std::uint64_t{0});
-      std::uint64_t seen = stats_.max_acked_seq.load();
-      while (seq > seen && !stats_.max_acked_seq.compare_exchange_weak(seen, seq)) {
+      std::uint64_t seen = stats_->max_acked_seq.load();
+      while (seq > seen && !stats_->max_acked_seq.compare_exchange_weak(seen, seq)) {
       }
       const std::string id = m.value("id", "");
       auto dash = id.rfind('-');
       std::int64_t sent = 0;
       if (dash != std::string::npos &&
           std::from_chars(id.data() + dash + 1, id.data() + id.size(), sent).ec == std::errc()) {
-        stats_.ack_latency.record(now_ns() - sent);
+        stats_->ack_latency.record(now_ns() - sent);
       }
     } else {
-      stats_.rejects++;
-      std::lock_guard lock(stats_.mu);
-      stats_.reject_codes[m.value("code", "?")]++;
+      stats_->rejects++;
+      std::lock_guard lock(stats_->mu);
+      stats_->reject_codes[m.value("code", "?")]++;
     }
     if (outstanding_ > 0) --outstanding_;
     pump_writer();
   } else if (type == "welcome") {
     {
-      std::lock_guard lock(stats_.mu);
-      stats_.epoch = m.value("epoch", "");
-      stats_.welcome_head = m.value("head", std::uint64_t{0});
+      std::lock_guard lock(stats_->mu);
+      stats_->epoch = m.value("epoch", "");
+      stats_->welcome_head = m.value("head", std::uint64_t{0});
     }
     if (m.value("mode", "") == "resume") {
       finish_ready(true);
@@ -239,7 +240,7 @@ void load_client::handle_line(std::string_view line) {
     last_seq_ = m.value("seq", std::uint64_t{0});
     finish_ready(true);
   } else if (type == "error") {
-    stats_.note_error("server error: " + std::string(line.substr(0, 200)));
+    stats_->note_error("server error: " + std::string(line.substr(0, 200)));
   }
 }
 
@@ -316,7 +317,7 @@ void load_client::pump_writer() {
                 {"name", "comment.post"},
                 {"args", {{"target", wp_.command_target}, {"body", body}}}};
     ++outstanding_;
-    stats_.sent++;
+    stats_->sent++;
     send(cmd.dump());
   }
 }
@@ -330,7 +331,7 @@ void load_client::close() {
     beast::error_code ec;
     beast::get_lowest_layer(*self->ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
     beast::get_lowest_layer(*self->ws_).socket().close(ec);
-    if (self->open_.exchange(false)) self->stats_.closed++;
+    if (self->open_.exchange(false)) self->stats_->closed++;
   });
 }
 

@@ -94,7 +94,10 @@ class load_client : public std::enable_shared_from_this<load_client> {
     std::uint64_t limit = 0;  // stop after this many (0: no limit)
   };
 
-  load_client(boost::asio::io_context& ioc, run_stats& stats, std::size_t index, mode m);
+  // `stats` is shared: handlers still queued after the run (a posted close, an aborted read)
+  // may count into it.
+  load_client(boost::asio::io_context& ioc, std::shared_ptr<run_stats> stats, std::size_t index,
+              mode m);
 
   // Connects, upgrades, says hello; `ready(true)` runs (on the client's strand) once the
   // welcome (resume) or snapshot (fresh) is in, `ready(false)` on any failure.
@@ -123,7 +126,7 @@ class load_client : public std::enable_shared_from_this<load_client> {
   void on_tick(boost::beast::error_code ec);
 
   boost::asio::io_context& ioc_;
-  run_stats& stats_;
+  std::shared_ptr<run_stats> stats_;
   std::size_t index_;
   mode mode_;
   target target_;

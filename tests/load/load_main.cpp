@@ -260,14 +260,15 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
   }
   std::printf("signed in %zu users\n", logins.size());
 
-  run_stats stats;
+  auto shared_stats = std::make_shared<run_stats>();
+  run_stats& stats = *shared_stats;
   const std::size_t n = std::max<std::size_t>(o.clients, 1);
   const std::size_t w = std::min(o.writers, n);
   int verdict = 0;  // 1: a client failed to connect, saw a gap or a duplicate, or a storm timed out
   std::vector<std::shared_ptr<load_client>> clients;
   clients.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
-    clients.push_back(std::make_shared<load_client>(ioc, stats, i, load_client::mode::a4p));
+    clients.push_back(std::make_shared<load_client>(ioc, shared_stats, i, load_client::mode::a4p));
   }
   const tcp::endpoint server(net::ip::make_address(o.host), o.port);
   const std::string host_header = o.host + ":" + std::to_string(o.port);
@@ -415,10 +416,11 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
     std::printf("  %llu events appended while away (each client missed >= %llu)\n",
                 static_cast<unsigned long long>(stats.acks - acks0),
                 static_cast<unsigned long long>(min_missed));
-    run_stats storm_stats;
+    auto shared_storm_stats = std::make_shared<run_stats>();
+    run_stats& storm_stats = *shared_storm_stats;
     std::vector<std::shared_ptr<load_client>> again(n);
     for (std::size_t i = first; i < last; ++i) {
-      again[i] = std::make_shared<load_client>(ioc, storm_stats, i, load_client::mode::a4p);
+      again[i] = std::make_shared<load_client>(ioc, shared_storm_stats, i, load_client::mode::a4p);
     }
     auto storm_target = [&](std::size_t i) {
       load_client::target t = first_target(i);
@@ -468,11 +470,13 @@ phase_result run_baseline(const options& o, net::io_context& ioc, double rate,
   }
   auto bs = std::make_unique<a4p::load::baseline_server>(server_ioc);
   const tcp::endpoint ep = bs->start();
-  run_stats stats;
+  auto shared_stats = std::make_shared<run_stats>();
+  run_stats& stats = *shared_stats;
   const std::size_t n = std::max<std::size_t>(o.clients, 1);
   std::vector<std::shared_ptr<load_client>> clients;
   for (std::size_t i = 0; i < n; ++i) {
-    clients.push_back(std::make_shared<load_client>(ioc, stats, i, load_client::mode::baseline));
+    clients.push_back(
+        std::make_shared<load_client>(ioc, shared_stats, i, load_client::mode::baseline));
   }
   auto target_of = [&](std::size_t i) {
     load_client::target t;
