@@ -12,7 +12,7 @@
 //  - copying a state copies its arena's ownership (shared, immutable bytes), so the copy's
 //    texts stay valid when the original goes; moving a state moves it;
 //  - never put a text made by one state's arena into another state: go through that state's
-//    keep() (workspace.cpp's appliers do).
+//    keep() (apply.cpp's appliers do).
 //
 // Bytes replaced by an edit stay in the arena until the state is rebuilt (for instance from a
 // snapshot): the garbage is bounded by the text of all edits ever applied, which the log

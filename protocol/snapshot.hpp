@@ -16,6 +16,7 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -53,6 +54,12 @@ class snapshot_bytes {
 // string_view form copies the bytes first (copy_snapshot_bytes).
 [[nodiscard]] result<state> deserialize(std::shared_ptr<const snapshot_bytes> bytes);
 [[nodiscard]] result<state> deserialize(std::string_view bytes);
+
+namespace detail {
+// deserialize() of bytes still arriving: reads up to `copied` (acquire), waiting for more.
+[[nodiscard]] result<state> deserialize_as_copied(std::shared_ptr<const snapshot_bytes> held,
+                                                  const std::atomic<std::size_t>* copied);
+}  // namespace detail
 
 // A snapshot as storage holds it: `stored` stays valid while `keep` lives (a storage
 // iterator, say; null when the caller keeps the bytes alive past state_at itself).
