@@ -13,6 +13,7 @@ apt_packages=(
   libssl-dev libsodium-dev libcli11-dev libspdlog-dev libfmt-dev
   nodejs npm chromium
   curl python3 procps
+  nginx openssl
 )
 
 missing=()
@@ -29,7 +30,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: apt-get install ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # Installing a daemon (nginx, for the proxy tests) must not start it: the tests start their
+  # own on loopback ports. policy-rc.d answering 101 tells the package scripts not to start it.
+  guard=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod +x /usr/sbin/policy-rc.d
+    guard=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" ||
+    { if [ -n "$guard" ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi; exit 1; }
+  if [ -n "$guard" ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
 fi
 
 # The web client's toolchain (Vite 8) needs Node.js ^20.19 or >= 22.12. Debian 12's own nodejs

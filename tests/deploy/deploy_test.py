@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""Checks the production files in deploy/ against the real things they describe.
+
+  systemd   deploy/systemd/a4pd.service passes `systemd-analyze verify` with no warning.
+  nginx     deploy/nginx/a4pd.conf, run by a real nginx (Debian's) on loopback ports with a
+            certificate made here, in front of a real a4pd: plain HTTP is redirected to https,
+            /readyz and the sign-in answer through TLS, /metrics is hidden, and /ws upgrades
+            to a WebSocket (101, subprotocol a4p.v1) through the proxy.
+  metrics   every metric that deploy/grafana and deploy/prometheus name is one a real a4pd
+            exports on /metrics.
+
+Usage: deploy_test.py {systemd|nginx|metrics}   (A4PD_BIN names the a4pd binary)
+"""
+import base64
+import json
+import os
+import re
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEPLOY = os.path.join(ROOT, "deploy")
+PASSWORD = "deploy-test-password"
+
+
+def fail(msg):
+    print("FAIL:", msg)
+    sys.exit(1)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class A4pd:
+    """A real a4pd with demo data on a fresh data directory."""
+
+    def __init__(self, tmp, extra=()):
+        binary = os.environ.get("A4PD_BIN") or os.path.join(ROOT, "build/release/server/a4pd")
+        self.proc = subprocess.Popen(
+            [binary, "--data", os.path.join(tmp, "data"), "--listen", "127.0.0.1:0",
+             "--demo", "--demo-password", PASSWORD, "--log-level", "warn", *extra],
+            stdout=subprocess.PIPE, text=True)
+        deadline = time.time() + 90
+        self.port = None
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            m = re.search(r"listening on https?://[^:]+:(\d+)", line)
+            if m:
+                self.port = int(m.group(1))
+                break
+        if not self.port:
+            self.stop()
+            fail("a4pd did not report its port")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def check_systemd():
+    """systemd-analyze verify, with the binary path pointed at one that exists here."""
+    with tempfile.TemporaryDirectory() as tmp:
+        unit = open(os.path.join(DEPLOY, "systemd/a4pd.service")).read()
+        if "/usr/bin/a4pd " not in unit:
+            fail("the unit no longer starts /usr/bin/a4pd; update this test")
+        for key in ["User=a4pd", "StateDirectory=a4pd", "ProtectSystem=strict",
+                    "NoNewPrivileges=yes", "Restart=on-failure", "KillSignal=SIGTERM"]:
+            if key not in unit.splitlines():
+                fail(f"the unit lacks {key}")
+        binary = os.environ.get("A4PD_BIN") or shutil.which("true")
+        path = os.path.join(tmp, "a4pd.service")
+        open(path, "w").write(unit.replace("/usr/bin/a4pd ", binary + " "))
+        r = subprocess.run(["systemd-analyze", "verify", path], capture_output=True, text=True)
+        out = (r.stdout + r.stderr).strip()
+        # verify warns about unknown keys and bad values on stderr but still exits 0.
+        lines = [l for l in out.splitlines() if "a4pd.service" in l]
+        if r.returncode != 0 or lines:
+            fail(f"systemd-analyze verify (exit {r.returncode}):\n{out}")
+    print("systemd: the unit verifies")
+
+
+def metric_names_in(text):
+    return set(re.findall(r"\b(a4p_[a-z_]+)", text))
+
+
+def check_metrics():
+    with tempfile.TemporaryDirectory() as tmp:
+        srv = A4pd(tmp)
+        try:
+            body = urllib.request.urlopen(f"http://127.0.0.1:{srv.port}/metrics", timeout=10).read().decode()
+        finally:
+            srv.stop()
+    exported = set(re.findall(r"^# TYPE (a4p_[a-z_]+) ", body, re.M))
+    # A histogram exports its _bucket, _sum and _count series.
+    for name in list(exported):
+        if re.search(rf"^# TYPE {name} histogram", body, re.M):
+            exported |= {name + "_bucket", name + "_sum", name + "_count"}
+    named = set()
+    for rel in ["grafana/a4pd-dashboard.json", "prometheus/a4pd-alerts.yml"]:
+        named |= metric_names_in(open(os.path.join(DEPLOY, rel)).read())
+    json.load(open(os.path.join(DEPLOY, "grafana/a4pd-dashboard.json")))  # valid JSON
+    missing = sorted(named - exported)
+    if missing:
+        fail(f"named in deploy/ but not exported by a4pd: {missing}")
+    if len(named) < 8:
+        fail(f"the dashboard and alerts name only {sorted(named)}")
+    print(f"metrics: all {len(named)} metrics named in deploy/ are exported")
+
+
+def nginx_site(site, http_port, https_port, a4pd_port, cert, key):
+    """The shipped site with only its addresses, name and certificate made local."""
+    out = site
+    out = out.replace("server 127.0.0.1:8080;", f"server 127.0.0.1:{a4pd_port};")
+    out = re.sub(r"listen \[::\]:\d+[^;]*;\n", "", out)
+    out = out.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+    out = out.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
+    out = out.replace("/etc/ssl/a4p/fullchain.pem", cert).replace("/etc/ssl/a4p/privkey.pem", key)
+    out = out.replace("a4p.example.org", "localhost")
+    for must in [str(http_port), str(https_port), str(a4pd_port), cert, key]:
+        if must not in out:
+            fail(f"could not adapt the site (no {must}); update this test")
+    return out
+
+
+def raw_request(port, request, use_tls):
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    if use_tls:
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        sock = ctx.wrap_socket(sock, server_hostname="localhost")
+    sock.sendall(request.encode())
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    sock.close()
+    return data.decode(errors="replace")
+
+
+def check_nginx():
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.path.exists(nginx):
+        fail("nginx is not installed (deploy/install-deps.sh installs it)")
+    with tempfile.TemporaryDirectory() as tmp:
+        key, cert = os.path.join(tmp, "key.pem"), os.path.join(tmp, "cert.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=localhost", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True)
+        http_port, https_port = free_port(), free_port()
+        srv = A4pd(tmp, ["--allow-origin", f"https://localhost:{https_port}"])
+        site = nginx_site(open(os.path.join(DEPLOY, "nginx/a4pd.conf")).read(),
+                          http_port, https_port, srv.port, cert, key)
+        conf = os.path.join(tmp, "nginx.conf")
+        open(conf, "w").write(
+            f"daemon off;\nworker_processes 1;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log;\n"
+            f"events {{ worker_connections 256; }}\nhttp {{\n"
+            f"  access_log {tmp}/access.log;\n  client_body_temp_path {tmp}/body;\n"
+            f"  proxy_temp_path {tmp}/proxy;\n  fastcgi_temp_path {tmp}/fcgi;\n"
+            f"  uwsgi_temp_path {tmp}/uwsgi;\n  scgi_temp_path {tmp}/scgi;\n{site}\n}}\n")
+        t = subprocess.run([nginx, "-t", "-p", tmp, "-c", conf], capture_output=True, text=True)
+        if t.returncode != 0:
+            srv.stop()
+            fail(f"nginx -t:\n{t.stderr}")
+        proxy = subprocess.Popen([nginx, "-p", tmp, "-c", conf], stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.time() + 20
+            while time.time() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", https_port), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            r = raw_request(http_port, "GET /x?y=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", False)
+            if " 308 " not in r.split("\r\n")[0] or "Location: https://localhost/x?y=1" not in r:
+                fail(f"plain HTTP was not redirected to https:\n{r}")
+            r = raw_request(https_port, "GET /readyz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", True)
+            if " 200 " not in r.split("\r\n")[0]:
+                fail(f"/readyz through the proxy:\n{r}")
+            if "Strict-Transport-Security" not in r:
+                fail("no HSTS header on the TLS site")
+            r = raw_request(https_port, "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", True)
+            if " 404 " not in r.split("\r\n")[0]:
+                fail(f"/metrics is reachable through the public site:\n{r}")
+            body = json.dumps({"username": "gbr.delegate", "password": PASSWORD})
+            r = raw_request(https_port,
+                            "POST /api/session HTTP/1.1\r\nHost: localhost\r\n"
+                            f"Origin: https://localhost:{https_port}\r\n"
+                            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                            f"Connection: close\r\n\r\n{body}", True)
+            if " 200 " not in r.split("\r\n")[0]:
+                fail(f"sign-in through the proxy:\n{r}")
+            cookie = re.search(r"Set-Cookie: (a4p_session=[^;]+)", r)
+            if not cookie:
+                fail(f"no session cookie through the proxy:\n{r}")
+            ws_key = base64.b64encode(os.urandom(16)).decode()
+            r = raw_request(https_port,
+                            "GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                            "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                            f"Sec-WebSocket-Key: {ws_key}\r\nSec-WebSocket-Protocol: a4p.v1\r\n"
+                            f"Origin: https://localhost:{https_port}\r\nCookie: {cookie.group(1)}\r\n\r\n",
+                            True)
+            status = r.split("\r\n")[0]
+            if " 101 " not in status or "a4p.v1" not in r:
+                fail(f"the WebSocket did not upgrade through the proxy:\n{r}")
+        finally:
+            proxy.terminate()
+            proxy.wait(10)
+            srv.stop()
+    print("nginx: redirect, TLS, hidden /metrics, sign-in and WebSocket upgrade through the proxy")
+
+
+if __name__ == "__main__":
+    what = sys.argv[1] if len(sys.argv) > 1 else ""
+    {"systemd": check_systemd, "nginx": check_nginx, "metrics": check_metrics}.get(
+        what, lambda: fail("usage: deploy_test.py {systemd|nginx|metrics}"))()
