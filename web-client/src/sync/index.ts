@@ -4,3 +4,4 @@ export { apply_event, empty_state, normalize_state } from './reducer';
 export type { ReduceContext } from './reducer';
 export { SyncClient, backoff_delay, outbox_key, protocol_name } from './sync_client';
 export type { SocketLike, StorageLike, SyncOptions, SyncEvent, QueuedCommand } from './sync_client';
+export * from './commands';

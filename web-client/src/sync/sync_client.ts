@@ -10,6 +10,7 @@
 // Threading: single-threaded (the browser event loop); every callback runs on it. All I/O is
 // injected (socket factory, storage, timers, random, auth probe) so tests drive it with fakes.
 
+import type { CommandArgs, CommandName } from './commands';
 import { apply_event, normalize_state, restore_needs_snapshot } from './reducer';
 import type {
   Actor,
@@ -193,7 +194,7 @@ export class SyncClient {
   // ---- commands and rooms ------------------------------------------------------------
 
   /** Queues a command and sends it when live. The promise resolves on ack or reject. */
-  command(name: string, args: Record<string, unknown>, id?: string): Promise<CommandOutcome> {
+  command<N extends CommandName>(name: N, args: CommandArgs[N], id?: string): Promise<CommandOutcome> {
     const cmd: QueuedCommand = { id: id ?? this.opt_.make_id(), name, args };
     const p = new Promise<CommandOutcome>((resolve) =>
       this.waiters_.set(cmd.id, [...(this.waiters_.get(cmd.id) ?? []), resolve]),

@@ -54,3 +54,4 @@ export const href = {
     return k === 'pledge' ? href.pledge(id) : k === 'discussion' ? href.discussion(id) : '#/';
   },
 };
+export type Hrefs = Pick<typeof href, 'overview' | 'deliverables' | 'rounds' | 'theme' | 'pledge' | 'discussion'>;

@@ -6,7 +6,7 @@
 import { signal } from '@preact/signals';
 import { SyncClient } from '../sync';
 import { focus_request } from './router';
-import type { Actor, CommandOutcome, ConnectionStatus, QueuedCommand, SocketLike, State, WelcomeUser } from '../sync';
+import type { Actor, ConnectionStatus, QueuedCommand, RunCommand, SocketLike, State, WelcomeUser } from '../sync';
 
 export const status = signal<ConnectionStatus>('connecting');
 export const state = signal<State | null>(null);
@@ -132,10 +132,8 @@ export async function sign_out(): Promise<void> {
   status.value = 'signed_out';
 }
 
-export function command(name: string, args: Record<string, unknown>): Promise<CommandOutcome> {
-  return get_client().command(name, args);
-}
-
+/** Sends a command (name and args checked against `CommandArgs` at compile time). */
+export const command: RunCommand = (name, args) => get_client().command(name, args);
 export function join(room: string): void {
   get_client().join(room);
 }

@@ -3,12 +3,14 @@
 // hidden body get "[comment hidden by moderator]"; the Secretariat and auditors see the body
 // marked hidden, with the reason.
 import { useState } from 'preact/hooks';
-import type { Comment, CommandOutcome, State } from '../../sync';
-import { command, me, outbox, status } from '../store';
+import type { Comment, CommandOutcome, State, Target } from '../../sync';
+import { is_target } from '../../sync';
+import { command, outbox, status } from '../store';
+import { use_me, use_mode } from '../view_mode';
 import { by_id, can_comment_on, is_privileged, is_secretariat, org_name } from '../model';
 import { Notice, SaveOrCancel } from './common';
 
-function CommentForm(props: { target: string; reply_to?: string; on_done?: () => void; label: string }) {
+function CommentForm(props: { target: Target; reply_to?: string; on_done?: () => void; label: string }) {
   const [body, set_body] = useState('');
   const [outcome, set_outcome] = useState<CommandOutcome | null | 'sending'>(null);
   const id = `cf-${props.target}-${props.reply_to ?? 'top'}`.replace(/[^a-zA-Z0-9-]/g, '-');
@@ -18,9 +20,7 @@ function CommentForm(props: { target: string; reply_to?: string; on_done?: () =>
     if (!text) return;
     set_outcome('sending');
     set_body('');
-    const args: Record<string, unknown> = { target: props.target, body: text };
-    if (props.reply_to) args.reply_to = props.reply_to;
-    const o = await command('comment.post', args);
+    const o = await command('comment.post', { target: props.target, body: text, ...(props.reply_to ? { reply_to: props.reply_to } : {}) });
     set_outcome(o.ok ? null : o);
     if (!o.ok) set_body(text);
     else props.on_done?.();
@@ -87,7 +87,7 @@ function EditForm({ c, on_done }: { c: Comment; on_done: () => void }) {
 
 function CommentItem({ c, s, all }: { c: Comment; s: State; all: Comment[] }) {
   const children = all.filter((x) => x.reply_to === c.id);
-  const user = me.value;
+  const user = use_me();
   const [replying, set_replying] = useState(false);
   const [hiding, set_hiding] = useState(false);
   const [editing, set_editing] = useState(false);
@@ -138,7 +138,7 @@ function CommentItem({ c, s, all }: { c: Comment; s: State; all: Comment[] }) {
           )}
         </div>
         {hiding && <HideForm c={c} on_done={() => set_hiding(false)} />}
-        {replying && (
+        {replying && is_target(c.target) && (
           <CommentForm target={c.target} reply_to={c.id} label={`Reply to ${c.author}`} on_done={() => set_replying(false)} />
         )}
       </article>
@@ -157,17 +157,18 @@ function CommentList({ items, s, all }: { items: Comment[]; s: State; all: Comme
   );
 }
 
-export function Comments({ s, target, title = 'Comments' }: { s: State; target: string; title?: string }) {
+export function Comments({ s, target, title = 'Comments' }: { s: State; target: Target; title?: string }) {
   const items = Object.values(s.comments)
     .filter((c) => c.target === target)
     .sort(by_id);
   const ids = new Set(items.map((c) => c.id));
   const roots = items.filter((c) => !c.reply_to || !ids.has(c.reply_to));
-  const user = me.value;
+  const user = use_me();
   // Own comments waiting in the outbox while the connection is down (when live, the
   // round trip is short and the real comment follows at once).
+  const { read_only } = use_mode();
   const queued =
-    status.value === 'live'
+    status.value === 'live' || read_only
       ? []
       : outbox.value.filter((q) => q.name === 'comment.post' && q.args.target === target && !q.args.reply_to);
   return (

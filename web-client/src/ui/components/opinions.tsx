@@ -1,8 +1,9 @@
 // G10 opinions on a target: one standing opinion per organisation (a new one replaces it).
 // Only members of G10 organisations see the form.
 import { useState } from 'preact/hooks';
-import type { CommandOutcome, State } from '../../sync';
-import { command, me } from '../store';
+import type { CommandArgs, CommandOutcome, State, Target } from '../../sync';
+import { command } from '../store';
+import { use_me } from '../view_mode';
 import { is_g10, org_name } from '../model';
 import { Notice } from './common';
 
@@ -11,14 +12,15 @@ const positions = [
   ['concerns', 'Concerns'],
   ['object', 'Object'],
 ] as const;
+type Position = CommandArgs['opinion.give']['position'];
 
-export function Opinions({ s, target }: { s: State; target: string }) {
-  const user = me.value;
+export function Opinions({ s, target }: { s: State; target: Target }) {
+  const user = use_me();
   const list = Object.values(s.opinions)
     .filter((o) => o.target === target)
     .sort((a, b) => a.org.localeCompare(b.org));
   const mine = user ? list.find((o) => o.org === user.org) : undefined;
-  const [position, set_position] = useState<string>(mine?.position ?? 'support');
+  const [position, set_position] = useState<Position>(positions.find(([v]) => v === mine?.position)?.[0] ?? 'support');
   const [text, set_text] = useState('');
   const [outcome, set_outcome] = useState<CommandOutcome | null | 'sending'>(null);
   const fid = `op-${target}`.replace(/[^a-zA-Z0-9-]/g, '-');

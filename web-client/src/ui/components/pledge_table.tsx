@@ -1,10 +1,11 @@
 // A compact table of pledges (organisation, title, theme, status, progress), used by several views.
 import type { Pledge, State } from '../../sync';
 import { org_name } from '../model';
-import { href } from '../router';
+import { use_href } from '../view_mode';
 import { Progress, StatusBadge } from './common';
 
 export function PledgeTable({ s, pledges, caption, show_org = true }: { s: State; pledges: Pledge[]; caption: string; show_org?: boolean }) {
+  const href = use_href();
   if (pledges.length === 0) return <p>No pledges.</p>;
   return (
     <div class="table-scroll">

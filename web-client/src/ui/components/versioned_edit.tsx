@@ -6,7 +6,7 @@
 // entity's edit form uses.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import type { CommandOutcome } from '../../sync';
+import type { ChangesOf, CommandOutcome, RunCommand, UpdateName } from '../../sync';
 import { Notice, SaveOrCancel } from './common';
 import { command } from '../store';
 
@@ -53,17 +53,18 @@ export type SendResult<E, K extends string> =
   | { kind: 'conflict'; conflict: Conflict<E, K> }
   | { kind: 'failed'; outcome: CommandOutcome };
 
-type Run = (name: string, args: Record<string, unknown>) => Promise<CommandOutcome>;
-
-/** Sends `name` {id, base_version, changes} (nothing when there is no change) and sorts the answer. */
-export async function send_versioned<E extends Versioned, K extends string>(
-  run: Run,
-  name: string,
+/** Sends `name` {id, base_version, changes} (nothing when there is no change) and sorts the answer.
+ * The field names are checked against the command's `changes` type; the values come from the
+ * form's `values_of`, which each entity's edit form keeps in step with that type. */
+export async function send_versioned<N extends UpdateName, E extends Versioned, K extends keyof ChangesOf<N> & string>(
+  run: RunCommand,
+  name: N,
   base: E,
   changes: Changes<K>,
 ): Promise<SendResult<E, K>> {
   if (Object.keys(changes).length === 0) return { kind: 'nothing' };
-  const o = await run(name, { id: base.id, base_version: base.version, changes });
+  const args = { id: base.id, base_version: base.version, changes: changes as ChangesOf<N> };
+  const o = await run<UpdateName>(name, args);
   if (o.ok) return { kind: 'saved', outcome: o };
   if (o.code === 'conflict') {
     const current = (o.details.current as E | undefined) ?? base;
@@ -119,10 +120,14 @@ function PickCell<E, K extends string>(props: {
 }
 
 /** What an entity's edit form is, apart from the entity being edited: spread into `VersionedEdit`. */
-export interface EditSpec<E extends Versioned, D, K extends string> {
+export type Noun = 'pledge' | 'gap' | 'action' | 'commitment';
+/** The fields `<noun>.update` may change (its `changes` type in sync/commands.ts). */
+export type ChangeKey<N extends Noun> = keyof ChangesOf<`${N}.update`> & string;
+
+export interface EditSpec<N extends Noun, E extends Versioned, D, K extends ChangeKey<N>> {
   /** What is edited: the command is `<noun>.update`, the form's id `edit-<noun>`, and the
    * headings say "Edit <noun>" and "Someone changed this <noun> ...". */
-  noun: 'pledge' | 'gap' | 'action' | 'commitment';
+  noun: N;
   /** Heading level of the form's and the conflict view's heading (default 2). */
   level?: Level;
   labels: Record<K, string>;
@@ -130,7 +135,8 @@ export interface EditSpec<E extends Versioned, D, K extends string> {
   values_of: (d: D) => Record<K, unknown>;
 }
 
-export interface VersionedEditProps<E extends Versioned, D, K extends string> extends EditSpec<E, D, K> {
+export interface VersionedEditProps<N extends Noun, E extends Versioned, D, K extends ChangeKey<N>>
+  extends EditSpec<N, E, D, K> {
   entity: E;
   /** A field's value as text in the conflict view (default `show_value`). */
   show?: (v: unknown, k: K) => string;
@@ -140,7 +146,9 @@ export interface VersionedEditProps<E extends Versioned, D, K extends string> ex
   children: (draft: D, up: (k: keyof D) => (e: Event) => void) => ComponentChildren;
 }
 
-export function VersionedEdit<E extends Versioned, D, K extends string>(props: VersionedEditProps<E, D, K>) {
+export function VersionedEdit<N extends Noun, E extends Versioned, D, K extends ChangeKey<N>>(
+  props: VersionedEditProps<N, E, D, K>,
+) {
   const { on_close, labels } = props;
   const level = props.level ?? 2;
   const show = props.show ?? ((v: unknown) => show_value(v));
@@ -152,7 +160,7 @@ export function VersionedEdit<E extends Versioned, D, K extends string>(props: V
 
   const send = async (base_e: E, changes: Changes<K>) => {
     if (Object.keys(changes).length > 0) set_outcome('sending');
-    const r = await send_versioned(command, `${props.noun}.update`, base_e, changes);
+    const r = await send_versioned<`${N}.update`, E, K>(command, `${props.noun}.update`, base_e, changes);
     switch (r.kind) {
       case 'nothing':
         on_close();

@@ -5,9 +5,10 @@ import { PageTitle, Progress, StatusBadge } from '../components/common';
 import { PledgeTable } from '../components/pledge_table';
 import { by_id, short_date, status_counts, status_label } from '../model';
 import { pledge_statuses } from '../../sync';
-import { href } from '../router';
+import { use_href } from '../view_mode';
 
 export function DeliverablesView({ s }: { s: State }) {
+  const href = use_href();
   const all = Object.values(s.pledges).sort(by_id);
   const un = all.filter((p) => p.org === 'UN');
   const others = all.filter((p) => p.org !== 'UN');

@@ -2,13 +2,13 @@
 // with replies, lock/close for the convening champion and the Secretariat, hide/restore for
 // the Secretariat (in the comment list), and G10 opinions.
 import { useEffect, useState } from 'preact/hooks';
-import type { CommandOutcome, State } from '../../sync';
+import type { CommandArgs, CommandOutcome, State, Target } from '../../sync';
 import { Comments } from '../components/comments';
 import { Notice, NotFound, PageTitle } from '../components/common';
 import { Opinions } from '../components/opinions';
 import { can_moderate_discussion, org_name } from '../model';
-import { command, join, leave, me, presence } from '../store';
-import { href } from '../router';
+import { command, join, leave, presence } from '../store';
+import { use_href, use_me, use_mode } from '../view_mode';
 
 function Presence({ room }: { room: string }) {
   const members = presence.value[room] ?? [];
@@ -24,11 +24,12 @@ function Presence({ room }: { room: string }) {
 
 function Controls({ s, id }: { s: State; id: string }) {
   const d = s.discussions[id]!;
+  const user = use_me();
   const [outcome_text, set_outcome] = useState<CommandOutcome | null | 'sending'>(null);
   const [closing, set_closing] = useState(false);
   const [outcome, set_text] = useState('');
-  if (!can_moderate_discussion(me.value, d) || d.state === 'closed') return null;
-  const run = async (name: string, args: Record<string, unknown>) => {
+  if (!can_moderate_discussion(user, d) || d.state === 'closed') return null;
+  const run = async <N extends 'discussion.lock' | 'discussion.close'>(name: N, args: CommandArgs[N]) => {
     set_outcome('sending');
     set_outcome(await command(name, args));
   };
@@ -63,13 +64,16 @@ function Controls({ s, id }: { s: State; id: string }) {
 }
 
 export function DiscussionView({ s, id }: { s: State; id: string }) {
-  const room = `discussion:${id}`;
-  const exists = !!s.discussions[id];
+  const href = use_href();
+  const { read_only } = use_mode();
+  const room: Target = `discussion:${id}`;
+  // Presence is of the room now: a past view (read-only) neither joins nor shows it.
+  const live = !!s.discussions[id] && !read_only;
   useEffect(() => {
-    if (!exists) return;
+    if (!live) return;
     join(room);
     return () => leave(room);
-  }, [room, exists]);
+  }, [room, live]);
   const d = s.discussions[id];
   if (!d) return <NotFound what={`Discussion ${id}`} />;
   return (
@@ -91,7 +95,7 @@ export function DiscussionView({ s, id }: { s: State; id: string }) {
       )}
       {d.state === 'locked' && <p class="callout">This discussion is locked: no new comments.</p>}
       <div class="two-col">
-        <Presence room={room} />
+        {!read_only && <Presence room={room} />}
         <Controls s={s} id={id} />
       </div>
       <Comments s={s} target={room} title="Discussion" />

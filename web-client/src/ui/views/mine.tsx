@@ -1,7 +1,7 @@
 // My organisation's pledges, and the form to make a new one (members of endorsing
 // organisations for their own org; the Secretariat for the UN's own deliverables).
 import { useState } from 'preact/hooks';
-import type { CommandOutcome, State } from '../../sync';
+import type { CommandArgs, CommandOutcome, State } from '../../sync';
 import { IndicatorInputs, Notice, PageTitle, TextField } from '../components/common';
 import { PledgeTable } from '../components/pledge_table';
 import { by_id, can_create_pledge, org_name, sorted_themes } from '../model';
@@ -32,7 +32,7 @@ function CreatePledgeForm({ s }: { s: State }) {
       id="create-pledge"
       onSubmit={async (e) => {
         e.preventDefault();
-        const args: Record<string, unknown> = {
+        const args: CommandArgs['pledge.create'] = {
           theme: f.theme,
           title: f.title.trim(),
           description: f.description.trim(),

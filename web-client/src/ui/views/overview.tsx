@@ -19,7 +19,7 @@ import {
   sorted_themes,
   status_label,
 } from '../model';
-import { href } from '../router';
+import { use_href } from '../view_mode';
 
 const status_colors: Record<string, string> = {
   planned: '#6b7280',
@@ -30,6 +30,7 @@ const status_colors: Record<string, string> = {
 };
 
 function ThemeCards({ s }: { s: State }) {
+  const href = use_href();
   const themes = sorted_themes(s);
   const pledges = Object.values(s.pledges);
   return (
@@ -114,6 +115,7 @@ function RoundCharts({ s }: { s: State }) {
 type Breakdown = 'none' | 'region' | 'group';
 
 function CoverageGrid({ s }: { s: State }) {
+  const href = use_href();
   const [region, set_region] = useState('');
   const [group, set_group] = useState('');
   const [breakdown, set_breakdown] = useState<Breakdown>('region');
@@ -268,6 +270,7 @@ function CoverageGrid({ s }: { s: State }) {
 }
 
 function DeliverablesSummary({ s }: { s: State }) {
+  const href = use_href();
   const all = Object.values(s.pledges);
   const un = all.filter((p) => p.org === 'UN');
   const others = all.filter((p) => p.org !== 'UN');

@@ -2,7 +2,7 @@
 // and attribution; comments; the edit form with its conflict view (their values beside
 // yours, pick per field, resubmit on the new base_version); the progress report form.
 import { useState } from 'preact/hooks';
-import type { CommandOutcome, Indicator, Pledge, State } from '../../sync';
+import type { Attribution, CommandArgs, CommandOutcome, Indicator, Pledge, State } from '../../sync';
 import { pledge_statuses } from '../../sync';
 import { Comments } from '../components/comments';
 import { IndicatorInputs, Notice, NotFound, PageTitle, Progress, StatusBadge, TextField } from '../components/common';
@@ -10,8 +10,8 @@ import { Opinions } from '../components/opinions';
 import type { EditSpec } from '../components/versioned_edit';
 import { show_value, VersionedEdit } from '../components/versioned_edit';
 import { can_edit_pledge, org_name, safe_url, short_date, sorted_rounds, status_label } from '../model';
-import { command, me } from '../store';
-import { href } from '../router';
+import { command } from '../store';
+import { use_href, use_me } from '../view_mode';
 
 function IndicatorBox({ title, ind }: { title: string; ind: Indicator | null }) {
   return (
@@ -78,7 +78,7 @@ function show(v: unknown): string {
   return show_value(v);
 }
 
-const pledge_edit: EditSpec<Pledge, Draft, FieldKey> = {
+const pledge_edit: EditSpec<'pledge', Pledge, Draft, FieldKey> = {
   noun: 'pledge',
   labels: field_labels,
   draft_of,
@@ -116,7 +116,7 @@ function ReportForm({ s, p }: { s: State; p: Pledge }) {
     impact_note: '',
     statement: '',
     preexisting: false,
-    confidence: 'medium',
+    confidence: 'medium' as Attribution['confidence'],
   });
   const [outcome, set_outcome] = useState<CommandOutcome | null | 'sending'>(null);
   const up = (k: keyof typeof f) => (e: Event) => set_f({ ...f, [k]: (e.currentTarget as HTMLInputElement).value });
@@ -126,7 +126,7 @@ function ReportForm({ s, p }: { s: State; p: Pledge }) {
       id="report-form"
       onSubmit={async (e) => {
         e.preventDefault();
-        const args: Record<string, unknown> = {
+        const args: CommandArgs['pledge.report'] = {
           id: p.id,
           status: f.status,
           progress: Math.max(0, Math.min(100, Math.round(Number(f.progress) || 0))),
@@ -247,10 +247,11 @@ function ReportHistory({ s, p }: { s: State; p: Pledge }) {
 }
 
 export function PledgeView({ s, id }: { s: State; id: string }) {
+  const href = use_href();
   const p = s.pledges[id];
   const [editing, set_editing] = useState(false);
   if (!p) return <NotFound what={`Pledge ${id}`} />;
-  const user = me.value;
+  const user = use_me();
   const can_edit = can_edit_pledge(user, p);
   const theme = s.themes[p.theme];
   const cm = p.commitment ? s.commitments[p.commitment] : undefined;

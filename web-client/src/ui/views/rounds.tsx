@@ -4,8 +4,9 @@ import { useState } from 'preact/hooks';
 import type { CommandOutcome, State } from '../../sync';
 import { Notice, PageTitle, StatusBadge } from '../components/common';
 import { by_id, is_secretariat, org_name, sorted_rounds } from '../model';
-import { command, me } from '../store';
-import { href } from '../router';
+import { command } from '../store';
+import { href as live_href } from '../router';
+import { use_href, use_me } from '../view_mode';
 
 function OpenRoundForm() {
   const [name, set_name] = useState('');
@@ -22,7 +23,7 @@ function OpenRoundForm() {
         if (o.ok) {
           set_name('');
           const id = o.result.id;
-          if (typeof id === 'string') location.hash = href.rounds(id);
+          if (typeof id === 'string') location.hash = live_href.rounds(id);
         }
       }}
     >
@@ -38,6 +39,7 @@ function OpenRoundForm() {
 }
 
 export function RoundsView({ s, id }: { s: State; id: string | null }) {
+  const href = use_href();
   const rounds = sorted_rounds(s);
   const current = (id && s.rounds[id]) || rounds.filter((r) => r.state === 'open').pop() || rounds[rounds.length - 1];
   const pledges = Object.values(s.pledges).sort(by_id).filter((p) => p.status !== 'dropped' || p.reports.some((r) => r.round === current?.id));
@@ -45,7 +47,7 @@ export function RoundsView({ s, id }: { s: State; id: string | null }) {
   const reported = rows.filter((x) => x.r);
   const missing = rows.filter((x) => !x.r);
   const missing_orgs = [...new Set(missing.map((x) => x.p.org))].sort();
-  const user = me.value;
+  const user = use_me();
   return (
     <>
       <PageTitle>Reporting rounds</PageTitle>

@@ -1,0 +1,133 @@
+// Gaps, then the actions that answer them, then the pledges behind those actions (a gap with
+// no pledge stands out); actions tied to no gap; the theme's other pledges; the forms to
+// record a gap (Secretariat) and add an action (Secretariat, the theme's champions).
+import type { Action, Gap, Pledge, State } from '../../../sync';
+import { can_add_action, is_secretariat } from '../../model';
+import { command } from '../../store';
+import { use_me } from '../../view_mode';
+import { ActionItem, PledgeLinks } from './actions';
+import { EditGap } from './edit_gap';
+import type { Editing } from './editing';
+import { EditButton } from './editing';
+import { SmallForm } from './small_form';
+
+function AddForms({ s, theme, gaps }: { s: State; theme: string; gaps: Gap[] }) {
+  const user = use_me();
+  return (
+    <div class="two-col">
+      {is_secretariat(user) && (
+        <SmallForm
+          id="add-gap"
+          title="Record a gap"
+          submit_label="Add gap"
+          fields={[
+            { key: 'title', label: 'Gap title', required: true },
+            { key: 'description', label: 'Description', type: 'textarea', required: true },
+          ]}
+          on_submit={(v) => command('gap.add', { theme, title: v.title, description: v.description })}
+        />
+      )}
+      {can_add_action(user, s, theme) && (
+        <SmallForm
+          id="add-action"
+          title="Add an action"
+          submit_label="Add action"
+          fields={[
+            { key: 'title', label: 'Action title', required: true },
+            { key: 'kind', label: 'Kind', options: [['concrete', 'Concrete'], ['broad', 'Broad']] },
+            { key: 'gap', label: 'Answers gap', options: [['', 'None'], ...gaps.map((g) => [g.id, g.title] as [string, string])] },
+            { key: 'due', label: 'Due (optional)', type: 'date' },
+          ]}
+          on_submit={(v) =>
+            command('action.add', {
+              theme,
+              title: v.title,
+              kind: v.kind === 'broad' ? 'broad' : 'concrete',
+              ...(v.gap ? { gap: v.gap } : {}),
+              ...(v.due ? { due: v.due } : {}),
+            })
+          }
+        />
+      )}
+    </div>
+  );
+}
+
+function GapItem(props: { s: State; g: Gap; acts: Action[]; gaps: Gap[]; pledges_for: (a: Action) => Pledge[]; editing: Editing }) {
+  const { s, g, acts, pledges_for, editing } = props;
+  const n = acts.reduce((acc, a) => acc + pledges_for(a).length, 0);
+  const key = `gap:${g.id}`;
+  return (
+    <li class={`gap${n === 0 ? ' gap-unanswered' : ''}`} data-gap-id={g.id}>
+      <h3>
+        Gap: {g.title}
+        {n === 0 && <span class="badge badge-gap">No pledge yet</span>}
+      </h3>
+      <p>{g.description}</p>
+      {is_secretariat(use_me()) &&
+        (editing.open === key ? (
+          <EditGap key={key} g={g} on_close={() => editing.set(null)} />
+        ) : (
+          <p>
+            <EditButton what="gap" title={g.title} on_click={() => editing.set(key)} />
+          </p>
+        ))}
+      {acts.length === 0 ? (
+        <p class="muted">No action answers this gap yet.</p>
+      ) : (
+        <ul class="plain">
+          {acts.map((a) => (
+            <ActionItem key={a.id} s={s} a={a} pledges={pledges_for(a)} gaps={props.gaps} editing={editing} />
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+export function GapsActionsPledges(props: {
+  s: State;
+  theme: string;
+  gaps: Gap[];
+  actions: Action[];
+  pledges: Pledge[];
+  editing: Editing;
+}) {
+  const { s, theme, gaps, actions, pledges, editing } = props;
+  const pledges_for = (a: Action) => pledges.filter((p) => p.actions.includes(a.id));
+  const loose_actions = actions.filter((a) => !a.gap || !s.gaps[a.gap]);
+  const linked = new Set(actions.flatMap((a) => pledges_for(a).map((p) => p.id)));
+  const loose_pledges = pledges.filter((p) => !linked.has(p.id));
+  return (
+    <section aria-labelledby="gaps-h">
+      <h2 id="gaps-h">Gaps, actions and pledges</h2>
+      {gaps.length === 0 && <p>No gaps recorded.</p>}
+      <ul class="plain">
+        {gaps.map((g) => (
+          <GapItem
+            key={g.id}
+            s={s}
+            g={g}
+            acts={actions.filter((a) => a.gap === g.id)}
+            gaps={gaps}
+            pledges_for={pledges_for}
+            editing={editing}
+          />
+        ))}
+      </ul>
+      {loose_actions.length > 0 && (
+        <>
+          <h3>Actions not tied to a gap</h3>
+          <ul class="plain">
+            {loose_actions.map((a) => (
+              <ActionItem key={a.id} s={s} a={a} pledges={pledges_for(a)} gaps={gaps} editing={editing} />
+            ))}
+          </ul>
+        </>
+      )}
+      <h3>Other pledges in this theme</h3>
+      {loose_pledges.length ? <PledgeLinks s={s} pledges={loose_pledges} /> : <p class="muted">None.</p>}
+      <AddForms s={s} theme={theme} gaps={gaps} />
+    </section>
+  );
+}
