@@ -1,6 +1,7 @@
 // End-to-end harness: starts the real a4pd (fresh data dir, demo data, ephemeral port),
 // launches Debian's Chromium through playwright-core (no browser download), and offers
 // sign-in, axe-core scanning and screenshots. Used by the *.e2e.test.mjs files (node:test).
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -179,4 +180,28 @@ export async function eventually(fn, { timeout = 15_000, interval = 100, what = 
     if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last})`);
     await new Promise((r) => setTimeout(r, interval));
   }
+}
+
+/** Fails with the serious and critical axe-core violations of the page, if any. */
+export async function assert_no_serious_axe(page, view) {
+  const v = await axe_serious(page);
+  assert.deepEqual(v, [], `axe found serious/critical violations in ${view}:\n${JSON.stringify(v, null, 2)}`);
+}
+
+/** A suite's start: preflight, a fresh data directory, a4pd with the demo, Chromium. */
+export async function start_suite() {
+  const problems = preflight();
+  if (problems.length) throw new Error(`e2e preflight failed:\n- ${problems.join('\n- ')}`);
+  const data_dir = fresh_data_dir();
+  const server = await start_server({ data_dir });
+  const browser = await launch_browser();
+  return { data_dir, server, browser };
+}
+
+/** A suite's end: its browser contexts, the browser, a4pd, the data directory. */
+export async function stop_suite({ contexts, browser, server, data_dir }) {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close().catch(() => {});
+  await server?.stop().catch(() => {});
+  if (data_dir) remove_dir(data_dir);
 }

@@ -3,17 +3,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  axe_serious,
+  assert_no_serious_axe,
   demo_password,
   eventually,
-  fresh_data_dir,
   go,
-  launch_browser,
   open_as,
-  preflight,
-  remove_dir,
   screenshot,
   start_server,
+  start_suite,
+  stop_suite,
   wait_live,
 } from './harness.mjs';
 
@@ -79,26 +77,13 @@ async function keep_my_title(page, { theirs, mine, what, shot }) {
   await page.getByRole('button', { name: 'Save merged version' }).click();
 }
 
-async function assert_no_serious_axe(page, view) {
-  const v = await axe_serious(page);
-  assert.deepEqual(v, [], `axe found serious/critical violations in ${view}:\n${JSON.stringify(v, null, 2)}`);
-}
 
 describe('A4P web client against a real a4pd', { concurrency: false }, () => {
   before(async () => {
-    const problems = preflight();
-    if (problems.length) throw new Error(`e2e preflight failed:\n- ${problems.join('\n- ')}`);
-    data_dir = fresh_data_dir();
-    server = await start_server({ data_dir });
-    browser = await launch_browser();
+    ({ data_dir, server, browser } = await start_suite());
   });
 
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop().catch(() => {});
-    if (data_dir) remove_dir(data_dir);
-  });
+  after(() => stop_suite({ contexts, browser, server, data_dir }));
 
   test('sign-in view is accessible and rejects a wrong password', T, async () => {
     const context = await browser.newContext({ baseURL: server.url });

@@ -2,7 +2,7 @@
 // status (aria-live), and the routed view inside <main>.
 import type { ConnectionStatus } from '../sync';
 import { Loading } from './components/common';
-import { is_auditor, is_secretariat } from './model';
+import { is_auditor, is_privileged, is_secretariat } from './model';
 import { href, route } from './router';
 import { me, pending, signed_in, sign_out, state, status } from './store';
 import { DeliverablesView } from './views/deliverables';
@@ -13,6 +13,8 @@ import { PledgeView } from './views/pledge';
 import { RoundsView } from './views/rounds';
 import { SignInView } from './views/sign_in';
 import { ThemeView } from './views/theme';
+import { ImpactView } from './views/impact';
+import { AuditView } from './audit/audit_view';
 import { NotFound } from './components/common';
 
 const status_text: Record<ConnectionStatus, string> = {
@@ -52,6 +54,8 @@ function Nav() {
         {link('deliverables', href.deliverables(), 'Deliverables')}
         {link('rounds', href.rounds(), 'Reporting rounds')}
         {user && !is_auditor(user) && link('mine', href.mine(), is_secretariat(user) ? 'UN pledges' : 'My pledges')}
+        {link('impact', href.impact(), 'Attribution and impact')}
+        {is_privileged(user) && link('audit', href.audit(), 'Audit')}
       </ul>
     </nav>
   );
@@ -76,6 +80,10 @@ function View() {
       return <PledgeView key={r.id} s={s} id={r.id!} />;
     case 'discussion':
       return <DiscussionView key={r.id} s={s} id={r.id!} />;
+    case 'impact':
+      return <ImpactView s={s} />;
+    case 'audit':
+      return <AuditView r={r.audit!} />;
     default:
       return <NotFound what="This page" />;
   }

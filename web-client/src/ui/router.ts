@@ -3,19 +3,52 @@
 import { signal } from '@preact/signals';
 
 export interface Route {
-  name: 'overview' | 'deliverables' | 'theme' | 'pledge' | 'discussion' | 'rounds' | 'mine' | 'not_found';
+  name: 'overview' | 'deliverables' | 'theme' | 'pledge' | 'discussion' | 'rounds' | 'mine' | 'impact' | 'audit' | 'not_found';
   id: string | null;
+  /** For `audit`: where in the log, and which page. */
+  audit?: AuditRoute;
+}
+
+/** The pages of the workspace that the audit timeline shows read-only at a past point. */
+export const past_pages = ['overview', 'deliverables', 'rounds', 'theme', 'pledge', 'discussion'] as const;
+export type PastPage = (typeof past_pages)[number];
+export type AuditPage = PastPage | 'history' | 'chain' | 'export' | 'impact';
+
+/** `#/audit/at/<seq>/<page>[/<id>]` or `#/audit/on/<date or RFC 3339 time>/<page>[/<id>]`;
+ * bare `#/audit` means "at the head" and is replaced by the head's seq once known. */
+export interface AuditRoute {
+  at: number | null;
+  on: string | null;
+  page: AuditPage;
+  id: string | null;
+}
+
+const audit_pages: readonly string[] = [...past_pages, 'history', 'chain', 'export', 'impact'];
+
+function parse_audit(rest: string[]): Route {
+  const bad: Route = { name: 'not_found', id: null };
+  const [mode, point, page = 'overview', id = null] = rest;
+  if (mode === undefined) return { name: 'audit', id: null, audit: { at: null, on: null, page: 'overview', id: null } };
+  if (!audit_pages.includes(page)) return bad;
+  const audit: AuditRoute = { at: null, on: null, page: page as AuditPage, id };
+  if (mode === 'at' && point !== undefined && /^\d{1,15}$/.test(point)) audit.at = Number(point);
+  else if (mode === 'on' && point !== undefined && !Number.isNaN(Date.parse(point))) audit.on = point;
+  else return bad;
+  if ((page === 'theme' || page === 'pledge' || page === 'discussion') && !id) return bad;
+  return { name: 'audit', id: null, audit };
 }
 
 export function parse_route(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   const [head, id] = parts;
+  if (head === 'audit') return parse_audit(parts.slice(1));
   switch (head) {
     case undefined:
     case '':
       return { name: 'overview', id: null };
     case 'deliverables':
     case 'mine':
+    case 'impact':
       return { name: head, id: null };
     case 'rounds':
       return { name: 'rounds', id: id ?? null };
@@ -34,17 +67,29 @@ export const route = signal<Route>(parse_route(typeof location === 'undefined' ?
  * heading takes focus. The first load leaves focus where the browser puts it. */
 export const focus_request = { pending: false };
 
+let quiet = false;
+
 export function install_router(): void {
   window.addEventListener('hashchange', () => {
-    focus_request.pending = true;
+    focus_request.pending = !quiet;
+    quiet = false;
     route.value = parse_route(location.hash);
   });
+}
+
+/** Navigates without moving focus to the new page's heading (the audit scrubber keeps it). */
+export function navigate_quietly(to: string): void {
+  if (location.hash === to) return;
+  quiet = true;
+  location.hash = to;
 }
 
 export const href = {
   overview: () => '#/',
   deliverables: () => '#/deliverables',
   mine: () => '#/mine',
+  impact: () => '#/impact',
+  audit: () => '#/audit',
   rounds: (id?: string) => (id ? `#/rounds/${encodeURIComponent(id)}` : '#/rounds'),
   theme: (id: string) => `#/theme/${encodeURIComponent(id)}`,
   pledge: (id: string) => `#/pledge/${encodeURIComponent(id)}`,
@@ -55,3 +100,21 @@ export const href = {
   },
 };
 export type Hrefs = Pick<typeof href, 'overview' | 'deliverables' | 'rounds' | 'theme' | 'pledge' | 'discussion'>;
+
+/** Audit links: every one carries the seq, so a page can be cited. */
+export function audit_href(seq: number, page: AuditPage = 'overview', id: string | null = null): string {
+  const tail = page === 'overview' && !id ? '' : `/${page}${id ? `/${encodeURIComponent(id)}` : ''}`;
+  return `#/audit/at/${seq}${tail}`;
+}
+
+/** The workspace's links, staying at `seq` of the log. */
+export function past_hrefs(seq: number): Hrefs {
+  return {
+    overview: () => audit_href(seq),
+    deliverables: () => audit_href(seq, 'deliverables'),
+    rounds: (id?: string) => audit_href(seq, 'rounds', id ?? null),
+    theme: (id: string) => audit_href(seq, 'theme', id),
+    pledge: (id: string) => audit_href(seq, 'pledge', id),
+    discussion: (id: string) => audit_href(seq, 'discussion', id),
+  };
+}

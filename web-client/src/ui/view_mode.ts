@@ -12,6 +12,8 @@ import { me } from './store';
 export interface ViewMode {
   read_only: boolean;
   href: Hrefs;
+  /** Read-only: the link to an entity's history (`pledge:P3`) at the same seq. */
+  history?: (entity: string) => string;
 }
 
 export const ViewModeContext = createContext<ViewMode>({ read_only: false, href: live_href });

@@ -2,6 +2,7 @@
 // hide/restore with a reason. Bodies are rendered as text only. Readers who may not see a
 // hidden body get "[comment hidden by moderator]"; the Secretariat and auditors see the body
 // marked hidden, with the reason.
+import { HistoryLink } from './history_link';
 import { useState } from 'preact/hooks';
 import type { Comment, CommandOutcome, State, Target } from '../../sync';
 import { is_target } from '../../sync';
@@ -101,6 +102,7 @@ function CommentItem({ c, s, all }: { c: Comment; s: State; all: Comment[] }) {
           <strong>{c.author}</strong> <span>({org_name(s, c.org)})</span>{' '}
           <time dateTime={c.ts}>{c.ts.replace('T', ' ').slice(0, 16)}</time>
           {c.edited && <span> · edited</span>}
+          <HistoryLink entity={`comment:${c.id}`} label={`comment ${c.id}`} />
         </header>
         {c.hidden && privileged && (
           <p class="hidden-mark">

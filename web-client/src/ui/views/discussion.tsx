@@ -1,6 +1,7 @@
 // Discussion room: agenda and state, presence (join on entry, leave on exit), live comments
 // with replies, lock/close for the convening champion and the Secretariat, hide/restore for
 // the Secretariat (in the comment list), and G10 opinions.
+import { HistoryLink } from '../components/history_link';
 import { useEffect, useState } from 'preact/hooks';
 import type { CommandArgs, CommandOutcome, State, Target } from '../../sync';
 import { Comments } from '../components/comments';
@@ -84,6 +85,7 @@ export function DiscussionView({ s, id }: { s: State; id: string }) {
         {org_name(s, d.convener)} · {d.visibility === 'restricted' ? 'restricted to invitees' : 'open to all'}
         {d.invitees.length > 0 && <> · invited: {d.invitees.join(', ')}</>} · state:{' '}
         <strong id="discussion-state">{d.state}</strong>
+        <HistoryLink entity={`discussion:${d.id}`} label={`discussion ${d.title}`} />
       </p>
       <p>
         <strong>Agenda:</strong> {d.agenda}

@@ -1,6 +1,7 @@
 // Pledge page: output and impact indicators side by side; the report history with evidence
 // and attribution; comments; the edit form with its conflict view (their values beside
 // yours, pick per field, resubmit on the new base_version); the progress report form.
+import { HistoryLink } from '../components/history_link';
 import { useState } from 'preact/hooks';
 import type { Attribution, CommandArgs, CommandOutcome, Indicator, Pledge, State } from '../../sync';
 import { pledge_statuses } from '../../sync';
@@ -248,10 +249,10 @@ function ReportHistory({ s, p }: { s: State; p: Pledge }) {
 
 export function PledgeView({ s, id }: { s: State; id: string }) {
   const href = use_href();
+  const user = use_me();
   const p = s.pledges[id];
   const [editing, set_editing] = useState(false);
   if (!p) return <NotFound what={`Pledge ${id}`} />;
-  const user = use_me();
   const can_edit = can_edit_pledge(user, p);
   const theme = s.themes[p.theme];
   const cm = p.commitment ? s.commitments[p.commitment] : undefined;
@@ -267,6 +268,7 @@ export function PledgeView({ s, id }: { s: State; id: string }) {
           </>
         )}
         {p.due && <> · due {p.due}</>} · version <span id="pledge-version">{p.version}</span>
+        <HistoryLink entity={`pledge:${p.id}`} label={`pledge ${p.title}`} />
       </p>
       <p>
         <StatusBadge status={p.status} /> <Progress value={p.progress} label="Progress" />

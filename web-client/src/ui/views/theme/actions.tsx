@@ -1,5 +1,6 @@
 // One action with who took it up and the pledges behind it; take-up for endorsing members,
 // the edit form for the Secretariat and the theme's champions.
+import { HistoryLink } from '../../components/history_link';
 import type { Action, Gap, Pledge, State } from '../../../sync';
 import { StatusBadge } from '../../components/common';
 import { can_add_action, can_take_up, org_name } from '../../model';
@@ -33,6 +34,7 @@ export function ActionItem(props: { s: State; a: Action; pledges: Pledge[]; gaps
       <p>
         <strong>Action:</strong> {a.title} <span class="badge">{a.kind}</span>
         {a.due && <span class="muted"> · due {a.due}</span>}
+        <HistoryLink entity={key} label={`action ${a.title}`} />
       </p>
       <p class="muted">
         Taken up by: {a.taken_up_by.length ? a.taken_up_by.map((o) => org_name(s, o)).join(', ') : 'nobody yet'}

@@ -1,5 +1,6 @@
 // The theme's commitments, numbered; the Secretariat edits one at a time (title, number
 // 1..1000, responsibility) with the conflict view.
+import { HistoryLink } from '../../components/history_link';
 import type { Commitment } from '../../../sync';
 import { TextField } from '../../components/common';
 import type { EditSpec } from '../../components/versioned_edit';
@@ -54,10 +55,12 @@ function EditCommitment({ c, on_close }: { c: Commitment; on_close: () => void }
 
 function CommitmentItem({ c, editing }: { c: Commitment; editing: Editing }) {
   const key = `commitment:${c.id}`;
+  const user = use_me();
   return (
     <li class="commitment" data-commitment-id={c.id}>
       <strong>{c.number}.</strong> {c.title} <span class="muted">({responsibility_name(c.responsibility)})</span>
-      {is_secretariat(use_me()) &&
+      <HistoryLink entity={key} label={`commitment ${c.number}`} />
+      {is_secretariat(user) &&
         (editing.open === key ? (
           <EditCommitment key={key} c={c} on_close={() => editing.set(null)} />
         ) : (

@@ -40,6 +40,7 @@ function ConveneForm({ theme }: { theme: string }) {
 export function Discussions(props: { s: State; theme: string; discussions: Discussion[]; orgs: Org[] }) {
   const { s, theme, discussions } = props;
   const href = use_href();
+  const user = use_me();
   return (
     <section aria-labelledby="disc-h">
       <h2 id="disc-h">Discussions</h2>
@@ -57,7 +58,7 @@ export function Discussions(props: { s: State; theme: string; discussions: Discu
           ))}
         </ul>
       )}
-      {can_convene(use_me(), s, theme) && <ConveneForm theme={theme} />}
+      {can_convene(user, s, theme) && <ConveneForm theme={theme} />}
       {champions_of(s, theme).length === 0 && props.orgs.length > 0 && (
         <p class="muted">This theme has no champion to convene discussions yet.</p>
       )}

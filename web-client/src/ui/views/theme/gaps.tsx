@@ -1,6 +1,7 @@
 // Gaps, then the actions that answer them, then the pledges behind those actions (a gap with
 // no pledge stands out); actions tied to no gap; the theme's other pledges; the forms to
 // record a gap (Secretariat) and add an action (Secretariat, the theme's champions).
+import { HistoryLink } from '../../components/history_link';
 import type { Action, Gap, Pledge, State } from '../../../sync';
 import { can_add_action, is_secretariat } from '../../model';
 import { command } from '../../store';
@@ -57,14 +58,16 @@ function GapItem(props: { s: State; g: Gap; acts: Action[]; gaps: Gap[]; pledges
   const { s, g, acts, pledges_for, editing } = props;
   const n = acts.reduce((acc, a) => acc + pledges_for(a).length, 0);
   const key = `gap:${g.id}`;
+  const user = use_me();
   return (
     <li class={`gap${n === 0 ? ' gap-unanswered' : ''}`} data-gap-id={g.id}>
       <h3>
         Gap: {g.title}
         {n === 0 && <span class="badge badge-gap">No pledge yet</span>}
+        <HistoryLink entity={key} label={`gap ${g.title}`} />
       </h3>
       <p>{g.description}</p>
-      {is_secretariat(use_me()) &&
+      {is_secretariat(user) &&
         (editing.open === key ? (
           <EditGap key={key} g={g} on_close={() => editing.set(null)} />
         ) : (

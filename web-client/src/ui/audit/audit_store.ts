@@ -1,0 +1,60 @@
+// The audit view's data, kept for the tab: the log index (loaded once, page by page, for the
+// timeline's dates and markers), the head seq, a few past states (so moving back and forth
+// is instant), and the time of the last render from a release of the scrubber.
+// Single-threaded (browser event loop).
+import { signal } from '@preact/signals';
+import type { State } from '../../sync';
+import { event_pages, state_at } from '../../audit/api';
+import type { Result } from '../../audit/api';
+import type { IndexEntry } from '../../audit/timeline';
+import { index_entry } from '../../audit/timeline';
+
+export const index = signal<readonly IndexEntry[]>([]);
+export const head = signal<number | null>(null);
+export const index_loaded = signal(false);
+export const index_error = signal<string | null>(null);
+
+let loading: Promise<void> | null = null;
+
+/** Loads the index of the whole log (once per tab; again after `reload_index`). */
+export function load_index(): Promise<void> {
+  if (loading) return loading;
+  loading = (async () => {
+    const acc: IndexEntry[] = [];
+    try {
+      for await (const page of event_pages({ limit: 10000 })) {
+        head.value = page.head;
+        for (const e of page.events) acc.push(index_entry(e));
+        index.value = acc.slice();
+      }
+      if (head.value === null) head.value = 0;
+      index_loaded.value = true;
+    } catch (e) {
+      index_error.value = e instanceof Error ? e.message : String(e);
+      loading = null;
+    }
+  })();
+  return loading;
+}
+
+// Promises, so that a fetch started at the release (before the route changes) is the one
+// the page then waits for.
+const cache = new Map<number, Promise<Result<State>>>();
+const cache_size = 16;
+
+/** The state after `seq`, from the cache or the server (a failed read is not kept). */
+export function past_state(seq: number): Promise<Result<State>> {
+  const hit = cache.get(seq);
+  if (hit) return hit;
+  const p = state_at(seq).then((r) => {
+    if (!r.ok) cache.delete(seq);
+    return r;
+  });
+  cache.set(seq, p);
+  if (cache.size > cache_size) cache.delete(cache.keys().next().value!);
+  return p;
+}
+
+/** Set when the scrubber is released (performance.now()); the view reports the time to render. */
+export const release = { at: null as number | null, seq: null as number | null, fetched: null as number | null };
+export const last_render_ms = signal<number | null>(null);

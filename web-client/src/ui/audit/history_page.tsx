@@ -1,0 +1,187 @@
+// Entity history: every change to one pledge, action, gap, commitment, discussion or comment
+// up to the seq in the URL: who (user and organisation), when, and each field before and
+// after; for a progress report, the report added. From /api/history, which applies the
+// reader's visibility (a withheld event is not listed, a hidden comment's body is not shown
+// to those who may not see it).
+import { useEffect, useState } from 'preact/hooks';
+import type { History, HistoryEvent } from '../../audit/api';
+import { history } from '../../audit/api';
+import type { State } from '../../sync';
+import { Loading, PageTitle } from '../components/common';
+import { show_value } from '../components/versioned_edit';
+import { audit_href } from '../router';
+import { org_name } from '../model';
+import { past_state } from './audit_store';
+import { readable_time } from './audit_view';
+
+const kinds = ['pledge', 'action', 'gap', 'commitment', 'discussion', 'comment'] as const;
+
+/** The entities one may pick at this seq, labelled by title (comments by id and author). */
+function choices(s: State): [string, string][] {
+  const out: [string, string][] = [];
+  for (const p of Object.values(s.pledges)) out.push([`pledge:${p.id}`, `Pledge ${p.id}: ${p.title}`]);
+  for (const a of Object.values(s.actions)) out.push([`action:${a.id}`, `Action ${a.id}: ${a.title}`]);
+  for (const g of Object.values(s.gaps)) out.push([`gap:${g.id}`, `Gap ${g.id}: ${g.title}`]);
+  for (const c of Object.values(s.commitments)) out.push([`commitment:${c.id}`, `Commitment ${c.number}: ${c.title}`]);
+  for (const d of Object.values(s.discussions)) out.push([`discussion:${d.id}`, `Discussion ${d.id}: ${d.title}`]);
+  for (const c of Object.values(s.comments)) out.push([`comment:${c.id}`, `Comment ${c.id} by ${c.author}`]);
+  return out;
+}
+
+function Picker({ seq, entity }: { seq: number; entity: string | null }) {
+  const [list, set_list] = useState<[string, string][]>([]);
+  const [value, set_value] = useState(entity ?? '');
+  useEffect(() => {
+    void past_state(seq).then((r) => r.ok && set_list(choices(r.value)));
+  }, [seq]);
+  return (
+    <form
+      class="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const v = value.trim();
+        if (v) location.hash = audit_href(seq, 'history', v);
+      }}
+    >
+      <label for="history-entity">Entity ({kinds.join(', ')}), as kind:id</label>{' '}
+      <input id="history-entity" list="history-entities" value={value} onInput={(e) => set_value(e.currentTarget.value)} />
+      <datalist id="history-entities">
+        {list.map(([v, label]) => (
+          <option key={v} value={v}>
+            {label}
+          </option>
+        ))}
+      </datalist>{' '}
+      <button type="submit">Show history</button>
+    </form>
+  );
+}
+
+function Value({ v }: { v: unknown }) {
+  return <span class="diff-value">{show_value(v)}</span>;
+}
+
+function ReportAdded({ e }: { e: HistoryEvent }) {
+  const d = e.data;
+  const att = d.attribution as { statement?: string; preexisting?: boolean; confidence?: string } | null | undefined;
+  const evidence = Array.isArray(d.evidence) ? (d.evidence as unknown[]).map(String) : [];
+  return (
+    <dl class="report-added">
+      <dt>Status</dt>
+      <dd>{show_value(d.status)}</dd>
+      <dt>Progress</dt>
+      <dd>{show_value(d.progress)}%</dd>
+      <dt>Round</dt>
+      <dd>{show_value(d.round)}</dd>
+      <dt>Note</dt>
+      <dd>{show_value(d.note)}</dd>
+      <dt>Evidence</dt>
+      <dd>{evidence.length ? evidence.join(' ') : '(none)'}</dd>
+      <dt>Impact note</dt>
+      <dd>{show_value(d.impact_note)}</dd>
+      <dt>Attribution</dt>
+      <dd>
+        {att
+          ? `${att.statement ?? ''} (preexisting: ${att.preexisting ? 'yes' : 'no'}, confidence: ${att.confidence ?? ''})`
+          : '(none)'}
+      </dd>
+    </dl>
+  );
+}
+
+/** The fields that changed, before and after; `reports` is shown as the report added instead. */
+function Changes({ e }: { e: HistoryEvent }) {
+  if (e.name === 'pledge.progress_reported') return <ReportAdded e={e} />;
+  const rows = Object.entries(e.changes).filter(([k]) => k !== 'reports' && k !== 'version' && k !== 'updated_ts');
+  if (rows.length === 0) return <p class="muted">No field changed.</p>;
+  return (
+    <table class="diff">
+      <caption class="visually-hidden">Fields changed at seq {e.seq}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Field</th>
+          <th scope="col">Before</th>
+          <th scope="col">After</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([k, c]) => (
+          <tr key={k} data-field={k}>
+            <th scope="row">{k}</th>
+            <td class="diff-from">
+              <Value v={c.from} />
+            </td>
+            <td class="diff-to">
+              <Value v={c.to} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Entry({ e, s, entity }: { e: HistoryEvent; s: State | null; entity: string }) {
+  const other = e.entity !== entity;
+  return (
+    <li class="history-entry" data-seq={e.seq} data-name={e.name}>
+      <p>
+        <strong>{e.name}</strong>
+        {other && (
+          <>
+            {' '}
+            (<a href={audit_href(e.seq, 'history', e.entity)}>{e.entity}</a>)
+          </>
+        )}{' '}
+        by <span class="who-user">{e.actor.user}</span> (
+        <span class="who-org">{s ? org_name(s, e.actor.org) : e.actor.org}</span>),{' '}
+        <time dateTime={e.ts}>{readable_time(e.ts)}</time>, <a href={audit_href(e.seq)}>seq {e.seq}</a>
+        {e.redacted && <span class="muted"> · redacted for you</span>}
+      </p>
+      {!other && <Changes e={e} />}
+    </li>
+  );
+}
+
+export function HistoryPage({ seq, entity }: { seq: number; entity: string | null }) {
+  const [h, set_h] = useState<History | null>(null);
+  const [error, set_error] = useState<string | null>(null);
+  const [s, set_s] = useState<State | null>(null);
+  useEffect(() => {
+    set_h(null);
+    set_error(null);
+    if (!entity) return;
+    void history(entity).then((r) => (r.ok ? set_h(r.value) : set_error(r.message)));
+  }, [entity]);
+  useEffect(() => {
+    void past_state(seq).then((r) => r.ok && set_s(r.value));
+  }, [seq]);
+  const events = h ? h.events.filter((e) => e.seq <= seq) : [];
+  return (
+    <section>
+      <PageTitle>History{entity ? ` of ${entity}` : ''}</PageTitle>
+      <Picker seq={seq} entity={entity} />
+      {!entity ? (
+        <p>Pick a pledge, action, gap, commitment, discussion or comment.</p>
+      ) : error ? (
+        <p role="alert">The history could not be read: {error}</p>
+      ) : !h ? (
+        <Loading />
+      ) : events.length === 0 ? (
+        <p>No change to {entity} up to seq {seq} is visible to you.</p>
+      ) : (
+        <>
+          <p class="muted">
+            {events.length} change{events.length === 1 ? '' : 's'} up to seq {seq}
+            {h.events.length > events.length ? ` (${h.events.length - events.length} later, up to seq ${h.head})` : ''}.
+          </p>
+          <ol class="history" id="history-list">
+            {events.map((e) => (
+              <Entry key={e.seq} e={e} s={s} entity={entity} />
+            ))}
+          </ol>
+        </>
+      )}
+    </section>
+  );
+}

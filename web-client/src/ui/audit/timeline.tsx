@@ -1,0 +1,210 @@
+// The timeline: a scrubber over seq (its date shown as it moves), a date to jump to, the
+// markers (rounds opening and closing, moderation acts), and below them the workspace as it
+// was at that seq, drawn by the live views in read-only mode. Releasing the scrubber
+// navigates to the seq's URL; the page then fetches the past state (or takes it from the
+// cache) and reports the time from the release to the render.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
+import type { State } from '../../sync';
+import type { Marker } from '../../audit/timeline';
+import { markers, time_at } from '../../audit/timeline';
+import { Loading } from '../components/common';
+import type { PastPage } from '../router';
+import { audit_href, navigate_quietly, past_hrefs } from '../router';
+import { ViewModeContext } from '../view_mode';
+import type { ViewMode } from '../view_mode';
+import { DeliverablesView } from '../views/deliverables';
+import { DiscussionView } from '../views/discussion';
+import { OverviewView } from '../views/overview';
+import { PledgeView } from '../views/pledge';
+import { RoundsView } from '../views/rounds';
+import { ThemeView } from '../views/theme';
+import { head, index, last_render_ms, past_state, release } from './audit_store';
+import { readable_time } from './audit_view';
+
+function MarkerTicks({ list, max }: { list: Marker[]; max: number }) {
+  if (max <= 0) return null;
+  return (
+    <div class="marker-track" aria-hidden="true">
+      {list.map((m) => (
+        <span
+          key={m.seq}
+          class={`marker marker-${m.kind}`}
+          style={{ left: `${(m.seq / max) * 100}%` }}
+          title={`seq ${m.seq}: ${m.label}`}
+        />
+      ))}
+    </div>
+  );
+}
+
+function Scrubber({ seq, page, id }: { seq: number; page: PastPage; id: string | null }) {
+  const max = head.value ?? seq;
+  const [pos, set_pos] = useState(seq);
+  useEffect(() => set_pos(seq), [seq]);
+  const [date, set_date] = useState('');
+  const list = useMemo(() => markers(index.value), [index.value]);
+  const go = (to: number) => {
+    if (to === seq) return;
+    release.at = performance.now();
+    release.seq = to;
+    void past_state(to); // starts the read now, not after the route's first paint
+    navigate_quietly(audit_href(to, page, id));
+  };
+  return (
+    <section aria-labelledby="timeline-h" class="timeline">
+      <h2 id="timeline-h" class="visually-hidden">
+        Timeline
+      </h2>
+      <label for="scrubber">
+        Point in the log: seq <output for="scrubber" id="scrubber-seq">{pos}</output>,{' '}
+        <span id="scrubber-time">{readable_time(time_at(index.value, pos))}</span>
+      </label>
+      <div class="scrubber-wrap">
+        <MarkerTicks list={list} max={max} />
+        <input
+          id="scrubber"
+          type="range"
+          min={0}
+          max={max}
+          step={1}
+          value={pos}
+          aria-valuetext={`seq ${pos}, ${readable_time(time_at(index.value, pos))}`}
+          onInput={(e) => set_pos(Number(e.currentTarget.value))}
+          onChange={(e) => go(Number(e.currentTarget.value))}
+        />
+      </div>
+      <form
+        class="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!date) return;
+          release.at = performance.now();
+          release.seq = null;
+          navigate_quietly(`#/audit/on/${date}${page === 'overview' && !id ? '' : `/${page}${id ? `/${encodeURIComponent(id)}` : ''}`}`);
+        }}
+      >
+        <label for="timeline-date">Go to the end of a date (UTC)</label>{' '}
+        <input id="timeline-date" type="date" value={date} onInput={(e) => set_date(e.currentTarget.value)} />{' '}
+        <button type="submit">Go</button>
+      </form>
+      <details class="markers">
+        <summary>Rounds and moderation acts ({list.length})</summary>
+        <ul id="marker-list">
+          {list.map((m) => (
+            <li key={m.seq} class={`marker-item marker-${m.kind}`}>
+              <a href={audit_href(m.seq, page, id)}>
+                seq {m.seq}, {readable_time(m.ts)}: {m.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </details>
+    </section>
+  );
+}
+
+function PastView({ s, page, id }: { s: State; page: PastPage; id: string | null }) {
+  switch (page) {
+    case 'deliverables':
+      return <DeliverablesView s={s} />;
+    case 'rounds':
+      return <RoundsView s={s} id={id} />;
+    case 'theme':
+      return <ThemeView key={id} s={s} id={id!} />;
+    case 'pledge':
+      return <PledgeView key={id} s={s} id={id!} />;
+    case 'discussion':
+      return <DiscussionView key={id} s={s} id={id!} />;
+    default:
+      return <OverviewView s={s} />;
+  }
+}
+
+/** The workspace at `seq`, read-only; reports the release-to-render time once drawn. */
+export function PastWorkspace({ seq, children }: { seq: number; children: (s: State) => ComponentChildren }) {
+  const [shown, set_shown] = useState<{ seq: number; s: State } | null>(null);
+  const [error, set_error] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    // Measured from the release of the scrubber or the date form, else from the navigation.
+    if (release.at === null) release.at = performance.now();
+    release.fetched = null;
+    void past_state(seq).then((r) => {
+      if (!live) return;
+      release.fetched = performance.now();
+      if (r.ok) {
+        set_error(null);
+        set_shown({ seq, s: r.value });
+      } else set_error(r.message);
+    });
+    return () => {
+      live = false;
+    };
+  }, [seq]);
+  // Committed to the DOM here; measured once the next frame has been painted.
+  useLayoutEffect(() => {
+    if (!shown || release.at === null) return;
+    const { at, fetched } = release;
+    const committed = performance.now();
+    release.at = null;
+    release.seq = null;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        const ms = performance.now() - at;
+        last_render_ms.value = ms;
+        console.info(
+          `a4p-audit: seq ${shown.seq} drawn ${ms.toFixed(1)} ms after release ` +
+            `(state ${((fetched ?? at) - at).toFixed(1)} ms, render ${(committed - (fetched ?? at)).toFixed(1)} ms, ` +
+            `paint ${(performance.now() - committed).toFixed(1)} ms)`,
+        );
+      }, 0),
+    );
+  }, [shown]);
+  const mode: ViewMode = useMemo(
+    () => ({ read_only: true, href: past_hrefs(seq), history: (e: string) => audit_href(seq, 'history', e) }),
+    [seq],
+  );
+  if (error) return <p role="alert">The workspace at seq {seq} could not be read: {error}</p>;
+  if (!shown) return <Loading />;
+  return (
+    <ViewModeContext.Provider value={mode}>
+      <div class="past" data-seq={shown.seq} aria-busy={shown.seq !== seq}>
+        {children(shown.s)}
+      </div>
+    </ViewModeContext.Provider>
+  );
+}
+
+/** Its own component, so that a new figure re-renders only this line. */
+function RenderTime() {
+  const ms = last_render_ms.value;
+  return (
+    <p class="muted render-time" id="render-time" data-ms={ms === null ? '' : ms.toFixed(1)}>
+      {ms === null ? '' : `Drawn ${Math.round(ms)} ms after the release.`}
+    </p>
+  );
+}
+
+export function Timeline({ seq, page, id }: { seq: number; page: PastPage; id: string | null }) {
+  return (
+    <>
+      <Scrubber seq={seq} page={page} id={id} />
+      <RenderTime />
+      <nav aria-label="Workspace at this point">
+        <ul class="tabs">
+          <li>
+            <a href={audit_href(seq)}>Overview</a>
+          </li>
+          <li>
+            <a href={audit_href(seq, 'deliverables')}>Deliverables</a>
+          </li>
+          <li>
+            <a href={audit_href(seq, 'rounds')}>Reporting rounds</a>
+          </li>
+        </ul>
+      </nav>
+      <PastWorkspace seq={seq}>{(s) => <PastView s={s} page={page} id={id} />}</PastWorkspace>
+    </>
+  );
+}

@@ -1,0 +1,120 @@
+/// <reference types="node" />
+// The audit view's pure parts: canonical JSON and the chain check (against hashes made here
+// with Node's own SHA-256 over hand-written canonical strings), the CSV export, the timeline
+// index (markers, date <-> seq).
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { LogLine } from '../src/audit/chain';
+import { ChainChecker, canonical_json, web_sha256, zero_hash } from '../src/audit/chain';
+import { csv_cell, csv_header, csv_row } from '../src/audit/export_format';
+import type { IndexEntry } from '../src/audit/timeline';
+import { markers, seq_at_time, time_at } from '../src/audit/timeline';
+
+const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+
+// Two events; the canonical strings are written out by hand (keys sorted, no spaces).
+const data1 = '{"id":"P1","title":"Café / ünïcode"}';
+const data2 = '{"id":"C1","reason":"off topic"}';
+const e1: LogLine = {
+  seq: 1,
+  ts: '2026-03-01T10:00:00Z',
+  actor: { user: 'gbr.delegate', org: 'GBR' },
+  name: 'pledge.created',
+  entity: 'pledge:P1',
+  data: { title: 'Café / ünïcode', id: 'P1' },
+  data_hash: sha(data1),
+  hash: '',
+};
+e1.hash = sha(
+  zero_hash +
+    `{"actor":{"org":"GBR","user":"gbr.delegate"},"data_hash":"${e1.data_hash}","entity":"pledge:P1","name":"pledge.created","seq":1,"ts":"2026-03-01T10:00:00Z"}`,
+);
+const e2: LogLine = {
+  seq: 2,
+  ts: '2026-03-02T09:30:00Z',
+  actor: { user: 'un.sec', org: 'UN' },
+  name: 'comment.hidden',
+  entity: 'comment:C1',
+  data: { reason: 'off topic', id: 'C1' },
+  data_hash: sha(data2),
+  hash: '',
+};
+e2.hash = sha(
+  e1.hash +
+    `{"actor":{"org":"UN","user":"un.sec"},"data_hash":"${e2.data_hash}","entity":"comment:C1","name":"comment.hidden","seq":2,"ts":"2026-03-02T09:30:00Z"}`,
+);
+
+async function check(lines: LogLine[]) {
+  const c = new ChainChecker(web_sha256);
+  for (const l of lines) if (!(await c.feed(l))) break;
+  return c.status;
+}
+
+describe('canonical_json', () => {
+  it('sorts keys at every level and leaves UTF-8 and / as they are', () => {
+    expect(canonical_json({ b: [{ z: 1, a: null }], a: 'x/ü' })).toBe('{"a":"x/ü","b":[{"a":null,"z":1}]}');
+    expect(canonical_json(e1.data)).toBe(data1);
+  });
+});
+
+describe('ChainChecker', () => {
+  it('accepts a valid chain and reports the head', async () => {
+    const st = await check([e1, e2]);
+    expect(st).toMatchObject({ ok: true, seq: 2, hash: e2.hash, data_checked: 2 });
+  });
+  it('goes on across a withheld stub and a redacted event', async () => {
+    const st = await check([{ seq: 1, withheld: true, hash: e1.hash }, { ...e2, data: { id: 'C1' }, redacted: true }]);
+    expect(st).toMatchObject({ ok: true, seq: 2, withheld: 1, data_checked: 0 });
+  });
+  it('finds a changed byte of data at its seq', async () => {
+    const st = await check([e1, { ...e2, data: { id: 'C1', reason: 'off topiC' } }]);
+    expect(st).toMatchObject({ ok: false, first_bad_seq: 2, seq: 1 });
+    expect(st.problem).toMatch(/data_hash/);
+  });
+  it('finds a changed hash link and a gap in seq', async () => {
+    expect(await check([{ ...e1, ts: '2026-03-01T10:00:01Z' }, e2])).toMatchObject({ ok: false, first_bad_seq: 1 });
+    expect(await check([e2])).toMatchObject({ ok: false, first_bad_seq: 2 });
+  });
+});
+
+describe('CSV export', () => {
+  it('has one column per field and quotes what needs quoting', () => {
+    expect(csv_header().split(',')).toHaveLength(11);
+    const row = csv_row(e1);
+    expect(row.startsWith(`1,2026-03-01T10:00:00Z,gbr.delegate,GBR,pledge.created,pledge:P1,false,false,${e1.data_hash},${e1.hash},`)).toBe(true);
+    expect(row.endsWith('"{""id"":""P1"",""title"":""Café / ünïcode""}"')).toBe(true);
+    expect(csv_row({ seq: 3, withheld: true, hash: e2.hash })).toBe(`3,,,,,,true,false,,${e2.hash},`);
+  });
+  it('defuses spreadsheet formulas', () => {
+    expect(csv_cell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csv_cell('a,b')).toBe('"a,b"');
+  });
+});
+
+describe('timeline index', () => {
+  const index: IndexEntry[] = [
+    { seq: 1, ts: '2026-02-27T08:00:00Z', name: 'theme.added', entity: 'theme:politics' },
+    { seq: 2, ts: '2026-03-01T10:00:00Z', name: 'round.opened', entity: 'round:R1' },
+    { seq: 3 },
+    { seq: 4, ts: '2026-03-02T09:30:00Z', name: 'comment.hidden', entity: 'comment:C1' },
+    { seq: 5, ts: '2026-03-05T12:00:00Z', name: 'round.closed', entity: 'round:R1' },
+  ];
+  it('marks rounds and moderation acts', () => {
+    expect(markers(index).map((m) => [m.seq, m.kind])).toEqual([
+      [2, 'round'],
+      [4, 'moderation'],
+      [5, 'round'],
+    ]);
+  });
+  it('maps a date (end of day, UTC) or an instant to the last seq at or before it', () => {
+    expect(seq_at_time(index, '2026-02-01')).toBe(0);
+    expect(seq_at_time(index, '2026-03-01')).toBe(2);
+    expect(seq_at_time(index, '2026-03-02T09:30:00Z')).toBe(4);
+    expect(seq_at_time(index, '2026-03-02T09:29:59Z')).toBe(2);
+    expect(seq_at_time(index, '2030-01-01')).toBe(5);
+  });
+  it('gives the time of a seq from the last visible event at or before it', () => {
+    expect(time_at(index, 3)).toBe('2026-03-01T10:00:00Z');
+    expect(time_at(index, 0)).toBeNull();
+  });
+});
