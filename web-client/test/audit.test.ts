@@ -9,6 +9,7 @@ import { ChainChecker, canonical_json, web_sha256, zero_hash } from '../src/audi
 import { csv_cell, csv_header, csv_row } from '../src/audit/export_format';
 import type { IndexEntry } from '../src/audit/timeline';
 import { markers, seq_at_time, time_at } from '../src/audit/timeline';
+import { audit_href, parse_route, past_hrefs } from '../src/ui/router';
 
 const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
@@ -116,5 +117,34 @@ describe('timeline index', () => {
   it('gives the time of a seq from the last visible event at or before it', () => {
     expect(time_at(index, 3)).toBe('2026-03-01T10:00:00Z');
     expect(time_at(index, 0)).toBeNull();
+  });
+});
+
+describe('audit routes', () => {
+  it('parse a seq or a date, a page and an id', () => {
+    expect(parse_route('#/audit')).toEqual({ name: 'audit', id: null, audit: { at: null, on: null, page: 'overview', id: null } });
+    expect(parse_route('#/audit/at/42/pledge/P3').audit).toEqual({ at: 42, on: null, page: 'pledge', id: 'P3' });
+    expect(parse_route('#/audit/on/2026-03-01/history/pledge%3AP3').audit).toEqual({
+      at: null,
+      on: '2026-03-01',
+      page: 'history',
+      id: 'pledge:P3',
+    });
+    expect(parse_route('#/audit/at/7').audit?.page).toBe('overview');
+  });
+  it('refuse malformed ones', () => {
+    for (const h of ['#/audit/at/x', '#/audit/at/5/pledge', '#/audit/at/5/bogus', '#/audit/on/not-a-date', '#/audit/since/5'])
+      expect(parse_route(h).name, h).toBe('not_found');
+  });
+  it('build links that parse back and stay at the seq', () => {
+    expect(parse_route(audit_href(7, 'history', 'pledge:P1')).audit).toEqual({ at: 7, on: null, page: 'history', id: 'pledge:P1' });
+    expect(audit_href(9)).toBe('#/audit/at/9');
+    const h = past_hrefs(9);
+    expect([h.theme('wps'), h.rounds(), h.rounds('R2'), h.overview()]).toEqual([
+      '#/audit/at/9/theme/wps',
+      '#/audit/at/9/rounds',
+      '#/audit/at/9/rounds/R2',
+      '#/audit/at/9',
+    ]);
   });
 });

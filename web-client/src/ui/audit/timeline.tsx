@@ -19,7 +19,7 @@ import { OverviewView } from '../views/overview';
 import { PledgeView } from '../views/pledge';
 import { RoundsView } from '../views/rounds';
 import { ThemeView } from '../views/theme';
-import { head, index, last_render_ms, past_state, release } from './audit_store';
+import { head, index, index_loaded, last_render_ms, past_state, release } from './audit_store';
 import { readable_time } from './audit_view';
 
 function MarkerTicks({ list, max }: { list: Marker[]; max: number }) {
@@ -74,6 +74,12 @@ function Scrubber({ seq, page, id }: { seq: number; page: PastPage; id: string |
           onChange={(e) => go(Number(e.currentTarget.value))}
         />
       </div>
+      {!index_loaded.value && (
+        <p class="muted" role="status">
+          Reading the log for dates and markers: {index.value.length} of {max} events (the scrubber works by seq
+          meanwhile).
+        </p>
+      )}
       <form
         class="inline-form"
         onSubmit={(e) => {
