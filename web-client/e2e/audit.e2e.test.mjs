@@ -250,6 +250,19 @@ describe('audit view and attribution report against a real a4pd', { concurrency:
   });
 
   test('the attribution report’s totals match a hand count over the demo data', T, async () => {
+    // The demo has no impact note: one report with an impact note on preexisting work, so that
+    // neither total is trivially 0% or 100%.
+    const nld = await as('nld.delegate');
+    await go(nld, `#/pledge/${await my_first_pledge(nld)}`);
+    const note = `Impact seen ${uniq()}`;
+    await nld.locator('#rp-progress').fill('55');
+    await nld.locator('#rp-note').fill(note);
+    await nld.locator('#rp-impact').fill('Fewer incidents reported in the sectors covered.');
+    await nld.locator('#rp-stmt').fill('Mostly work that began before A4P.');
+    await nld.getByLabel('The work existed before the pledge').check();
+    await nld.getByRole('button', { name: 'Submit report' }).click();
+    await nld.locator('ol.reports > li', { hasText: note }).waitFor({ timeout: 10_000 });
+
     const sec = await as('un.secretariat', '#/impact');
     await sec.locator('#report-table').waitFor();
     const st = await sec.evaluate(async () => (await fetch('/api/state')).json());
@@ -275,6 +288,7 @@ describe('audit view and attribution report against a real a4pd', { concurrency:
       if (!impact) no_impact += 1;
     }
     assert.ok(n > 5 && progress > 0, 'the demo has pledges with progress');
+    assert.ok(pre > 0 && pre < progress && no_impact > 0 && no_impact < n, 'both totals are non-trivial');
     const pct = (a, b) => `${Math.round((a / b) * 100)}%`;
     const total = (k) => sec.locator(`#totals-all [data-total="${k}"]`).textContent();
     assert.equal(await total('pledges'), String(n));
