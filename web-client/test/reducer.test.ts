@@ -29,6 +29,17 @@ describe('reducer', () => {
     expect(s.seq).toBe(seq);
   });
 
+  it('user.disabled and user.enabled flip the account and count as versions', () => {
+    const s = run([
+      ev('user.added', 'user:eth.delegate', { id: 'eth.delegate', name: 'Eth', org: 'ETH', role: 'member' }),
+      ev('user.disabled', 'user:eth.delegate', { id: 'eth.delegate' }),
+    ]);
+    expect(s.users['eth.delegate']).toMatchObject({ disabled: true, role: 'member', version: 2 });
+    const t = run([ev('user.enabled', 'user:eth.delegate', { id: 'eth.delegate' })], member, s);
+    expect(t.users['eth.delegate']).toMatchObject({ disabled: false, version: 3 });
+    expect(s.users['eth.delegate']?.disabled).toBe(true); // pure: the old state is untouched
+  });
+
   it('commitments, gaps, actions', () => {
     const s = run([
       ev('commitment.added', 'commitment:CM1', { id: 'CM1', theme: 'politics', number: 1, title: 'T', responsibility: 'shared', version: 1 }),

@@ -105,10 +105,14 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
         name: str(data.name, id),
         org: str(data.org),
         role: str(data.role, 'member'),
+        disabled: false,
         version: 1,
       });
     case 'user.role_changed':
       return merge_changes(s, 'users', id, { changes: { role: data.role } });
+    case 'user.disabled':
+    case 'user.enabled':
+      return merge_changes(s, 'users', id, { changes: { disabled: ev.name === 'user.disabled' } });
     case 'commitment.added':
       return put(s, 'commitments', id, {
         id,

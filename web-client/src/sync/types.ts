@@ -50,6 +50,8 @@ export interface User {
   name: string;
   org: string;
   role: string;
+  /** user.disabled / user.enabled; absent in states from before the field existed. */
+  disabled?: boolean;
   version: number;
 }
 

@@ -15,6 +15,11 @@ import { SignInView } from './views/sign_in';
 import { ThemeView } from './views/theme';
 import { ImpactView } from './views/impact';
 import { AuditView } from './audit/audit_view';
+import { AdminOrgView } from './views/admin/org';
+import { AdminOrgsView } from './views/admin/orgs';
+import { AdminUserView } from './views/admin/user';
+import { AdminUsersView } from './views/admin/users';
+import { InviteView } from './views/invite';
 import { NotFound } from './components/common';
 
 const status_text: Record<ConnectionStatus, string> = {
@@ -42,7 +47,7 @@ function Nav() {
   const user = me.value;
   const link = (name: string, to: string, label: string) => (
     <li>
-      <a href={to} aria-current={r === name ? 'page' : undefined}>
+      <a href={to} aria-current={r === name || r.startsWith(`${name}_`) ? 'page' : undefined}>
         {label}
       </a>
     </li>
@@ -56,6 +61,7 @@ function Nav() {
         {user && !is_auditor(user) && link('mine', href.mine(), is_secretariat(user) ? 'UN pledges' : 'My pledges')}
         {link('impact', href.impact(), 'Attribution and impact')}
         {is_privileged(user) && link('audit', href.audit(), 'Audit')}
+        {is_secretariat(user) && link('admin', href.admin_orgs(), 'Administration')}
       </ul>
     </nav>
   );
@@ -84,6 +90,14 @@ function View() {
       return <ImpactView s={s} />;
     case 'audit':
       return <AuditView r={r.audit!} />;
+    case 'admin_orgs':
+      return <AdminOrgsView s={s} />;
+    case 'admin_users':
+      return <AdminUsersView s={s} />;
+    case 'admin_org':
+      return <AdminOrgView key={r.id} s={s} id={r.id!} />;
+    case 'admin_user':
+      return <AdminUserView key={r.id} s={s} id={r.id!} />;
     default:
       return <NotFound what="This page" />;
   }
@@ -115,7 +129,15 @@ export function App() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        {si === null ? <Loading /> : si ? <View /> : <SignInView />}
+        {route.value.name === 'invite' ? (
+          <InviteView token={route.value.id!} />
+        ) : si === null ? (
+          <Loading />
+        ) : si ? (
+          <View />
+        ) : (
+          <SignInView />
+        )}
       </main>
       <footer class="footer">
         <p>Action for Peacekeeping: shared commitments, pledges and progress.</p>

@@ -3,7 +3,22 @@
 import { signal } from '@preact/signals';
 
 export interface Route {
-  name: 'overview' | 'deliverables' | 'theme' | 'pledge' | 'discussion' | 'rounds' | 'mine' | 'impact' | 'audit' | 'not_found';
+  name:
+    | 'overview'
+    | 'deliverables'
+    | 'theme'
+    | 'pledge'
+    | 'discussion'
+    | 'rounds'
+    | 'mine'
+    | 'impact'
+    | 'audit'
+    | 'admin_orgs'
+    | 'admin_users'
+    | 'admin_org'
+    | 'admin_user'
+    | 'invite'
+    | 'not_found';
   id: string | null;
   /** For `audit`: where in the log, and which page. */
   audit?: AuditRoute;
@@ -56,9 +71,22 @@ export function parse_route(hash: string): Route {
     case 'pledge':
     case 'discussion':
       return id ? { name: head, id } : { name: 'not_found', id: null };
+    case 'admin':
+      return parse_admin(parts.slice(1));
+    case 'invite':
+      // The one-time token rides in the fragment, which browsers never send to the server
+      // (no access log, no Referer holds it).
+      return id ? { name: 'invite', id } : { name: 'not_found', id: null };
     default:
       return { name: 'not_found', id: null };
   }
+}
+
+function parse_admin([what, id]: string[]): Route {
+  if (what === undefined || what === 'orgs') return { name: 'admin_orgs', id: null };
+  if (what === 'users') return { name: 'admin_users', id: null };
+  if ((what === 'org' || what === 'user') && id) return { name: what === 'org' ? 'admin_org' : 'admin_user', id };
+  return { name: 'not_found', id: null };
 }
 
 export const route = signal<Route>(parse_route(typeof location === 'undefined' ? '' : location.hash));
@@ -94,6 +122,10 @@ export const href = {
   theme: (id: string) => `#/theme/${encodeURIComponent(id)}`,
   pledge: (id: string) => `#/pledge/${encodeURIComponent(id)}`,
   discussion: (id: string) => `#/discussion/${encodeURIComponent(id)}`,
+  admin_orgs: () => '#/admin/orgs',
+  admin_users: () => '#/admin/users',
+  admin_org: (id: string) => `#/admin/org/${encodeURIComponent(id)}`,
+  admin_user: (id: string) => `#/admin/user/${encodeURIComponent(id)}`,
   target: (t: string) => {
     const [k, id] = [t.slice(0, t.indexOf(':')), t.slice(t.indexOf(':') + 1)];
     return k === 'pledge' ? href.pledge(id) : k === 'discussion' ? href.discussion(id) : '#/';

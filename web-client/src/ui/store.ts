@@ -104,6 +104,13 @@ export async function sign_in(username: string, password: string): Promise<strin
   }
   if (r.status === 401) return 'Unknown user name or wrong password.';
   if (!r.ok) return `Sign-in failed (HTTP ${r.status}).`;
+  session_started(username);
+  return null;
+}
+
+/** The server has just set a session cookie for `username` (sign-in, or an accepted
+ * invitation): connect as that user. */
+export function session_started(username: string): void {
   const c = get_client();
   // The same user signing in again (an expired session) keeps state and the outbox, so
   // nothing typed while signed out is lost; another user starts from nothing.
@@ -116,7 +123,6 @@ export async function sign_in(username: string, password: string): Promise<strin
   focus_request.pending = true;
   signed_in.value = true;
   c.start();
-  return null;
 }
 
 export async function sign_out(): Promise<void> {

@@ -1,0 +1,91 @@
+// The REST side of administration and invitations (server/README.md, "Administration"):
+// what is not an act in the log (session figures, sign out everywhere) or must never be in it
+// (one-time links and passwords). Acts on organisations and users go through command() in
+// store.ts. Every call is same-origin JSON (the server refuses other content types and
+// foreign origins); every answer is a value, never a throw.
+
+import type { SessionInfo } from './views/admin/model';
+
+export type ApiResult<T> = { ok: true; body: T } | { ok: false; status: number; code: string; message: string };
+
+/** The paths, in one place. */
+export const admin_routes = {
+  users: '/api/admin/users',
+  sign_out_everywhere: (user: string) => `/api/admin/users/${encodeURIComponent(user)}/sessions`,
+  invite: (user: string) => `/api/admin/users/${encodeURIComponent(user)}/invite`,
+  reset: (user: string) => `/api/admin/users/${encodeURIComponent(user)}/reset`,
+  accept: '/api/invite/accept',
+};
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+  let r: Response;
+  try {
+    r = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+  } catch {
+    return { ok: false, status: 0, code: 'unreachable', message: 'The server cannot be reached. Try again in a moment.' };
+  }
+  let parsed: unknown = null;
+  try {
+    parsed = await r.json();
+  } catch {
+    parsed = null;
+  }
+  if (r.ok) return { ok: true, body: parsed as T };
+  const e = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
+  return { ok: false, status: r.status, code: e?.code ?? `http_${r.status}`, message: e?.message ?? `HTTP ${r.status}` };
+}
+
+export interface UserSessionsRow extends SessionInfo {
+  id: string;
+}
+
+/** Every user's last sign-in and open sessions, keyed by id. */
+export async function user_sessions(): Promise<ApiResult<Record<string, SessionInfo>>> {
+  const r = await call<{ users: UserSessionsRow[] }>('GET', admin_routes.users);
+  if (!r.ok) return r;
+  const out: Record<string, SessionInfo> = {};
+  for (const u of r.body?.users ?? []) out[u.id] = u;
+  return { ok: true, body: out };
+}
+
+/** Ends every session of `user`; their open pages are signed out at once. */
+export const sign_out_everywhere = (user: string) => call<{ closed?: number }>('DELETE', admin_routes.sign_out_everywhere(user));
+
+/** A one-time link, as the server returns it once. */
+export interface OneTimeLink {
+  /** The whole link to send, e.g. https://host/#/invite/<token>. */
+  url: string;
+  /** RFC 3339. */
+  expires: string | null;
+}
+
+interface LinkBody {
+  url?: string;
+  link?: string;
+  token?: string;
+  expires?: string;
+}
+
+function to_link(b: LinkBody): OneTimeLink {
+  const url = b.url ?? b.link ?? `${location.origin}/#/invite/${encodeURIComponent(b.token ?? '')}`;
+  return { url, expires: b.expires ?? null };
+}
+
+async function link_call(path: string): Promise<ApiResult<OneTimeLink>> {
+  const r = await call<LinkBody>('POST', path, {});
+  return r.ok ? { ok: true, body: to_link(r.body ?? {}) } : r;
+}
+
+/** An invitation link for a user without a password yet. */
+export const invite_link = (user: string) => link_call(admin_routes.invite(user));
+/** A reset link: the user sets a new password through it. */
+export const reset_link = (user: string) => link_call(admin_routes.reset(user));
+
+/** Sets the password through a one-time link; on success the server set the session cookie. */
+export const accept_invite = (token: string, password: string) =>
+  call<{ user: { id: string } }>('POST', admin_routes.accept, { token, password });

@@ -1,0 +1,52 @@
+// The frame of every administration page: the Secretariat-only gate (anyone else gets a
+// refusal, whatever the URL), the heading and the tabs between organisations and users.
+import type { ComponentChildren } from 'preact';
+import { PageTitle } from '../../components/common';
+import { is_secretariat } from '../../model';
+import { href } from '../../router';
+import { me } from '../../store';
+
+export function AdminPage(props: { title: string; tab: 'orgs' | 'users'; children: ComponentChildren }) {
+  if (!is_secretariat(me.value))
+    return (
+      <section>
+        <PageTitle>Not available</PageTitle>
+        <p id="admin-refused">Administration is for the Secretariat only.</p>
+        <p>
+          <a href={href.overview()}>Back to the overview</a>
+        </p>
+      </section>
+    );
+  const tab = (name: 'orgs' | 'users', to: string, label: string) => (
+    <li>
+      <a href={to} aria-current={props.tab === name ? 'page' : undefined}>
+        {label}
+      </a>
+    </li>
+  );
+  return (
+    <>
+      <PageTitle>{props.title}</PageTitle>
+      <nav aria-label="Administration">
+        <ul class="tabs">
+          {tab('orgs', href.admin_orgs(), 'Organisations')}
+          {tab('users', href.admin_users(), 'Users')}
+        </ul>
+      </nav>
+      {props.children}
+    </>
+  );
+}
+
+/** A search box over a list, with the count of what it shows announced politely. */
+export function SearchBox(props: { id: string; label: string; value: string; on_input: (v: string) => void; shown: number; total: number }) {
+  return (
+    <div class="search-box">
+      <label for={props.id}>{props.label}</label>
+      <input id={props.id} type="search" value={props.value} onInput={(e) => props.on_input(e.currentTarget.value)} />
+      <p class="muted" role="status" aria-live="polite" id={`${props.id}-count`}>
+        {props.shown} of {props.total} shown
+      </p>
+    </div>
+  );
+}

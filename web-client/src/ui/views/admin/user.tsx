@@ -1,0 +1,131 @@
+// Administration, one user: change the role (user.set_role; an act in the log with its
+// author), sign out everywhere, and make a password link.
+import { useState } from 'preact/hooks';
+import type { CommandOutcome, State, User } from '../../../sync';
+import { Notice } from '../../components/common';
+import { invite_link, reset_link, sign_out_everywhere, type ApiResult, type OneTimeLink } from '../../admin_api';
+import { org_name } from '../../model';
+import { href } from '../../router';
+import { command } from '../../store';
+import { role_names, roles, sign_in_text, user_rows, type Role } from './model';
+import { OneTimeLinkBox } from './one_time_link';
+import { AdminPage } from './page';
+import { RoleSelect, use_session_info } from './users';
+
+type Outcome = CommandOutcome | null | 'sending';
+
+function RoleForm({ u }: { u: User }) {
+  const [role, set_role] = useState<Role>((roles as readonly string[]).includes(u.role) ? (u.role as Role) : 'member');
+  const [outcome, set_outcome] = useState<Outcome>(null);
+  return (
+    <form
+      class="inline-form"
+      id="role-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        set_outcome('sending');
+        set_outcome(await command('user.set_role', { id: u.id, role }));
+      }}
+    >
+      <RoleSelect id="role-select" value={role} on_change={set_role} />
+      <button type="submit" disabled={role === u.role}>
+        Change role
+      </button>
+      <Notice outcome={outcome} />
+    </form>
+  );
+}
+
+function SignOutEverywhere({ u, after }: { u: User; after: () => void }) {
+  const [msg, set_msg] = useState('');
+  return (
+    <section aria-labelledby="signout-h">
+      <h2 id="signout-h">Sessions</h2>
+      <button
+        type="button"
+        onClick={async () => {
+          set_msg('Signing out…');
+          const r = await sign_out_everywhere(u.id);
+          set_msg(r.ok ? `${u.id} is signed out everywhere${typeof r.body?.closed === 'number' ? ` (${r.body.closed} sessions ended)` : ''}.` : `Not done: ${r.message}.`);
+          after();
+        }}
+      >
+        Sign out everywhere
+      </button>
+      <p class="notice" role="status" aria-live="polite" id="signout-result">
+        {msg}
+      </p>
+    </section>
+  );
+}
+
+function PasswordLink({ u, never_signed_in, disabled }: { u: User; never_signed_in: boolean; disabled: boolean }) {
+  const [link, set_link] = useState<OneTimeLink | null>(null);
+  const [err, set_err] = useState('');
+  const kind = never_signed_in ? 'invitation' : 'reset';
+  const make = async (f: (id: string) => Promise<ApiResult<OneTimeLink>>) => {
+    set_err('');
+    set_link(null);
+    const r = await f(u.id);
+    if (r.ok) set_link(r.body);
+    else set_err(`No link made: ${r.message}.`);
+  };
+  return (
+    <section aria-labelledby="pwlink-h">
+      <h2 id="pwlink-h">Password</h2>
+      <p>
+        A new link replaces any earlier one of {u.id}'s. Passwords are never shown to anyone; the user sets their own
+        through the link.
+      </p>
+      <button type="button" disabled={disabled} onClick={() => void make(never_signed_in ? invite_link : reset_link)}>
+        {never_signed_in ? 'Make a new invitation link' : 'Make a password reset link'}
+      </button>
+      <p role="alert" class="err">
+        {err}
+      </p>
+      {link && <OneTimeLinkBox kind={kind} user={u.id} link={link} on_done={() => set_link(null)} />}
+    </section>
+  );
+}
+
+export function AdminUserView({ s, id }: { s: State; id: string }) {
+  const u = s.users[id];
+  const { info, error, reload } = use_session_info();
+  if (!u)
+    return (
+      <AdminPage title="User not found" tab="users">
+        <p>
+          There is no user {id}. <a href={href.admin_users()}>All users</a>
+        </p>
+      </AdminPage>
+    );
+  const [row] = user_rows([u], info);
+  return (
+    <AdminPage title={`User: ${u.name}`} tab="users">
+      <dl class="facts" id="user-facts">
+        <dt>User name</dt>
+        <dd>{u.id}</dd>
+        <dt>Organisation</dt>
+        <dd>
+          <a href={href.admin_org(u.org)}>{org_name(s, u.org)}</a> ({u.org})
+        </dd>
+        <dt>Role</dt>
+        <dd>{role_names[u.role as Role] ?? u.role}</dd>
+        <dt>Last sign-in</dt>
+        <dd id="user-last-sign-in">{info ? sign_in_text(row!.last_sign_in) : '–'}</dd>
+        <dt>Open sessions</dt>
+        <dd id="user-open-sessions">{row!.open_sessions ?? '–'}</dd>
+      </dl>
+      <p class="err">{error}</p>
+      <p>
+        <a href={href.admin_users()}>All users</a>
+      </p>
+      <section aria-labelledby="role-h">
+        <h2 id="role-h">Role</h2>
+        <RoleForm u={u} />
+      </section>
+      <SignOutEverywhere u={u} after={reload} />
+      <PasswordLink u={u} never_signed_in={!!info && !row!.last_sign_in} disabled={row!.disabled} />
+    </AdminPage>
+  );
+}

@@ -1,0 +1,161 @@
+// Administration, users: the searchable list (with last sign-in and open sessions from the
+// server), and the form that adds a user (user.add) and then shows the invitation link once.
+import { useEffect, useState } from 'preact/hooks';
+import type { CommandOutcome, State } from '../../../sync';
+import { Notice } from '../../components/common';
+import { invite_link, user_sessions, type OneTimeLink } from '../../admin_api';
+import { href } from '../../router';
+import { command } from '../../store';
+import { filter_users, role_names, roles, sign_in_text, user_add_problem, user_rows, type Role, type SessionInfo } from './model';
+import { OneTimeLinkBox } from './one_time_link';
+import { AdminPage, SearchBox } from './page';
+
+/** The server's session figures per user; `reload` fetches them again. */
+export function use_session_info(): { info: Record<string, SessionInfo> | null; error: string; reload: () => void } {
+  const [info, set_info] = useState<Record<string, SessionInfo> | null>(null);
+  const [error, set_error] = useState('');
+  const [tick, set_tick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    void user_sessions().then((r) => {
+      if (!live) return;
+      set_info(r.ok ? r.body : null);
+      set_error(r.ok ? '' : `Sign-in figures could not be read: ${r.message}.`);
+    });
+    return () => {
+      live = false;
+    };
+  }, [tick]);
+  return { info, error, reload: () => set_tick((t) => t + 1) };
+}
+
+export function RoleSelect(props: { id: string; value: Role; on_change: (r: Role) => void }) {
+  return (
+    <>
+      <label for={props.id}>Role</label>
+      <select id={props.id} value={props.value} onChange={(e) => props.on_change(e.currentTarget.value as Role)}>
+        {roles.map((r) => (
+          <option key={r} value={r}>
+            {role_names[r]}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
+function AddUserForm({ s, on_added }: { s: State; on_added: () => void }) {
+  const [id, set_id] = useState('');
+  const [name, set_name] = useState('');
+  const [org, set_org] = useState('');
+  const [role, set_role] = useState<Role>('member');
+  const [problem, set_problem] = useState<string | null>(null);
+  const [outcome, set_outcome] = useState<CommandOutcome | null | 'sending'>(null);
+  const [link, set_link] = useState<{ user: string; link: OneTimeLink } | null>(null);
+  const orgs = Object.values(s.orgs).sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    <section aria-labelledby="add-user-h">
+      <form
+        class="stack"
+        id="add-user-form"
+        aria-labelledby="add-user-h"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const uid = id.trim();
+          const p = user_add_problem(uid, name, org);
+          set_problem(p);
+          if (p) return;
+          set_link(null);
+          set_outcome('sending');
+          const o = await command('user.add', { id: uid, name: name.trim(), org, role });
+          set_outcome(o);
+          if (!o.ok) return;
+          set_id('');
+          set_name('');
+          on_added();
+          const r = await invite_link(uid);
+          if (r.ok) set_link({ user: uid, link: r.body });
+          else set_problem(`${uid} was added, but no invitation link could be made: ${r.message}. Try again from the user's page.`);
+        }}
+      >
+        <h2 id="add-user-h">Add a user</h2>
+        <label for="user-id">User name</label>
+        <input id="user-id" required maxLength={64} value={id} aria-describedby="user-id-hint" onInput={(e) => set_id(e.currentTarget.value)} />
+        <p class="muted" id="user-id-hint">
+          What they sign in with, e.g. nor.delegate; it cannot be changed later.
+        </p>
+        <label for="user-name">Full name</label>
+        <input id="user-name" required maxLength={200} value={name} onInput={(e) => set_name(e.currentTarget.value)} />
+        <label for="user-org">Organisation</label>
+        <select id="user-org" required value={org} onChange={(e) => set_org(e.currentTarget.value)}>
+          <option value="">Choose…</option>
+          {orgs.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name} ({o.id})
+            </option>
+          ))}
+        </select>
+        <RoleSelect id="user-role" value={role} on_change={set_role} />
+        <button type="submit">Add user and make an invitation link</button>
+        <p role="alert" class="err">
+          {problem ?? ''}
+        </p>
+        <Notice outcome={outcome} />
+      </form>
+      {link && <OneTimeLinkBox kind="invitation" user={link.user} link={link.link} on_done={() => set_link(null)} />}
+    </section>
+  );
+}
+
+export function AdminUsersView({ s }: { s: State }) {
+  const [q, set_q] = useState('');
+  const { info, error, reload } = use_session_info();
+  const all = user_rows(Object.values(s.users), info);
+  const shown = filter_users(all, q);
+  return (
+    <AdminPage title="Administration: users" tab="users">
+      <AddUserForm s={s} on_added={reload} />
+      <section aria-labelledby="users-h">
+        <h2 id="users-h">Users</h2>
+        <SearchBox id="user-search" label="Search users (name, organisation, role, disabled)" value={q} on_input={set_q} shown={shown.length} total={all.length} />
+        <p>
+          <button type="button" onClick={reload}>
+            Refresh sign-in figures
+          </button>{' '}
+          <span class="err">{error}</span>
+        </p>
+        <div class="table-scroll">
+          <table id="user-table">
+            <caption class="visually-hidden">Users</caption>
+            <thead>
+              <tr>
+                <th scope="col">User name</th>
+                <th scope="col">Full name</th>
+                <th scope="col">Organisation</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+                <th scope="col">Last sign-in</th>
+                <th scope="col">Open sessions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((u) => (
+                <tr key={u.id} data-user={u.id}>
+                  <th scope="row">
+                    <a href={href.admin_user(u.id)}>{u.id}</a>
+                  </th>
+                  <td>{u.name}</td>
+                  <td>{u.org}</td>
+                  <td>{role_names[u.role as Role] ?? u.role}</td>
+                  <td>{u.disabled ? <strong>Disabled</strong> : 'Active'}</td>
+                  <td>{info ? sign_in_text(u.last_sign_in) : '–'}</td>
+                  <td>{u.open_sessions ?? '–'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </AdminPage>
+  );
+}

@@ -1,0 +1,118 @@
+// The page a one-time link opens (#/invite/<token>): the invitee (or a user resetting a
+// password) sets a password and is then signed in. Shown whether or not someone is signed in
+// in this browser. A link that was used, has expired or was withdrawn gets a page that says so.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { accept_invite } from '../admin_api';
+import { PageTitle } from '../components/common';
+import { href, parse_route, route } from '../router';
+import { session_started } from '../store';
+import { min_password_length, password_problems, type PasswordProblems } from './admin/model';
+
+/** Error codes of POST /api/invite/accept that mean "this link no longer works". */
+const dead_link_codes = new Set(['invite_used', 'invite_expired', 'invite_invalid', 'not_found', 'gone', 'expired', 'used', 'invalid_token']);
+
+function DeadLink() {
+  return (
+    <section class="sign-in" id="invite-dead">
+      <PageTitle>This link no longer works</PageTitle>
+      <p>
+        This invitation or password reset link has already been used, has expired, or was withdrawn. Each link works only
+        once and only for a limited time.
+      </p>
+      <p>Ask the Secretariat for a new link. If you have already set your password, sign in.</p>
+      <p>
+        <a href={href.overview()}>Go to sign-in</a>
+      </p>
+    </section>
+  );
+}
+
+export function InviteView({ token }: { token: string }) {
+  const [password, set_password] = useState('');
+  const [confirm, set_confirm] = useState('');
+  const [problems, set_problems] = useState<PasswordProblems>({ password: null, confirm: null });
+  const [error, set_error] = useState('');
+  const [busy, set_busy] = useState(false);
+  const [dead, set_dead] = useState(false);
+  const pw_ref = useRef<HTMLInputElement>(null);
+  const confirm_ref = useRef<HTMLInputElement>(null);
+  // The token is in the address bar only until the page has read it: not left in history.
+  useEffect(() => {
+    history.replaceState(null, '', `${location.pathname}${location.search}#/invite`);
+  }, []);
+  if (dead) return <DeadLink />;
+  const field_error = (id: string, text: string | null) => (
+    <p class="err" id={id}>
+      {text ?? ''}
+    </p>
+  );
+  return (
+    <section class="sign-in">
+      <PageTitle>Set your password</PageTitle>
+      <p>Choose the password you will sign in with. This link works once.</p>
+      <form
+        class="stack"
+        id="invite-form"
+        noValidate
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const p = password_problems(password, confirm);
+          set_problems(p);
+          set_error(p.password || p.confirm ? 'The password was not set: see the fields marked below.' : '');
+          if (p.password) return pw_ref.current?.focus();
+          if (p.confirm) return confirm_ref.current?.focus();
+          set_busy(true);
+          const r = await accept_invite(token, password);
+          set_busy(false);
+          if (r.ok) {
+            set_password('');
+            set_confirm('');
+            history.replaceState(null, '', `${location.pathname}${location.search}#/`);
+            route.value = parse_route('#/');
+            session_started(r.body.user.id);
+            return;
+          }
+          if (dead_link_codes.has(r.code) || r.status === 404 || r.status === 410) return set_dead(true);
+          set_error(r.status === 400 ? `The password was not set: ${r.message}.` : `The password was not set: ${r.message}. Try again.`);
+        }}
+      >
+        <label for="new-password">New password</label>
+        <input
+          id="new-password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={min_password_length}
+          ref={pw_ref}
+          value={password}
+          aria-invalid={problems.password ? 'true' : undefined}
+          aria-describedby="new-password-hint new-password-error"
+          onInput={(e) => set_password(e.currentTarget.value)}
+        />
+        <p class="muted" id="new-password-hint">
+          At least {min_password_length} characters. A long phrase is easier to remember and harder to guess.
+        </p>
+        {field_error('new-password-error', problems.password)}
+        <label for="confirm-password">Confirm the password</label>
+        <input
+          id="confirm-password"
+          type="password"
+          autoComplete="new-password"
+          required
+          ref={confirm_ref}
+          value={confirm}
+          aria-invalid={problems.confirm ? 'true' : undefined}
+          aria-describedby="confirm-password-error"
+          onInput={(e) => set_confirm(e.currentTarget.value)}
+        />
+        {field_error('confirm-password-error', problems.confirm)}
+        <button type="submit" disabled={busy}>
+          {busy ? 'Setting the password…' : 'Set password and sign in'}
+        </button>
+        <p role="alert" class="err" id="invite-error">
+          {error}
+        </p>
+      </form>
+    </section>
+  );
+}
