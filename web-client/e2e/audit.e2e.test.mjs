@@ -98,6 +98,14 @@ describe('audit view and attribution report against a real a4pd', { concurrency:
     await eventually(async () => /^#\/audit\/at\/\d+$/.test(await aud.evaluate(() => location.hash)), {
       what: 'the head seq in the URL',
     });
+    // A date in the URL resolves to the last seq at or before the end of that day (UTC).
+    const now = await head_of(aud);
+    const today = new Date().toISOString().slice(0, 10);
+    await go(aud, `#/audit/on/${today}`);
+    await aud.locator(`#asof-banner[data-seq="${now}"]`).waitFor();
+    assert.match(await aud.locator('#asof-banner').textContent(), new RegExp(`resolved from ${today}`));
+    await go(aud, '#/audit/on/2000-01-01/chain');
+    await aud.locator('#asof-banner[data-seq="0"]').waitFor();
   });
 
   test('timeline at a past seq shows the old title and hides a later comment; release to render is timed', T, async () => {

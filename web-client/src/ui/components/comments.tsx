@@ -198,7 +198,13 @@ export function Comments({ s, target, title = 'Comments' }: { s: State; target: 
       {can_comment_on(user, s, target) ? (
         <CommentForm target={target} label="Your comment" />
       ) : user && !target.startsWith('discussion:') ? null : (
-        <p class="muted">{user && is_privileged(user) && !is_secretariat(user) ? 'Auditors read only.' : 'Commenting is closed here.'}</p>
+        <p class="muted">
+          {read_only
+            ? 'Read-only: the comments as they were at this point.'
+            : user && is_privileged(user) && !is_secretariat(user)
+              ? 'Auditors read only.'
+              : 'Commenting is closed here.'}
+        </p>
       )}
     </section>
   );
