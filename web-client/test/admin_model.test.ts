@@ -15,7 +15,7 @@ import {
   user_rows,
 } from '../src/ui/views/admin/model';
 import type { Org, User } from '../src/sync/types';
-import { parse_route } from '../src/ui/router';
+import { parse_location, parse_route } from '../src/ui/router';
 
 const org = (id: string, name: string, extra: Partial<Org> = {}): Org => ({
   id,
@@ -94,7 +94,10 @@ describe('admin model', () => {
     expect(parse_route('#/admin/org/NOR')).toEqual({ name: 'admin_org', id: 'NOR' });
     expect(parse_route('#/admin/user/nor.delegate')).toEqual({ name: 'admin_user', id: 'nor.delegate' });
     expect(parse_route('#/admin/user')).toEqual({ name: 'not_found', id: null });
-    expect(parse_route('#/invite/abc_DEF-123')).toEqual({ name: 'invite', id: 'abc_DEF-123' });
-    expect(parse_route('#/invite')).toEqual({ name: 'not_found', id: null });
+    expect(parse_location('/invite', '#abc_DEF-123')).toEqual({ name: 'invite', id: 'abc_DEF-123' });
+    expect(parse_location('/invite', '')).toEqual({ name: 'overview', id: null });
+    expect(parse_location('/invite', '#/admin/users')).toEqual({ name: 'admin_users', id: null });
+    expect(parse_location('/', '#abc')).toEqual({ name: 'not_found', id: null });
+    expect(parse_location('/', '#/pledge/P1')).toEqual({ name: 'pledge', id: 'P1' });
   });
 });

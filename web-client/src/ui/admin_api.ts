@@ -8,10 +8,10 @@ import type { SessionInfo } from './views/admin/model';
 
 export type ApiResult<T> = { ok: true; body: T } | { ok: false; status: number; code: string; message: string };
 
-/** The paths, in one place. */
+/** The paths, in one place (server/README.md). */
 export const admin_routes = {
   users: '/api/admin/users',
-  sign_out_everywhere: (user: string) => `/api/admin/users/${encodeURIComponent(user)}/sessions`,
+  sign_out_everywhere: (user: string) => `/api/admin/users/${encodeURIComponent(user)}/signout`,
   invite: (user: string) => `/api/admin/users/${encodeURIComponent(user)}/invite`,
   reset: (user: string) => `/api/admin/users/${encodeURIComponent(user)}/reset`,
   accept: '/api/invite/accept',
@@ -40,40 +40,44 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<Ap
   return { ok: false, status: r.status, code: e?.code ?? `http_${r.status}`, message: e?.message ?? `HTTP ${r.status}` };
 }
 
-export interface UserSessionsRow extends SessionInfo {
+interface UserListRow {
   id: string;
+  last_sign_in: string | null;
+  /** Stored sessions (signed-in browsers or a4pctl), and open sockets now. */
+  sessions: number;
+  connections: number;
+  disabled: boolean;
 }
 
 /** Every user's last sign-in and open sessions, keyed by id. */
 export async function user_sessions(): Promise<ApiResult<Record<string, SessionInfo>>> {
-  const r = await call<{ users: UserSessionsRow[] }>('GET', admin_routes.users);
+  const r = await call<{ users: UserListRow[] }>('GET', admin_routes.users);
   if (!r.ok) return r;
   const out: Record<string, SessionInfo> = {};
-  for (const u of r.body?.users ?? []) out[u.id] = u;
+  for (const u of r.body?.users ?? [])
+    out[u.id] = { last_sign_in: u.last_sign_in, open_sessions: u.sessions, connections: u.connections, disabled: u.disabled };
   return { ok: true, body: out };
 }
 
 /** Ends every session of `user`; their open pages are signed out at once. */
-export const sign_out_everywhere = (user: string) => call<{ closed?: number }>('DELETE', admin_routes.sign_out_everywhere(user));
+export const sign_out_everywhere = (user: string) => call<{ sessions?: number }>('POST', admin_routes.sign_out_everywhere(user), {});
 
 /** A one-time link, as the server returns it once. */
 export interface OneTimeLink {
-  /** The whole link to send, e.g. https://host/#/invite/<token>. */
+  /** The whole link to send, e.g. https://host/invite#<token>. */
   url: string;
   /** RFC 3339. */
   expires: string | null;
 }
 
 interface LinkBody {
-  url?: string;
+  /** "/invite#<token>": the token in the fragment, which no browser sends to a server. */
   link?: string;
-  token?: string;
   expires?: string;
 }
 
 function to_link(b: LinkBody): OneTimeLink {
-  const url = b.url ?? b.link ?? `${location.origin}/#/invite/${encodeURIComponent(b.token ?? '')}`;
-  return { url, expires: b.expires ?? null };
+  return { url: new URL(b.link ?? '', location.origin).href, expires: b.expires ?? null };
 }
 
 async function link_call(path: string): Promise<ApiResult<OneTimeLink>> {

@@ -73,10 +73,6 @@ export function parse_route(hash: string): Route {
       return id ? { name: head, id } : { name: 'not_found', id: null };
     case 'admin':
       return parse_admin(parts.slice(1));
-    case 'invite':
-      // The one-time token rides in the fragment, which browsers never send to the server
-      // (no access log, no Referer holds it).
-      return id ? { name: 'invite', id } : { name: 'not_found', id: null };
     default:
       return { name: 'not_found', id: null };
   }
@@ -89,7 +85,15 @@ function parse_admin([what, id]: string[]): Route {
   return { name: 'not_found', id: null };
 }
 
-export const route = signal<Route>(parse_route(typeof location === 'undefined' ? '' : location.hash));
+/** A one-time link is `/invite#<token>`: the token rides in the fragment, which browsers never
+ * send to a server (no access log, no Referer holds it). Anything else is a hash route. */
+export function parse_location(pathname: string, hash: string): Route {
+  const token = hash.replace(/^#/, '');
+  if (/\/invite$/.test(pathname) && token && !token.startsWith('/')) return { name: 'invite', id: token };
+  return parse_route(hash);
+}
+
+export const route = signal<Route>(typeof location === 'undefined' ? parse_route('') : parse_location(location.pathname, location.hash));
 
 /** Set when the view changes because of the user (navigation, sign-in): the next page
  * heading takes focus. The first load leaves focus where the browser puts it. */
@@ -101,7 +105,7 @@ export function install_router(): void {
   window.addEventListener('hashchange', () => {
     focus_request.pending = !quiet;
     quiet = false;
-    route.value = parse_route(location.hash);
+    route.value = parse_location(location.pathname, location.hash);
   });
 }
 

@@ -1,15 +1,16 @@
-// The page a one-time link opens (#/invite/<token>): the invitee (or a user resetting a
+// The page a one-time link opens (/invite#<token>): the invitee (or a user resetting a
 // password) sets a password and is then signed in. Shown whether or not someone is signed in
 // in this browser. A link that was used, has expired or was withdrawn gets a page that says so.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { accept_invite } from '../admin_api';
 import { PageTitle } from '../components/common';
-import { href, parse_route, route } from '../router';
+import { parse_route, route } from '../router';
 import { session_started } from '../store';
 import { min_password_length, password_problems, type PasswordProblems } from './admin/model';
 
-/** Error codes of POST /api/invite/accept that mean "this link no longer works". */
-const dead_link_codes = new Set(['invite_used', 'invite_expired', 'invite_invalid', 'not_found', 'gone', 'expired', 'used', 'invalid_token']);
+/** POST /api/invite/accept's refusals that mean "this link no longer works" (404: unknown,
+ * 410: used, expired or revoked). */
+const dead_link = (status: number) => status === 404 || status === 410;
 
 function DeadLink() {
   return (
@@ -21,7 +22,7 @@ function DeadLink() {
       </p>
       <p>Ask the Secretariat for a new link. If you have already set your password, sign in.</p>
       <p>
-        <a href={href.overview()}>Go to sign-in</a>
+        <a href="/">Go to sign-in</a>
       </p>
     </section>
   );
@@ -38,7 +39,7 @@ export function InviteView({ token }: { token: string }) {
   const confirm_ref = useRef<HTMLInputElement>(null);
   // The token is in the address bar only until the page has read it: not left in history.
   useEffect(() => {
-    history.replaceState(null, '', `${location.pathname}${location.search}#/invite`);
+    history.replaceState(null, '', location.pathname);
   }, []);
   if (dead) return <DeadLink />;
   const field_error = (id: string, text: string | null) => (
@@ -67,12 +68,12 @@ export function InviteView({ token }: { token: string }) {
           if (r.ok) {
             set_password('');
             set_confirm('');
-            history.replaceState(null, '', `${location.pathname}${location.search}#/`);
+            history.replaceState(null, '', '/#/');
             route.value = parse_route('#/');
             session_started(r.body.user.id);
             return;
           }
-          if (dead_link_codes.has(r.code) || r.status === 404 || r.status === 410) return set_dead(true);
+          if (dead_link(r.status)) return set_dead(true);
           set_error(r.status === 400 ? `The password was not set: ${r.message}.` : `The password was not set: ${r.message}. Try again.`);
         }}
       >

@@ -60,11 +60,14 @@ export interface UserRow {
   last_sign_in: string | null;
   /** null: not known (the sessions list could not be read). */
   open_sessions: number | null;
+  connections: number | null;
 }
 
 export interface SessionInfo {
   last_sign_in: string | null;
   open_sessions: number;
+  /** Open sockets now (pages and tabs). */
+  connections?: number;
   disabled?: boolean;
 }
 
@@ -80,6 +83,7 @@ export function user_rows(users: readonly (User & { disabled?: boolean })[], inf
       disabled: !!(u.disabled ?? i?.disabled),
       last_sign_in: i ? i.last_sign_in : null,
       open_sessions: i ? i.open_sessions : null,
+      connections: i ? (i.connections ?? null) : null,
     };
   });
 }

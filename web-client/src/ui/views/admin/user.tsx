@@ -46,7 +46,7 @@ function SignOutEverywhere({ u, after }: { u: User; after: () => void }) {
         onClick={async () => {
           set_msg('Signing out…');
           const r = await sign_out_everywhere(u.id);
-          set_msg(r.ok ? `${u.id} is signed out everywhere${typeof r.body?.closed === 'number' ? ` (${r.body.closed} sessions ended)` : ''}.` : `Not done: ${r.message}.`);
+          set_msg(r.ok ? `${u.id} is signed out everywhere${typeof r.body?.sessions === 'number' ? ` (${r.body.sessions} session${r.body.sessions === 1 ? '' : 's'} ended)` : ''}.` : `Not done: ${r.message}.`);
           after();
         }}
       >
@@ -115,6 +115,8 @@ export function AdminUserView({ s, id }: { s: State; id: string }) {
         <dd id="user-last-sign-in">{info ? sign_in_text(row!.last_sign_in) : '–'}</dd>
         <dt>Open sessions</dt>
         <dd id="user-open-sessions">{row!.open_sessions ?? '–'}</dd>
+        <dt>Connected now</dt>
+        <dd id="user-connections">{row!.connections ?? '–'}</dd>
       </dl>
       <p class="err">{error}</p>
       <p>

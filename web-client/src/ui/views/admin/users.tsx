@@ -136,6 +136,7 @@ export function AdminUsersView({ s }: { s: State }) {
                 <th scope="col">Status</th>
                 <th scope="col">Last sign-in</th>
                 <th scope="col">Open sessions</th>
+                <th scope="col">Connected now</th>
               </tr>
             </thead>
             <tbody>
@@ -150,6 +151,7 @@ export function AdminUsersView({ s }: { s: State }) {
                   <td>{u.disabled ? <strong>Disabled</strong> : 'Active'}</td>
                   <td>{info ? sign_in_text(u.last_sign_in) : '–'}</td>
                   <td>{u.open_sessions ?? '–'}</td>
+                  <td>{u.connections ?? '–'}</td>
                 </tr>
               ))}
             </tbody>
