@@ -16,6 +16,7 @@ import {
 } from '../src/ui/views/admin/model';
 import type { Org, User } from '../src/sync/types';
 import { parse_location, parse_route } from '../src/ui/router';
+import { iso_time } from '../src/ui/admin_api';
 
 const org = (id: string, name: string, extra: Partial<Org> = {}): Org => ({
   id,
@@ -86,6 +87,10 @@ describe('admin model', () => {
   it('last sign-in text', () => {
     expect(sign_in_text(null)).toBe('never');
     expect(sign_in_text('2026-11-29T13:05:42.123Z')).toBe('2026-11-29 13:05 UTC');
+    // The server writes unix seconds.
+    expect(sign_in_text(iso_time(1_795_957_500))).toBe('2026-11-29 13:05 UTC');
+    expect(iso_time(null)).toBeNull();
+    expect(iso_time('2026-11-29T13:05:00Z')).toBe('2026-11-29T13:05:00Z');
   });
 
   it('routes of administration and invitations', () => {

@@ -40,9 +40,15 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<Ap
   return { ok: false, status: r.status, code: e?.code ?? `http_${r.status}`, message: e?.message ?? `HTTP ${r.status}` };
 }
 
+/** A time as the server writes it (unix seconds, or RFC 3339) -> RFC 3339, or null. */
+export function iso_time(v: unknown): string | null {
+  if (typeof v === 'number' && Number.isFinite(v)) return new Date(v * 1000).toISOString();
+  return typeof v === 'string' && v ? v : null;
+}
+
 interface UserListRow {
   id: string;
-  last_sign_in: string | null;
+  last_sign_in: number | string | null;
   /** Stored sessions (signed-in browsers or a4pctl), and open sockets now. */
   sessions: number;
   connections: number;
@@ -55,7 +61,7 @@ export async function user_sessions(): Promise<ApiResult<Record<string, SessionI
   if (!r.ok) return r;
   const out: Record<string, SessionInfo> = {};
   for (const u of r.body?.users ?? [])
-    out[u.id] = { last_sign_in: u.last_sign_in, open_sessions: u.sessions, connections: u.connections, disabled: u.disabled };
+    out[u.id] = { last_sign_in: iso_time(u.last_sign_in), open_sessions: u.sessions, connections: u.connections, disabled: u.disabled };
   return { ok: true, body: out };
 }
 
@@ -73,11 +79,11 @@ export interface OneTimeLink {
 interface LinkBody {
   /** "/invite#<token>": the token in the fragment, which no browser sends to a server. */
   link?: string;
-  expires?: string;
+  expires?: number | string;
 }
 
 function to_link(b: LinkBody): OneTimeLink {
-  return { url: new URL(b.link ?? '', location.origin).href, expires: b.expires ?? null };
+  return { url: new URL(b.link ?? '', location.origin).href, expires: iso_time(b.expires) };
 }
 
 async function link_call(path: string): Promise<ApiResult<OneTimeLink>> {
