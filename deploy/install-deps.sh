@@ -13,7 +13,7 @@ apt_packages=(
   libssl-dev libsodium-dev libcli11-dev libspdlog-dev libfmt-dev
   nodejs npm chromium
   curl python3 procps
-  nginx openssl
+  nginx openssl debootstrap
 )
 
 missing=()

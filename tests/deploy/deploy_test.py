@@ -8,8 +8,12 @@
             to a WebSocket (101, subprotocol a4p.v1) through the proxy.
   metrics   every metric that deploy/grafana and deploy/prometheus name is one a real a4pd
             exports on /metrics.
+  package   the Debian package (CPack) installs with apt on a clean Debian 12 made by
+            debootstrap, creates the a4pd user, and the installed unit's own ExecStart, run as
+            that user with its StateDirectory (systemd is not PID 1 here), serves /readyz.
 
-Usage: deploy_test.py {systemd|nginx|metrics}   (A4PD_BIN names the a4pd binary)
+Usage: deploy_test.py {systemd|nginx|metrics|package}
+  A4PD_BIN names the a4pd binary; A4P_BUILD_DIR the build directory to run cpack in.
 """
 import base64
 import json
@@ -227,7 +231,111 @@ def check_nginx():
     print("nginx: redirect, TLS, hidden /metrics, sign-in and WebSocket upgrade through the proxy")
 
 
+def run(cmd, **kw):
+    r = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if r.returncode != 0:
+        fail(f"{' '.join(cmd)} (exit {r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
+    return r.stdout
+
+
+def clean_debian_root(cache_dir):
+    """A minimal Debian 12 made by debootstrap once, kept as a tarball (idempotent reruns)."""
+    tarball = os.path.join(cache_dir, "bookworm-minbase.tar")
+    if not os.path.exists(tarball):
+        os.makedirs(cache_dir, exist_ok=True)
+        work = tempfile.mkdtemp(dir=cache_dir)
+        root = os.path.join(work, "root")
+        # The mirror is the one this machine's apt already uses.
+        mirror = []
+        for src in ["/etc/apt/sources.list.d/debian.sources", "/etc/apt/sources.list"]:
+            if os.path.exists(src):
+                m = re.search(r"^(?:URIs:|deb)[ \t]+(?:\[[^\]]*\][ \t]+)?(\S+)", open(src).read(), re.M)
+                if m:
+                    mirror = [m.group(1)]
+                    break
+        run(["debootstrap", "--variant=minbase", "bookworm", root, *mirror])
+        run(["tar", "-C", root, "-cf", tarball + ".part", "."])
+        os.rename(tarball + ".part", tarball)
+        shutil.rmtree(work, ignore_errors=True)
+    return tarball
+
+
+def check_package():
+    build = os.environ.get("A4P_BUILD_DIR") or os.path.join(ROOT, "build/release")
+    if not os.path.exists(os.path.join(ROOT, "web-client/dist/index.html")):
+        fail("web-client/dist is not built (deploy/build.sh builds it)")
+    out_dir = os.path.join(build, "package")
+    shutil.rmtree(out_dir, ignore_errors=True)
+    run(["cpack", "--config", os.path.join(build, "CPackConfig.cmake"), "-B", out_dir])
+    debs = [f for f in os.listdir(out_dir) if f.endswith(".deb")]
+    if len(debs) != 1:
+        fail(f"cpack made {debs}")
+    deb = os.path.join(out_dir, debs[0])
+    listing = run(["dpkg-deb", "-c", deb])
+    for path in ["./usr/bin/a4pd", "./usr/bin/a4pctl", "./usr/share/a4pd/web/index.html",
+                 "./usr/lib/systemd/system/a4pd.service", "./etc/default/a4pd",
+                 "./usr/share/doc/a4pd/examples/a4pd.conf"]:
+        if path not in listing:
+            fail(f"the package lacks {path}")
+    # Kept per machine (not per build tree), so that a fresh clone's run reuses it.
+    cache = os.environ.get("A4P_TEST_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "a4p-tests")
+    tarball = clean_debian_root(os.path.join(cache, "debian-root"))
+    with tempfile.TemporaryDirectory(dir=build) as tmp:
+        root = os.path.join(tmp, "root")
+        os.makedirs(root)
+        run(["tar", "-C", root, "-xf", tarball])
+        shutil.copy("/etc/resolv.conf", os.path.join(root, "etc/resolv.conf"))
+        shutil.copy(deb, os.path.join(root, "tmp/a4pd.deb"))
+        proc = os.path.join(root, "proc")
+        run(["mount", "-t", "proc", "proc", proc])
+        srv = None
+        try:
+            env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "DEBIAN_FRONTEND": "noninteractive"}
+            run(["chroot", root, "apt-get", "update", "-qq"], env=env)
+            run(["chroot", root, "apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                 "/tmp/a4pd.deb"], env=env)
+            if "a4pd" not in run(["chroot", root, "getent", "passwd", "a4pd"]):
+                fail("postinst made no a4pd user")
+            unit = open(os.path.join(root, "usr/lib/systemd/system/a4pd.service")).read()
+            exec_start = re.search(r"^ExecStart=(.*)$", unit, re.M).group(1)
+            opts = re.search(r'^A4PD_OPTS="(.*)"$', open(os.path.join(root, "etc/default/a4pd")).read(), re.M)
+            port = free_port()
+            argv = (exec_start.replace("%S", "/var/lib")
+                    .replace("$A4PD_OPTS", opts.group(1) if opts else "")
+                    .replace("127.0.0.1:8080", f"127.0.0.1:{port}").split())
+            # What systemd does for StateDirectory=a4pd: /var/lib/a4pd owned by the user, 0700.
+            state = os.path.join(root, "var/lib/a4pd")
+            os.makedirs(state, exist_ok=True)
+            run(["chroot", root, "chown", "a4pd:a4pd", "/var/lib/a4pd"])
+            os.chmod(state, 0o700)
+            srv = subprocess.Popen(["chroot", "--userspec=a4pd:a4pd", root, *argv],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            deadline, ok, last = time.time() + 60, False, ""
+            while time.time() < deadline and srv.poll() is None:
+                try:
+                    r = urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2)
+                    ok = r.status == 200
+                    break
+                except OSError as e:
+                    last = str(e)
+                    time.sleep(0.3)
+            if not ok:
+                out = srv.stdout.read() if srv.poll() is not None else ""
+                fail(f"the installed a4pd did not serve /readyz ({last}):\n{out}")
+            page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
+            if "<html" not in page.lower():
+                fail("the installed a4pd does not serve the web client")
+        finally:
+            if srv and srv.poll() is None:
+                srv.terminate()
+                srv.wait(20)
+            subprocess.run(["umount", proc])
+    print(f"package: {debs[0]} installs on a clean Debian 12 and its unit's command serves /readyz")
+
+
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else ""
-    {"systemd": check_systemd, "nginx": check_nginx, "metrics": check_metrics}.get(
-        what, lambda: fail("usage: deploy_test.py {systemd|nginx|metrics}"))()
+    {"systemd": check_systemd, "nginx": check_nginx, "metrics": check_metrics,
+     "package": check_package}.get(
+        what, lambda: fail("usage: deploy_test.py {systemd|nginx|metrics|package}"))()
