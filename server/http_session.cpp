@@ -10,12 +10,12 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "server/admin/session_store.hpp"
 #include "server/config.hpp"
 #include "server/hub.hpp"
 #include "server/metrics.hpp"
 #include "server/rest_api.hpp"
 #include "server/server_context.hpp"
-#include "server/session_store.hpp"
 #include "server/static_files.hpp"
 #include "server/websocket_session.hpp"
 #include "storage/event_log.hpp"

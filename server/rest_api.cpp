@@ -14,13 +14,13 @@
 #include "protocol/snapshot.hpp"
 #include "protocol/visibility.hpp"
 #include "protocol/workspace.hpp"
+#include "server/admin/credentials.hpp"
+#include "server/admin/ctl_workspace.hpp"
+#include "server/admin/session_store.hpp"
 #include "server/config.hpp"
-#include "server/credentials.hpp"
-#include "server/ctl_workspace.hpp"
 #include "server/hub.hpp"
 #include "server/sequencer.hpp"
 #include "server/server_context.hpp"
-#include "server/session_store.hpp"
 #include "storage/event_log.hpp"
 
 namespace a4p::server {

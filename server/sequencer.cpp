@@ -8,11 +8,11 @@
 
 #include "protocol/snapshot.hpp"
 #include "protocol/visibility.hpp"
+#include "server/admin/session_store.hpp"
 #include "server/config.hpp"
 #include "server/hub.hpp"
 #include "server/metrics.hpp"
 #include "server/server_context.hpp"
-#include "server/session_store.hpp"
 #include "server/websocket_session.hpp"
 #include "storage/event_log.hpp"
 

@@ -29,7 +29,7 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
-#include "server/demo.hpp"
+#include "server/admin/demo.hpp"
 #include "tests/load/baseline_server.hpp"
 #include "tests/load/load_client.hpp"
 

@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
-#include "server/credentials.hpp"
-#include "server/demo.hpp"
-#include "server/session_store.hpp"
+#include "server/admin/credentials.hpp"
+#include "server/admin/demo.hpp"
+#include "server/admin/session_store.hpp"
 #include "storage/event_log.hpp"
 #include "tests/tools/tools_test_util.hpp"
 
@@ -283,7 +283,6 @@ TEST(a4pctl_demo, redacted_export_of_the_demo_verifies_and_withholds_the_restric
 }  // namespace
 }  // namespace a4p::tools_test
 
-#ifdef A4PD
 namespace a4p::tools_test {
 namespace {
 
@@ -364,4 +363,3 @@ TEST(a4pctl_server, busy_while_a4pd_runs_and_the_http_api_works_instead) {
 
 }  // namespace
 }  // namespace a4p::tools_test
-#endif

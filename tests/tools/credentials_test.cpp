@@ -1,5 +1,5 @@
-// server/credentials: argon2id hashes in the aux space, checks for known and unknown users.
-#include "server/credentials.hpp"
+// server/admin/credentials: argon2id hashes in the aux space, checks for known and unknown users.
+#include "server/admin/credentials.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,15 +1,15 @@
-// server/demo: populate() on a fresh log gives a workspace that verifies, with the fixed
+// server/admin/demo: populate() on a fresh log gives a workspace that verifies, with the fixed
 // accounts able to sign in, a dozen pledges with reports, and a restricted discussion that a
 // non-invited member never sees.
-#include "server/demo.hpp"
+#include "server/admin/demo.hpp"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "protocol/visibility.hpp"
-#include "server/credentials.hpp"
-#include "server/ctl_workspace.hpp"
+#include "server/admin/credentials.hpp"
+#include "server/admin/ctl_workspace.hpp"
 #include "tests/tools/tools_test_util.hpp"
 
 namespace a4p::server {

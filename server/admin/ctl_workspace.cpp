@@ -1,4 +1,4 @@
-#include "server/ctl_workspace.hpp"
+#include "server/admin/ctl_workspace.hpp"
 
 #include <utility>
 

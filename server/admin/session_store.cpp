@@ -1,4 +1,4 @@
-#include "server/session_store.hpp"
+#include "server/admin/session_store.hpp"
 
 #include <openssl/rand.h>
 

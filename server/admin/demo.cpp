@@ -1,4 +1,4 @@
-#include "server/demo.hpp"
+#include "server/admin/demo.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "server/credentials.hpp"
-#include "server/ctl_workspace.hpp"
+#include "server/admin/credentials.hpp"
+#include "server/admin/ctl_workspace.hpp"
 
 namespace a4p::server {
 

@@ -1,4 +1,4 @@
-#include "server/ctl_http.hpp"
+#include "server/admin/ctl_http.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>

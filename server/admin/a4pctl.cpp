@@ -25,11 +25,11 @@
 #include "protocol/json_codec.hpp"
 #include "protocol/visibility.hpp"
 #include "protocol/workspace.hpp"
-#include "server/credentials.hpp"
-#include "server/ctl_http.hpp"
-#include "server/ctl_workspace.hpp"
-#include "server/demo.hpp"
-#include "server/session_store.hpp"
+#include "server/admin/credentials.hpp"
+#include "server/admin/ctl_http.hpp"
+#include "server/admin/ctl_workspace.hpp"
+#include "server/admin/demo.hpp"
+#include "server/admin/session_store.hpp"
 #include "storage/event_log.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "server/credentials.hpp"
+#include "server/admin/credentials.hpp"
 
 #include <sodium.h>
 
