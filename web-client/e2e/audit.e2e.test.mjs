@@ -327,6 +327,37 @@ describe('audit view and attribution report against a real a4pd', { concurrency:
     await gbr.emulateMedia({ media: 'screen' });
   });
 
+  test('"as org X saw it" hides a restricted discussion X was not invited to', T, async (t) => {
+    const aud = await as('un.auditor');
+    // An a4pd without as_org reads ignores the parameter (200); one with them refuses this org.
+    if ((await aud.evaluate(async () => (await fetch('/api/state?at=0&as_org=-.-')).status)) === 200) {
+      t.skip('this a4pd has no as_org reads');
+      return;
+    }
+    const now = await head_of(aud);
+    const st = await aud.evaluate(async () => (await fetch('/api/state')).json());
+    const d = Object.values(st.discussions).find((x) => x.visibility === 'restricted');
+    assert.ok(d, 'the demo has a restricted discussion');
+    const outsider = ['GBR', 'USA', 'CAN', 'NOR'].find((o) => o !== d.convener && !d.invitees.includes(o));
+    const insider = d.invitees[0];
+    const link = () => aud.getByRole('link', { name: d.title, exact: true });
+    await go(aud, `#/audit/at/${now}/theme/${d.theme}`);
+    await past_at(aud, now);
+    assert.equal(await link().count(), 1, 'the auditor sees it');
+    await aud.locator('#as-org').selectOption(outsider);
+    await aud.locator(`#asof-banner[data-as-org="${outsider}"]`).waitFor();
+    await aud.locator(`.past[data-as-org="${outsider}"][aria-busy="false"]`).waitFor();
+    assert.match(await aud.locator('#asof-banner').textContent(), / saw it/);
+    assert.equal(await link().count(), 0, `${outsider} was not invited`);
+    assert.equal(await aud.evaluate(() => location.hash), `#/audit/at/${now}/as/${outsider}/theme/${d.theme}`);
+    await go(aud, `#/audit/at/${now}/as/${outsider}/discussion/${d.id}`);
+    await eventually(async () => (await aud.locator('#page-title').textContent()) === 'Not found', { what: 'not found' });
+    await go(aud, `#/audit/at/${now}/as/${insider}/theme/${d.theme}`);
+    await aud.locator(`.past[data-as-org="${insider}"][aria-busy="false"]`).waitFor();
+    assert.equal(await link().count(), 1, `${insider} was invited`);
+    await assert_no_serious_axe(aud, 'audit as an organisation');
+  });
+
   test('audit views pass axe and fit 390 px', T, async () => {
     const aud = await as('un.auditor');
     const now = await head_of(aud);

@@ -2,9 +2,12 @@
 // The audit view's pure parts: canonical JSON and the chain check (against hashes made here
 // with Node's own SHA-256 over hand-written canonical strings), the CSV export, the timeline
 // index (markers, date <-> seq).
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { Checkpoint } from '../src/audit/api';
+import { history, server_features } from '../src/audit/api';
 import type { LogLine } from '../src/audit/chain';
+import { check_checkpoints, check_signature, checkpoint_ok, fingerprint, statement_of } from '../src/audit/checkpoints';
 import { ChainChecker, canonical_json, web_sha256, zero_hash } from '../src/audit/chain';
 import { csv_cell, csv_header, csv_row } from '../src/audit/export_format';
 import type { IndexEntry } from '../src/audit/timeline';
@@ -122,22 +125,36 @@ describe('timeline index', () => {
 
 describe('audit routes', () => {
   it('parse a seq or a date, a page and an id', () => {
-    expect(parse_route('#/audit')).toEqual({ name: 'audit', id: null, audit: { at: null, on: null, page: 'overview', id: null } });
-    expect(parse_route('#/audit/at/42/pledge/P3').audit).toEqual({ at: 42, on: null, page: 'pledge', id: 'P3' });
+    expect(parse_route('#/audit')).toEqual({
+      name: 'audit',
+      id: null,
+      audit: { at: null, on: null, as_org: null, page: 'overview', id: null },
+    });
+    expect(parse_route('#/audit/at/42/pledge/P3').audit).toEqual({ at: 42, on: null, as_org: null, page: 'pledge', id: 'P3' });
     expect(parse_route('#/audit/on/2026-03-01/history/pledge%3AP3').audit).toEqual({
       at: null,
       on: '2026-03-01',
+      as_org: null,
       page: 'history',
       id: 'pledge:P3',
+    });
+    expect(parse_route('#/audit/at/42/as/BGD/discussion/D1').audit).toEqual({
+      at: 42,
+      on: null,
+      as_org: 'BGD',
+      page: 'discussion',
+      id: 'D1',
     });
     expect(parse_route('#/audit/at/7').audit?.page).toBe('overview');
   });
   it('refuse malformed ones', () => {
-    for (const h of ['#/audit/at/x', '#/audit/at/5/pledge', '#/audit/at/5/bogus', '#/audit/on/not-a-date', '#/audit/since/5'])
+    for (const h of ['#/audit/at/x', '#/audit/at/5/pledge', '#/audit/at/5/bogus', '#/audit/on/not-a-date', '#/audit/since/5', '#/audit/at/5/as', '#/audit/at/5/as/%3Cb%3E'])
       expect(parse_route(h).name, h).toBe('not_found');
   });
   it('build links that parse back and stay at the seq', () => {
-    expect(parse_route(audit_href(7, 'history', 'pledge:P1')).audit).toEqual({ at: 7, on: null, page: 'history', id: 'pledge:P1' });
+    expect(parse_route(audit_href(7, 'history', 'pledge:P1')).audit).toEqual({ at: 7, on: null, as_org: null, page: 'history', id: 'pledge:P1' });
+    expect(audit_href({ seq: 7, as_org: 'GBR' }, 'chain')).toBe('#/audit/at/7/as/GBR/chain');
+    expect(past_hrefs({ seq: 3, as_org: 'GBR' }).pledge('P2')).toBe('#/audit/at/3/as/GBR/pledge/P2');
     expect(audit_href(9)).toBe('#/audit/at/9');
     const h = past_hrefs(9);
     expect([h.theme('wps'), h.rounds(), h.rounds('R2'), h.overview()]).toEqual([
@@ -146,5 +163,71 @@ describe('audit routes', () => {
       '#/audit/at/9/rounds/R2',
       '#/audit/at/9',
     ]);
+  });
+});
+
+describe('signed checkpoints', () => {
+  // A key made here with Node's own Ed25519; the statement's canonical JSON written by hand.
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const pub_hex = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex');
+  const statement = `{"epoch":"E1","hash":"${e2.hash}","seq":2,"time":"2026-03-02T10:00:00Z"}`;
+  const cp: Checkpoint = {
+    epoch: 'E1',
+    hash: e2.hash,
+    seq: 2,
+    time: '2026-03-02T10:00:00Z',
+    key: createHash('sha256').update(Buffer.from(pub_hex, 'hex')).digest('hex'),
+    signature: sign(null, Buffer.from(statement), privateKey).toString('hex'),
+  };
+
+  it('names the key by the SHA-256 of its raw bytes and signs the canonical statement', async () => {
+    expect(await fingerprint(pub_hex)).toBe(cp.key);
+    expect(statement_of(cp)).toBe(statement);
+    expect(await check_signature(cp, pub_hex)).toBe('valid');
+    expect(await check_signature({ ...cp, time: '2026-03-02T10:00:01Z' }, pub_hex)).toBe('invalid');
+    const other = Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex');
+    expect(await check_signature(cp, other)).toBe('unknown key');
+  });
+
+  it('matches the chain hash at the checkpoint seq, and catches a rewritten history', async () => {
+    const c = new ChainChecker(web_sha256, [cp.seq]);
+    for (const l of [e1, e2]) await c.feed(l);
+    const [r] = await check_checkpoints([cp], pub_hex, c.hashes_at, 2);
+    expect(r).toMatchObject({ seq: 2, signature: 'valid', hash: 'match' });
+    expect(checkpoint_ok(r!)).toBe(true);
+    // The same seq with another hash (a log rewritten and its chain recomputed).
+    const rewritten = new Map([[2, 'f'.repeat(64)]]);
+    const [bad] = await check_checkpoints([cp], pub_hex, rewritten, 2);
+    expect(bad!.hash).toBe('mismatch');
+    expect(checkpoint_ok(bad!)).toBe(false);
+    expect((await check_checkpoints([cp], pub_hex, new Map(), 1))[0]!.hash).toBe('beyond');
+  });
+});
+
+describe('history pages', () => {
+  it('follows next until the point asked for', async () => {
+    const urls: string[] = [];
+    const ev = (seq: number) => ({ seq, ts: '', actor: { user: 'u', org: 'O' }, name: 'pledge.updated', entity: 'pledge:P1', data: {}, changes: {} });
+    const pages: Record<string, unknown> = {
+      '': { entity: 'pledge:P1', head: 50, events: [ev(3), ev(9)], next: 9 },
+      '&after=9': { entity: 'pledge:P1', head: 50, events: [ev(20), ev(40)], next: 40 },
+    };
+    const f = async (url: string) => {
+      urls.push(url);
+      const after = /&after=\d+/.exec(url)?.[0] ?? '';
+      return new Response(JSON.stringify(pages[after]), { status: 200 });
+    };
+    const r = await history('pledge:P1', 30, 'GBR', f);
+    expect(r.ok && r.value.events.map((e) => e.seq)).toEqual([3, 9, 20, 40]);
+    expect(urls).toEqual(['/api/history?entity=pledge%3AP1&as_org=GBR', '/api/history?entity=pledge%3AP1&after=9&as_org=GBR']);
+  });
+});
+
+describe('server features', () => {
+  it('takes a refusal of a parameter as support and a 200 (ignored) as none', async () => {
+    const newer = async (url: string) => new Response('{}', { status: /at_time/.test(url) ? 400 : 404 });
+    const older = async () => new Response('{}', { status: 200 });
+    expect(await server_features(newer)).toEqual({ at_time: true, as_org: true });
+    expect(await server_features(older)).toEqual({ at_time: false, as_org: false });
   });
 });

@@ -31,10 +31,20 @@ async function get_json<T>(url: string, f: Fetch): Promise<Result<T>> {
   return { ok: true, value: body as T };
 }
 
-/** The workspace as it was after event `seq`, as this reader may see it. */
-export async function state_at(seq: number, f: Fetch = browser_fetch): Promise<Result<State>> {
-  const r = await get_json<Partial<State>>(`/api/state?at=${seq}`, f);
+/** `&as_org=X`: an auditor's read as a plain member of org X would get it. */
+const as_param = (as_org: string | null | undefined) => (as_org ? `&as_org=${encodeURIComponent(as_org)}` : '');
+
+/** The workspace as it was after event `seq`, as this reader (or org `as_org`) may see it. */
+export async function state_at(seq: number, as_org: string | null = null, f: Fetch = browser_fetch): Promise<Result<State>> {
+  const r = await get_json<Partial<State>>(`/api/state?at=${seq}${as_param(as_org)}`, f);
   return r.ok ? { ok: true, value: normalize_state(r.value, seq) } : r;
+}
+
+/** The workspace just after the last event at or before `instant` (RFC 3339 with an offset);
+ * its `seq` says which event that was. Servers without `at_time` answer 400. */
+export async function state_at_time(instant: string, as_org: string | null = null, f: Fetch = browser_fetch): Promise<Result<State>> {
+  const r = await get_json<Partial<State>>(`/api/state?at_time=${encodeURIComponent(instant)}${as_param(as_org)}`, f);
+  return r.ok ? { ok: true, value: normalize_state(r.value, 0) } : r;
 }
 
 export interface HistoryEvent {
@@ -51,10 +61,24 @@ export interface History {
   entity: string;
   head: number;
   events: HistoryEvent[];
+  /** Present when there are more: the `after` of the next page. */
+  next?: number;
 }
 
-export const history = (entity: string, f: Fetch = browser_fetch) =>
-  get_json<History>(`/api/history?entity=${encodeURIComponent(entity)}`, f);
+/** An entity's history up to seq `upto`, following the server's pages (`next`). */
+export async function history(entity: string, upto: number, as_org: string | null = null, f: Fetch = browser_fetch): Promise<Result<History>> {
+  const events: HistoryEvent[] = [];
+  let after = 0;
+  for (;;) {
+    const page = after ? `&after=${after}` : '';
+    const r = await get_json<History>(`/api/history?entity=${encodeURIComponent(entity)}${page}${as_param(as_org)}`, f);
+    if (!r.ok) return r;
+    events.push(...r.value.events);
+    const next = r.value.next;
+    if (next === undefined || next <= after || next >= upto) return { ok: true, value: { ...r.value, events } };
+    after = next;
+  }
+}
 
 export interface ServerVerify {
   ok: boolean;
@@ -65,6 +89,50 @@ export interface ServerVerify {
 }
 export const server_verify = (f: Fetch = browser_fetch) => get_json<ServerVerify>('/api/audit/verify', f);
 
+/** What this a4pd's reads support beyond `at` (protocol/README.md): `at_time` and, for
+ * auditors, `as_org`. Probed with requests a server that knows the parameter must refuse
+ * (`at` with `at_time`: 400; an org code that cannot exist: 400 or 404) and a server that does
+ * not know it answers 200, having ignored it, so that an older a4pd is never taken to have
+ * answered a question it did not read. */
+export interface ServerFeatures {
+  at_time: boolean;
+  as_org: boolean;
+}
+export async function server_features(f: Fetch = browser_fetch): Promise<ServerFeatures> {
+  const refused = async (url: string) => {
+    try {
+      const r = await f(url);
+      return r.status === 400 || r.status === 404;
+    } catch {
+      return false;
+    }
+  };
+  const [at_time, as_org] = await Promise.all([
+    refused('/api/state?at=0&at_time=2000-01-01T00:00:00Z'),
+    refused('/api/state?at=0&as_org=-.-'),
+  ]);
+  return { at_time, as_org };
+}
+
+/** A signed checkpoint (docs/audit.md, "Step 3"): the statement {epoch, hash, seq, time}
+ * plus the signer's fingerprint and the Ed25519 signature, both lowercase hex. */
+export interface Checkpoint {
+  epoch: string;
+  seq: number;
+  hash: string;
+  time: string;
+  key: string;
+  signature: string;
+  event_seq?: number;
+}
+export interface Checkpoints {
+  public_key: string | null;
+  fingerprint: string | null;
+  checkpoints: Checkpoint[];
+}
+/** Servers without signed checkpoints answer 404. */
+export const checkpoints = (f: Fetch = browser_fetch) => get_json<Checkpoints>('/api/audit/checkpoints', f);
+
 export interface EventPage {
   /** The lines exactly as served (an export keeps them byte for byte). */
   raw: string[];
@@ -74,14 +142,14 @@ export interface EventPage {
 
 /** The log from seq `after + 1` up to the head as it was at the first page, in pages of `limit`. */
 export async function* event_pages(
-  opts: { after?: number; limit?: number; signal?: AbortSignal } = {},
+  opts: { after?: number; limit?: number; signal?: AbortSignal; as_org?: string | null } = {},
   f: Fetch = browser_fetch,
 ): AsyncGenerator<EventPage, void, void> {
   let after = opts.after ?? 0;
   const limit = opts.limit ?? 10000;
   let head = Infinity;
   while (after < head) {
-    const r = await f(`/api/events?after=${after}&limit=${limit}`, opts.signal ? { signal: opts.signal } : {});
+    const r = await f(`/api/events?after=${after}&limit=${limit}${as_param(opts.as_org)}`, opts.signal ? { signal: opts.signal } : {});
     if (!r.ok) throw new Error(`/api/events: HTTP ${r.status}`);
     const h = Number(r.headers.get('X-A4P-Head'));
     if (head === Infinity) head = Number.isFinite(h) ? h : after;

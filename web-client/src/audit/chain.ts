@@ -55,8 +55,16 @@ export interface ChainStatus {
 /** Feeds events in seq order from seq 1; stops at the first problem. */
 export class ChainChecker {
   private status_: ChainStatus = { ok: true, seq: 0, hash: zero_hash, data_checked: 0, withheld: 0 };
+  private readonly watch_: Set<number>;
+  /** The hash at each watched seq that the chain has reached (checkpoints compare with it). */
+  readonly hashes_at = new Map<number, string>();
 
-  constructor(private readonly sha256: Sha256Hex) {}
+  constructor(
+    private readonly sha256: Sha256Hex,
+    watch: Iterable<number> = [],
+  ) {
+    this.watch_ = new Set(watch);
+  }
 
   get status(): ChainStatus {
     return { ...this.status_ };
@@ -72,6 +80,7 @@ export class ChainChecker {
     };
     if (e.seq !== st.seq + 1) return fail(`expected seq ${st.seq + 1}, found ${e.seq}`);
     if (typeof e.hash !== 'string' || !/^[0-9a-f]{64}$/.test(e.hash)) return fail('missing or malformed hash');
+    if (this.watch_.has(e.seq)) this.hashes_at.set(e.seq, e.hash);
     if (e.withheld) {
       this.status_ = { ...st, seq: e.seq, hash: e.hash, withheld: st.withheld + 1 };
       return true;

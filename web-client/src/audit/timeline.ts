@@ -1,5 +1,5 @@
 // The audit timeline's index of the log: one entry per event (seq, time, name, entity), the
-// markers (rounds opening and closing, moderation acts) and the mapping between a date and
+// markers (rounds opening and closing, moderation acts, signed checkpoints) and the mapping between a date and
 // a seq. Pure functions over the index, which the view loads page by page from /api/events.
 import type { LogLine } from './chain';
 
@@ -11,7 +11,7 @@ export interface IndexEntry {
   entity?: string;
 }
 
-export type MarkerKind = 'round' | 'moderation';
+export type MarkerKind = 'round' | 'moderation' | 'checkpoint';
 export interface Marker {
   seq: number;
   ts: string;
@@ -26,6 +26,7 @@ const marker_names: Record<string, [MarkerKind, string]> = {
   'comment.restored': ['moderation', 'comment restored'],
   'discussion.locked': ['moderation', 'discussion locked'],
   'discussion.closed': ['moderation', 'discussion closed'],
+  'audit.checkpoint': ['checkpoint', 'signed checkpoint'],
 };
 
 export function index_entry(e: LogLine): IndexEntry {

@@ -29,23 +29,39 @@ export const past_pages = ['overview', 'deliverables', 'rounds', 'theme', 'pledg
 export type PastPage = (typeof past_pages)[number];
 export type AuditPage = PastPage | 'history' | 'chain' | 'export' | 'impact';
 
-/** `#/audit/at/<seq>/<page>[/<id>]` or `#/audit/on/<date or RFC 3339 time>/<page>[/<id>]`;
- * bare `#/audit` means "at the head" and is replaced by the head's seq once known. */
+/** `#/audit/at/<seq>[/as/<ORG>]/<page>[/<id>]` or `#/audit/on/<date or RFC 3339 time>[/as/<ORG>]/...`;
+ * bare `#/audit` means "at the head" and is replaced by the head's seq once known.
+ * `as/<ORG>` (auditors): the workspace as a plain member of that organisation saw it. */
 export interface AuditRoute {
   at: number | null;
   on: string | null;
+  as_org: string | null;
   page: AuditPage;
   id: string | null;
+}
+
+/** A point of the audit view: a seq, and whose view (null: the reader's own). */
+export interface At {
+  seq: number;
+  as_org: string | null;
 }
 
 const audit_pages: readonly string[] = [...past_pages, 'history', 'chain', 'export', 'impact'];
 
 function parse_audit(rest: string[]): Route {
   const bad: Route = { name: 'not_found', id: null };
-  const [mode, point, page = 'overview', id = null] = rest;
-  if (mode === undefined) return { name: 'audit', id: null, audit: { at: null, on: null, page: 'overview', id: null } };
+  const [mode, point] = rest;
+  let tail = rest.slice(2);
+  let as_org: string | null = null;
+  if (tail[0] === 'as') {
+    if (!tail[1] || !/^[A-Za-z0-9._-]{1,16}$/.test(tail[1])) return bad;
+    as_org = tail[1];
+    tail = tail.slice(2);
+  }
+  const [page = 'overview', id = null] = tail;
+  if (mode === undefined) return { name: 'audit', id: null, audit: { at: null, on: null, as_org, page: 'overview', id: null } };
   if (!audit_pages.includes(page)) return bad;
-  const audit: AuditRoute = { at: null, on: null, page: page as AuditPage, id };
+  const audit: AuditRoute = { at: null, on: null, as_org, page: page as AuditPage, id };
   if (mode === 'at' && point !== undefined && /^\d{1,15}$/.test(point)) audit.at = Number(point);
   else if (mode === 'on' && point !== undefined && !Number.isNaN(Date.parse(point))) audit.on = point;
   else return bad;
@@ -137,20 +153,26 @@ export const href = {
 };
 export type Hrefs = Pick<typeof href, 'overview' | 'deliverables' | 'rounds' | 'theme' | 'pledge' | 'discussion'>;
 
-/** Audit links: every one carries the seq, so a page can be cited. */
-export function audit_href(seq: number, page: AuditPage = 'overview', id: string | null = null): string {
-  const tail = page === 'overview' && !id ? '' : `/${page}${id ? `/${encodeURIComponent(id)}` : ''}`;
-  return `#/audit/at/${seq}${tail}`;
+/** The part of an audit URL after the point: `[/as/<ORG>][/<page>[/<id>]]`. */
+export function audit_tail(as_org: string | null, page: AuditPage = 'overview', id: string | null = null): string {
+  const as = as_org ? `/as/${encodeURIComponent(as_org)}` : '';
+  return as + (page === 'overview' && !id ? '' : `/${page}${id ? `/${encodeURIComponent(id)}` : ''}`);
 }
 
-/** The workspace's links, staying at `seq` of the log. */
-export function past_hrefs(seq: number): Hrefs {
+/** Audit links: every one carries the seq (and whose view), so a page can be cited. */
+export function audit_href(at: number | At, page: AuditPage = 'overview', id: string | null = null): string {
+  const { seq, as_org } = typeof at === 'number' ? { seq: at, as_org: null } : at;
+  return `#/audit/at/${seq}${audit_tail(as_org, page, id)}`;
+}
+
+/** The workspace's links, staying at the same point of the log. */
+export function past_hrefs(at: number | At): Hrefs {
   return {
-    overview: () => audit_href(seq),
-    deliverables: () => audit_href(seq, 'deliverables'),
-    rounds: (id?: string) => audit_href(seq, 'rounds', id ?? null),
-    theme: (id: string) => audit_href(seq, 'theme', id),
-    pledge: (id: string) => audit_href(seq, 'pledge', id),
-    discussion: (id: string) => audit_href(seq, 'discussion', id),
+    overview: () => audit_href(at),
+    deliverables: () => audit_href(at, 'deliverables'),
+    rounds: (id?: string) => audit_href(at, 'rounds', id ?? null),
+    theme: (id: string) => audit_href(at, 'theme', id),
+    pledge: (id: string) => audit_href(at, 'pledge', id),
+    discussion: (id: string) => audit_href(at, 'discussion', id),
   };
 }

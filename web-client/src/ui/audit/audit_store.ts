@@ -4,10 +4,11 @@
 // Single-threaded (browser event loop).
 import { signal } from '@preact/signals';
 import type { State } from '../../sync';
-import { event_pages, state_at } from '../../audit/api';
-import type { Result } from '../../audit/api';
+import { event_pages, server_features, state_at } from '../../audit/api';
+import type { Result, ServerFeatures } from '../../audit/api';
 import type { IndexEntry } from '../../audit/timeline';
 import { index_entry } from '../../audit/timeline';
+import type { At } from '../router';
 
 export const index = signal<readonly IndexEntry[]>([]);
 export const head = signal<number | null>(null);
@@ -39,18 +40,20 @@ export function load_index(): Promise<void> {
 
 // Promises, so that a fetch started at the release (before the route changes) is the one
 // the page then waits for.
-const cache = new Map<number, Promise<Result<State>>>();
+const cache = new Map<string, Promise<Result<State>>>();
 const cache_size = 16;
 
-/** The state after `seq`, from the cache or the server (a failed read is not kept). */
-export function past_state(seq: number): Promise<Result<State>> {
-  const hit = cache.get(seq);
+/** The state after `at.seq` as `at.as_org` saw it (null: this reader), from the cache or the
+ * server (a failed read is not kept). */
+export function past_state(at: At): Promise<Result<State>> {
+  const key = `${at.seq}/${at.as_org ?? ''}`;
+  const hit = cache.get(key);
   if (hit) return hit;
-  const p = state_at(seq).then((r) => {
-    if (!r.ok) cache.delete(seq);
+  const p = state_at(at.seq, at.as_org).then((r) => {
+    if (!r.ok) cache.delete(key);
     return r;
   });
-  cache.set(seq, p);
+  cache.set(key, p);
   if (cache.size > cache_size) cache.delete(cache.keys().next().value!);
   return p;
 }
@@ -58,3 +61,12 @@ export function past_state(seq: number): Promise<Result<State>> {
 /** Set when the scrubber is released (performance.now()); the view reports the time to render. */
 export const release = { at: null as number | null, seq: null as number | null, fetched: null as number | null };
 export const last_render_ms = signal<number | null>(null);
+
+/** What the server's reads support (probed once per tab; null until known). */
+export const features = signal<ServerFeatures | null>(null);
+let probing = false;
+export function probe_features(): void {
+  if (probing) return;
+  probing = true;
+  void server_features().then((f) => (features.value = f));
+}

@@ -1,15 +1,17 @@
-// The audit view (auditors and the Secretariat): where in the log (a seq, or a date that is
-// resolved to the last seq at or before it), a tab bar whose links keep that point, and the
-// page: the workspace read-only as it was (timeline), an entity's history, the chain check,
-// the exports, the attribution report. Everyone else is refused here, whatever the URL.
-import { useEffect } from 'preact/hooks';
+// The audit view (auditors and the Secretariat): where in the log (a seq, or a date or time
+// that is resolved to the last seq at or before it), whose view (auditors may take a member
+// organisation's: "as org X saw it"), a tab bar whose links keep that point, and the page:
+// the workspace read-only as it was (timeline), an entity's history, the chain check, the
+// exports, the attribution report. Everyone else is refused here, whatever the URL.
+import { useEffect, useState } from 'preact/hooks';
+import { state_at_time } from '../../audit/api';
 import { seq_at_time, time_at } from '../../audit/timeline';
 import { Loading, PageTitle } from '../components/common';
-import { is_privileged } from '../model';
-import type { AuditPage, AuditRoute } from '../router';
+import { is_auditor, is_privileged, org_name } from '../model';
+import type { At, AuditPage, AuditRoute } from '../router';
 import { audit_href } from '../router';
-import { me } from '../store';
-import { head, index, index_error, index_loaded, load_index } from './audit_store';
+import { me, state } from '../store';
+import { features, head, index, index_error, index_loaded, load_index, probe_features } from './audit_store';
 import { ChainPage } from './chain_page';
 import { ExportPage } from './export_page';
 import { HistoryPage } from './history_page';
@@ -33,20 +35,44 @@ const tabs: [AuditPage, string][] = [
   ['impact', 'Attribution report'],
 ];
 
-function Tabs({ seq, page }: { seq: number; page: AuditPage }) {
+function Tabs({ at, page }: { at: At; page: AuditPage }) {
   const current: AuditPage = tabs.some(([p]) => p === page) ? page : 'overview';
   return (
     <nav aria-label="Audit">
       <ul class="tabs">
         {tabs.map(([p, label]) => (
           <li key={p}>
-            <a href={audit_href(seq, p)} aria-current={current === p ? 'page' : undefined}>
+            <a href={audit_href(at, p)} aria-current={current === p ? 'page' : undefined}>
               {label}
             </a>
           </li>
         ))}
       </ul>
     </nav>
+  );
+}
+
+/** Auditors: whose view to take (the server answers 403 to anyone else). */
+function AsOrg({ at, r }: { at: At; r: AuditRoute }) {
+  const orgs = Object.values(state.value?.orgs ?? {}).sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    <p class="inline-form">
+      <label for="as-org">Seen as</label>{' '}
+      <select
+        id="as-org"
+        value={at.as_org ?? ''}
+        onChange={(e) => {
+          location.hash = audit_href({ seq: at.seq, as_org: e.currentTarget.value || null }, r.page, r.id);
+        }}
+      >
+        <option value="">Everything (auditor)</option>
+        {orgs.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name} ({o.id}), as a member saw it
+          </option>
+        ))}
+      </select>
+    </p>
   );
 }
 
@@ -64,36 +90,63 @@ function Refused() {
   );
 }
 
-function AuditPageAt({ r, seq }: { r: AuditRoute; seq: number }) {
+function AuditPageAt({ r, at }: { r: AuditRoute; at: At }) {
   switch (r.page) {
     case 'history':
-      return <HistoryPage seq={seq} entity={r.id} />;
+      return <HistoryPage at={at} entity={r.id} />;
     case 'chain':
-      return <ChainPage seq={seq} />;
+      return <ChainPage at={at} />;
     case 'export':
-      return <ExportPage seq={seq} />;
+      return <ExportPage at={at} />;
     case 'impact':
-      return <ImpactAt seq={seq} />;
+      return <ImpactAt at={at} />;
     default:
-      return <Timeline seq={seq} page={r.page} id={r.id} />;
+      return <Timeline at={at} page={r.page} id={r.id} />;
   }
 }
 
-export function AuditView({ r }: { r: AuditRoute }) {
-  const allowed = is_privileged(me.value);
+/** A date means the end of that day, UTC; a time is taken as given. */
+const instant_of = (on: string) => (/^\d{4}-\d{2}-\d{2}$/.test(on) ? `${on}T23:59:59.999Z` : on);
+
+/** The seq a date or time in the URL stands for: the server's `at_time` when it has one,
+ * else the log index. */
+function use_resolved(on: string | null, as_org: string | null): number | null {
+  const [resolved, set_resolved] = useState<{ on: string; seq: number | null } | null>(null);
+  const f = features.value;
   useEffect(() => {
-    if (allowed) void load_index();
+    if (on === null || !f) return;
+    if (!f.at_time) return set_resolved({ on, seq: null });
+    let live = true;
+    void state_at_time(instant_of(on), as_org).then((r) => {
+      if (live) set_resolved({ on, seq: r.ok ? r.value.seq : null });
+    });
+    return () => {
+      live = false;
+    };
+  }, [on, as_org, f]);
+  if (on === null || resolved?.on !== on) return null;
+  if (resolved.seq !== null) return resolved.seq;
+  return index_loaded.value ? seq_at_time(index.value, on) : null;
+}
+
+export function AuditView({ r }: { r: AuditRoute }) {
+  const user = me.value;
+  const allowed = is_privileged(user);
+  useEffect(() => {
+    if (!allowed) return;
+    void load_index();
+    probe_features();
   }, [allowed]);
   const h = head.value;
   // Bare #/audit: the head, written into the URL so that the page can be cited.
   useEffect(() => {
-    if (allowed && r.at === null && r.on === null && h !== null) location.replace(audit_href(h, r.page, r.id));
+    if (allowed && r.at === null && r.on === null && h !== null)
+      location.replace(audit_href({ seq: h, as_org: r.as_org }, r.page, r.id));
   }, [allowed, r.at, r.on, h]);
+  const from_date = use_resolved(r.on, r.as_org);
   if (!allowed) return <Refused />;
   if (index_error.value) return <p role="alert">The log could not be read: {index_error.value}</p>;
-  let seq: number | null = null;
-  if (r.at !== null) seq = r.at;
-  else if (r.on !== null && index_loaded.value) seq = seq_at_time(index.value, r.on);
+  const seq = r.at ?? from_date;
   if (seq === null || h === null) return <Loading />;
   if (seq > h && index_loaded.value)
     return (
@@ -104,19 +157,29 @@ export function AuditView({ r }: { r: AuditRoute }) {
         </p>
       </section>
     );
+  if (r.as_org && features.value && !features.value.as_org)
+    return (
+      <p role="alert" id="as-org-unsupported">
+        This server cannot show the workspace as another organisation saw it (no <code>as_org</code> reads).
+      </p>
+    );
+  const at: At = { seq, as_org: r.as_org };
+  const as_name = r.as_org && state.value ? org_name(state.value, r.as_org) : r.as_org;
   return (
     <div class="audit">
-      <p class="asof-banner" id="asof-banner" data-seq={seq}>
+      <p class="asof-banner" id="asof-banner" data-seq={seq} data-as-org={r.as_org ?? ''}>
         <strong>
           As of {readable_time(time_at(index.value, seq))}, seq {seq}
+          {as_name ? `, as ${as_name} saw it` : ''}
         </strong>{' '}
         <span class="muted">
           (read-only; the log’s head is seq {h}
           {r.on !== null ? `; resolved from ${r.on}` : ''})
         </span>
       </p>
-      <Tabs seq={seq} page={r.page} />
-      <AuditPageAt r={r} seq={seq} />
+      {is_auditor(user) && features.value?.as_org && <AsOrg at={at} r={r} />}
+      <Tabs at={at} page={r.page} />
+      <AuditPageAt r={r} at={at} />
     </div>
   );
 }

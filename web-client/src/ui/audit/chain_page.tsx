@@ -1,19 +1,25 @@
 // Chain status: the server's own check of the whole log (/api/audit/verify: every hash and
-// data_hash on disk), and "Verify now", which walks the log as this reader may see it
-// (/api/events) and recomputes the chain in the browser with progress, up to the seq in
-// the URL. Two independent checks: the server's code and this page's (src/audit/chain.ts).
+// data_hash on disk), the latest signed checkpoint, and "Verify now", which walks the log as
+// this reader (or the org in the URL) may see it (/api/events) and recomputes the chain in the
+// browser with progress, up to the seq in the URL, then checks every signed checkpoint up to
+// there: its Ed25519 signature and the chain's hash at its seq. Two independent checks: the
+// server's code and this page's (src/audit/chain.ts, src/audit/checkpoints.ts).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ServerVerify } from '../../audit/api';
-import { event_pages, server_verify } from '../../audit/api';
+import type { Checkpoints, ServerVerify } from '../../audit/api';
+import { checkpoints, event_pages, server_verify } from '../../audit/api';
 import type { ChainStatus } from '../../audit/chain';
 import { ChainChecker, web_sha256 } from '../../audit/chain';
+import type { CheckpointResult } from '../../audit/checkpoints';
+import { check_checkpoints, checkpoint_ok } from '../../audit/checkpoints';
 import { PageTitle } from '../components/common';
+import type { At } from '../router';
 import { audit_href } from '../router';
+import { readable_time } from './audit_view';
 
 type Run =
   | { phase: 'idle' }
   | { phase: 'running'; done: number; total: number }
-  | { phase: 'done'; status: ChainStatus; server: ServerVerify | string; ms: number }
+  | { phase: 'done'; status: ChainStatus; cps: CheckpointResult[]; ms: number }
   | { phase: 'error'; message: string };
 
 function ServerStatus({ v }: { v: ServerVerify | string | null }) {
@@ -30,7 +36,54 @@ function ServerStatus({ v }: { v: ServerVerify | string | null }) {
   );
 }
 
-function Result({ run }: { run: Run }) {
+function LatestCheckpoint({ c }: { c: Checkpoints | string | null }) {
+  if (c === null) return null;
+  if (typeof c === 'string') return <p class="muted">This server publishes no signed checkpoints ({c}).</p>;
+  const last = c.checkpoints[c.checkpoints.length - 1];
+  if (!last) return <p class="muted" id="latest-checkpoint">No signed checkpoint yet{c.public_key ? '' : ' (a4pd runs without a checkpoint key)'}.</p>;
+  return (
+    <p id="latest-checkpoint" data-seq={last.seq}>
+      <strong>
+        Latest signed checkpoint: seq {last.seq}, {readable_time(last.time)}
+      </strong>
+      , hash <code class="hash">{last.hash}</code>, signed by the key with fingerprint <code class="hash">{last.key}</code>{' '}
+      <span class="muted">(compare it with the fingerprint published to the missions; {c.checkpoints.length} checkpoints in all)</span>
+    </p>
+  );
+}
+
+function CheckpointLines({ cps }: { cps: CheckpointResult[] }) {
+  const checked = cps.filter((r) => r.hash !== 'beyond');
+  if (checked.length === 0) return <p class="muted">No signed checkpoint up to this seq.</p>;
+  const bad = checked.filter((r) => !checkpoint_ok(r));
+  const unsigned = checked.filter((r) => r.signature === 'not checked').length;
+  return (
+    <div id="checkpoint-result" data-ok={bad.length === 0 ? 'true' : 'false'} data-count={checked.length}>
+      <p>
+        {bad.length === 0 ? (
+          <strong>
+            {checked.length} signed checkpoint{checked.length === 1 ? '' : 's'} match the chain (latest seq{' '}
+            {checked[checked.length - 1]!.seq})
+          </strong>
+        ) : (
+          <strong>{bad.length} signed checkpoint(s) do not match: the history was rewritten or the signature is wrong</strong>
+        )}
+        {unsigned > 0 && <span class="muted"> (this browser cannot check Ed25519 signatures; hashes compared only)</span>}
+      </p>
+      {bad.length > 0 && (
+        <ul>
+          {bad.map((r) => (
+            <li key={r.seq}>
+              seq {r.seq} ({readable_time(r.time)}): hash {r.hash}, signature {r.signature}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function Result({ run, at }: { run: Run; at: At }) {
   switch (run.phase) {
     case 'idle':
       return null;
@@ -52,30 +105,31 @@ function Result({ run }: { run: Run }) {
           </p>
           <p class="muted">
             Checked in this browser in {Math.round(run.ms)} ms: every hash link, {st.data_checked} data hashes
-            recomputed; {st.withheld} events withheld from you (their hashes carried over and checked by the next
-            event).
+            recomputed; {st.withheld} events withheld (their hashes carried over and checked by the next event).
           </p>
-          <ServerStatus v={run.server} />
+          <CheckpointLines cps={run.cps} />
         </div>
       ) : (
         <div id="verify-result" data-ok="false" data-seq={st.first_bad_seq} role="alert">
           <p>
             <strong>Chain broken at seq {st.first_bad_seq}</strong>: {st.problem}. The last good event is seq {st.seq}{' '}
-            (<a href={audit_href(st.seq)}>the workspace then</a>).
+            (<a href={audit_href({ ...at, seq: st.seq })}>the workspace then</a>).
           </p>
-          <ServerStatus v={run.server} />
         </div>
       );
     }
   }
 }
 
-export function ChainPage({ seq }: { seq: number }) {
+export function ChainPage({ at }: { at: At }) {
+  const { seq, as_org } = at;
   const [server, set_server] = useState<ServerVerify | string | null>(null);
+  const [cps, set_cps] = useState<Checkpoints | string | null>(null);
   const [run, set_run] = useState<Run>({ phase: 'idle' });
   const abort = useRef<AbortController | null>(null);
   useEffect(() => {
     void server_verify().then((r) => set_server(r.ok ? r.value : r.message));
+    void checkpoints().then((r) => set_cps(r.ok ? r.value : r.message));
     return () => abort.current?.abort();
   }, []);
   const verify = async () => {
@@ -83,20 +137,23 @@ export function ChainPage({ seq }: { seq: number }) {
     const ac = new AbortController();
     abort.current = ac;
     const t0 = performance.now();
-    const checker = new ChainChecker(web_sha256);
+    const signed = typeof cps === 'object' && cps ? cps : null;
+    const checker = new ChainChecker(web_sha256, signed?.checkpoints.map((c) => c.seq) ?? []);
     set_run({ phase: 'running', done: 0, total: seq });
     try {
       const server_p = server_verify();
-      outer: for await (const page of event_pages({ limit: 5000, signal: ac.signal })) {
+      outer: for await (const page of event_pages({ limit: 5000, signal: ac.signal, as_org })) {
         for (const e of page.events) {
           if (e.seq > seq) break outer;
           if (!(await checker.feed(e))) break outer;
         }
         set_run({ phase: 'running', done: checker.status.seq, total: seq });
       }
+      const st = checker.status;
+      const results = signed ? await check_checkpoints(signed.checkpoints, signed.public_key, checker.hashes_at, st.ok ? seq : 0) : [];
       const sv = await server_p;
       set_server(sv.ok ? sv.value : sv.message);
-      set_run({ phase: 'done', status: checker.status, server: sv.ok ? sv.value : sv.message, ms: performance.now() - t0 });
+      set_run({ phase: 'done', status: st, cps: results, ms: performance.now() - t0 });
     } catch (e) {
       if (!ac.signal.aborted) set_run({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
     }
@@ -105,13 +162,14 @@ export function ChainPage({ seq }: { seq: number }) {
     <section>
       <PageTitle>Chain status</PageTitle>
       <ServerStatus v={server} />
+      <LatestCheckpoint c={cps} />
       <p>
         <button type="button" id="verify-now" onClick={() => void verify()} disabled={run.phase === 'running'}>
           Verify now, up to seq {seq}
         </button>
       </p>
       <div aria-live="polite">
-        <Result run={run} />
+        <Result run={run} at={at} />
       </div>
     </section>
   );

@@ -7,6 +7,7 @@ import { useRef, useState } from 'preact/hooks';
 import { event_pages } from '../../audit/api';
 import { csv_header, csv_row } from '../../audit/export_format';
 import { PageTitle } from '../components/common';
+import type { At } from '../router';
 import { download } from '../download';
 
 type Format = 'jsonl' | 'csv';
@@ -16,7 +17,8 @@ type Run =
   | { phase: 'done'; format: Format; events: number; bytes: number; file: string }
   | { phase: 'error'; message: string };
 
-export function ExportPage({ seq }: { seq: number }) {
+export function ExportPage({ at }: { at: At }) {
+  const { seq, as_org } = at;
   const [run, set_run] = useState<Run>({ phase: 'idle' });
   const abort = useRef<AbortController | null>(null);
   const start = async (format: Format) => {
@@ -27,7 +29,7 @@ export function ExportPage({ seq }: { seq: number }) {
     let n = 0;
     set_run({ phase: 'running', format, done: 0, total: seq });
     try {
-      outer: for await (const page of event_pages({ limit: 10000, signal: ac.signal })) {
+      outer: for await (const page of event_pages({ limit: 10000, signal: ac.signal, as_org })) {
         for (let i = 0; i < page.events.length; i++) {
           const e = page.events[i]!;
           if (e.seq > seq) break outer;
@@ -36,7 +38,7 @@ export function ExportPage({ seq }: { seq: number }) {
         }
         set_run({ phase: 'running', format, done: n, total: seq });
       }
-      const file = `a4p-events-1-${seq}.${format}`;
+      const file = `a4p-events-1-${seq}${as_org ? `-as-${as_org}` : ''}.${format}`;
       const bytes = download(parts, format === 'csv' ? 'text/csv' : 'application/x-ndjson', file);
       set_run({ phase: 'done', format, events: n, bytes, file });
     } catch (e) {
@@ -49,7 +51,7 @@ export function ExportPage({ seq }: { seq: number }) {
     <section>
       <PageTitle>Export</PageTitle>
       <p>
-        Events 1 to {seq}, as you may see them: events withheld from you appear as stubs with their hash, so the
+        Events 1 to {seq}, as {as_org ? `a member of ${as_org}` : 'you'} may see them: events withheld from you appear as stubs with their hash, so the
         chain can be checked across them.
       </p>
       <p>

@@ -9,6 +9,7 @@ import { history } from '../../audit/api';
 import type { State } from '../../sync';
 import { Loading, PageTitle } from '../components/common';
 import { show_value } from '../components/versioned_edit';
+import type { At } from '../router';
 import { audit_href } from '../router';
 import { org_name } from '../model';
 import { past_state } from './audit_store';
@@ -28,19 +29,19 @@ function choices(s: State): [string, string][] {
   return out;
 }
 
-function Picker({ seq, entity }: { seq: number; entity: string | null }) {
+function Picker({ at, entity }: { at: At; entity: string | null }) {
   const [list, set_list] = useState<[string, string][]>([]);
   const [value, set_value] = useState(entity ?? '');
   useEffect(() => {
-    void past_state(seq).then((r) => r.ok && set_list(choices(r.value)));
-  }, [seq]);
+    void past_state(at).then((r) => r.ok && set_list(choices(r.value)));
+  }, [at.seq, at.as_org]);
   return (
     <form
       class="inline-form"
       onSubmit={(e) => {
         e.preventDefault();
         const v = value.trim();
-        if (v) location.hash = audit_href(seq, 'history', v);
+        if (v) location.hash = audit_href(at, 'history', v);
       }}
     >
       <label for="history-entity">Entity ({kinds.join(', ')}), as kind:id</label>{' '}
@@ -121,7 +122,8 @@ function Changes({ e }: { e: HistoryEvent }) {
   );
 }
 
-function Entry({ e, s, entity }: { e: HistoryEvent; s: State | null; entity: string }) {
+function Entry({ e, s, entity, as_org }: { e: HistoryEvent; s: State | null; entity: string; as_org: string | null }) {
+  const here = { seq: e.seq, as_org };
   const other = e.entity !== entity;
   return (
     <li class="history-entry" data-seq={e.seq} data-name={e.name}>
@@ -130,12 +132,12 @@ function Entry({ e, s, entity }: { e: HistoryEvent; s: State | null; entity: str
         {other && (
           <>
             {' '}
-            (<a href={audit_href(e.seq, 'history', e.entity)}>{e.entity}</a>)
+            (<a href={audit_href(here, 'history', e.entity)}>{e.entity}</a>)
           </>
         )}{' '}
         by <span class="who-user">{e.actor.user}</span> (
         <span class="who-org">{s ? org_name(s, e.actor.org) : e.actor.org}</span>),{' '}
-        <time dateTime={e.ts}>{readable_time(e.ts)}</time>, <a href={audit_href(e.seq)}>seq {e.seq}</a>
+        <time dateTime={e.ts}>{readable_time(e.ts)}</time>, <a href={audit_href(here)}>seq {e.seq}</a>
         {e.redacted && <span class="muted"> · redacted for you</span>}
       </p>
       {!other && <Changes e={e} />}
@@ -143,7 +145,8 @@ function Entry({ e, s, entity }: { e: HistoryEvent; s: State | null; entity: str
   );
 }
 
-export function HistoryPage({ seq, entity }: { seq: number; entity: string | null }) {
+export function HistoryPage({ at, entity }: { at: At; entity: string | null }) {
+  const { seq, as_org } = at;
   const [h, set_h] = useState<History | null>(null);
   const [error, set_error] = useState<string | null>(null);
   const [s, set_s] = useState<State | null>(null);
@@ -151,16 +154,16 @@ export function HistoryPage({ seq, entity }: { seq: number; entity: string | nul
     set_h(null);
     set_error(null);
     if (!entity) return;
-    void history(entity).then((r) => (r.ok ? set_h(r.value) : set_error(r.message)));
-  }, [entity]);
+    void history(entity, seq, as_org).then((r) => (r.ok ? set_h(r.value) : set_error(r.message)));
+  }, [entity, seq, as_org]);
   useEffect(() => {
-    void past_state(seq).then((r) => r.ok && set_s(r.value));
-  }, [seq]);
+    void past_state(at).then((r) => r.ok && set_s(r.value));
+  }, [seq, as_org]);
   const events = h ? h.events.filter((e) => e.seq <= seq) : [];
   return (
     <section>
       <PageTitle>History{entity ? ` of ${entity}` : ''}</PageTitle>
-      <Picker seq={seq} entity={entity} />
+      <Picker at={at} entity={entity} />
       {!entity ? (
         <p>Pick a pledge, action, gap, commitment, discussion or comment.</p>
       ) : error ? (
@@ -177,7 +180,7 @@ export function HistoryPage({ seq, entity }: { seq: number; entity: string | nul
           </p>
           <ol class="history" id="history-list">
             {events.map((e) => (
-              <Entry key={e.seq} e={e} s={s} entity={entity} />
+              <Entry key={e.seq} e={e} s={s} entity={entity} as_org={as_org} />
             ))}
           </ol>
         </>

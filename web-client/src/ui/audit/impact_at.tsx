@@ -1,7 +1,8 @@
 // The attribution report as the workspace was at a seq (audit view), read-only.
+import type { At } from '../router';
 import { ImpactView } from '../views/impact';
 import { PastWorkspace } from './timeline';
 
-export function ImpactAt({ seq }: { seq: number }) {
-  return <PastWorkspace seq={seq}>{(s) => <ImpactView s={s} />}</PastWorkspace>;
+export function ImpactAt({ at }: { at: At }) {
+  return <PastWorkspace at={at}>{(s) => <ImpactView s={s} />}</PastWorkspace>;
 }

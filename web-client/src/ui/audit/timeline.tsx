@@ -9,8 +9,8 @@ import type { State } from '../../sync';
 import type { Marker } from '../../audit/timeline';
 import { markers, time_at } from '../../audit/timeline';
 import { Loading } from '../components/common';
-import type { PastPage } from '../router';
-import { audit_href, navigate_quietly, past_hrefs } from '../router';
+import type { At, PastPage } from '../router';
+import { audit_href, audit_tail, navigate_quietly, past_hrefs } from '../router';
 import { ViewModeContext } from '../view_mode';
 import type { ViewMode } from '../view_mode';
 import { DeliverablesView } from '../views/deliverables';
@@ -38,7 +38,8 @@ function MarkerTicks({ list, max }: { list: Marker[]; max: number }) {
   );
 }
 
-function Scrubber({ seq, page, id }: { seq: number; page: PastPage; id: string | null }) {
+function Scrubber({ at, page, id }: { at: At; page: PastPage; id: string | null }) {
+  const { seq } = at;
   const max = head.value ?? seq;
   const [pos, set_pos] = useState(seq);
   useEffect(() => set_pos(seq), [seq]);
@@ -48,8 +49,9 @@ function Scrubber({ seq, page, id }: { seq: number; page: PastPage; id: string |
     if (to === seq) return;
     release.at = performance.now();
     release.seq = to;
-    void past_state(to); // starts the read now, not after the route's first paint
-    navigate_quietly(audit_href(to, page, id));
+    const next = { seq: to, as_org: at.as_org };
+    void past_state(next); // starts the read now, not after the route's first paint
+    navigate_quietly(audit_href(next, page, id));
   };
   return (
     <section aria-labelledby="timeline-h" class="timeline">
@@ -87,7 +89,7 @@ function Scrubber({ seq, page, id }: { seq: number; page: PastPage; id: string |
           if (!date) return;
           release.at = performance.now();
           release.seq = null;
-          navigate_quietly(`#/audit/on/${date}${page === 'overview' && !id ? '' : `/${page}${id ? `/${encodeURIComponent(id)}` : ''}`}`);
+          navigate_quietly(`#/audit/on/${date}${audit_tail(at.as_org, page, id)}`);
         }}
       >
         <label for="timeline-date">Go to the end of a date (UTC)</label>{' '}
@@ -99,7 +101,7 @@ function Scrubber({ seq, page, id }: { seq: number; page: PastPage; id: string |
         <ul id="marker-list">
           {list.map((m) => (
             <li key={m.seq} class={`marker-item marker-${m.kind}`}>
-              <a href={audit_href(m.seq, page, id)}>
+              <a href={audit_href({ seq: m.seq, as_org: at.as_org }, page, id)}>
                 seq {m.seq}, {readable_time(m.ts)}: {m.label}
               </a>
             </li>
@@ -128,26 +130,27 @@ function PastView({ s, page, id }: { s: State; page: PastPage; id: string | null
 }
 
 /** The workspace at `seq`, read-only; reports the release-to-render time once drawn. */
-export function PastWorkspace({ seq, children }: { seq: number; children: (s: State) => ComponentChildren }) {
-  const [shown, set_shown] = useState<{ seq: number; s: State } | null>(null);
+export function PastWorkspace({ at, children }: { at: At; children: (s: State) => ComponentChildren }) {
+  const { seq, as_org } = at;
+  const [shown, set_shown] = useState<{ seq: number; as_org: string | null; s: State } | null>(null);
   const [error, set_error] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     // Measured from the release of the scrubber or the date form, else from the navigation.
     if (release.at === null) release.at = performance.now();
     release.fetched = null;
-    void past_state(seq).then((r) => {
+    void past_state({ seq, as_org }).then((r) => {
       if (!live) return;
       release.fetched = performance.now();
       if (r.ok) {
         set_error(null);
-        set_shown({ seq, s: r.value });
+        set_shown({ seq, as_org, s: r.value });
       } else set_error(r.message);
     });
     return () => {
       live = false;
     };
-  }, [seq]);
+  }, [seq, as_org]);
   // Committed to the DOM here; measured once the next frame has been painted.
   useLayoutEffect(() => {
     if (!shown || release.at === null) return;
@@ -168,14 +171,19 @@ export function PastWorkspace({ seq, children }: { seq: number; children: (s: St
     );
   }, [shown]);
   const mode: ViewMode = useMemo(
-    () => ({ read_only: true, href: past_hrefs(seq), history: (e: string) => audit_href(seq, 'history', e) }),
-    [seq],
+    () => ({ read_only: true, href: past_hrefs(at), history: (e: string) => audit_href(at, 'history', e) }),
+    [seq, as_org],
   );
   if (error) return <p role="alert">The workspace at seq {seq} could not be read: {error}</p>;
   if (!shown) return <Loading />;
   return (
     <ViewModeContext.Provider value={mode}>
-      <div class="past" data-seq={shown.seq} aria-busy={shown.seq !== seq}>
+      <div
+        class="past"
+        data-seq={shown.seq}
+        data-as-org={shown.as_org ?? ''}
+        aria-busy={shown.seq !== seq || shown.as_org !== as_org}
+      >
         {children(shown.s)}
       </div>
     </ViewModeContext.Provider>
@@ -192,25 +200,25 @@ function RenderTime() {
   );
 }
 
-export function Timeline({ seq, page, id }: { seq: number; page: PastPage; id: string | null }) {
+export function Timeline({ at, page, id }: { at: At; page: PastPage; id: string | null }) {
   return (
     <>
-      <Scrubber seq={seq} page={page} id={id} />
+      <Scrubber at={at} page={page} id={id} />
       <RenderTime />
       <nav aria-label="Workspace at this point">
         <ul class="tabs">
           <li>
-            <a href={audit_href(seq)}>Overview</a>
+            <a href={audit_href(at)}>Overview</a>
           </li>
           <li>
-            <a href={audit_href(seq, 'deliverables')}>Deliverables</a>
+            <a href={audit_href(at, 'deliverables')}>Deliverables</a>
           </li>
           <li>
-            <a href={audit_href(seq, 'rounds')}>Reporting rounds</a>
+            <a href={audit_href(at, 'rounds')}>Reporting rounds</a>
           </li>
         </ul>
       </nav>
-      <PastWorkspace seq={seq}>{(s) => <PastView s={s} page={page} id={id} />}</PastWorkspace>
+      <PastWorkspace at={at}>{(s) => <PastView s={s} page={page} id={id} />}</PastWorkspace>
     </>
   );
 }
