@@ -7,17 +7,20 @@
 // The release-to-render time of the timeline is printed as a figure (`a4p-figure` lines).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   assert_no_serious_axe,
   eventually,
+  fresh_data_dir,
   go,
   open_as,
+  remove_dir,
   screenshot,
+  start_server,
   start_suite,
   stop_suite,
 } from './harness.mjs';
@@ -356,6 +359,59 @@ describe('audit view and attribution report against a real a4pd', { concurrency:
     await aud.locator(`.past[data-as-org="${insider}"][aria-busy="false"]`).waitFor();
     assert.equal(await link().count(), 1, `${insider} was invited`);
     await assert_no_serious_axe(aud, 'audit as an organisation');
+  });
+
+  test('verify now checks the signed checkpoints: signature and the hash at each seq', T, async (t) => {
+    const probe = await as('un.auditor');
+    if ((await probe.evaluate(async () => (await fetch('/api/audit/checkpoints')).status)) === 404) {
+      t.skip('this a4pd signs no checkpoints');
+      return;
+    }
+    // A key made here (the seed, as hex, outside the data directory) and an a4pd that signs
+    // a checkpoint every 20 events of the demo.
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const key_dir = fresh_data_dir();
+    const key_file = join(key_dir, 'checkpoint.key');
+    writeFileSync(key_file, `${Buffer.from(privateKey.export({ format: 'jwk' }).d, 'base64url').toString('hex')}\n`, { mode: 0o600 });
+    const pub_fingerprint = createHash('sha256').update(Buffer.from(publicKey.export({ format: 'jwk' }).x, 'base64url')).digest('hex');
+    const signed_dir = fresh_data_dir();
+    const signed = await start_server({
+      data_dir: signed_dir,
+      extra_args: ['--checkpoint-key', key_file, '--checkpoint-minutes', '0.02'],
+    });
+    try {
+      // The demo is written before a4pd serves; checkpoints follow new events: two comments,
+      // each followed by a checkpoint (one at most every 1.2 s when there were new events).
+      const member = await open_as(browser, signed.url, 'gbr.delegate');
+      contexts.push(member.context);
+      const { context, page } = await open_as(browser, signed.url, 'un.auditor');
+      contexts.push(context);
+      const signed_count = async () => (await page.evaluate(async () => (await fetch('/api/audit/checkpoints')).json())).checkpoints.length;
+      await go(member.page, `#/pledge/${await my_first_pledge(member.page)}`);
+      for (let i = 1; i <= 2; i++) {
+        await member.page.getByLabel('Your comment').fill(`Before checkpoint ${i}`);
+        await member.page.getByRole('button', { name: 'Post comment' }).click();
+        await eventually(async () => (await signed_count()) >= i, { what: `checkpoint ${i}` });
+      }
+      const now = await head_of(page);
+      await go(page, `#/audit/at/${now}/chain`);
+      const latest = page.locator('#latest-checkpoint[data-seq]');
+      await latest.waitFor();
+      assert.ok((await latest.textContent()).includes(pub_fingerprint), 'the fingerprint of the key made here');
+      await page.locator('#verify-now').click();
+      const cps = page.locator('#checkpoint-result');
+      await cps.waitFor({ timeout: 30_000 });
+      assert.equal(await cps.getAttribute('data-ok'), 'true', await cps.textContent());
+      const n = (await page.evaluate(async () => (await fetch('/api/audit/checkpoints')).json())).checkpoints.length;
+      assert.ok(n >= 1 && Number(await cps.getAttribute('data-count')) === n, `${n} checkpoints, all checked`);
+      assert.equal(await page.locator('#verify-result').getAttribute('data-ok'), 'true');
+      await screenshot(page, '26-audit-checkpoints');
+      await assert_no_serious_axe(page, 'chain status with checkpoints');
+    } finally {
+      await signed.stop();
+      remove_dir(signed_dir);
+      remove_dir(key_dir);
+    }
   });
 
   test('audit views pass axe and fit 390 px', T, async () => {
