@@ -18,6 +18,7 @@ import {
   fresh_data_dir,
   go,
   open_as,
+  release_scrubber,
   remove_dir,
   screenshot,
   start_server,
@@ -140,13 +141,7 @@ describe('audit view and attribution report against a real a4pd', { concurrency:
     await assert_no_serious_axe(aud, 'audit timeline (past pledge)');
 
     // The scrubber: release at the head shows the new title and the comment.
-    const release_at = (seq) =>
-      aud.evaluate((v) => {
-        const r = document.getElementById('scrubber');
-        r.value = String(v);
-        r.dispatchEvent(new Event('input', { bubbles: true }));
-        r.dispatchEvent(new Event('change', { bubbles: true }));
-      }, seq);
+    const release_at = (seq) => release_scrubber(aud, seq);
     await release_at(now);
     await past_at(aud, now);
     assert.equal(await aud.locator('#page-title').textContent(), new_title);

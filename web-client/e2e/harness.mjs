@@ -205,3 +205,13 @@ export async function stop_suite({ contexts, browser, server, data_dir }) {
   await server?.stop().catch(() => {});
   if (data_dir) remove_dir(data_dir);
 }
+
+/** Moves the audit timeline's scrubber to `seq` and releases it (input, then change). */
+export function release_scrubber(page, seq) {
+  return page.evaluate((v) => {
+    const r = document.getElementById('scrubber');
+    r.value = String(v);
+    r.dispatchEvent(new Event('input', { bubbles: true }));
+    r.dispatchEvent(new Event('change', { bubbles: true }));
+  }, seq);
+}

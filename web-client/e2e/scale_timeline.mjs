@@ -7,7 +7,7 @@
 // A4PD_BIN and A4P_LOAD_BIN name the binaries (defaults: ../build/release/...).
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { demo_password, fresh_data_dir, go, launch_browser, open_as, remove_dir, start_server } from './harness.mjs';
+import { demo_password, fresh_data_dir, go, launch_browser, open_as, release_scrubber, remove_dir, start_server } from './harness.mjs';
 
 const load_bin = resolve(process.env.A4P_LOAD_BIN ?? '../build/release/tests/load/a4p_load');
 const duration = process.argv[2] ?? '10';
@@ -24,19 +24,12 @@ try {
   const head = await page.evaluate(async () => Number((await fetch('/api/events?after=0&limit=1')).headers.get('X-A4P-Head')));
   const bytes = await page.evaluate(async (h) => (await (await fetch(`/api/state?at=${h}`)).text()).length, head);
   console.log(`head ${head}, /api/state at the head: ${(bytes / 1e6).toFixed(1)} MB`);
-  const release = (seq) =>
-    page.evaluate((v) => {
-      const r = document.getElementById('scrubber');
-      r.value = String(v);
-      r.dispatchEvent(new Event('input', { bubbles: true }));
-      r.dispatchEvent(new Event('change', { bubbles: true }));
-    }, seq);
   for (const hash of [`#/audit/at/${head}`, `#/audit/at/${head}/pledge/P1`]) {
     await go(page, hash);
     await page.locator(`.past[data-seq="${head}"]`).waitFor({ timeout: 120_000 });
     for (const f of [0.2, 0.4, 0.6, 0.8, 0.95]) {
       const seq = Math.round(head * f);
-      await release(seq);
+      await release_scrubber(page, seq);
       await page.locator(`.past[data-seq="${seq}"][aria-busy="false"]`).waitFor({ timeout: 120_000 });
       await page.waitForTimeout(400);
     }
