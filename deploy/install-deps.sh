@@ -11,6 +11,7 @@ apt_packages=(
   librocksdb-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev libsodium-dev libcli11-dev libspdlog-dev libfmt-dev
+  python3-nacl
   nodejs npm chromium
   curl python3 procps
   nginx openssl debootstrap

@@ -39,13 +39,21 @@ struct server_config {
   std::size_t max_connections = 20'000;                // every accepted socket
   std::size_t max_send_queue_bytes = 4 * 1024 * 1024;  // close 4008
   std::size_t max_coalesce_bytes = 256 * 1024;         // the most one outgoing frame carries
-  std::size_t max_events_limit = 10'000;               // GET /api/events?limit ceiling
+  std::size_t max_events_limit = 10'000;               // ?limit ceiling (events, history)
+  std::size_t max_page_bytes = 8 * 1024 * 1024;        // stored bytes of one /api/events page
+  std::uint64_t max_scan_events = 200'000;             // events one filtered /api/events page reads
 
   // Sessions and storage.
   std::chrono::seconds session_ttl{12 * 3600};
   std::uint64_t snapshot_every = 10'000;      // events between state snapshots
   std::size_t replay_ring_events = 10'000;    // recent events kept serialised for fast resume
   std::uint64_t max_resume_events = 100'000;  // a resume further behind gets a snapshot
+
+  // Signed checkpoints (docs/audit.md), with --checkpoint-key: one after this many events, and
+  // one when this much time has passed with new events since the last.
+  std::string checkpoint_key;  // the secret key file; empty: no checkpoints
+  std::uint64_t checkpoint_every = 10'000;
+  std::chrono::milliseconds checkpoint_interval{60 * 60'000};
 };
 
 }  // namespace a4p::server

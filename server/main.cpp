@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -21,6 +22,7 @@
 
 #include "protocol/snapshot.hpp"
 #include "protocol/workspace.hpp"
+#include "server/admin/checkpoint.hpp"
 #include "server/admin/credentials.hpp"
 #include "server/admin/ctl_workspace.hpp"
 #include "server/admin/demo.hpp"
@@ -86,6 +88,7 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   std::int64_t hello_ms = cfg.hello_timeout.count();
   std::int64_t session_ttl_s = cfg.session_ttl.count();
+  double checkpoint_minutes = 60;
 
   CLI::App app{"a4pd: the A4P Workspace server (HTTP + WebSocket a4p.v1 on one port)"};
   app.add_option("--data", cfg.data_dir, "data directory (RocksDB)")->capture_default_str();
@@ -139,12 +142,26 @@ int main(int argc, char** argv) {
   app.add_option("--max-resume", cfg.max_resume_events,
                  "a resume further behind than this many events gets a snapshot")
       ->capture_default_str();
+  app.add_option("--checkpoint-key", cfg.checkpoint_key,
+                 "sign checkpoints of the log with this Ed25519 secret key file (a4pctl keygen; "
+                 "keep it outside --data)");
+  app.add_option("--checkpoint-every", cfg.checkpoint_every,
+                 "with --checkpoint-key: a checkpoint after this many events")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  app.add_option("--checkpoint-minutes", checkpoint_minutes,
+                 "with --checkpoint-key: a checkpoint when this much time has passed with new "
+                 "events")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 1e6));
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_level(spdlog::level::from_str(log_level));
   cfg.hello_timeout = std::chrono::milliseconds(hello_ms);
   cfg.session_ttl = std::chrono::seconds(session_ttl_s);
+  cfg.checkpoint_interval =
+      std::chrono::milliseconds(static_cast<std::int64_t>(checkpoint_minutes * 60'000));
   if (!split_host_port(listen, cfg.listen_host, cfg.listen_port)) {
     std::cerr << "a4pd: --listen expects HOST:PORT\n";
     return 2;
@@ -192,6 +209,29 @@ int main(int argc, char** argv) {
     if (!std::filesystem::is_directory(canon, ec))
       spdlog::warn("--web-root {} does not exist (yet): static files answer 404", canon.string());
     cfg.web_root = canon.string();
+  }
+
+  std::optional<server::checkpoint_signer> signer;
+  if (!cfg.checkpoint_key.empty()) {
+    // The key signs what the data directory holds: whoever can rewrite the one must not also
+    // hold the other.
+    std::error_code ec1, ec2;
+    auto key =
+        std::filesystem::weakly_canonical(std::filesystem::absolute(cfg.checkpoint_key), ec1);
+    auto data = std::filesystem::weakly_canonical(std::filesystem::absolute(cfg.data_dir), ec2);
+    auto rel = key.lexically_relative(data);
+    if (!ec1 && !ec2 && !rel.empty() && *rel.begin() != "..") {
+      std::cerr << "a4pd: --checkpoint-key must be outside the data directory\n";
+      return 2;
+    }
+    auto loaded = server::checkpoint_signer::load(cfg.checkpoint_key);
+    if (!loaded) {
+      std::cerr << "a4pd: --checkpoint-key: " << loaded.error() << "\n";
+      return 2;
+    }
+    signer = std::move(*loaded);
+    spdlog::info("signed checkpoints every {} events or {} min, key {}", cfg.checkpoint_every,
+                 checkpoint_minutes, signer->fingerprint());
   }
 
   auto opened = storage::event_log::open(cfg.data_dir);
@@ -245,8 +285,10 @@ int main(int argc, char** argv) {
   ctx.blocking = &blocking;
   ctx.tls = tls.get();
   ctx.metrics_token_hash = metrics_token_hash;
+  ctx.signer = signer ? &*signer : nullptr;
   server::sequencer seq(ctx, std::move(*state));
   ctx.seq = &seq;
+  seq.start_checkpoints();
 
   net::ip::tcp::acceptor acceptor(ioc);
   try {

@@ -1,6 +1,7 @@
 // The REST routes under /api/ (PROTOCOL.md section 1): POST/DELETE /api/session, and the
-// authorised reads /api/events, /api/state, /api/history and /api/audit/verify, each filtered
-// with protocol/visibility for the signed-in reader. Unknown /api/ paths answer 404 JSON.
+// authorised reads: /api/audit/verify here, /api/events, /api/state, /api/history and
+// /api/audit/checkpoints in audit_api.hpp (each filtered with protocol/visibility for the
+// signed-in reader). Unknown /api/ paths answer 404 JSON.
 //
 // Reads that need the current state run on the sequencer's strand (sequencer::query), so they
 // see exactly the durable head; slow work (password hashing, chain verification, history

@@ -6,8 +6,10 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "protocol/json_codec.hpp"
 #include "protocol/snapshot.hpp"
 #include "protocol/visibility.hpp"
+#include "server/admin/checkpoint.hpp"
 #include "server/admin/session_store.hpp"
 #include "server/config.hpp"
 #include "server/hub.hpp"
@@ -62,7 +64,8 @@ sequencer::sequencer(server_context& ctx, protocol::state durable)
       spec_(durable),
       durable_(std::move(durable)),
       durable_head_(durable_.seq()),
-      last_snapshot_(durable_.seq()) {
+      last_snapshot_(durable_.seq()),
+      durable_hash_(ctx.log->head_hash()) {
   // Warm the ring with the newest durable events so that early resumes are cheap.
   const auto head = durable_.seq();
   const auto n = std::min<std::uint64_t>(head, ctx_.cfg->replay_ring_events);
@@ -72,6 +75,16 @@ sequencer::sequencer(server_context& ctx, protocol::state durable)
     return true;
   });
   if (!st) spdlog::warn("sequencer: could not warm the resume ring: {}", st.error().message);
+  // Where the last checkpoint stands (the index in the aux space, newest last).
+  auto idx = ctx_.log->scan_aux(checkpoint_index_prefix, [&](std::string_view, std::string_view v) {
+    auto j = protocol::parse_untrusted(v, {1 << 16, 8});
+    if (j && j->is_object()) {
+      checkpointed_seq_ = j->value("seq", std::uint64_t{0});
+      checkpoint_event_ = j->value("event_seq", std::uint64_t{0});
+    }
+    return true;
+  });
+  if (!idx) spdlog::warn("sequencer: could not read the checkpoint index: {}", idx.error().message);
 }
 
 // ---- hello ----
@@ -234,12 +247,22 @@ void sequencer::do_submit(const std::shared_ptr<websocket_session>& s, protocol:
   auto pend = std::make_shared<pending>();
   pend->key = key;
   pend->result = d->result;
-  pend->started = std::chrono::steady_clock::now();
   // The value needs the last seq, known only once the log assigns seqs; the log assigns them
   // in call order, from its head plus what is queued: the speculative state's seq.
   const std::uint64_t last_seq = spec_.seq() + req.events.size();
   req.idempotency_value = nlohmann::json{{"seq", last_seq}, {"result", d->result}}.dump();
+  std::vector<nlohmann::json> data;
+  data.reserve(d->events.size());
+  for (auto& dr : d->events) data.push_back(std::move(dr.data));
+  if (!append(std::move(req), std::move(data), pend))
+    return reject(s, c.id, "unavailable", "storage cannot write; reads go on");
+  pending_keys_[key].push_back({s, c.id});
+}
 
+bool sequencer::append(storage::append_request&& req, std::vector<nlohmann::json> data,
+                       const std::shared_ptr<pending>& pend) {
+  pend->started = std::chrono::steady_clock::now();
+  const std::uint64_t last_seq = spec_.seq() + req.events.size();
   auto appended = ctx_.log->append_async(
       std::move(req), [this, pend](const storage::result<std::vector<storage::event>>& r) {
         net::post(strand_, [this, pend, ok = r.has_value(),
@@ -250,7 +273,7 @@ void sequencer::do_submit(const std::shared_ptr<websocket_session>& s, protocol:
   if (!appended) {
     ctx_.stats->append_failures.fetch_add(1);
     spdlog::warn("sequencer: append refused: {}", appended.error().message);
-    return reject(s, c.id, "unavailable", "storage cannot write; reads go on");
+    return false;
   }
   if (appended->empty() || appended->back().seq != last_seq) {
     // The log and the speculative state disagree about the head: a bug, not a client error.
@@ -259,12 +282,12 @@ void sequencer::do_submit(const std::shared_ptr<websocket_session>& s, protocol:
   }
   pend->events.reserve(appended->size());
   for (std::size_t i = 0; i < appended->size(); ++i) {
-    pend->events.push_back(to_protocol((*appended)[i], std::move(d->events[i].data)));
+    pend->events.push_back(to_protocol((*appended)[i], std::move(data[i])));
     protocol::apply(spec_, pend->events.back());
   }
-  pending_keys_[key].push_back({s, c.id});
   ++in_flight_;
   ctx_.stats->sequencer_pending.fetch_add(1, std::memory_order_relaxed);
+  return true;
 }
 
 void sequencer::on_durable(std::shared_ptr<pending> p, bool ok, std::string error) {
@@ -288,7 +311,9 @@ void sequencer::on_durable(std::shared_ptr<pending> p, bool ok, std::string erro
     for (const auto& e : p->events) {
       protocol::apply(durable_, e);
       publish(e);
+      if (e.name == checkpoint_event) index_checkpoint(e);
     }
+    durable_hash_ = p->events.back().hash;
     durable_head_.store(durable_.seq());
     ctx_.stats->events_appended.fetch_add(p->events.size(), std::memory_order_relaxed);
     const auto seq = p->events.back().seq;
@@ -300,6 +325,7 @@ void sequencer::on_durable(std::shared_ptr<pending> p, bool ok, std::string erro
       net::post(strand_, [this] { flush(); });
     }
     maybe_snapshot();
+    maybe_checkpoint();
   }
   if (draining_ && in_flight_ == 0 && drained_) {
     flush();
@@ -349,6 +375,60 @@ void sequencer::maybe_snapshot() {
             });
 }
 
+// ---- signed checkpoints ----
+
+void sequencer::index_checkpoint(const protocol::event& e) {
+  checkpoint_event_ = e.seq;
+  auto record = e.data;
+  record["event_seq"] = e.seq;
+  // The log holds the checkpoint; this index only saves GET /api/audit/checkpoints a scan.
+  net::post(
+      *ctx_.blocking, [log = ctx_.log, key = checkpoint_index_key(e.seq), value = record.dump()] {
+        if (auto st = log->put_aux(key, value); !st)
+          spdlog::warn("sequencer: checkpoint index {} not written: {}", key, st.error().message);
+      });
+}
+
+void sequencer::maybe_checkpoint() {
+  if (ctx_.signer && durable_.seq() >= checkpointed_seq_ + ctx_.cfg->checkpoint_every) checkpoint();
+}
+
+void sequencer::checkpoint() {
+  // Nothing new since the last one (its own event aside): nothing to sign.
+  if (draining_ || durable_.seq() == checkpointed_seq_ || durable_.seq() == checkpoint_event_)
+    return;
+  checkpointed_seq_ = durable_.seq();
+  auto data =
+      ctx_.signer->sign(ctx_.log->epoch(), durable_.seq(), durable_hash_, utc_now_rfc3339());
+  const auto sys = protocol::system_principal();
+  storage::append_request req;
+  req.events.push_back({{sys.user, sys.org},
+                        std::string(checkpoint_event),
+                        "checkpoint:" + std::to_string(durable_.seq()),
+                        protocol::canonical(data)});
+  std::vector<nlohmann::json> parsed;
+  parsed.push_back(std::move(data));
+  if (!append(std::move(req), std::move(parsed), std::make_shared<pending>()))
+    spdlog::warn("sequencer: checkpoint at seq {} not appended", checkpointed_seq_);
+}
+
+void sequencer::start_checkpoints() {
+  if (!ctx_.signer) return;
+  net::post(strand_, [this] {
+    checkpoint_timer_ = std::make_unique<net::steady_timer>(strand_);
+    arm_checkpoint_timer();
+  });
+}
+
+void sequencer::arm_checkpoint_timer() {
+  checkpoint_timer_->expires_after(ctx_.cfg->checkpoint_interval);
+  checkpoint_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (ec || draining_) return;
+    checkpoint();
+    arm_checkpoint_timer();
+  });
+}
+
 // ---- REST and shutdown ----
 
 void sequencer::query(std::function<void(const protocol::state&)> fn) {
@@ -358,6 +438,7 @@ void sequencer::query(std::function<void(const protocol::state&)> fn) {
 void sequencer::drain(std::function<void()> done) {
   net::post(strand_, [this, done = std::move(done)]() mutable {
     draining_ = true;
+    if (checkpoint_timer_) checkpoint_timer_->cancel();
     if (in_flight_ == 0)
       done();
     else

@@ -12,6 +12,10 @@
 // If an append fails, the command is rejected with `unavailable` and the speculative state is
 // rebuilt from the durable one; reads, the feed and resumes go on.
 //
+// With a checkpoint key (ctx.signer), it also signs the durable head every N events or T
+// minutes and appends the signature as an audit.checkpoint event (docs/audit.md), through
+// the same path as commands, so the checkpoint takes its place in the one order.
+//
 // A hello is answered here too, so that the catch-up (from the ring or the log) and the live
 // feed are queued to the session from the same strand: no gap, no duplicate.
 //
@@ -30,12 +34,17 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "protocol/messages.hpp"
 #include "protocol/state.hpp"
 #include "protocol/workspace.hpp"
 #include "server/fanout.hpp"
+
+namespace a4p::storage {
+struct append_request;
+}
 
 namespace a4p::server {
 
@@ -55,6 +64,8 @@ class sequencer {
   // Shutdown: refuse new commands, and call `done` (on the strand) once every appended
   // command is durable and acknowledged.
   void drain(std::function<void()> done);
+  // With ctx.signer: starts the checkpoint clock (checkpoint_interval). Call once.
+  void start_checkpoints();
 
   [[nodiscard]] std::uint64_t durable_head() const { return durable_head_.load(); }
 
@@ -83,6 +94,14 @@ class sequencer {
   void flush();
   void refresh_ring_entity(const std::string& entity);
   void maybe_snapshot();
+  // Appends `req` (whose events' parsed data is `data`), applies it to spec_ and counts it in
+  // flight; on_durable(p) follows. False when the log refuses it.
+  bool append(storage::append_request&& req, std::vector<nlohmann::json> data,
+              const std::shared_ptr<pending>& p);
+  void index_checkpoint(const protocol::event& e);
+  void maybe_checkpoint();
+  void checkpoint();
+  void arm_checkpoint_timer();
   bool take_token(const std::string& user);
   void reject(const std::shared_ptr<websocket_session>& s, const std::string& id,
               const std::string& code, const std::string& message,
@@ -94,6 +113,10 @@ class sequencer {
   protocol::state durable_;  // exactly the durable log
   std::atomic<std::uint64_t> durable_head_{0};
   std::uint64_t last_snapshot_ = 0;
+  std::string durable_hash_;            // the hash of the event at durable_.seq()
+  std::uint64_t checkpointed_seq_ = 0;  // the seq the last checkpoint signed
+  std::uint64_t checkpoint_event_ = 0;  // the seq of the last audit.checkpoint event
+  std::unique_ptr<boost::asio::steady_timer> checkpoint_timer_;
   std::size_t in_flight_ = 0;
   bool draining_ = false;
   std::function<void()> drained_;

@@ -29,6 +29,7 @@ class metrics;
 class session_store;
 class hub;
 class sequencer;
+class checkpoint_signer;
 
 struct server_context {
   const server_config* cfg = nullptr;
@@ -40,6 +41,7 @@ struct server_context {
   boost::asio::io_context* ioc = nullptr;
   boost::asio::thread_pool* blocking = nullptr;  // password hashing, audit verify
   boost::asio::ssl::context* tls = nullptr;      // null: plain HTTP only
+  const checkpoint_signer* signer = nullptr;     // null: no signed checkpoints
   std::vector<std::string> allowed_origins;      // exact "scheme://host:port" strings
   std::string metrics_token_hash;  // sha256 hex of --metrics-token-file's token; empty: none
   std::atomic<bool> stopping{false};

@@ -14,6 +14,7 @@
 #include <expected>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -25,6 +26,7 @@
 #include "protocol/json_codec.hpp"
 #include "protocol/visibility.hpp"
 #include "protocol/workspace.hpp"
+#include "server/admin/checkpoint.hpp"
 #include "server/admin/credentials.hpp"
 #include "server/admin/ctl_http.hpp"
 #include "server/admin/ctl_workspace.hpp"
@@ -289,8 +291,36 @@ int cmd_restore(const std::string& dir, const std::string& src) {
 }
 
 // Re-checks a jsonl export without the server: seqs consecutive from 1, each hash chained to
-// the previous one, and every data_hash where the data is there in full.
-int cmd_verify_export(const std::string& path) {
+// the previous one, and every data_hash where the data is there in full. With checkpoints
+// (docs/audit.md): each one's signature by one of `pubkeys`, and the export's hash at each
+// checkpointed seq equal to the signed one.
+int cmd_verify_export(const std::string& path, const std::string& cp_file,
+                      const std::vector<std::string>& pubkeys) {
+  std::vector<json> cps;
+  std::map<std::uint64_t, std::string> hash_at;  // checkpointed seq -> the export's hash there
+  if (!cp_file.empty()) {
+    if (pubkeys.empty()) {
+      fail("--checkpoints needs --pubkey KEYFILE (the signer's public key)");
+      return exit_usage;
+    }
+    std::vector<std::array<unsigned char, 32>> keys;
+    for (const auto& k : pubkeys) {
+      auto key = srv::read_public_key(k);
+      if (!key) return fail(key.error());
+      keys.push_back(*key);
+    }
+    auto got = srv::read_checkpoints(cp_file);
+    if (!got) return fail(got.error());
+    cps = std::move(*got);
+    for (const auto& cp : cps) {
+      auto problem = srv::check_checkpoint_signature(cp, keys);
+      if (!problem.empty()) {
+        std::cout << "broken: checkpoint " << cp.dump() << ": " << problem << "\n";
+        return exit_failed;
+      }
+      hash_at[cp["seq"].get<std::uint64_t>()];
+    }
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail("cannot read " + path);
   std::string prev_hash(storage::genesis_hash);
@@ -317,6 +347,7 @@ int cmd_verify_export(const std::string& path) {
       return broken("seq " + std::to_string(seq_it->get<std::int64_t>()) + " out of order");
     }
     const std::string hash = hash_it->get<std::string>();
+    if (auto at = hash_at.find(expect); at != hash_at.end()) at->second = hash;
     if (e.value("withheld", false)) {
       ++withheld;
       prev_hash = hash;  // cannot be recomputed; the next event's hash covers it
@@ -356,6 +387,32 @@ int cmd_verify_export(const std::string& path) {
                     : std::to_string(withheld) + " withheld, " + std::to_string(redacted) +
                           " redacted, " + std::to_string(checked_data) + " data_hash checked")
             << "\n";
+  if (cps.empty()) return exit_ok;
+  for (const auto& cp : cps) {
+    const auto seq = cp["seq"].get<std::uint64_t>();
+    const std::string& signed_hash = cp["hash"].get_ref<const std::string&>();
+    if (seq > head) {
+      std::cout << "broken: the export ends at seq " << head << ", before the checkpoint of seq "
+                << seq << " signed " << cp["time"].get<std::string>() << "\n";
+      return exit_failed;
+    }
+    if (hash_at[seq] != signed_hash) {
+      std::cout << "broken: checkpoint of seq " << seq << " signed "
+                << cp["time"].get<std::string>() << ": the export's hash there is " << hash_at[seq]
+                << ", the signed one " << signed_hash << "\n";
+      return exit_failed;
+    }
+  }
+  std::cout << "checkpoints: " << cps.size() << " verified, the latest at seq "
+            << hash_at.rbegin()->first << "\n";
+  return exit_ok;
+}
+
+int cmd_keygen(const std::string& prefix) {
+  auto fp = srv::generate_key_files(prefix);
+  if (!fp) return fail(fp.error());
+  std::cout << "secret key " << prefix << ".key (keep it outside the data directory), public key "
+            << prefix << ".pub, fingerprint " << *fp << "\n";
   return exit_ok;
 }
 
@@ -581,9 +638,19 @@ int main(int argc, char** argv) {
 
   auto* ve = app.add_subcommand("verify-export",
                                 "re-check a jsonl export's chain (and its data_hashes) offline");
-  std::string ve_file;
+  std::string ve_file, ve_checkpoints;
+  std::vector<std::string> ve_pubkeys;
   ve->add_option("FILE", ve_file, "a jsonl export")->required();
-  ve->callback([&] { code = cmd_verify_export(ve_file); });
+  ve->add_option("--checkpoints", ve_checkpoints,
+                 "signed checkpoints (GET /api/audit/checkpoints, or JSON Lines) the export must "
+                 "extend");
+  ve->add_option("--pubkey", ve_pubkeys, "the checkpoint signer's public key file (repeatable)");
+  ve->callback([&] { code = cmd_verify_export(ve_file, ve_checkpoints, ve_pubkeys); });
+
+  auto* kg = app.add_subcommand("keygen", "a new Ed25519 key pair for a4pd --checkpoint-key");
+  std::string kg_out;
+  kg->add_option("--out", kg_out, "writes OUT.key (secret, mode 0600) and OUT.pub")->required();
+  kg->callback([&] { code = cmd_keygen(kg_out); });
 
   auto* demo = app.add_subcommand("demo", "fill a fresh data directory with the demo workspace");
   std::string demo_pw;

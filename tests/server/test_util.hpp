@@ -14,8 +14,10 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tests/server/a4pd_process.hpp"
 #include "tests/server/test_client.hpp"
@@ -35,6 +37,15 @@ inline std::unique_ptr<ws_client> open_session(std::uint16_t port, const std::st
   if (!w) return nullptr;
   if (welcome) *welcome = *w;
   return c;
+}
+
+// The JSON objects of a JSON Lines body (GET /api/events, an export), empty lines skipped.
+inline std::vector<nlohmann::json> lines_of(const std::string& body) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(body);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
+  return out;
 }
 
 inline nlohmann::json comment_cmd(const std::string& id, const std::string& target,

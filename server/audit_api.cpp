@@ -1,0 +1,317 @@
+#include "server/audit_api.hpp"
+
+#include <charconv>
+#include <expected>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <nlohmann/json.hpp>
+
+#include "protocol/history.hpp"
+#include "protocol/visibility.hpp"
+#include "protocol/workspace.hpp"
+#include "server/admin/checkpoint.hpp"
+#include "server/admin/ctl_workspace.hpp"
+#include "server/audit_time.hpp"
+#include "server/config.hpp"
+#include "server/sequencer.hpp"
+#include "server/server_context.hpp"
+#include "storage/event_log.hpp"
+
+namespace a4p::server {
+
+namespace net = boost::asio;
+using json = nlohmann::json;
+using respond_fn = std::function<void(http_response)>;
+
+namespace {
+
+// The longest value the filters take (entity strings, user names, org codes, event names).
+constexpr std::size_t max_filter_bytes = 200;
+
+std::optional<std::uint64_t> parse_u64(const std::string& s) {
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+// A query parameter that must be an integer (min or more) when present. On a bad value,
+// `bad` holds the 400 answer.
+std::optional<std::uint64_t> u64_param(const http_request& req, std::string_view name,
+                                       std::uint64_t min, std::optional<http_response>& bad) {
+  auto s = query_param(req.target(), name);
+  if (!s) return std::nullopt;
+  auto v = parse_u64(*s);
+  if (!v || *v < min)
+    bad = error_response(req, 400, "bad_request",
+                         std::string(name) + ": expected an integer >= " + std::to_string(min));
+  return v;
+}
+
+// ?limit=M: default `fallback`, at most the configured ceiling.
+std::uint64_t page_limit(const server_context& ctx, const http_request& req, std::uint64_t fallback,
+                         std::optional<http_response>& bad) {
+  auto l = u64_param(req, "limit", 1, bad);
+  return std::min<std::uint64_t>(l.value_or(fallback), ctx.cfg->max_events_limit);
+}
+
+// The reader of a read: the signed-in user; with as_org=X (auditors only) a member of org X
+// without the auditor's privileges, so the answer is what X's members were shown.
+std::expected<protocol::viewer, http_response> reader_of(const protocol::state& now,
+                                                         const http_request& req,
+                                                         const std::string& user) {
+  auto p = protocol::principal_of(now, user);
+  if (!p) return std::unexpected(error_response(req, 401, "unauthorized", "no such user"));
+  auto as = query_param(req.target(), "as_org");
+  if (!as) return protocol::viewer_of(*p);
+  if (p->r != protocol::role::auditor)
+    return std::unexpected(error_response(req, 403, "forbidden", "as_org is for auditors only"));
+  if (!now.orgs.contains(*as))
+    return std::unexpected(error_response(req, 404, "not_found", "as_org: no such org"));
+  return protocol::viewer{"", *as, protocol::role::member};
+}
+
+// ---- GET /api/events ----
+
+struct event_filter {
+  std::optional<std::string> entity, actor, org, name;
+  std::optional<std::string> from, to;  // normalised RFC 3339
+  [[nodiscard]] bool narrows() const { return entity || actor || org || name; }
+  [[nodiscard]] bool matches(const protocol::event& e) const {
+    return (!entity || e.entity == *entity) && (!actor || e.who.user == *actor) &&
+           (!org || e.who.org == *org) && (!name || e.name == *name);
+  }
+};
+
+struct events_page {
+  std::vector<protocol::event> events;
+  std::optional<std::uint64_t> next;  // the cursor (after=) of the next page, if any
+};
+
+void events(server_context& ctx, http_request req, const std::string& user, respond_fn done) {
+  std::optional<http_response> bad;
+  const auto after = u64_param(req, "after", 0, bad).value_or(0);
+  const auto limit = page_limit(ctx, req, 1000, bad);
+  event_filter f;
+  for (auto [name, slot] : {std::pair{"entity", &f.entity}, std::pair{"actor", &f.actor},
+                            std::pair{"org", &f.org}, std::pair{"name", &f.name}}) {
+    *slot = query_param(req.target(), name);
+    if (*slot && (slot->value().empty() || slot->value().size() > max_filter_bytes))
+      bad = error_response(req, 400, "bad_request", std::string(name) + ": 1 to 200 bytes");
+  }
+  for (auto [name, slot] : {std::pair{"from", &f.from}, std::pair{"to", &f.to}}) {
+    if (auto t = query_param(req.target(), name)) {
+      *slot = normalize_rfc3339(*t);
+      if (!*slot)
+        bad = error_response(req, 400, "bad_request",
+                             std::string(name) + ": expected an RFC 3339 date-time");
+    }
+  }
+  if (bad) return done(std::move(*bad));
+
+  ctx.seq->query([&ctx, req = std::move(req), user, after, limit, f,
+                  done = std::move(done)](const protocol::state& now) mutable {
+    auto v = reader_of(now, req, user);
+    if (!v) return done(std::move(v.error()));
+    const auto head = now.seq();
+    net::post(*ctx.blocking, [&ctx, req = std::move(req), v = *v, head, after, limit,
+                              f = std::move(f), done = std::move(done)]() mutable {
+      // The time bounds become a seq range (ts never goes backwards along the log).
+      std::uint64_t lo = after, hi = head;
+      if (f.from) {
+        auto s = last_seq_where(*ctx.log, head, *f.from, false);
+        if (!s) return done(error_response(req, 500, "internal", s.error().message));
+        lo = std::max(lo, *s);
+      }
+      if (f.to) {
+        auto s = last_seq_where(*ctx.log, head, *f.to, true);
+        if (!s) return done(error_response(req, 500, "internal", s.error().message));
+        hi = std::min(hi, *s);
+      }
+      auto page = std::make_shared<events_page>();
+      std::uint64_t last = lo, scanned = 0, bytes = 0;
+      bool decoded = true;
+      if (lo < hi) {
+        auto st = ctx.log->scan_raw(lo, hi, [&](std::uint64_t seq, std::string_view raw) {
+          auto e = protocol::decode_stored(raw);
+          if (!e) return decoded = false;
+          last = seq;
+          if (f.matches(*e)) {
+            page->events.push_back(std::move(*e));
+            bytes += raw.size();
+          }
+          return page->events.size() < limit && bytes < ctx.cfg->max_page_bytes &&
+                 ++scanned < ctx.cfg->max_scan_events;
+        });
+        if (!st || !decoded)
+          return done(error_response(req, 500, "internal", "the log could not be read"));
+      }
+      if (last < hi) page->next = last;
+      // Judged against the state as it is now, on the strand; serialised back here.
+      ctx.seq->query([&ctx, req = std::move(req), v, head, narrows = f.narrows(), page,
+                      done = std::move(done)](const protocol::state& now) mutable {
+        auto sights = std::make_shared<std::vector<protocol::sight>>();
+        sights->reserve(page->events.size());
+        for (const auto& e : page->events) sights->push_back(protocol::sight_of(now, v, e));
+        net::post(*ctx.blocking, [req = std::move(req), head, narrows, page, sights,
+                                  done = std::move(done)]() mutable {
+          std::string out;
+          for (std::size_t i = 0; i < page->events.size(); ++i) {
+            const auto& e = page->events[i];
+            switch ((*sights)[i]) {
+              case protocol::sight::full:
+                out += protocol::full_event_json(e).dump();
+                break;
+              case protocol::sight::redacted:
+                out += protocol::redacted_event_json(e).dump();
+                break;
+              case protocol::sight::withheld:
+                // A narrowing filter must not say what a withheld event is about.
+                if (narrows) continue;
+                out += json{{"seq", e.seq}, {"withheld", true}, {"hash", e.hash}}.dump();
+                break;
+            }
+            out += '\n';
+          }
+          auto res = make_response(req, 200, std::move(out), "application/x-ndjson");
+          res.set("X-A4P-Head", std::to_string(head));
+          if (page->next) res.set("X-A4P-Next", std::to_string(*page->next));
+          done(std::move(res));
+        });
+      });
+    });
+  });
+}
+
+// ---- GET /api/state ----
+
+void state_view(server_context& ctx, http_request req, const std::string& user, respond_fn done) {
+  std::optional<http_response> bad;
+  auto at = u64_param(req, "at", 0, bad);
+  std::optional<std::string> at_time;
+  if (auto t = query_param(req.target(), "at_time")) {
+    at_time = normalize_rfc3339(*t);
+    if (!at_time) bad = error_response(req, 400, "bad_request", "at_time: expected RFC 3339");
+    if (at) bad = error_response(req, 400, "bad_request", "at and at_time: give one");
+  }
+  if (bad) return done(std::move(*bad));
+
+  ctx.seq->query([&ctx, req = std::move(req), user, at, at_time,
+                  done = std::move(done)](const protocol::state& now) mutable {
+    auto v = reader_of(now, req, user);
+    if (!v) return done(std::move(v.error()));
+    if (at && *at > now.seq())
+      return done(error_response(req, 404, "not_found",
+                                 "at is beyond the head (" + std::to_string(now.seq()) + ")"));
+    if ((!at && !at_time) || (at && *at == now.seq()))
+      return done(json_response(req, 200, protocol::view_state(now, *v).dump()));
+    // A past state: found and rebuilt off the strand, then viewed against the state as it is
+    // now (comments hidden since stay redacted, PROTOCOL.md section 5).
+    net::post(*ctx.blocking, [&ctx, req = std::move(req), v = *v, at, at_time, head = now.seq(),
+                              done = std::move(done)]() mutable {
+      std::uint64_t seq = at.value_or(0);
+      if (at_time) {
+        auto s = last_seq_where(*ctx.log, head, *at_time, true);
+        if (!s) return done(error_response(req, 500, "internal", s.error().message));
+        seq = *s;
+      }
+      auto past = load_state(*ctx.log, seq);
+      if (!past) return done(error_response(req, 500, "internal", past.error().message));
+      ctx.seq->query([req = std::move(req), v, past = std::move(*past),
+                      done = std::move(done)](const protocol::state& now) mutable {
+        done(json_response(req, 200, protocol::view_state(past, now, v).dump()));
+      });
+    });
+  });
+}
+
+// ---- GET /api/history ----
+
+void history(server_context& ctx, http_request req, const std::string& user, respond_fn done) {
+  std::optional<http_response> bad;
+  const auto after = u64_param(req, "after", 0, bad).value_or(0);
+  const auto limit = page_limit(ctx, req, ctx.cfg->max_events_limit, bad);
+  auto entity = query_param(req.target(), "entity");
+  if (!entity || entity->find(':') == std::string::npos || entity->size() > max_filter_bytes)
+    bad = error_response(req, 400, "bad_request", "entity: expected <kind>:<id>");
+  if (bad) return done(std::move(*bad));
+  const auto head = ctx.seq->durable_head();
+  net::post(*ctx.blocking, [&ctx, req = std::move(req), user, e = *entity, head, after, limit,
+                            done = std::move(done)]() mutable {
+    // The state just before the page (nearest snapshot + replay), then the page's events.
+    protocol::state s;
+    if (after > 0) {
+      auto st = load_state(*ctx.log, std::min(after, head));
+      if (!st) return done(error_response(req, 500, "internal", st.error().message));
+      s = std::move(*st);
+    }
+    protocol::history_builder h(e);
+    bool decoded = true;
+    if (after < head) {
+      auto st = ctx.log->scan_raw(after, head, [&](std::uint64_t, std::string_view bytes) {
+        auto ev = protocol::decode_stored(bytes);
+        if (!ev) return decoded = false;
+        h.feed(s, *ev);
+        return h.entries().size() <= limit;  // one more than the page: is there a next?
+      });
+      if (!st || !decoded)
+        return done(error_response(req, 500, "internal", "history replay failed"));
+    }
+    auto entries = std::make_shared<std::vector<protocol::history_entry>>(h.entries());
+    std::optional<std::uint64_t> next;
+    if (entries->size() > limit) {
+      entries->resize(limit);
+      next = entries->back().ev.seq;
+    }
+    ctx.seq->query([req = std::move(req), user, e = std::move(e), head, entries, next,
+                    done = std::move(done)](const protocol::state& now) mutable {
+      auto v = reader_of(now, req, user);
+      if (!v) return done(std::move(v.error()));
+      json out = json::array();
+      for (const auto& entry : *entries) {
+        auto view = protocol::view_history(now, *v, entry);
+        if (!view.is_null()) out.push_back(std::move(view));
+      }
+      json body = {{"entity", e}, {"head", head}, {"events", std::move(out)}};
+      if (next) body["next"] = *next;
+      done(json_response(req, 200, body.dump()));
+    });
+  });
+}
+
+// ---- GET /api/audit/checkpoints ----
+
+void checkpoints(server_context& ctx, http_request req, respond_fn done) {
+  net::post(*ctx.blocking, [&ctx, req = std::move(req), done = std::move(done)]() mutable {
+    json list = json::array();
+    auto st = ctx.log->scan_aux(checkpoint_index_prefix, [&](std::string_view, std::string_view v) {
+      auto j = json::parse(v, nullptr, false);  // written by a4pd itself
+      if (j.is_object()) list.push_back(std::move(j));
+      return true;
+    });
+    if (!st) return done(error_response(req, 500, "internal", st.error().message));
+    json body = {{"public_key", nullptr}, {"fingerprint", nullptr}, {"checkpoints", list}};
+    if (ctx.signer) {
+      body["public_key"] = ctx.signer->public_key_hex();
+      body["fingerprint"] = ctx.signer->fingerprint();
+    }
+    done(json_response(req, 200, body.dump()));
+  });
+}
+
+}  // namespace
+
+void handle_audit_read(server_context& ctx, const std::string& path, http_request req,
+                       const std::string& user, respond_fn done) {
+  if (path == "/api/events") return events(ctx, std::move(req), user, std::move(done));
+  if (path == "/api/state") return state_view(ctx, std::move(req), user, std::move(done));
+  if (path == "/api/history") return history(ctx, std::move(req), user, std::move(done));
+  if (path == "/api/audit/checkpoints") return checkpoints(ctx, std::move(req), std::move(done));
+  done(error_response(req, 404, "not_found", "no such API route"));
+}
+
+}  // namespace a4p::server

@@ -1,0 +1,234 @@
+// Integration tests of the auditor's reads (protocol/README.md, "REST reads") against the real
+// a4pd on the demo workspace: /api/state?at_time, /api/events filters and cursor paging,
+// /api/history for every entity kind with paging, and "as org X saw it" (as_org, auditors
+// only).
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <thread>
+
+#include "tests/server/test_util.hpp"
+
+namespace a4p::test {
+namespace {
+
+using nlohmann::json;
+
+class audit_test : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new temp_dir();
+    a4pd_options o;
+    o.data_dir = dir_->path();
+    o.extra_args = {"--rate", "100000", "--burst", "100000"};
+    server_ = new a4pd_process(o);
+    ASSERT_TRUE(server_->started()) << server_->output();
+    auditor_ = new std::string(login(port(), "un.auditor", demo_password));
+    ASSERT_FALSE(auditor_->empty());
+  }
+  static void TearDownTestSuite() {
+    delete auditor_;
+    delete server_;
+    delete dir_;
+  }
+  static std::uint16_t port() { return server_->port(); }
+  static const std::string& auditor() { return *auditor_; }
+  static temp_dir* dir_;
+  static a4pd_process* server_;
+  static std::string* auditor_;
+};
+temp_dir* audit_test::dir_ = nullptr;
+a4pd_process* audit_test::server_ = nullptr;
+std::string* audit_test::auditor_ = nullptr;
+
+json get_json(std::uint16_t port, const std::string& target, const std::string& token) {
+  auto r = get(port, target, token);
+  EXPECT_EQ(r.status, 200) << target << ": " << r.body;
+  return r.status == 200 ? json::parse(r.body) : json();
+}
+
+// Every page of a paged /api/events read, following X-A4P-Next; the number of pages in `pages`.
+std::vector<json> all_pages(std::uint16_t port, const std::string& target, const std::string& token,
+                            int* pages = nullptr) {
+  std::vector<json> out;
+  std::string cursor = "0";
+  for (int n = 1;; ++n) {
+    auto r = get(port, target + "&after=" + cursor, token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (r.status != 200) return out;
+    for (auto& e : lines_of(r.body)) out.push_back(std::move(e));
+    auto it = r.headers.find("x-a4p-next");
+    if (it == r.headers.end()) {
+      if (pages) *pages = n;
+      return out;
+    }
+    EXPECT_GT(std::stoull(it->second), std::stoull(cursor));
+    cursor = it->second;
+  }
+}
+
+TEST_F(audit_test, as_org_x_saw_it_hides_a_restricted_discussion_x_was_not_invited_to) {
+  // The auditor sees D2 (restricted, NLD with BGD/ETH/RWA invited); as GHA saw it, it is gone;
+  // as BGD (invited) saw it, it is there.
+  auto all = get_json(port(), "/api/state", auditor());
+  ASSERT_TRUE(all["discussions"].contains("D2"));
+  auto gha = get_json(port(), "/api/state?as_org=GHA", auditor());
+  EXPECT_FALSE(gha["discussions"].contains("D2"));
+  EXPECT_TRUE(gha["discussions"].contains("D1"));
+  for (const auto& [id, c] : gha["comments"].items())
+    EXPECT_NE(c["target"], "discussion:D2") << "comment " << id << " on D2 leaked";
+  auto bgd = get_json(port(), "/api/state?as_org=BGD", auditor());
+  EXPECT_TRUE(bgd["discussions"].contains("D2"));
+  // Exactly what a GHA member is shown.
+  auto member = login(port(), "gha.delegate", demo_password);
+  EXPECT_EQ(get_json(port(), "/api/state", member), gha);
+
+  // The same for a past state, a past instant, the events and the history.
+  const auto head = all["seq"].get<std::uint64_t>();
+  auto past =
+      get_json(port(), "/api/state?at=" + std::to_string(head - 1) + "&as_org=GHA", auditor());
+  EXPECT_FALSE(past["discussions"].contains("D2"));
+  auto later = get_json(port(), "/api/state?at_time=2999-01-01T00:00:00Z&as_org=GHA", auditor());
+  EXPECT_FALSE(later["discussions"].contains("D2"));
+  EXPECT_EQ(later["seq"], head);
+  auto d2_events = get(port(), "/api/events?entity=discussion:D2&as_org=GHA", auditor());
+  EXPECT_EQ(d2_events.status, 200);
+  EXPECT_EQ(d2_events.body, "");
+  EXPECT_FALSE(get(port(), "/api/events?entity=discussion:D2", auditor()).body.empty());
+  auto hist = get_json(port(), "/api/history?entity=discussion:D2&as_org=GHA", auditor());
+  EXPECT_TRUE(hist["events"].empty());
+  EXPECT_FALSE(get_json(port(), "/api/history?entity=discussion:D2", auditor())["events"].empty());
+  // Unfiltered, the GHA view has withheld stubs where the auditor has D2's events.
+  auto stubs = lines_of(get(port(), "/api/events?limit=10000&as_org=GHA", auditor()).body);
+  EXPECT_TRUE(std::any_of(stubs.begin(), stubs.end(),
+                          [](const json& e) { return e.value("withheld", false); }));
+}
+
+TEST_F(audit_test, as_org_is_for_auditors_only) {
+  for (const char* user : {"gha.delegate", "un.secretariat"}) {
+    auto token = login(port(), user, demo_password);
+    for (const char* target :
+         {"/api/state?as_org=GHA", "/api/state?at=5&as_org=GHA",
+          "/api/state?at_time=2020-01-01T00:00:00Z&as_org=GHA", "/api/events?as_org=GHA",
+          "/api/history?entity=pledge:P1&as_org=GHA"}) {
+      auto r = get(port(), target, token);
+      EXPECT_EQ(r.status, 403) << user << " " << target;
+      EXPECT_NE(r.body.find("forbidden"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(get(port(), "/api/state?as_org=NOPE", auditor()).status, 404);
+}
+
+TEST_F(audit_test, state_at_time_is_the_state_after_the_last_event_at_or_before_it) {
+  auto writer = open_session(port(), "gbr.delegate");
+  ASSERT_TRUE(writer);
+  auto first = post_comment(*writer, "discussion:D1", "before the instant", "at-time");
+  ASSERT_TRUE(first);
+  const auto seq1 = (*first)["seq"].get<std::uint64_t>();
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  auto second = post_comment(*writer, "discussion:D1", "after the instant", "at-time");
+  ASSERT_TRUE(second);
+  const auto seq2 = (*second)["seq"].get<std::uint64_t>();
+
+  auto ev = lines_of(
+      get(port(), "/api/events?after=" + std::to_string(seq1 - 1) + "&limit=1", auditor()).body);
+  ASSERT_EQ(ev.size(), 1u);
+  const std::string ts1 = ev[0]["ts"];  // "YYYY-MM-DDTHH:MM:SS.mmmZ"
+
+  auto at = get_json(port(), "/api/state?at_time=" + ts1, auditor());
+  EXPECT_EQ(at["seq"], seq1);
+  EXPECT_EQ(at, get_json(port(), "/api/state?at=" + std::to_string(seq1), auditor()));
+  // The same instant written with an offset (the '+' percent-encoded, and left bare).
+  const int hour = std::stoi(ts1.substr(11, 2));
+  std::string shifted = ts1;
+  const int h2 = (hour + 1) % 24;
+  if (h2 != 0) {  // the offset form would change the date at midnight; skip that minute
+    shifted.replace(11, 2, (h2 < 10 ? "0" : "") + std::to_string(h2));
+    shifted.replace(shifted.size() - 1, 1, "%2B01:00");
+    EXPECT_EQ(get_json(port(), "/api/state?at_time=" + shifted, auditor())["seq"], seq1);
+  }
+  EXPECT_LT(at["seq"].get<std::uint64_t>(), seq2);
+  // Before the first event: the empty workspace at seq 0; after the head: the head.
+  EXPECT_EQ(get_json(port(), "/api/state?at_time=2000-01-01T00:00:00Z", auditor())["seq"], 0);
+  EXPECT_GE(get_json(port(), "/api/state?at_time=2999-12-31T23:59:59Z", auditor())["seq"]
+                .get<std::uint64_t>(),
+            seq2);
+  for (const char* bad : {"2026-02-30T00:00:00Z", "2026-03-01", "2026-03-01T00:00:00", "yesterday",
+                          "2026-03-01T25:00:00Z"}) {
+    auto r = get(port(), std::string("/api/state?at_time=") + bad, auditor());
+    EXPECT_EQ(r.status, 400) << bad;
+  }
+  EXPECT_EQ(get(port(), "/api/state?at=3&at_time=" + ts1, auditor()).status, 400);
+}
+
+TEST_F(audit_test, events_filters_select_and_cursor_pages_cover_them_exactly_once) {
+  auto all = lines_of(get(port(), "/api/events?limit=10000", auditor()).body);
+  ASSERT_GT(all.size(), 100u);
+  struct filter {
+    std::string query;
+    std::function<bool(const json&)> keep;
+  };
+  const std::vector<filter> filters = {
+      {"entity=pledge:P1", [](const json& e) { return e["entity"] == "pledge:P1"; }},
+      {"actor=gbr.delegate", [](const json& e) { return e["actor"]["user"] == "gbr.delegate"; }},
+      {"org=UN", [](const json& e) { return e["actor"]["org"] == "UN"; }},
+      {"name=comment.posted", [](const json& e) { return e["name"] == "comment.posted"; }},
+      {"name=pledge.progress_reported&org=GBR",
+       [](const json& e) {
+         return e["name"] == "pledge.progress_reported" && e["actor"]["org"] == "GBR";
+       }},
+  };
+  for (const auto& f : filters) {
+    std::vector<json> want;
+    for (const auto& e : all)
+      if (f.keep(e)) want.push_back(e);
+    ASSERT_FALSE(want.empty()) << f.query;
+    int pages = 0;
+    auto got = all_pages(port(), "/api/events?limit=2&" + f.query, auditor(), &pages);
+    EXPECT_EQ(got, want) << f.query;
+    EXPECT_GE(pages, static_cast<int>((want.size() + 1) / 2)) << f.query;
+  }
+  // A time window: every event with from <= ts <= to, in order.
+  const std::string from = all[20]["ts"], to = all[60]["ts"];
+  std::vector<json> want;
+  for (const auto& e : all)
+    if (e["ts"] >= from && e["ts"] <= to) want.push_back(e);
+  EXPECT_EQ(all_pages(port(), "/api/events?limit=7&from=" + from + "&to=" + to, auditor()), want);
+  for (const char* bad : {"from=soon", "to=2026-13-01T00:00:00Z", "entity=", "limit=0", "after=x"})
+    EXPECT_EQ(get(port(), std::string("/api/events?") + bad, auditor()).status, 400) << bad;
+}
+
+TEST_F(audit_test, a_member_filtering_events_never_learns_about_withheld_ones) {
+  auto gha = login(port(), "gha.delegate", demo_password);
+  auto r = get(port(), "/api/events?actor=nld.delegate&limit=10000", gha);
+  ASSERT_EQ(r.status, 200);
+  for (const auto& e : lines_of(r.body)) {
+    EXPECT_FALSE(e.contains("withheld")) << e.dump();
+    EXPECT_NE(e["entity"], "discussion:D2");
+  }
+}
+
+TEST_F(audit_test, history_of_every_entity_kind_pages_with_a_cursor) {
+  for (const char* entity :
+       {"pledge:P1", "action:A1", "gap:G1", "commitment:CM1", "discussion:D1", "comment:C1"}) {
+    auto whole = get_json(port(), std::string("/api/history?entity=") + entity, auditor());
+    ASSERT_FALSE(whole["events"].empty()) << entity;
+    EXPECT_FALSE(whole.contains("next"));
+    EXPECT_FALSE(whole["events"][0]["changes"].empty()) << entity;
+    json paged = json::array();
+    std::string cursor = "0";
+    for (int guard = 0; guard < 1000; ++guard) {
+      auto page = get_json(
+          port(), std::string("/api/history?entity=") + entity + "&limit=1&after=" + cursor,
+          auditor());
+      ASSERT_LE(page["events"].size(), 1u);
+      for (auto& e : page["events"]) paged.push_back(e);
+      if (!page.contains("next")) break;
+      cursor = std::to_string(page["next"].get<std::uint64_t>());
+    }
+    EXPECT_EQ(paged, whole["events"]) << entity;
+  }
+}
+
+}  // namespace
+}  // namespace a4p::test
