@@ -39,37 +39,6 @@ namespace a4p::protocol {
 
 class arena;
 
-namespace detail {
-// Memory for large arrays (arena chunks, table rows, snapshot bytes). Blocks of 1 MiB and more
-// are their own 2 MiB-aligned mappings, advised as transparent huge pages, so that filling
-// them takes one page fault per 2 MiB instead of one per 4 KiB. Smaller blocks come from
-// operator new. The 2 MiB pages of freed large blocks are kept and moved (mremap) into new
-// blocks of any size, so that their pages need not be touched fresh again. The limit is
-// A4P_BLOCK_POOL_MB in the environment (default 1024) or set_block_pool_limit(); the pages
-// freed longest ago go first (decision 0204).
-[[nodiscard]] void* allocate_large(std::size_t bytes);
-void free_large(void* p, std::size_t bytes) noexcept;
-void set_block_pool_limit(std::size_t bytes);
-[[nodiscard]] std::size_t block_pool_bytes();
-
-// A std::allocator that takes large blocks from allocate_large().
-template <class T>
-struct large_allocator {
-  using value_type = T;
-  large_allocator() = default;
-  template <class U>
-  large_allocator(const large_allocator<U>&) noexcept {}  // NOLINT
-  [[nodiscard]] T* allocate(std::size_t n) {
-    return static_cast<T*>(allocate_large(n * sizeof(T)));
-  }
-  void deallocate(T* p, std::size_t n) noexcept { free_large(p, n * sizeof(T)); }
-  template <class U>
-  bool operator==(const large_allocator<U>&) const noexcept {
-    return true;
-  }
-};
-}  // namespace detail
-
 // An immutable string held by an arena (or a literal of static storage).
 class text {
  public:

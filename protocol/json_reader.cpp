@@ -1,12 +1,7 @@
 #include "protocol/json_reader.hpp"
 
-#include <bit>
 #include <cstring>
 #include <limits>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "protocol/utf8.hpp"
 
@@ -195,24 +190,8 @@ bool json_reader::hex4(std::uint32_t& out) {
 
 namespace {
 // The first byte at or after p that is not plain ASCII string content ('"', '\\', a control
-// character or a byte >= 0x80), or end. Sixteen bytes at a time where SSE2 is there (x86-64
-// always has it): long texts are most of a stored event.
+// character or a byte >= 0x80), or end.
 const char* skip_plain_ascii(const char* p, const char* end) {
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i space = _mm_set1_epi8(0x20);
-  while (end - p >= 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    // Signed bytes: those >= 0x80 are negative, so "less than 0x20" takes them in too.
-    __m128i special =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                     _mm_cmplt_epi8(v, space));
-    auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
-    if (mask != 0) return p + std::countr_zero(mask);
-    p += 16;
-  }
-#endif
   while (p < end) {
     auto c = static_cast<unsigned char>(*p);
     if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;

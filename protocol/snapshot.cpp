@@ -1,8 +1,6 @@
 #include "protocol/snapshot.hpp"
 
-#include <atomic>
 #include <cstring>
-#include <thread>
 #include <vector>
 
 #include "protocol/workspace.hpp"
@@ -51,25 +49,14 @@ class writer {
 
 // Texts are not copied: they point into the snapshot's bytes, which the state's arena adopts
 // (arena.hpp); lists and field versions are built in the arena.
-//
-// The bytes may still be arriving: with `copied`, only that many bytes from the start have
-// been written (by another thread, published with release order), and a read past them
-// waits. Without it, all of them are there.
 class reader {
  public:
-  reader(std::string_view in, const std::atomic<std::size_t>* copied, arena& a)
-      : a_(a),
-        begin_(in.data()),
-        p_(in.data()),
-        avail_(copied ? in.data() + copied->load(std::memory_order_acquire)
-                      : in.data() + in.size()),
-        end_(in.data() + in.size()),
-        copied_(copied) {}
+  reader(std::string_view in, arena& a) : a_(a), p_(in.data()), end_(in.data() + in.size()) {}
   bool ok = true;
   std::uint64_t u() {
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
-      if (p_ == avail_ && !have(1)) return fail(), 0;
+      if (p_ == end_) return fail(), 0;
       auto c = static_cast<unsigned char>(*p_++);
       v |= static_cast<std::uint64_t>(c & 0x7F) << shift;
       if (!(c & 0x80)) return v;
@@ -81,7 +68,7 @@ class reader {
     return static_cast<std::int64_t>((z >> 1) ^ (~(z & 1) + 1));
   }
   bool b() {
-    if (p_ == avail_ && !have(1)) return fail(), false;
+    if (p_ == end_) return fail(), false;
     char c = *p_++;
     if (c != 0 && c != 1) fail();
     return c == 1;
@@ -134,30 +121,18 @@ class reader {
   void fail() {
     ok = false;
     p_ = end_;
-    avail_ = end_;
   }
 
  private:
   static constexpr std::uint64_t max_text = 0xFFFFFFFFu;
   // Lists are far shorter (workspace.hpp's limits); this bounds what a damaged count costs.
   static constexpr std::uint64_t max_list = 1u << 16;
-  // Whether the next n bytes are there, waiting for them if they are still being copied.
-  bool have(std::uint64_t n) {
-    if (n <= static_cast<std::uint64_t>(avail_ - p_)) return true;
-    if (n > static_cast<std::uint64_t>(end_ - p_) || !copied_) return false;
-    for (int spins = 0;; ++spins) {
-      avail_ = begin_ + copied_->load(std::memory_order_acquire);
-      if (n <= static_cast<std::uint64_t>(avail_ - p_)) return true;
-      if (spins > 64) std::this_thread::yield();
-    }
-  }
+  // Whether the next n bytes are there.
+  bool have(std::uint64_t n) const { return n <= static_cast<std::uint64_t>(end_ - p_); }
 
   arena& a_;
-  const char* begin_;
   const char* p_;
-  const char* avail_;  // bytes up to here are there to read
   const char* end_;
-  const std::atomic<std::size_t>* copied_;
 };
 
 // The fewest bytes a serialised report takes (seq, ts, by, round, status, progress, note,
@@ -339,11 +314,7 @@ std::string serialize(const state& s) {
 }
 
 snapshot_bytes::snapshot_bytes(std::size_t size)
-    : p_(static_cast<char*>(detail::allocate_large(size))), n_(size) {}
-
-snapshot_bytes::~snapshot_bytes() {
-  detail::free_large(p_, n_);
-}
+    : p_(std::make_unique_for_overwrite<char[]>(size)), n_(size) {}
 
 std::shared_ptr<const snapshot_bytes> copy_snapshot_bytes(std::string_view bytes) {
   auto out = std::make_shared<snapshot_bytes>(bytes.size());
@@ -355,15 +326,11 @@ result<state> deserialize(std::string_view bytes) {
   return deserialize(copy_snapshot_bytes(bytes));
 }
 
-namespace detail {
-
-// deserialize(), reading bytes that may still be arriving (reader's `copied`).
-result<state> deserialize_as_copied(std::shared_ptr<const snapshot_bytes> held,
-                                    const std::atomic<std::size_t>* copied) {
+result<state> deserialize(std::shared_ptr<const snapshot_bytes> held) {
   if (!held) return std::unexpected(error{"corruption", "snapshot: no bytes", ""});
   state s;
   s.arena().adopt(held, held->size());
-  reader r(held->view(), copied, s.arena());
+  reader r(held->view(), s.arena());
   auto corrupt = [](std::string m) {
     return std::unexpected(error{"corruption", std::move(m), ""});
   };
@@ -388,12 +355,6 @@ result<state> deserialize_as_copied(std::shared_ptr<const snapshot_bytes> held,
   if (!r.ok) return corrupt("snapshot: truncated or malformed");
   if (!r.at_end()) return corrupt("snapshot: trailing bytes");
   return s;
-}
-
-}  // namespace detail
-
-result<state> deserialize(std::shared_ptr<const snapshot_bytes> held) {
-  return detail::deserialize_as_copied(std::move(held), nullptr);
 }
 
 }  // namespace a4p::protocol

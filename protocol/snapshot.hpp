@@ -7,16 +7,15 @@
 //
 // state_at() takes callbacks so that this module stays free of storage:
 //  - load_nearest(at): the latest snapshot with seq <= at, as a loaded_snapshot (its stored
-//    bytes in place, and what keeps them valid), or nullopt. state_at copies the bytes once,
-//    on a helper thread, while it deserialises what has been copied so far;
+//    bytes in place, and what keeps them valid), or nullopt. state_at copies the bytes once
+//    and deserialises them;
 //  - scan(after, up_to, sink): calls sink(stored event bytes) for each event in
-//    (after, up_to] in order, stopping when sink returns false. It may be called on a helper
-//    thread.
+//    (after, up_to] in order, stopping when sink returns false.
+// Both are called on the calling thread: state_at starts no thread.
 //
 // Thread safety: pure functions.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -31,21 +30,17 @@
 namespace a4p::protocol {
 
 [[nodiscard]] std::string serialize(const state& s);
-// Snapshot bytes as a loaded state keeps them: in memory from the large-block pool
-// (arena.hpp), so that reading a snapshot of hundreds of MB reuses pages.
+// Snapshot bytes as a loaded state keeps them (its texts point into them).
 class snapshot_bytes {
  public:
   explicit snapshot_bytes(std::size_t size);  // uninitialised
-  snapshot_bytes(const snapshot_bytes&) = delete;
-  snapshot_bytes& operator=(const snapshot_bytes&) = delete;
-  ~snapshot_bytes();
-  [[nodiscard]] char* data() noexcept { return p_; }
-  [[nodiscard]] const char* data() const noexcept { return p_; }
+  [[nodiscard]] char* data() noexcept { return p_.get(); }
+  [[nodiscard]] const char* data() const noexcept { return p_.get(); }
   [[nodiscard]] std::size_t size() const noexcept { return n_; }
-  [[nodiscard]] std::string_view view() const noexcept { return {p_, n_}; }
+  [[nodiscard]] std::string_view view() const noexcept { return {p_.get(), n_}; }
 
  private:
-  char* p_;
+  std::unique_ptr<char[]> p_;
   std::size_t n_;
 };
 [[nodiscard]] std::shared_ptr<const snapshot_bytes> copy_snapshot_bytes(std::string_view bytes);
@@ -54,12 +49,6 @@ class snapshot_bytes {
 // string_view form copies the bytes first (copy_snapshot_bytes).
 [[nodiscard]] result<state> deserialize(std::shared_ptr<const snapshot_bytes> bytes);
 [[nodiscard]] result<state> deserialize(std::string_view bytes);
-
-namespace detail {
-// deserialize() of bytes still arriving: reads up to `copied` (acquire), waiting for more.
-[[nodiscard]] result<state> deserialize_as_copied(std::shared_ptr<const snapshot_bytes> held,
-                                                  const std::atomic<std::size_t>* copied);
-}  // namespace detail
 
 // A snapshot as storage holds it: `stored` stays valid while `keep` lives (a storage
 // iterator, say; null when the caller keeps the bytes alive past state_at itself).

@@ -205,7 +205,7 @@ class table {
     ++indexed_;
   }
 
-  std::vector<T, detail::large_allocator<T>> rows_;
+  std::vector<T> rows_;
   // The hash index of the rows that are not found by their number: row index + 1, 0 = empty.
   std::vector<std::uint32_t> slots_;
   std::size_t indexed_ = 0;

@@ -61,48 +61,6 @@ TEST(Arena, ListsAndVersionsAreNewArrays) {
 }
 
 // A state whose comments and pledges have texts of every kind.
-TEST(Arena, LargeBlocksGiveTheirPagesForReuseWithinTheLimit) {
-  constexpr std::size_t mib = std::size_t{1} << 20;
-  detail::set_block_pool_limit(0);  // start empty
-  detail::set_block_pool_limit(64 * mib);
-  auto* a = static_cast<char*>(detail::allocate_large(4 * mib));
-  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(a) % (2 * mib), 0u);
-  std::memset(a, 1, 4 * mib);
-  detail::free_large(a, 4 * mib);
-  EXPECT_EQ(detail::block_pool_bytes(), 4 * mib);  // its two 2 MiB pages
-  // A block of another size takes the kept pages: they hold the old bytes, not fresh zeros.
-  auto* b = static_cast<char*>(detail::allocate_large(6 * mib));  // 3 pages: 2 kept, 1 fresh
-  EXPECT_EQ(detail::block_pool_bytes(), 0u);
-  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(b) % (2 * mib), 0u);
-  EXPECT_EQ(b[0], 1);
-  EXPECT_EQ(b[4 * mib - 1], 1);
-  EXPECT_EQ(b[4 * mib], 0);
-  std::memset(b, 2, 6 * mib);
-  auto* c = static_cast<char*>(detail::allocate_large(40 * mib));
-  std::memset(c, 3, 40 * mib);
-  detail::free_large(c, 40 * mib);
-  detail::free_large(b, 6 * mib);  // freed last
-  EXPECT_EQ(detail::block_pool_bytes(), 46 * mib);
-  detail::set_block_pool_limit(6 * mib);  // gives back the pages freed longest ago: c's
-  EXPECT_EQ(detail::block_pool_bytes(), 6 * mib);
-  auto* d = static_cast<char*>(detail::allocate_large(6 * mib));
-  for (std::size_t at = 0; at < 6 * mib; at += mib / 2) EXPECT_EQ(d[at], 2) << at;  // b's
-  detail::free_large(d, 6 * mib);
-  detail::set_block_pool_limit(2 * mib);
-  EXPECT_EQ(detail::block_pool_bytes(), 2 * mib);
-  auto* e = static_cast<char*>(detail::allocate_large(4 * mib));  // takes the kept page
-  EXPECT_EQ(e[0], 2);
-  EXPECT_EQ(detail::block_pool_bytes(), 0u);
-  detail::free_large(e, 4 * mib);  // larger than the limit: unmapped at once
-  EXPECT_EQ(detail::block_pool_bytes(), 0u);
-  detail::set_block_pool_limit(0);
-  EXPECT_EQ(detail::block_pool_bytes(), 0u);
-  void* small = detail::allocate_large(1000);  // small ones: operator new, never pooled
-  detail::free_large(small, 1000);
-  EXPECT_EQ(detail::block_pool_bytes(), 0u);
-  detail::set_block_pool_limit(1024 * mib);
-}
-
 world busy_world() {
   world w;
   for (int i = 0; i < 300; ++i)
@@ -230,7 +188,7 @@ TEST(Snapshot, DamagedBytesAreCorruptionNotACrash) {
 
 // state_at over a snapshot big enough to be copied on the helper thread (4 MiB and more)
 // while it is read, with enough events after it to be decoded there too.
-TEST(StateAt, ALargeSnapshotIsCopiedWhileItIsRead) {
+TEST(StateAt, ALargeSnapshotIsCopiedOnceAndItsKeepDropped) {
   world w;
   std::string body(9'000, 'b');
   for (int i = 0; i < 600; ++i) {
