@@ -13,6 +13,10 @@
 // and `it->second` read as before. Iteration follows insertion order, which replay and a
 // snapshot round trip both preserve; == compares as maps (order does not matter).
 //
+// Errors: at() throws std::out_of_range for an id that is not there, as std::map::at does
+// (tests use it; the library's own code uses get() and find(), which do not throw). put()
+// throws std::length_error past 2^32 - 1 rows.
+//
 // Thread safety: as for the state.
 #pragma once
 
