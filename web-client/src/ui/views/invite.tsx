@@ -77,6 +77,9 @@ export function InviteView({ token }: { token: string }) {
           set_error(r.status === 400 ? `The password was not set: ${r.message}.` : `The password was not set: ${r.message}. Try again.`);
         }}
       >
+        <p role="alert" class="err" id="invite-error">
+          {error}
+        </p>
         <label for="new-password">New password</label>
         <input
           id="new-password"
@@ -110,9 +113,6 @@ export function InviteView({ token }: { token: string }) {
         <button type="submit" disabled={busy}>
           {busy ? 'Setting the password…' : 'Set password and sign in'}
         </button>
-        <p role="alert" class="err" id="invite-error">
-          {error}
-        </p>
       </form>
     </section>
   );
