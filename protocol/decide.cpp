@@ -76,9 +76,7 @@ std::optional<rejection> check_target(const state& s, const principal& p, std::s
   if (kind == "discussion") {
     const discussion* d = s.discussions.get(id);
     if (!d) return not_found(field, "no such discussion " + id);
-    if (d->visibility == "restricted" && !privileged(viewer_of(p)) && p.org != d->convener &&
-        !d->invitees.contains(p.org))
-      return not_found(field, "no such discussion " + id);
+    if (!may_see_discussion(*d, viewer_of(p))) return not_found(field, "no such discussion " + id);
     return std::nullopt;
   }
   return bad(field, field + " must be \"discussion:<id>\", \"pledge:<id>\" or \"action:<id>\"");

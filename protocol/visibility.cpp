@@ -34,12 +34,6 @@ const discussion* scope_of(const state& now, const event& e) {
   return it == now.discussions.end() ? nullptr : &it->second;
 }
 
-bool may_see_discussion(const discussion& d, const viewer& v) {
-  if (d.visibility != "restricted" || privileged(v)) return true;
-  if (v.org == d.convener) return true;
-  return std::find(d.invitees.begin(), d.invitees.end(), v.org) != d.invitees.end();
-}
-
 bool may_see_target(const state& s, const viewer& v, std::string_view target) {
   if (!target.starts_with("discussion:")) return true;
   auto it = s.discussions.find(target.substr(11));
@@ -66,6 +60,12 @@ json redact_comment(json c) {
 
 bool privileged(const viewer& v) {
   return v.r == role::secretariat || v.r == role::auditor;
+}
+
+bool may_see_discussion(const discussion& d, const viewer& v) {
+  if (d.visibility != "restricted" || privileged(v)) return true;
+  if (v.org == d.convener) return true;
+  return std::find(d.invitees.begin(), d.invitees.end(), v.org) != d.invitees.end();
 }
 
 viewer viewer_of(const principal& p) {

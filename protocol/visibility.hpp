@@ -65,5 +65,9 @@ struct audience {
 };
 [[nodiscard]] audience audience_of(const state& now, const event& e);
 [[nodiscard]] bool privileged(const viewer& v);
+// The restricted-discussion rule, the one place it is written: an open discussion is seen by
+// everyone; a restricted one by privileged readers, its invitees and its convening org.
+// decide() uses it too (a target the sender may not see is not_found).
+[[nodiscard]] bool may_see_discussion(const discussion& d, const viewer& v);
 
 }  // namespace a4p::protocol
