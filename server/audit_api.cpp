@@ -124,12 +124,12 @@ void events(server_context& ctx, http_request req, const std::string& user, resp
       std::uint64_t lo = after, hi = head;
       if (f.from) {
         auto s = last_seq_where(*ctx.log, head, *f.from, false);
-        if (!s) return done(error_response(req, 500, "internal", s.error().message));
+        if (!s) return done(internal_error(req, "storage read", s.error().message));
         lo = std::max(lo, *s);
       }
       if (f.to) {
         auto s = last_seq_where(*ctx.log, head, *f.to, true);
-        if (!s) return done(error_response(req, 500, "internal", s.error().message));
+        if (!s) return done(internal_error(req, "storage read", s.error().message));
         hi = std::min(hi, *s);
       }
       auto page = std::make_shared<events_page>();
@@ -216,11 +216,11 @@ void state_view(server_context& ctx, http_request req, const std::string& user, 
       std::uint64_t seq = at.value_or(0);
       if (at_time) {
         auto s = last_seq_where(*ctx.log, head, *at_time, true);
-        if (!s) return done(error_response(req, 500, "internal", s.error().message));
+        if (!s) return done(internal_error(req, "storage read", s.error().message));
         seq = *s;
       }
       auto past = load_state(*ctx.log, seq);
-      if (!past) return done(error_response(req, 500, "internal", past.error().message));
+      if (!past) return done(internal_error(req, "storage read", past.error().message));
       ctx.seq->query([req = std::move(req), v, past = std::move(*past),
                       done = std::move(done)](const protocol::state& now) mutable {
         done(json_response(req, 200, protocol::view_state(past, now, v).dump()));
@@ -246,7 +246,7 @@ void history(server_context& ctx, http_request req, const std::string& user, res
     protocol::state s;
     if (after > 0) {
       auto st = load_state(*ctx.log, std::min(after, head));
-      if (!st) return done(error_response(req, 500, "internal", st.error().message));
+      if (!st) return done(internal_error(req, "storage read", st.error().message));
       s = std::move(*st);
     }
     protocol::history_builder h(e);
@@ -293,7 +293,7 @@ void checkpoints(server_context& ctx, http_request req, respond_fn done) {
       if (j.is_object()) list.push_back(std::move(j));
       return true;
     });
-    if (!st) return done(error_response(req, 500, "internal", st.error().message));
+    if (!st) return done(internal_error(req, "storage read", st.error().message));
     json body = {{"public_key", nullptr}, {"fingerprint", nullptr}, {"checkpoints", list}};
     if (ctx.signer) {
       body["public_key"] = ctx.signer->public_key_hex();

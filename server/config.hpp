@@ -23,6 +23,9 @@ struct server_config {
   // ones (others get a redirect to https for GET/HEAD, 403 for the rest and for /ws).
   bool plain_http_any = false;
   std::vector<std::string> allow_origins;  // extra Origins besides the server's own
+  // Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (a reverse proxy); from any
+  // other peer those headers are ignored. Normalised by main() (address::to_string()).
+  std::vector<std::string> trust_proxy;
   // GET /metrics: with a token file, only requests bearing that token; without, only
   // connections from loopback addresses.
   std::string metrics_token_file;
@@ -32,16 +35,31 @@ struct server_config {
   std::size_t max_header_bytes = 8 * 1024;             // HTTP 431
   std::size_t max_body_bytes = 64 * 1024;              // HTTP 413
   std::chrono::milliseconds hello_timeout{10'000};     // close 1008
-  std::chrono::milliseconds http_timeout{30'000};      // idle HTTP keep-alive
+  std::chrono::milliseconds http_timeout{30'000};      // idle HTTP keep-alive, and a body
+  std::chrono::milliseconds header_timeout{10'000};    // a request header, from its first byte
   double commands_per_second = 50;                     // per user, token bucket refill
   double command_burst = 100;                          // per user, bucket size
   std::size_t max_connections_per_user = 16;           // WebSockets per user
   std::size_t max_connections = 20'000;                // every accepted socket
+  std::size_t max_address_connections = 256;           // open sockets per peer address
+  std::size_t max_address_handshakes = 32;             // of them not past their first header
   std::size_t max_send_queue_bytes = 4 * 1024 * 1024;  // close 4008
   std::size_t max_coalesce_bytes = 256 * 1024;         // the most one outgoing frame carries
   std::size_t max_events_limit = 10'000;               // ?limit ceiling (events, history)
   std::size_t max_page_bytes = 8 * 1024 * 1024;        // stored bytes of one /api/events page
   std::uint64_t max_scan_events = 200'000;             // events one filtered /api/events page reads
+
+  // Sign-in (login_guard.hpp): failures before the backoff starts, its first step and cap,
+  // when failures are forgotten, the argon2 pool and its queue, the shortest password set.
+  std::size_t login_free_user_failures = 5;
+  std::size_t login_free_address_failures = 20;
+  std::chrono::milliseconds login_backoff{1000};
+  std::chrono::milliseconds login_backoff_max{300'000};
+  std::chrono::seconds login_forget_after{900};
+  int login_threads = 2;
+  std::size_t login_queue = 16;
+  std::size_t login_per_address = 8;
+  std::size_t min_password_length = 10;  // --demo-password (credentials.hpp)
 
   // Sessions and storage.
   std::chrono::seconds session_ttl{12 * 3600};

@@ -36,16 +36,18 @@ void fail(beast::error_code ec, const char* what) {
 }
 }  // namespace
 
-http_session::http_session(server_context& ctx, net::ip::tcp::socket&& socket)
+http_session::http_session(server_context& ctx, net::ip::tcp::socket&& socket, std::string peer,
+                           bool from_proxy, connection_slot slot)
     : ctx_(ctx),
       stream_(std::in_place_index<0>, std::move(socket)),
-      ex_(std::get<0>(stream_).get_executor()) {
+      ex_(std::get<0>(stream_).get_executor()),
+      slot_(std::move(slot)),
+      peer_(std::move(peer)),
+      peer_is_proxy_(from_proxy) {
   ctx_.stats->connections_http.fetch_add(1);
   boost::system::error_code ec;
-  auto peer = std::get<0>(stream_).socket().remote_endpoint(ec).address();
-  if (!ec && peer.is_v6() && peer.to_v6().is_v4_mapped())
-    peer = net::ip::make_address_v4(net::ip::v4_mapped, peer.to_v6());
-  peer_loopback_ = !ec && peer.is_loopback();
+  peer_loopback_ = net::ip::make_address(peer_, ec).is_loopback() && !ec;
+  client_ = {peer_, peer_loopback_, false};
 }
 
 http_session::~http_session() {
@@ -75,14 +77,49 @@ void http_session::on_detect(beast::error_code ec, bool tls) {
 
 void http_session::on_handshake(beast::error_code ec, std::size_t used) {
   if (ec) return fail(ec, "tls handshake");
+  client_.secure = true;
   buffer_.consume(used);
   do_read();
 }
 
+// Three deadlines: the idle keep-alive wait for a request's first byte, its header from then
+// on (--header-timeout), and its body (--http-timeout).
 void http_session::do_read() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(ctx_.cfg->max_header_bytes));
   parser_->body_limit(ctx_.cfg->max_body_bytes);
+  if (buffer_.size() > 0) return read_header();  // pipelined, or left by TLS detection
+  std::visit(
+      [&](auto& s) {
+        beast::get_lowest_layer(s).expires_after(ctx_.cfg->http_timeout);
+        s.async_read_some(
+            buffer_.prepare(1024),
+            beast::bind_front_handler(&http_session::on_first_bytes, shared_from_this()));
+      },
+      stream_);
+}
+
+void http_session::on_first_bytes(beast::error_code ec, std::size_t bytes) {
+  if (ec) return fail(ec, "read");
+  buffer_.commit(bytes);
+  read_header();
+}
+
+void http_session::read_header() {
+  std::visit(
+      [&](auto& s) {
+        beast::get_lowest_layer(s).expires_after(ctx_.cfg->header_timeout);
+        http::async_read_header(
+            s, buffer_, *parser_,
+            beast::bind_front_handler(&http_session::on_header, shared_from_this()));
+      },
+      stream_);
+}
+
+void http_session::on_header(beast::error_code ec, std::size_t bytes) {
+  if (ec) return on_read(ec, bytes);
+  slot_.handshake_done();
+  if (parser_->is_done()) return on_read(ec, bytes);
   std::visit(
       [&](auto& s) {
         beast::get_lowest_layer(s).expires_after(ctx_.cfg->http_timeout);
@@ -93,6 +130,8 @@ void http_session::do_read() {
 }
 
 void http_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec == beast::error::timeout && buffer_.size() > 0)
+    spdlog::info("http: {}: request not complete in time; connection closed", client_.address);
   if (ec == http::error::header_limit)
     return send(error_response(11, 431, "too_large", "request header fields too large"));
   if (ec == http::error::body_limit)
@@ -108,17 +147,20 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   handle(parser_->release());
 }
 
-bool http_session::origin_allowed(const http_request& req) const {
-  auto it = req.find(http::field::origin);
-  if (it == req.end()) return true;  // not a browser: the token is the check
-  const auto origin = it->value();
-  for (const auto& a : ctx_.allowed_origins)
-    if (beast::iequals(origin, a)) return true;
-  return false;
+client_info http_session::client_of(const http_request& req) const {
+  client_info c{peer_, peer_loopback_, stream_.index() == 1};
+  if (!peer_is_proxy_) return c;
+  if (auto fwd = forwarded_for(req)) {
+    boost::system::error_code ec;
+    c.loopback = net::ip::make_address(*fwd, ec).is_loopback() && !ec;
+    c.address = std::move(*fwd);
+  }
+  c.secure = c.secure || forwarded_https(req);
+  return c;
 }
 
 bool http_session::metrics_allowed(const http_request& req) const {
-  if (ctx_.metrics_token_hash.empty()) return peer_loopback_;
+  if (ctx_.metrics_token_hash.empty()) return client_.loopback;
   auto it = req.find(http::field::authorization);
   if (it == req.end()) return false;
   std::string_view auth(it->value().data(), it->value().size());
@@ -130,7 +172,7 @@ bool http_session::metrics_allowed(const http_request& req) const {
 }
 
 std::optional<http_response> http_session::refuse_plain_http(const http_request& req) const {
-  if (!ctx_.tls || stream_.index() != 0 || peer_loopback_ || ctx_.cfg->plain_http_any)
+  if (!ctx_.tls || client_.secure || client_.loopback || ctx_.cfg->plain_http_any)
     return std::nullopt;
   auto host = req.find(http::field::host);
   const bool safe = req.method() == http::verb::get || req.method() == http::verb::head;
@@ -144,6 +186,7 @@ std::optional<http_response> http_session::refuse_plain_http(const http_request&
 }
 
 void http_session::handle(http_request req) {
+  client_ = client_of(req);
   if (auto refused = refuse_plain_http(req)) return send(std::move(*refused));
   auto path = target_path(req.target());
   if (!path) return send(error_response(req, 400, "bad_request", "malformed target"));
@@ -176,7 +219,7 @@ void http_session::handle(http_request req) {
   }
   if (path->starts_with("/api/") || *path == "/api") {
     // The answer may come from another thread: post it back to this session's strand.
-    handle_api(ctx_, std::move(req), [self = shared_from_this()](http_response res) {
+    handle_api(ctx_, std::move(req), client_, [self = shared_from_this()](http_response res) {
       net::post(self->ex_, [self, r = std::make_shared<http_response>(std::move(res))]() mutable {
         self->send(std::move(*r));
       });
@@ -187,8 +230,11 @@ void http_session::handle(http_request req) {
 }
 
 void http_session::upgrade(http_request req) {
-  if (!origin_allowed(req))
+  if (!origin_allowed(req, ctx_.allowed_origins))
     return send(error_response(req, 403, "forbidden", "origin not allowed"));
+  if (!offers_subprotocol(req, "a4p.v1"))
+    return send(
+        error_response(req, 400, "bad_request", "Sec-WebSocket-Protocol must offer a4p.v1"));
   auto token = request_token(req);
   auto session = token ? ctx_.sessions->find(*token) : std::nullopt;
   if (!session) return send(error_response(req, 401, "unauthorized", "sign in first"));
@@ -203,13 +249,14 @@ void http_session::upgrade(http_request req) {
   std::visit(
       [&](auto& s) {
         auto ws = std::make_shared<websocket_session>(ctx_, std::move(s), session->user,
-                                                      session->token_hash);
+                                                      session->token_hash, std::move(slot_));
         ws->run(std::move(req));
       },
       stream_);
 }
 
 void http_session::send(http_response res) {
+  if (client_.secure) res.set(http::field::strict_transport_security, hsts_value);
   const bool close = res.need_eof();
   res_ = std::make_shared<http_response>(std::move(res));
   std::visit(

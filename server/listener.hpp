@@ -1,5 +1,6 @@
 // Accepts TCP connections (Beast's listener): each accepted socket gets its own strand and an
-// http_session. Over the total connection limit, a socket is closed at once.
+// http_session. Over the total connection limit, or over its peer address's limits
+// (peer_limits), a socket is closed at once.
 //
 // Thread safety: runs on its own strand; stop() may be called from any thread.
 #pragma once

@@ -30,7 +30,9 @@
 #include "server/config.hpp"
 #include "server/hub.hpp"
 #include "server/listener.hpp"
+#include "server/login_guard.hpp"
 #include "server/metrics.hpp"
+#include "server/peer_limits.hpp"
 #include "server/sequencer.hpp"
 #include "server/server_context.hpp"
 #include "storage/event_log.hpp"
@@ -89,6 +91,10 @@ int main(int argc, char** argv) {
   std::int64_t hello_ms = cfg.hello_timeout.count();
   std::int64_t session_ttl_s = cfg.session_ttl.count();
   double checkpoint_minutes = 60;
+  std::int64_t header_ms = cfg.header_timeout.count();
+  std::int64_t login_backoff_ms = cfg.login_backoff.count();
+  std::int64_t login_backoff_max_ms = cfg.login_backoff_max.count();
+  std::int64_t login_forget_s = cfg.login_forget_after.count();
 
   CLI::App app{"a4pd: the A4P Workspace server (HTTP + WebSocket a4p.v1 on one port)"};
   app.add_option("--data", cfg.data_dir, "data directory (RocksDB)")->capture_default_str();
@@ -110,7 +116,11 @@ int main(int argc, char** argv) {
                  "GET /metrics needs 'Authorization: Bearer <first line of FILE>' (default: "
                  "loopback connections only)");
   app.add_option("--allow-origin", cfg.allow_origins,
-                 "extra allowed Origin for /ws (repeatable), e.g. https://a4p.example.org");
+                 "extra allowed Origin for /ws and /api/session (repeatable), e.g. "
+                 "https://a4p.example.org");
+  app.add_option("--trust-proxy", cfg.trust_proxy,
+                 "address of a reverse proxy whose X-Forwarded-For/-Proto are believed "
+                 "(repeatable)");
   app.add_option("--max-frame", cfg.max_frame_bytes, "largest client frame in bytes (1009)")
       ->capture_default_str();
   app.add_option("--max-header", cfg.max_header_bytes, "largest HTTP header in bytes (431)")
@@ -125,6 +135,40 @@ int main(int argc, char** argv) {
   app.add_option("--max-user-connections", cfg.max_connections_per_user, "WebSockets per user")
       ->capture_default_str();
   app.add_option("--max-connections", cfg.max_connections, "open connections in total")
+      ->capture_default_str();
+  app.add_option("--max-address-connections", cfg.max_address_connections,
+                 "open connections per peer address (a trusted proxy is exempt)")
+      ->capture_default_str();
+  app.add_option("--max-address-handshakes", cfg.max_address_handshakes,
+                 "connections per peer address not yet past their first request header")
+      ->capture_default_str();
+  app.add_option("--header-timeout", header_ms,
+                 "milliseconds for a request header, from its first byte")
+      ->capture_default_str();
+  app.add_option("--login-free-failures", cfg.login_free_user_failures,
+                 "failed sign-ins of a username before the backoff starts")
+      ->capture_default_str();
+  app.add_option("--login-free-address-failures", cfg.login_free_address_failures,
+                 "failed sign-ins from a client address before the backoff starts")
+      ->capture_default_str();
+  app.add_option("--login-backoff", login_backoff_ms,
+                 "milliseconds of the first backoff step (doubling per failure)")
+      ->capture_default_str();
+  app.add_option("--login-backoff-max", login_backoff_max_ms, "milliseconds: the longest backoff")
+      ->capture_default_str();
+  app.add_option("--login-forget", login_forget_s,
+                 "seconds without a failure after which a key's failures are forgotten")
+      ->capture_default_str();
+  app.add_option("--login-threads", cfg.login_threads, "threads checking sign-in passwords")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  app.add_option("--login-queue", cfg.login_queue,
+                 "sign-in checks queued or running before 503 + Retry-After")
+      ->capture_default_str();
+  app.add_option("--login-per-address", cfg.login_per_address,
+                 "of them from one client address before 429 + Retry-After")
+      ->capture_default_str();
+  app.add_option("--min-password", cfg.min_password_length, "shortest --demo-password accepted")
       ->capture_default_str();
   app.add_option("--max-send-queue", cfg.max_send_queue_bytes,
                  "unsent bytes per connection before closing it with 4008")
@@ -162,6 +206,26 @@ int main(int argc, char** argv) {
   cfg.session_ttl = std::chrono::seconds(session_ttl_s);
   cfg.checkpoint_interval =
       std::chrono::milliseconds(static_cast<std::int64_t>(checkpoint_minutes * 60'000));
+  cfg.header_timeout = std::chrono::milliseconds(header_ms);
+  cfg.login_backoff = std::chrono::milliseconds(login_backoff_ms);
+  cfg.login_backoff_max = std::chrono::milliseconds(login_backoff_max_ms);
+  cfg.login_forget_after = std::chrono::seconds(login_forget_s);
+  for (auto& a : cfg.trust_proxy) {
+    boost::system::error_code ec;
+    auto addr = net::ip::make_address(a, ec);
+    if (ec) {
+      std::cerr << "a4pd: --trust-proxy expects an IP address, not " << a << "\n";
+      return 2;
+    }
+    a = addr.to_string();
+  }
+  if (!demo_password.empty()) {
+    if (auto why = server::password_policy_problem(demo_password, cfg.min_password_length);
+        !why.empty()) {
+      std::cerr << "a4pd: --demo-password: " << why << " (--min-password)\n";
+      return 2;
+    }
+  }
   if (!split_host_port(listen, cfg.listen_host, cfg.listen_port)) {
     std::cerr << "a4pd: --listen expects HOST:PORT\n";
     return 2;
@@ -273,6 +337,12 @@ int main(int argc, char** argv) {
   server::server_context ctx;
   net::io_context ioc(cfg.threads);
   net::thread_pool blocking(2);
+  net::thread_pool login_pool(static_cast<std::size_t>(cfg.login_threads));
+  server::login_guard logins({cfg.login_free_user_failures, cfg.login_free_address_failures,
+                              cfg.login_backoff, cfg.login_backoff_max, cfg.login_forget_after,
+                              cfg.login_queue, cfg.login_per_address,
+                              static_cast<std::size_t>(cfg.login_threads)});
+  server::peer_limits peers(cfg.max_address_connections, cfg.max_address_handshakes);
   // Installed before anything can report readiness: a SIGTERM that arrives early is queued.
   net::signal_set signals(ioc, SIGINT, SIGTERM);
 
@@ -283,6 +353,9 @@ int main(int argc, char** argv) {
   ctx.clients = &clients;
   ctx.ioc = &ioc;
   ctx.blocking = &blocking;
+  ctx.login_pool = &login_pool;
+  ctx.logins = &logins;
+  ctx.peers = &peers;
   ctx.tls = tls.get();
   ctx.metrics_token_hash = metrics_token_hash;
   ctx.signer = signer ? &*signer : nullptr;
@@ -304,11 +377,15 @@ int main(int argc, char** argv) {
   const auto port = acceptor.local_endpoint().port();
   std::string host = cfg.listen_host;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  // With TLS the port serves both (detected per connection): allow both schemes.
+  // With TLS the port serves both (detected per connection): allow both schemes. The
+  // localhost names only when a4pd listens on loopback: on a public address, a page served
+  // by something else on a user's own machine is not this server.
   const std::string scheme = tls ? "https" : "http";
+  const bool on_loopback = acceptor.local_endpoint().address().is_loopback();
   for (const std::string& sch : {std::string("http"), std::string("https")}) {
     if (sch == "https" && !tls) continue;
     ctx.allowed_origins.push_back(sch + "://" + host + ":" + std::to_string(port));
+    if (!on_loopback) continue;
     ctx.allowed_origins.push_back(sch + "://localhost:" + std::to_string(port));
     ctx.allowed_origins.push_back(sch + "://127.0.0.1:" + std::to_string(port));
   }
@@ -370,6 +447,7 @@ int main(int argc, char** argv) {
   ioc.run();
   for (auto& t : threads) t.join();
   blocking.join();
+  login_pool.join();
   spdlog::info("a4pd stopped at seq {}", log.head());
   return 0;
 }

@@ -15,6 +15,7 @@
 #include "server/audit_api.hpp"
 #include "server/config.hpp"
 #include "server/hub.hpp"
+#include "server/login_guard.hpp"
 #include "server/sequencer.hpp"
 #include "server/server_context.hpp"
 #include "storage/event_log.hpp"
@@ -27,6 +28,35 @@ using json = nlohmann::json;
 
 namespace {
 
+http_response retry_later(const http_request& req, unsigned status, std::string_view code,
+                          std::string_view message, std::chrono::seconds after) {
+  auto res = error_response(req, status, code, message);
+  res.set(http::field::retry_after, std::to_string(after.count()));
+  return res;
+}
+
+// Login CSRF: a browser on another site may POST a form (text/plain, urlencoded) here, but
+// cannot send application/json cross-site without a preflight a4pd never approves; and a
+// browser always says where it comes from in Origin.
+std::optional<http_response> refuse_cross_site(server_context& ctx, const http_request& req,
+                                               bool bearer) {
+  if (!origin_allowed(req, ctx.allowed_origins))
+    return error_response(req, 403, "forbidden", "origin not allowed");
+  if (!bearer && !is_json_request(req))
+    return error_response(req, 415, "unsupported_media_type",
+                          "Content-Type must be application/json");
+  return std::nullopt;
+}
+
+// A user name as a log shows it: quoted and escaped (it comes from the client).
+std::string shown(std::string_view name) {
+  return json(std::string(name)).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// The longest user id (protocol/README.md, user.add): a longer name is no account, and would
+// only grow the throttling tables.
+constexpr std::size_t max_username_bytes = 64;
+
 json user_json(const protocol::state& st, const protocol::principal& p) {
   json u = {{"id", p.user}, {"org", p.org}, {"roles", protocol::roles_of(st, p)}};
   if (auto it = st.users.find(p.user); it != st.users.end()) u["name"] = it->second.name;
@@ -34,7 +64,9 @@ json user_json(const protocol::state& st, const protocol::principal& p) {
 }
 
 // ---- POST /api/session ----
-void login(server_context& ctx, const http_request& req, respond_fn done) {
+void login(server_context& ctx, const http_request& req, const client_info& client,
+           respond_fn done) {
+  if (auto refused = refuse_cross_site(ctx, req, false)) return done(std::move(*refused));
   auto body = protocol::parse_untrusted(req.body(), {ctx.cfg->max_body_bytes, 8});
   if (!body || !body->is_object() || !(*body)["username"].is_string() ||
       !(*body)["password"].is_string())
@@ -42,29 +74,64 @@ void login(server_context& ctx, const http_request& req, respond_fn done) {
                                "expected {\"username\":string,\"password\":string}"));
   std::string user = (*body)["username"];
   std::string password = (*body)["password"];
-  // argon2id costs ~100 ms and 64 MiB: off the network threads.
-  net::post(*ctx.blocking, [&ctx, req, user, password, done = std::move(done)]() mutable {
+  if (user.size() > max_username_bytes)
+    return done(error_response(req, 400, "bad_request", "username: at most 64 bytes"));
+  auto& guard = *ctx.logins;
+  if (auto wait = guard.blocked(user, client.address, login_guard::clock::now())) {
+    spdlog::debug("login: {} from {}: throttled for {} s", shown(user), client.address,
+                  wait->count());
+    return done(retry_later(req, 429, "rate_limited", "too many failed sign-ins; wait", *wait));
+  }
+  // argon2id costs ~100 ms and 64 MiB: off the network threads, on the sign-in pool, in the
+  // guard's bounded queue, fair by address. A refused submit drops the check unrun and the
+  // refusal answers instead, so `done` is shared.
+  auto answer = std::make_shared<respond_fn>(std::move(done));
+  auto check = [&ctx, req, user, password, address = client.address, secure = client.secure,
+                answer] {
+    auto& done = *answer;
     const bool ok = check_password(*ctx.log, user, password);
-    if (!ok)
+    if (!ok) {
+      ctx.logins->failed(user, address, login_guard::clock::now());
+      spdlog::info("login: {} from {}: wrong password or unknown user", shown(user), address);
       return done(error_response(req, 401, "unauthorized", "unknown user or wrong password"));
-    ctx.seq->query([&ctx, req, user, done = std::move(done)](const protocol::state& st) mutable {
-      auto p = protocol::principal_of(st, user);
-      if (!p)
-        return done(error_response(req, 401, "unauthorized", "unknown user or wrong password"));
-      auto token = ctx.sessions->create(user);
-      if (!token) return done(error_response(req, 503, "unavailable", token.error()));
-      auto res =
-          json_response(req, 200, json{{"token", *token}, {"user", user_json(st, *p)}}.dump());
-      std::string cookie = "a4p_session=" + *token + "; HttpOnly; SameSite=Strict; Path=/";
-      if (ctx.tls) cookie += "; Secure";
-      res.set(http::field::set_cookie, cookie);
-      done(std::move(res));
-    });
-  });
+    }
+    ctx.logins->succeeded(user);
+    ctx.seq->query(
+        [&ctx, req, user, secure, done = std::move(done)](const protocol::state& st) mutable {
+          auto p = protocol::principal_of(st, user);
+          if (!p)
+            return done(error_response(req, 401, "unauthorized", "unknown user or wrong password"));
+          auto token = ctx.sessions->create(user);
+          if (!token) {
+            spdlog::error("login: {}: cannot store the session: {}", shown(user), token.error());
+            return done(error_response(req, 503, "unavailable", "cannot sign in now; retry later"));
+          }
+          auto res =
+              json_response(req, 200, json{{"token", *token}, {"user", user_json(st, *p)}}.dump());
+          std::string cookie = "a4p_session=" + *token + "; HttpOnly; SameSite=Strict; Path=/";
+          if (secure) cookie += "; Secure";
+          res.set(http::field::set_cookie, cookie);
+          done(std::move(res));
+        });
+  };
+  switch (guard.submit(client.address, *ctx.login_pool, std::move(check))) {
+    case login_guard::admission::ok:
+      return;
+    case login_guard::admission::address_busy:
+      return (*answer)(retry_later(req, 429, "rate_limited", "too many sign-ins at once from here",
+                                   std::chrono::seconds(1)));
+    case login_guard::admission::queue_full:
+      spdlog::warn("login: argon2 queue full; {} from {} refused", shown(user), client.address);
+      return (*answer)(retry_later(req, 503, "unavailable", "too many sign-ins at once; retry",
+                                   std::chrono::seconds(1)));
+  }
 }
 
 // ---- DELETE /api/session ----
 void logout(server_context& ctx, const http_request& req, respond_fn done) {
+  // A bearer token is not sent by a browser on its own, so only the cookie needs the checks.
+  if (auto refused = refuse_cross_site(ctx, req, req.count(http::field::authorization) > 0))
+    return done(std::move(*refused));
   auto token = request_token(req);
   auto hash = token ? ctx.sessions->remove(*token) : std::nullopt;
   if (!hash) return done(error_response(req, 401, "unauthorized", "no valid session"));
@@ -78,7 +145,7 @@ void logout(server_context& ctx, const http_request& req, respond_fn done) {
 void verify(server_context& ctx, const http_request& req, respond_fn done) {
   net::post(*ctx.blocking, [&ctx, req, done = std::move(done)]() mutable {
     auto r = ctx.log->verify();
-    if (!r) return done(error_response(req, 500, "internal", r.error().message));
+    if (!r) return done(internal_error(req, "chain verification", r.error().message));
     json out = {{"ok", r->ok}, {"head", r->head}, {"hash", r->head_hash}};
     if (!r->ok) {
       out["first_bad_seq"] = r->first_bad_seq;
@@ -90,13 +157,13 @@ void verify(server_context& ctx, const http_request& req, respond_fn done) {
 
 }  // namespace
 
-void handle_api(server_context& ctx, http_request req, respond_fn done) {
+void handle_api(server_context& ctx, http_request req, const client_info& client, respond_fn done) {
   auto path = target_path(req.target());
   if (!path) return done(error_response(req, 400, "bad_request", "malformed target"));
   const auto verb = req.method();
 
   if (*path == "/api/session") {
-    if (verb == http::verb::post) return login(ctx, req, std::move(done));
+    if (verb == http::verb::post) return login(ctx, req, client, std::move(done));
     if (verb == http::verb::delete_) return logout(ctx, req, std::move(done));
     return done(error_response(req, 405, "method_not_allowed", "POST or DELETE"));
   }

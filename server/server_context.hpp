@@ -30,6 +30,8 @@ class session_store;
 class hub;
 class sequencer;
 class checkpoint_signer;
+class login_guard;
+class peer_limits;
 
 struct server_context {
   const server_config* cfg = nullptr;
@@ -39,10 +41,13 @@ struct server_context {
   hub* clients = nullptr;
   sequencer* seq = nullptr;
   boost::asio::io_context* ioc = nullptr;
-  boost::asio::thread_pool* blocking = nullptr;  // password hashing, audit verify
-  boost::asio::ssl::context* tls = nullptr;      // null: plain HTTP only
-  const checkpoint_signer* signer = nullptr;     // null: no signed checkpoints
-  std::vector<std::string> allowed_origins;      // exact "scheme://host:port" strings
+  boost::asio::thread_pool* blocking = nullptr;    // audit verify, history, past states
+  boost::asio::thread_pool* login_pool = nullptr;  // argon2 checks of sign-ins only
+  login_guard* logins = nullptr;
+  peer_limits* peers = nullptr;
+  boost::asio::ssl::context* tls = nullptr;   // null: plain HTTP only
+  const checkpoint_signer* signer = nullptr;  // null: no signed checkpoints
+  std::vector<std::string> allowed_origins;   // exact "scheme://host:port" strings
   std::string metrics_token_hash;  // sha256 hex of --metrics-token-file's token; empty: none
   std::atomic<bool> stopping{false};
 };

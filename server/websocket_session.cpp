@@ -14,6 +14,7 @@
 
 #include "protocol/messages.hpp"
 #include "server/config.hpp"
+#include "server/http_util.hpp"
 #include "server/hub.hpp"
 #include "server/metrics.hpp"
 #include "server/sequencer.hpp"
@@ -38,27 +39,29 @@ void fail(beast::error_code ec, const char* what) {
 }  // namespace
 
 websocket_session::websocket_session(server_context& ctx, beast::tcp_stream&& stream,
-                                     std::string user, std::string token_hash)
+                                     std::string user, std::string token_hash, connection_slot slot)
     : ctx_(ctx),
       ws_(std::in_place_index<0>, std::move(stream)),
       ex_(std::get<0>(ws_).get_executor()),
       hello_timer_(ex_),
       id_(next_id.fetch_add(1)),
       user_(std::move(user)),
-      token_hash_(std::move(token_hash)) {
+      token_hash_(std::move(token_hash)),
+      slot_(std::move(slot)) {
   ctx_.stats->connections_ws.fetch_add(1);
 }
 
 websocket_session::websocket_session(server_context& ctx,
                                      beast::ssl_stream<beast::tcp_stream>&& stream,
-                                     std::string user, std::string token_hash)
+                                     std::string user, std::string token_hash, connection_slot slot)
     : ctx_(ctx),
       ws_(std::in_place_index<1>, std::move(stream)),
       ex_(std::get<1>(ws_).get_executor()),
       hello_timer_(ex_),
       id_(next_id.fetch_add(1)),
       user_(std::move(user)),
-      token_hash_(std::move(token_hash)) {
+      token_hash_(std::move(token_hash)),
+      slot_(std::move(slot)) {
   ctx_.stats->connections_ws.fetch_add(1);
 }
 
@@ -70,8 +73,8 @@ websocket_session::~websocket_session() {
 }
 
 void websocket_session::run(http::request<http::string_body> req) {
-  const bool offered =
-      req[http::field::sec_websocket_protocol].find("a4p.v1") != beast::string_view::npos;
+  // http_session refused an upgrade that does not offer a4p.v1 (exact token match).
+  const bool offered = offers_subprotocol(req, "a4p.v1");
   std::visit(
       [&](auto& ws) {
         // The HTTP timeout must not stay on after the upgrade; the websocket has its own.

@@ -29,6 +29,7 @@
 #include <variant>
 
 #include "server/fanout.hpp"
+#include "server/peer_limits.hpp"
 
 namespace a4p::server {
 
@@ -36,12 +37,13 @@ struct server_context;
 
 class websocket_session : public std::enable_shared_from_this<websocket_session> {
  public:
-  // `user`, `token_hash`: who authenticated the upgrade (hub::reserve was called for user).
+  // `user`, `token_hash`: who authenticated the upgrade (hub::reserve was called for user);
+  // `slot`: the socket's place in the per-address connection count, held until destruction.
   websocket_session(server_context& ctx, boost::beast::tcp_stream&& stream, std::string user,
-                    std::string token_hash);
+                    std::string token_hash, connection_slot slot);
   websocket_session(server_context& ctx,
                     boost::beast::ssl_stream<boost::beast::tcp_stream>&& stream, std::string user,
-                    std::string token_hash);
+                    std::string token_hash, connection_slot slot);
   ~websocket_session();
 
   // Accepts the upgrade (answering subprotocol a4p.v1 when the client offered it) and starts
@@ -103,6 +105,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   const std::uint64_t id_;
   const std::string user_;
   const std::string token_hash_;
+  connection_slot slot_;
 
   bool hello_seen_ = false;
   bool live_ = false;  // start_feed ran: in the hub

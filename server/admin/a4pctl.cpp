@@ -126,9 +126,11 @@ std::string password_from_stdin() {
 }
 
 int cmd_user_add(const std::string& dir, const std::string& user, const std::string& org,
-                 const std::string& role, const std::string& display) {
+                 const std::string& role, const std::string& display, std::size_t min_pw) {
   std::string password = password_from_stdin();
   if (password.empty()) return fail("user add: give the password on standard input (first line)");
+  if (auto why = srv::password_policy_problem(password, min_pw); !why.empty())
+    return fail("user add: " + why + " (--min-password)");
   auto o = open_log(dir, true);
   if (!o.log) return o.code;
   auto w = srv::ctl_workspace::load(*o.log);
@@ -145,10 +147,12 @@ int cmd_user_add(const std::string& dir, const std::string& user, const std::str
 
 // A new password for an existing account, and its stored sessions deleted (a4pd is stopped:
 // the data directory is locked while it runs), so none of them is valid when it starts again.
-int cmd_user_password(const std::string& dir, const std::string& user) {
+int cmd_user_password(const std::string& dir, const std::string& user, std::size_t min_pw) {
   std::string password = password_from_stdin();
   if (password.empty())
     return fail("user password: give the new password on standard input (first line)");
+  if (auto why = srv::password_policy_problem(password, min_pw); !why.empty())
+    return fail("user password: " + why + " (--min-password)");
   auto o = open_log(dir, false);
   if (!o.log) return o.code;
   auto w = srv::ctl_workspace::load(*o.log);
@@ -514,7 +518,9 @@ int remote_state(const remote& r, std::uint64_t at, bool at_given) {
   return exit_ok;
 }
 
-int cmd_demo(const std::string& dir, const std::string& password) {
+int cmd_demo(const std::string& dir, const std::string& password, std::size_t min_pw) {
+  if (auto why = srv::password_policy_problem(password, min_pw); !password.empty() && !why.empty())
+    return fail("demo: --password: " + why + " (--min-password)");
   auto o = open_log(dir, true);
   if (!o.log) return o.code;
   auto r = srv::populate(*o.log, password);
@@ -538,6 +544,10 @@ int main(int argc, char** argv) {
   app.add_option("--user", rem.user,
                  "with --url: sign in as this user (password: first line of stdin, or "
                  "A4P_PASSWORD)");
+  std::size_t min_pw = srv::default_min_password_length;
+  app.add_option("--min-password", min_pw,
+                 "shortest password user add, user password and demo --password accept")
+      ->capture_default_str();
   auto local_only = [&rem](const char* what) {
     if (rem.url.empty()) return true;
     fail(std::string(what) + " needs the data directory of a stopped a4pd, not --url");
@@ -579,7 +589,7 @@ int main(int argc, char** argv) {
   user_add->add_option("--name", user_display, "display name (default: NAME)");
   user_add->callback([&] {
     code = local_only("user add")
-               ? cmd_user_add(data_dir, user_name, user_org, user_role, user_display)
+               ? cmd_user_add(data_dir, user_name, user_org, user_role, user_display, min_pw)
                : exit_usage;
   });
 
@@ -588,7 +598,8 @@ int main(int argc, char** argv) {
   std::string password_user;
   user_password->add_option("NAME", password_user, "sign-in name")->required();
   user_password->callback([&] {
-    code = local_only("user password") ? cmd_user_password(data_dir, password_user) : exit_usage;
+    code = local_only("user password") ? cmd_user_password(data_dir, password_user, min_pw)
+                                       : exit_usage;
   });
 
   auto* verify = app.add_subcommand("verify", "re-check the whole hash chain and every data_hash");
@@ -655,7 +666,8 @@ int main(int argc, char** argv) {
   auto* demo = app.add_subcommand("demo", "fill a fresh data directory with the demo workspace");
   std::string demo_pw;
   demo->add_option("--password", demo_pw, "one password for every demo account (default: random)");
-  demo->callback([&] { code = local_only("demo") ? cmd_demo(data_dir, demo_pw) : exit_usage; });
+  demo->callback(
+      [&] { code = local_only("demo") ? cmd_demo(data_dir, demo_pw, min_pw) : exit_usage; });
 
   try {
     app.parse(argc, argv);

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <mutex>
+#include <string>
 
 namespace a4p::server {
 
@@ -50,6 +51,11 @@ bool verify_password_hash(std::string_view hash, std::string_view password) {
   if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
   std::string h(hash);
   return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
+}
+
+std::string password_policy_problem(std::string_view password, std::size_t min) {
+  if (password.size() >= min) return {};
+  return "the password is shorter than " + std::to_string(min) + " characters";
 }
 
 storage::status set_password(storage::event_log& log, std::string_view user,

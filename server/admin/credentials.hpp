@@ -33,6 +33,12 @@ namespace a4p::server {
 // True when `password` matches the argon2id hash string `hash`.
 [[nodiscard]] bool verify_password_hash(std::string_view hash, std::string_view password);
 
+// The shortest password a4pd --demo-password, a4pctl user add / user password and a4pctl demo
+// set, unless their --min-password says otherwise. set_password() itself does not judge.
+inline constexpr std::size_t default_min_password_length = 10;
+// Why `password` is refused under a minimum of `min` characters (bytes), or empty when it is not.
+[[nodiscard]] std::string password_policy_problem(std::string_view password, std::size_t min);
+
 // Hashes `password` and stores it (synced) under password_key(user), replacing any earlier one.
 // REQUIRES: user and password are non-empty (an empty one is refused with invalid_argument).
 [[nodiscard]] storage::status set_password(storage::event_log& log, std::string_view user,

@@ -169,7 +169,8 @@ def check_nginx():
                         "-subj", "/CN=localhost", "-keyout", key, "-out", cert],
                        check=True, capture_output=True)
         http_port, https_port = free_port(), free_port()
-        srv = A4pd(tmp, ["--allow-origin", f"https://localhost:{https_port}"])
+        srv = A4pd(tmp, ["--allow-origin", f"https://localhost:{https_port}",
+                         "--trust-proxy", "127.0.0.1"])
         site = nginx_site(open(os.path.join(DEPLOY, "nginx/a4pd.conf")).read(),
                           http_port, https_port, srv.port, cert, key)
         conf = os.path.join(tmp, "nginx.conf")
@@ -214,6 +215,9 @@ def check_nginx():
             cookie = re.search(r"Set-Cookie: (a4p_session=[^;]+)", r)
             if not cookie:
                 fail(f"no session cookie through the proxy:\n{r}")
+            # --trust-proxy: nginx's X-Forwarded-Proto https makes the cookie Secure.
+            if not re.search(r"Set-Cookie: a4p_session=[^\r\n]*; Secure", r):
+                fail(f"the session cookie is not Secure behind the TLS proxy:\n{r}")
             ws_key = base64.b64encode(os.urandom(16)).decode()
             r = raw_request(https_port,
                             "GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"

@@ -20,8 +20,9 @@ start_server() {
   rm -rf "$work/data"
   # Limits raised for the load run: the demo has 12 users, so each holds many connections and
   # sends many commands per second.
-  "$a4pd" --data "$work/data" --listen "127.0.0.1:$port" --demo --demo-password load-pw \
+  "$a4pd" --data "$work/data" --listen "127.0.0.1:$port" --demo --demo-password load-password \
     --rate 1000000 --burst 1000000 --max-user-connections 1000000 --max-connections 100000 \
+    --max-address-connections 1000000 --max-address-handshakes 1000000 \
     --log-level warn >"$work/a4pd.log" 2>&1 &
   pid=$!
   for _ in $(seq 100); do
@@ -36,7 +37,7 @@ run() {
   local name=$1; shift
   echo "=== $name: a4p_load $* (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
   start_server
-  "$load" --port "$port" --password load-pw --server-pid "$pid" "$@" | grep -v '^  t='
+  "$load" --port "$port" --password load-password --server-pid "$pid" "$@" | grep -v '^  t='
   stop_server
 }
 

@@ -10,8 +10,9 @@ work=$(mktemp -d /tmp/a4p-load-smoke-XXXXXX)
 pid=
 cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-"$a4pd" --data "$work/data" --listen 127.0.0.1:0 --demo --demo-password smoke-pw \
-  --rate 100000 --burst 100000 --max-user-connections 1000 --log-level warn >"$work/out" 2>&1 &
+"$a4pd" --data "$work/data" --listen 127.0.0.1:0 --demo --demo-password smoke-password \
+  --rate 100000 --burst 100000 --max-user-connections 1000 --max-address-handshakes 1000 \
+  --log-level warn >"$work/out" 2>&1 &
 pid=$!
 port=
 for _ in $(seq 300); do
@@ -20,5 +21,5 @@ for _ in $(seq 300); do
   sleep 0.1
 done
 [[ -n $port ]] || { echo "a4pd did not start"; cat "$work/out"; exit 1; }
-"$load" --port "$port" --password smoke-pw --server-pid "$pid" --clients 50 --writers 3 \
+"$load" --port "$port" --password smoke-password --server-pid "$pid" --clients 50 --writers 3 \
   --rate 150 --duration 2 --reconnect-storm 20 --storm-missed 30 | grep -v '^  t='

@@ -47,7 +47,8 @@ http_result http_call(std::uint16_t port, const std::string& method, const std::
   for (const auto& [k, v] : headers) req.set(k, v);
   if (!body.empty() || method == "POST") {
     req.body() = body;
-    req.set(http::field::content_type, "application/json");
+    if (req.find(http::field::content_type) == req.end())
+      req.set(http::field::content_type, "application/json");
   }
   req.prepare_payload();
   stream.expires_after(std::chrono::seconds(30));
@@ -101,7 +102,9 @@ ws_client::ws_client() : impl_(std::make_unique<impl>()) {}
 ws_client::~ws_client() = default;
 
 int ws_client::connect(std::uint16_t port, const std::string& token,
-                       const std::optional<std::string>& origin, int recv_buffer) {
+                       const std::optional<std::string>& origin, int recv_buffer,
+                       const std::optional<std::string>& protocols,
+                       const std::map<std::string, std::string>& headers) {
   auto& ws = impl_->ws;
   auto& sock = beast::get_lowest_layer(ws).socket();
   beast::error_code ec;
@@ -110,11 +113,13 @@ int ws_client::connect(std::uint16_t port, const std::string& token,
   sock.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
   if (ec) return 0;
   ws.read_message_max(64 * 1024 * 1024);
-  ws.set_option(websocket::stream_base::decorator([token, origin](websocket::request_type& req) {
-    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-    if (origin) req.set(http::field::origin, *origin);
-    req.set(http::field::sec_websocket_protocol, "a4p.v1");
-  }));
+  ws.set_option(websocket::stream_base::decorator(
+      [token, origin, protocols, headers](websocket::request_type& req) {
+        if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+        if (origin) req.set(http::field::origin, *origin);
+        if (protocols) req.set(http::field::sec_websocket_protocol, *protocols);
+        for (const auto& [k, v] : headers) req.set(k, v);
+      }));
   websocket::response_type res;
   bool done = false;
   ws.async_handshake(res, "127.0.0.1:" + std::to_string(port), "/ws", [&](beast::error_code e) {
@@ -123,6 +128,7 @@ int ws_client::connect(std::uint16_t port, const std::string& token,
   });
   if (!run_for(impl_->ioc, done, sock, std::chrono::seconds(10))) return 0;
   if (ec) return res.result_int() != 0 ? static_cast<int>(res.result_int()) : 0;
+  protocol_ = std::string(res[http::field::sec_websocket_protocol]);
   impl_->open = true;
   return 101;
 }

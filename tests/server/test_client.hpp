@@ -39,9 +39,14 @@ class ws_client {
   ws_client& operator=(const ws_client&) = delete;
 
   // Connects and upgrades. Returns the HTTP status of a refused upgrade (401, 403, ...), 101
-  // on success, 0 on a network error. recv_buffer: SO_RCVBUF (0: default).
+  // on success, 0 on a network error. recv_buffer: SO_RCVBUF (0: default). protocols: the
+  // Sec-WebSocket-Protocol offered (nullopt: none); headers: more request headers.
   int connect(std::uint16_t port, const std::string& token,
-              const std::optional<std::string>& origin = std::nullopt, int recv_buffer = 0);
+              const std::optional<std::string>& origin = std::nullopt, int recv_buffer = 0,
+              const std::optional<std::string>& protocols = "a4p.v1",
+              const std::map<std::string, std::string>& headers = {});
+  // The subprotocol the server chose in its 101 answer.
+  [[nodiscard]] const std::string& protocol() const { return protocol_; }
 
   bool send_text(const std::string& text);
   bool send_binary(const std::string& bytes);
@@ -74,6 +79,7 @@ class ws_client {
   std::optional<nlohmann::json> snapshot_;
   std::size_t frames_ = 0;
   int close_code_ = -1;
+  std::string protocol_;
 };
 
 }  // namespace a4p::test

@@ -91,9 +91,14 @@ TEST_F(a4pctl_test, org_and_user_add_show_in_state) {
 TEST_F(a4pctl_test, refusals_change_nothing) {
   const std::uint64_t head = state()["seq"].get<std::uint64_t>();
   // Unknown org, bad role, duplicate org, missing password.
-  EXPECT_EQ(a4pctl(dir_, "--data " + data_ + " user add x --org ZZZ --role member", "pw\n").code,
-            1);
-  EXPECT_EQ(a4pctl(dir_, "--data " + data_ + " user add x --org GHA --role king", "pw\n").code, 1);
+  EXPECT_EQ(
+      a4pctl(dir_, "--data " + data_ + " user add x --org ZZZ --role member", "pw-long-enough\n")
+          .code,
+      1);
+  EXPECT_EQ(
+      a4pctl(dir_, "--data " + data_ + " user add x --org GHA --role king", "pw-long-enough\n")
+          .code,
+      1);
   EXPECT_EQ(a4pctl(dir_, "--data " + data_ + " org add GHA --name Ghana").code, 1);
   EXPECT_EQ(a4pctl(dir_, "--data " + data_ + " user add y --org GHA --role member", "").code, 1);
   EXPECT_EQ(state()["seq"].get<std::uint64_t>(), head);
@@ -116,9 +121,11 @@ TEST_F(a4pctl_test, user_password_replaces_it_and_signs_the_account_out) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("2 session(s) signed out"), std::string::npos) << r.out;
   // Refused: an unknown user, no password, --url (a running a4pd holds the data).
-  EXPECT_EQ(a4pctl(dir_, "--data " + data_ + " user password nobody", "pw\n").code, 1);
+  EXPECT_EQ(a4pctl(dir_, "--data " + data_ + " user password nobody", "pw-long-enough\n").code, 1);
   EXPECT_EQ(a4pctl(dir_, "--data " + data_ + " user password gha.delegate", "").code, 1);
-  EXPECT_EQ(a4pctl(dir_, "--url http://127.0.0.1:1 user password gha.delegate", "pw\n").code, 2);
+  EXPECT_EQ(
+      a4pctl(dir_, "--url http://127.0.0.1:1 user password gha.delegate", "pw-long-enough\n").code,
+      2);
   EXPECT_EQ(state()["seq"].get<std::uint64_t>(), head);  // nothing in the log: no secrets there
   auto log = storage::event_log::open(dir_ / "data");
   ASSERT_TRUE(log);
@@ -128,6 +135,28 @@ TEST_F(a4pctl_test, user_password_replaces_it_and_signs_the_account_out) {
   sessions.load();
   EXPECT_FALSE(sessions.find(kwame_token));
   EXPECT_TRUE(sessions.find(other_token));  // another account's session stays
+}
+
+// Issue 12 item 1: every path that sets a password refuses one under --min-password (10).
+TEST_F(a4pctl_test, short_passwords_are_refused_on_every_path_that_sets_one) {
+  const std::uint64_t head = state()["seq"].get<std::uint64_t>();
+  auto add =
+      a4pctl(dir_, "--data " + data_ + " user add gha.other --org GHA --role member", "short-pw\n");
+  EXPECT_EQ(add.code, 1);
+  EXPECT_NE(add.err.find("shorter than 10"), std::string::npos) << add.err;
+  EXPECT_EQ(state()["seq"].get<std::uint64_t>(), head);  // no account without a password
+  auto pw = a4pctl(dir_, "--data " + data_ + " user password gha.delegate", "short-pw\n");
+  EXPECT_EQ(pw.code, 1);
+  EXPECT_NE(pw.err.find("shorter than 10"), std::string::npos) << pw.err;
+  EXPECT_EQ(a4pctl(dir_, "--data " + quote(dir_ / "demo") + " demo --password short-pw").code, 1);
+  // The limit is a flag.
+  EXPECT_EQ(
+      a4pctl(dir_, "--min-password 8 --data " + data_ + " user password gha.delegate", "short-pw\n")
+          .code,
+      0);
+  auto log = storage::event_log::open(dir_ / "data");
+  ASSERT_TRUE(log);
+  EXPECT_TRUE(server::check_password(**log, "gha.delegate", "short-pw"));
 }
 
 TEST_F(a4pctl_test, verify_reports_ok_with_head) {
@@ -290,9 +319,10 @@ namespace {
 class running_a4pd {
  public:
   explicit running_a4pd(const temp_dir& dir) : dir_(dir) {
-    const std::string cmd = std::string(A4PD) + " --data " + quote(dir / "data") +
-                            " --listen 127.0.0.1:0 --demo --demo-password pw --log-level warn >" +
-                            quote(dir / "a4pd.out") + " 2>&1 & echo $! >" + quote(dir / "a4pd.pid");
+    const std::string cmd =
+        std::string(A4PD) + " --data " + quote(dir / "data") +
+        " --listen 127.0.0.1:0 --demo --demo-password pw-long-enough --log-level warn >" +
+        quote(dir / "a4pd.out") + " 2>&1 & echo $! >" + quote(dir / "a4pd.pid");
     if (std::system(cmd.c_str()) != 0) return;
     for (int i = 0; i < 300 && port_.empty(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -335,13 +365,13 @@ TEST(a4pctl_server, busy_while_a4pd_runs_and_the_http_api_works_instead) {
       << busy.err;
 
   const std::string url = " --url " + server.url();
-  auto v = a4pctl(dir, url + " --user gha.delegate verify", "pw\n");
+  auto v = a4pctl(dir, url + " --user gha.delegate verify", "pw-long-enough\n");
   ASSERT_EQ(v.code, 0) << v.out << v.err;
   EXPECT_EQ(v.out.rfind("ok: head ", 0), 0u) << v.out;
 
   // A member's export through the API is redacted by the server and still verifies offline.
-  auto e =
-      a4pctl(dir, url + " --user gha.delegate export --out " + quote(dir / "gha.jsonl"), "pw\n");
+  auto e = a4pctl(dir, url + " --user gha.delegate export --out " + quote(dir / "gha.jsonl"),
+                  "pw-long-enough\n");
   ASSERT_EQ(e.code, 0) << e.err;
   auto lines = lines_of(slurp(dir / "gha.jsonl"));
   EXPECT_GT(lines.size(), 100u);
@@ -351,7 +381,7 @@ TEST(a4pctl_server, busy_while_a4pd_runs_and_the_http_api_works_instead) {
   auto ve = a4pctl(dir, "verify-export " + quote(dir / "gha.jsonl"));
   EXPECT_EQ(ve.code, 0) << ve.out;
 
-  auto s = a4pctl(dir, url + " --user gha.delegate state", "pw\n");
+  auto s = a4pctl(dir, url + " --user gha.delegate state", "pw-long-enough\n");
   ASSERT_EQ(s.code, 0) << s.err;
   json state = json::parse(s.out);
   EXPECT_TRUE(state["users"].contains("gha.delegate"));
