@@ -99,6 +99,33 @@ describe('A4P web client against a real a4pd', { concurrency: false }, () => {
     await page.getByText('Unknown user name or wrong password.').waitFor();
   });
 
+  test('the app runs under a4pd\'s CSP, which refuses inline script; the token is never stored', T, async () => {
+    const context = await browser.newContext({ baseURL: server.url });
+    contexts.push(context);
+    const page = await context.newPage();
+    const violations = [];
+    page.on('console', (m) => {
+      if (m.text().includes('Content Security Policy')) violations.push(m.text());
+    });
+    const res = await page.goto('/');
+    const csp = res.headers()['content-security-policy'] ?? '';
+    assert.match(csp, /script-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    await page.locator('#username').fill('nld.delegate');
+    await page.locator('#password').fill(demo_password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await wait_live(page);
+    assert.deepEqual(violations, [], 'the built client needs nothing the policy forbids');
+    // An injected inline script does not run.
+    await page.addScriptTag({ content: 'window.__inline_ran = true;' }).catch(() => {});
+    assert.equal(await page.evaluate(() => window.__inline_ran === true), false);
+    // The session lives in the HttpOnly cookie only: no token in script-readable storage.
+    const stored = await page.evaluate(() =>
+      JSON.stringify([{ ...window.localStorage }, { ...window.sessionStorage }, document.cookie]),
+    );
+    assert.doesNotMatch(stored, /[0-9a-f]{64}/);
+  });
+
   test('keyboard only: skip link, sign-in form, navigation', T, async () => {
     const context = await browser.newContext({ baseURL: server.url });
     contexts.push(context);

@@ -103,6 +103,12 @@ export async function sign_in(username: string, password: string): Promise<strin
     return 'The server cannot be reached. Try again in a moment.';
   }
   if (r.status === 401) return 'Unknown user name or wrong password.';
+  // The body also holds the token (for clients that are not browsers); this client never reads
+  // it: the HttpOnly cookie is its only credential, out of reach of script.
+  if (r.status === 429 || r.status === 503) {
+    const wait = r.headers.get('Retry-After');
+    return `Too many sign-in attempts. Try again${wait ? ` in ${wait} s` : ' shortly'}.`;
+  }
   if (!r.ok) return `Sign-in failed (HTTP ${r.status}).`;
   session_started(username);
   return null;
@@ -127,7 +133,13 @@ export function session_started(username: string): void {
 
 export async function sign_out(): Promise<void> {
   try {
-    await fetch('/api/session', { method: 'DELETE', credentials: 'same-origin' });
+    // a4pd refuses a cookie-authenticated DELETE that is not application/json (login CSRF
+    // hardening, ADR 0303).
+    await fetch('/api/session', {
+      method: 'DELETE',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' },
+    });
   } catch {
     /* signing out locally anyway */
   }
