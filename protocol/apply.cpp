@@ -123,6 +123,12 @@ void ap_user_role_changed(state& s, const event& e) {
   u->r = role_from_string(sget(e.data, "role")).value_or(u->r);
   ++u->version;
 }
+void ap_user_disabled_or_enabled(state& s, const event& e) {
+  user* u = s.users.get(sget(e.data, "id"));
+  if (!u) return;
+  u->disabled = e.name == "user.disabled";
+  ++u->version;
+}
 void ap_commitment_added(state& s, const event& e) {
   const auto& d = e.data;
   commitment c;
@@ -388,6 +394,8 @@ const std::unordered_map<std::string_view, applier>& appliers() {
       {"org.updated", ap_org_updated},
       {"user.added", ap_user_added},
       {"user.role_changed", ap_user_role_changed},
+      {"user.disabled", ap_user_disabled_or_enabled},
+      {"user.enabled", ap_user_disabled_or_enabled},
       {"commitment.added", ap_commitment_added},
       {"commitment.updated", ap_commitment_updated},
       {"pledge.created", ap_pledge_created},

@@ -73,6 +73,22 @@ outcome user_set_role(const state& s, const principal& p, const json& a) {
   return one("user.role_changed", "user:" + id, {{"id", id}, {"role", role_s}}, {{"id", id}});
 }
 
+outcome user_disable_or_enable(const state& s, const principal& p, const json& a, bool disable) {
+  if (!is_sec(p))
+    return std::unexpected(forbidden("only the Secretariat disables or enables accounts"));
+  reader r(a, "");
+  std::string id = r.code("id", 64);
+  A4P_CHECK(r);
+  const user* u = s.users.get(id);
+  if (!u) return std::unexpected(not_found("id", "no such user " + id));
+  // Nobody locks themselves out: another Secretariat user has to do it.
+  if (disable && id == p.user) return std::unexpected(forbidden("you cannot disable yourself"));
+  if (u->disabled == disable)
+    return std::unexpected(conflict(
+        s, p, "user:" + id, "user " + id + (disable ? " is disabled" : " is not disabled")));
+  return one(disable ? "user.disabled" : "user.enabled", "user:" + id, {{"id", id}}, {{"id", id}});
+}
+
 // ---- commitments ----
 
 outcome commitment_add(const state& s, const principal& p, const json& a) {

@@ -24,6 +24,7 @@ json to_json(const user& x) {
           {"name", x.name},
           {"org", x.org},
           {"role", to_string(x.r)},
+          {"disabled", x.disabled},
           {"version", x.version}};
 }
 

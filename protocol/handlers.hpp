@@ -55,6 +55,7 @@ outcome org_add(const state& s, const principal& p, const json& a);
 outcome org_update(const state& s, const principal& p, const json& a);
 outcome user_add(const state& s, const principal& p, const json& a);
 outcome user_set_role(const state& s, const principal& p, const json& a);
+outcome user_disable_or_enable(const state& s, const principal& p, const json& a, bool disable);
 outcome commitment_add(const state& s, const principal& p, const json& a);
 outcome commitment_update(const state& s, const principal& p, const json& a);
 outcome round_open(const state& s, const principal& p, const json& a);

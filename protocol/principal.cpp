@@ -9,7 +9,7 @@ namespace a4p::protocol {
 
 std::optional<principal> principal_of(const state& s, std::string_view user) {
   const auto* u = s.users.get(user);
-  if (!u) return std::nullopt;
+  if (!u || u->disabled) return std::nullopt;
   return principal{u->id.str(), u->org.str(), u->r};
 }
 

@@ -9,7 +9,9 @@ namespace a4p::protocol {
 namespace {
 
 constexpr char magic[4] = {'A', '4', 'P', 'S'};
-constexpr std::uint32_t format_version = 1;
+// 2: users carry `disabled`. Version 1 snapshots still load (every user enabled).
+constexpr std::uint32_t format_version = 2;
+constexpr std::uint32_t oldest_readable_version = 1;
 
 // Little-endian base-128 varints and length-prefixed strings.
 class writer {
@@ -53,6 +55,7 @@ class reader {
  public:
   reader(std::string_view in, arena& a) : a_(a), p_(in.data()), end_(in.data() + in.size()) {}
   bool ok = true;
+  std::uint32_t version = format_version;  // of the snapshot being read
   std::uint64_t u() {
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -155,13 +158,15 @@ void get(reader& r, org& x) {
   x.endorsed = r.b(), x.version = r.i();
 }
 void put(writer& w, const user& x) {
-  w.s(x.id), w.s(x.name), w.s(x.org), w.u(static_cast<std::uint64_t>(x.r)), w.i(x.version);
+  w.s(x.id), w.s(x.name), w.s(x.org), w.u(static_cast<std::uint64_t>(x.r)), w.b(x.disabled);
+  w.i(x.version);
 }
 void get(reader& r, user& x) {
   x.id = r.s(), x.name = r.s(), x.org = r.s();
   auto k = r.u();
   if (k > 2) r.fail();
   x.r = static_cast<role>(k);
+  if (r.version >= 2) x.disabled = r.b();
   x.version = r.i();
 }
 void put(writer& w, const commitment& x) {
@@ -335,7 +340,10 @@ result<state> deserialize(std::shared_ptr<const snapshot_bytes> held) {
     return std::unexpected(error{"corruption", std::move(m), ""});
   };
   if (!r.raw(magic, 4)) return corrupt("snapshot: bad magic");
-  if (r.u() != format_version || !r.ok) return corrupt("snapshot: unknown format version");
+  const auto version = r.u();
+  if (version < oldest_readable_version || version > format_version || !r.ok)
+    return corrupt("snapshot: unknown format version");
+  r.version = static_cast<std::uint32_t>(version);
   s.set_seq(r.u());
   auto& c = s.counters;
   for (auto* n : {&c.commitment, &c.pledge, &c.gap, &c.action, &c.discussion, &c.comment, &c.round})

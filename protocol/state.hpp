@@ -42,6 +42,7 @@ struct org {
 struct user {
   text id, name, org;
   role r = role::member;
+  bool disabled = false;  // user.disabled: no principal, so no sign-in, socket or command
   std::int64_t version = 1;
   bool operator==(const user&) const = default;
 };

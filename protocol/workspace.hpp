@@ -41,7 +41,8 @@ struct principal {
   role r = role::member;
 };
 
-// The user's principal, from the users of the state; nullopt for an unknown user.
+// The user's principal, from the users of the state; nullopt for an unknown or disabled user
+// (a disabled account signs in to nothing, holds no socket and sends no command).
 [[nodiscard]] std::optional<principal> principal_of(const state& s, std::string_view user);
 // user "system", org "UN", role secretariat: genesis, demo data, a4pctl.
 [[nodiscard]] principal system_principal();

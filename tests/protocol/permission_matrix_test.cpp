@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/snapshot.hpp"
 #include "world.hpp"
 
 namespace a4p::protocol::testing {
@@ -38,6 +39,8 @@ std::vector<row> rows() {
        {{"id", "new.user"}, {"name", "N"}, {"org", "KEN"}, {"role", "member"}},
        {ok, F, F, F, F, F, F}},
       {"user.set_role", {{"id", "ken.delegate"}, {"role", "auditor"}}, {ok, F, F, F, F, F, F}},
+      {"user.disable", {{"id", "ken.delegate"}}, {ok, F, F, F, F, F, F}},
+      {"user.enable", {{"id", "ken.delegate"}}, {"conflict", F, F, F, F, F, F}},
       {"commitment.add",
        {{"theme", "politics"}, {"number", 2}, {"title", "T"}, {"responsibility", "shared"}},
        {ok, F, F, F, F, F, F}},
@@ -119,21 +122,20 @@ TEST(PermissionMatrix, EveryCommandAgainstEveryRole) {
       ++checked;
     }
   }
-  EXPECT_GE(checked, 26u * ncols);
+  EXPECT_GE(checked, 28u * ncols);
 }
 
 TEST(PermissionMatrix, EveryCommandNameIsCovered) {
   std::set<std::string> covered;
   for (const auto& r : rows()) covered.insert(r.name);
-  for (const char* n : {"org.add",          "org.update",         "user.add",
-                        "user.set_role",    "commitment.add",     "commitment.update",
-                        "pledge.create",    "pledge.update",      "pledge.report",
-                        "round.open",       "round.close",        "gap.add",
-                        "gap.update",       "action.add",         "action.update",
-                        "action.take_up",   "discussion.convene", "discussion.lock",
-                        "discussion.close", "comment.post",       "comment.edit",
-                        "comment.hide",     "comment.restore",    "opinion.give",
-                        "champion.assign",  "champion.withdraw"})
+  for (const char* n :
+       {"org.add",          "org.update",     "user.add",           "user.set_role",
+        "user.disable",     "user.enable",    "commitment.add",     "commitment.update",
+        "pledge.create",    "pledge.update",  "pledge.report",      "round.open",
+        "round.close",      "gap.add",        "gap.update",         "action.add",
+        "action.update",    "action.take_up", "discussion.convene", "discussion.lock",
+        "discussion.close", "comment.post",   "comment.edit",       "comment.hide",
+        "comment.restore",  "opinion.give",   "champion.assign",    "champion.withdraw"})
     EXPECT_TRUE(covered.contains(n)) << n;
 }
 
@@ -217,6 +219,34 @@ TEST(PermissionMatrix, UnknownCommandAndMissingTargets) {
   ASSERT_FALSE(f);
   EXPECT_EQ(f.error().code, "not_found");
   EXPECT_EQ(f.error().details["field"], "target");
+}
+
+// A disabled account is no principal (no sign-in, socket or command) until it is enabled
+// again; the Secretariat cannot disable itself, and the flag survives a snapshot.
+TEST(PermissionMatrix, DisabledUserIsNoPrincipalUntilEnabled) {
+  world w;
+  auto self = decide(w.log.s, w.sec, command{"x", "user.disable", {{"id", w.sec.user}}});
+  ASSERT_FALSE(self);
+  EXPECT_EQ(self.error().code, "forbidden");
+
+  w.log.must(w.sec, "user.disable", {{"id", w.other.user}});
+  EXPECT_FALSE(principal_of(w.log.s, w.other.user));
+  EXPECT_TRUE(w.log.s.users.get(w.other.user)->disabled);
+  auto again = decide(w.log.s, w.sec, command{"x", "user.disable", {{"id", w.other.user}}});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, "conflict");
+  auto missing = decide(w.log.s, w.sec, command{"x", "user.enable", {{"id", "nobody"}}});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "not_found");
+
+  auto copy = deserialize(std::string_view(serialize(w.log.s)));
+  ASSERT_TRUE(copy);
+  EXPECT_EQ(*copy, w.log.s);
+  EXPECT_EQ(view_state(*copy, viewer_of(w.sec))["users"][w.other.user]["disabled"], true);
+
+  w.log.must(w.sec, "user.enable", {{"id", w.other.user}});
+  ASSERT_TRUE(principal_of(w.log.s, w.other.user));
+  EXPECT_EQ(w.log.s.users.get(w.other.user)->version, 3);
 }
 
 }  // namespace
