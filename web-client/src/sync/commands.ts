@@ -39,6 +39,8 @@ export type CommandArgs = {
   };
   'user.add': { id: string; name: string; org: string; role: 'secretariat' | 'member' | 'auditor' };
   'user.set_role': { id: string; role: 'secretariat' | 'member' | 'auditor' };
+  'user.disable': { id: string };
+  'user.enable': { id: string };
   'commitment.add': { theme: Id; number: number; title: string; responsibility: Responsibility };
   'commitment.update': VersionedUpdate<CommitmentChanges>;
   'pledge.create': {
@@ -102,6 +104,8 @@ export const command_names = [
   'org.update',
   'user.add',
   'user.set_role',
+  'user.disable',
+  'user.enable',
   'commitment.add',
   'commitment.update',
   'pledge.create',

@@ -1,12 +1,14 @@
-// Administration, one user: change the role (user.set_role; an act in the log with its
-// author), sign out everywhere, and make a password link.
+// Administration, one user: change the role (user.set_role), disable or re-enable the account
+// (user.disable / user.enable: acts in the log with their author; disabling also ends the
+// user's sessions, sockets and links on the server), sign out everywhere, and make a password
+// link.
 import { useState } from 'preact/hooks';
 import type { CommandOutcome, State, User } from '../../../sync';
 import { Notice } from '../../components/common';
 import { invite_link, reset_link, sign_out_everywhere, type ApiResult, type OneTimeLink } from '../../admin_api';
 import { org_name } from '../../model';
 import { href } from '../../router';
-import { command } from '../../store';
+import { command, me } from '../../store';
 import { role_names, roles, sign_in_text, user_rows, type Role } from './model';
 import { OneTimeLinkBox } from './one_time_link';
 import { AdminPage } from './page';
@@ -33,6 +35,37 @@ function RoleForm({ u }: { u: User }) {
       </button>
       <Notice outcome={outcome} />
     </form>
+  );
+}
+
+function Access({ u, disabled, after }: { u: User; disabled: boolean; after: () => void }) {
+  const [outcome, set_outcome] = useState<Outcome>(null);
+  const self = me.value?.id === u.id;
+  return (
+    <section aria-labelledby="access-h">
+      <h2 id="access-h">Access</h2>
+      <p id="access-state">
+        {disabled
+          ? `${u.name}'s account is disabled: they cannot sign in, and no link of theirs works.`
+          : `${u.name}'s account is active.`}
+      </p>
+      {self ? (
+        <p class="muted">You cannot disable your own account.</p>
+      ) : (
+        <button
+          type="button"
+          onClick={async () => {
+            set_outcome('sending');
+            const o = await command(disabled ? 'user.enable' : 'user.disable', { id: u.id });
+            set_outcome(o);
+            after();
+          }}
+        >
+          {disabled ? 'Re-enable account' : 'Disable account'}
+        </button>
+      )}
+      <Notice outcome={outcome} />
+    </section>
   );
 }
 
@@ -126,6 +159,7 @@ export function AdminUserView({ s, id }: { s: State; id: string }) {
         <h2 id="role-h">Role</h2>
         <RoleForm u={u} />
       </section>
+      <Access u={u} disabled={row!.disabled} after={reload} />
       <SignOutEverywhere u={u} after={reload} />
       <PasswordLink u={u} never_signed_in={!!info && !row!.last_sign_in} disabled={row!.disabled} />
     </AdminPage>
