@@ -195,4 +195,22 @@ audience audience_of(const state& now, const event& e) {
   return a;
 }
 
+std::vector<std::string> users_whose_view_changes(const state& now, const event& e) {
+  std::vector<std::string> out;
+  if (e.name == "user.role_changed") {
+    if (auto it = e.data.find("id"); it != e.data.end() && it->is_string())
+      out.push_back(it->get<std::string>());
+  } else if (e.name == "org.updated") {
+    auto c = e.data.find("changes");
+    auto id = e.data.find("id");
+    if (c == e.data.end() || !c->is_object() || id == e.data.end() || !id->is_string()) return out;
+    auto en = c->find("endorsed");
+    if (en == c->end() || !en->is_boolean() || en->get<bool>()) return out;
+    const auto& org = id->get_ref<const std::string&>();
+    for (const auto& [id, u] : now.users)
+      if (u.org == org) out.emplace_back(id);
+  }
+  return out;
+}
+
 }  // namespace a4p::protocol

@@ -70,4 +70,10 @@ struct audience {
 // decide() uses it too (a target the sender may not see is not_found).
 [[nodiscard]] bool may_see_discussion(const discussion& d, const viewer& v);
 
+// The users whose view or standing `e` changes, judged on `now` (the state with `e` applied):
+// the user of a user.role_changed, every user of an org whose org.updated withdraws its
+// endorsement. Their open sockets are closed (4003) so that nothing more reaches them under
+// the view they had (protocol/README.md, "Close codes").
+[[nodiscard]] std::vector<std::string> users_whose_view_changes(const state& now, const event& e);
+
 }  // namespace a4p::protocol

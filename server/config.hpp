@@ -37,6 +37,13 @@ struct server_config {
   std::chrono::milliseconds hello_timeout{10'000};     // close 1008
   std::chrono::milliseconds http_timeout{30'000};      // idle HTTP keep-alive, and a body
   std::chrono::milliseconds header_timeout{10'000};    // a request header, from its first byte
+  // A frame write in flight this long (the client stopped reading while it may keep
+  // sending): close 4008. Incoming frames do not extend it.
+  std::chrono::milliseconds write_timeout{60'000};
+  // Once a close that ends the session's authority starts (logout, expiry: 4001; role change:
+  // 4003; 1008), the socket is cut this long after if the close handshake has not finished
+  // (e.g. a write is stuck). Other closes (4008, 1001) are cut after write_timeout.
+  std::chrono::milliseconds close_timeout{500};
   double commands_per_second = 50;                     // per user, token bucket refill
   double command_burst = 100;                          // per user, bucket size
   std::size_t max_connections_per_user = 16;           // WebSockets per user

@@ -1,5 +1,7 @@
 #include "server/hub.hpp"
 
+#include <algorithm>
+
 #include "protocol/messages.hpp"
 #include "server/websocket_session.hpp"
 
@@ -20,26 +22,40 @@ void hub::release(const std::string& user) {
   if (--it->second == 0) per_user_.erase(it);
 }
 
-void hub::add(std::uint64_t id, const std::shared_ptr<websocket_session>& s, const viewer_info& v,
-              const std::string& token_hash) {
+void hub::enroll(std::uint64_t id, const std::weak_ptr<websocket_session>& s,
+                 const std::string& user, const std::string& token_hash) {
   std::lock_guard lock(mu_);
-  members_[id] = member{s, v, token_hash, {}};
+  members_[id] = member{s, user, token_hash, false, {}, {}};
+}
+
+bool hub::add(std::uint64_t id, const viewer_info& v) {
+  std::lock_guard lock(mu_);
+  auto it = members_.find(id);
+  if (it == members_.end()) return false;
+  it->second.v = v;
+  it->second.live = true;
+  return true;
+}
+
+std::set<std::string> hub::erase_locked(std::uint64_t id) {
+  auto it = members_.find(id);
+  if (it == members_.end()) return {};
+  auto rooms = std::move(it->second.rooms);
+  members_.erase(it);
+  for (const auto& r : rooms) {
+    auto rit = rooms_.find(r);
+    if (rit == rooms_.end()) continue;
+    rit->second.erase(id);
+    if (rit->second.empty()) rooms_.erase(rit);
+  }
+  return rooms;
 }
 
 void hub::remove(std::uint64_t id) {
   std::set<std::string> rooms;
   {
     std::lock_guard lock(mu_);
-    auto it = members_.find(id);
-    if (it == members_.end()) return;
-    rooms = std::move(it->second.rooms);
-    members_.erase(it);
-    for (const auto& r : rooms) {
-      auto rit = rooms_.find(r);
-      if (rit == rooms_.end()) continue;
-      rit->second.erase(id);
-      if (rit->second.empty()) rooms_.erase(rit);
-    }
+    rooms = erase_locked(id);
   }
   for (const auto& r : rooms) announce(r);
 }
@@ -52,6 +68,7 @@ void hub::broadcast(const fanout& f) {
     std::lock_guard lock(mu_);
     out.reserve(members_.size());
     for (const auto& [id, m] : members_) {
+      if (!m.live) continue;
       const auto* body = f.body_for(m.v);
       if (!body) continue;
       if (auto s = m.s.lock()) out.emplace_back(std::move(s), *body);
@@ -67,7 +84,8 @@ void hub::broadcast(const std::vector<std::shared_ptr<const fanout>>& events) {
     std::lock_guard lock(mu_);
     out.reserve(members_.size());
     for (const auto& [id, m] : members_)
-      if (auto s = m.s.lock()) out.emplace_back(std::move(s), m.v);
+      if (m.live)
+        if (auto s = m.s.lock()) out.emplace_back(std::move(s), m.v);
   }
   for (auto& [s, v] : out) {
     std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> mine;
@@ -89,6 +107,23 @@ void hub::close_token(const std::string& token_hash, int code) {
   for (auto& s : out) s->close(code);
 }
 
+void hub::close_users(const std::vector<std::string>& users, int code) {
+  std::vector<std::shared_ptr<websocket_session>> out;
+  std::set<std::string> rooms;
+  {
+    std::lock_guard lock(mu_);
+    std::vector<std::uint64_t> ids;
+    for (const auto& [id, m] : members_)
+      if (std::find(users.begin(), users.end(), m.user) != users.end()) {
+        ids.push_back(id);
+        if (auto s = m.s.lock()) out.push_back(std::move(s));
+      }
+    for (auto id : ids) rooms.merge(erase_locked(id));
+  }
+  for (const auto& r : rooms) announce(r);
+  for (auto& s : out) s->close(code);
+}
+
 void hub::close_all(int code) {
   std::vector<std::shared_ptr<websocket_session>> out;
   {
@@ -107,7 +142,7 @@ std::size_t hub::size() const {
 std::optional<viewer_info> hub::viewer_of(std::uint64_t id) const {
   std::lock_guard lock(mu_);
   auto it = members_.find(id);
-  if (it == members_.end()) return std::nullopt;
+  if (it == members_.end() || !it->second.live) return std::nullopt;
   return it->second.v;
 }
 
@@ -115,7 +150,7 @@ void hub::join(std::uint64_t id, const std::string& room) {
   {
     std::lock_guard lock(mu_);
     auto it = members_.find(id);
-    if (it == members_.end()) return;
+    if (it == members_.end() || !it->second.live) return;
     if (!it->second.rooms.insert(room).second) return;
     rooms_[room].insert(id);
   }

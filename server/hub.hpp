@@ -2,6 +2,9 @@
 // and presence, and the per-user connection count. It owns no session: it keeps weak
 // references, copies what it needs under its lock, and sends outside it.
 //
+// A session is enrolled from its creation (so a logout reaches it before its hello) and live
+// once its hello was answered (then it receives the feed).
+//
 // Thread safety: every public method may be called from any thread (mu_). broadcast() is
 // called by the sequencer only, on its strand, which is what keeps the live feed in seq order.
 #pragma once
@@ -31,10 +34,15 @@ class hub {
   [[nodiscard]] bool reserve(const std::string& user);
   void release(const std::string& user);
 
-  // Starts live delivery to `s` (after its catch-up was queued, on the sequencer's strand).
-  void add(std::uint64_t id, const std::shared_ptr<websocket_session>& s, const viewer_info& v,
-           const std::string& token_hash);
-  // Stops delivery, leaves every room (announcing presence). Any thread.
+  // Registers a session as soon as it exists (before its upgrade is accepted), so that
+  // close_token and close_users reach it at every stage of its life. A caller that checked
+  // the token before enroll() must check it again after (a logout in between closed nothing).
+  void enroll(std::uint64_t id, const std::weak_ptr<websocket_session>& s, const std::string& user,
+              const std::string& token_hash);
+  // Starts live delivery to an enrolled session (after its catch-up was queued, on the
+  // sequencer's strand). False when the session is no longer enrolled (it is closing).
+  bool add(std::uint64_t id, const viewer_info& v);
+  // Forgets the session: stops delivery, leaves every room (announcing presence). Any thread.
   void remove(std::uint64_t id);
 
   // Queues the event to every live session that may see it.
@@ -42,9 +50,12 @@ class hub {
   // The same for several events in seq order: one post per session.
   void broadcast(const std::vector<std::shared_ptr<const fanout>>& events);
 
-  // Closes every session of a token (logout: 4001), or every session (shutdown: 1001).
+  // Closes every session of a token (logout, expiry: 4001), or every session (shutdown: 1001).
   void close_token(const std::string& token_hash, int code);
   void close_all(int code);
+  // Closes every session of these users (their view changed: 4003). Delivery to them stops
+  // before this returns, so an event broadcast afterwards never reaches them.
+  void close_users(const std::vector<std::string>& users, int code);
   [[nodiscard]] std::size_t size() const;
   // Who a live session is (nullopt before its hello was answered, or after it left).
   [[nodiscard]] std::optional<viewer_info> viewer_of(std::uint64_t id) const;
@@ -56,10 +67,14 @@ class hub {
  private:
   struct member {
     std::weak_ptr<websocket_session> s;
-    viewer_info v;
+    std::string user;
     std::string token_hash;
+    bool live = false;  // add() ran: receives the feed, may join rooms
+    viewer_info v;      // set by add()
     std::set<std::string> rooms;
   };
+  // Erases the member and its rooms; returns the rooms it was in. REQUIRES: mu_ held.
+  std::set<std::string> erase_locked(std::uint64_t id);
   void announce(const std::string& room);  // REQUIRES: mu_ not held
 
   std::size_t max_per_user_;

@@ -89,6 +89,8 @@ int main(int argc, char** argv) {
   std::string demo_password;
   std::string log_level = "info";
   std::int64_t hello_ms = cfg.hello_timeout.count();
+  std::int64_t write_ms = cfg.write_timeout.count();
+  std::int64_t close_ms = cfg.close_timeout.count();
   std::int64_t session_ttl_s = cfg.session_ttl.count();
   double checkpoint_minutes = 60;
   std::int64_t header_ms = cfg.header_timeout.count();
@@ -128,6 +130,12 @@ int main(int argc, char** argv) {
   app.add_option("--max-body", cfg.max_body_bytes, "largest HTTP body in bytes (413)")
       ->capture_default_str();
   app.add_option("--hello-timeout", hello_ms, "milliseconds to the first message (1008)")
+      ->capture_default_str();
+  app.add_option("--write-timeout", write_ms,
+                 "milliseconds one frame write may stay in flight before closing 4008")
+      ->capture_default_str();
+  app.add_option("--close-timeout", close_ms,
+                 "milliseconds after a close starts before an unfinished socket is cut")
       ->capture_default_str();
   app.add_option("--rate", cfg.commands_per_second, "commands per second per user")
       ->capture_default_str();
@@ -203,6 +211,8 @@ int main(int argc, char** argv) {
 
   spdlog::set_level(spdlog::level::from_str(log_level));
   cfg.hello_timeout = std::chrono::milliseconds(hello_ms);
+  cfg.write_timeout = std::chrono::milliseconds(write_ms);
+  cfg.close_timeout = std::chrono::milliseconds(close_ms);
   cfg.session_ttl = std::chrono::seconds(session_ttl_s);
   cfg.checkpoint_interval =
       std::chrono::milliseconds(static_cast<std::int64_t>(checkpoint_minutes * 60'000));
@@ -298,12 +308,36 @@ int main(int argc, char** argv) {
                  checkpoint_minutes, signer->fingerprint());
   }
 
-  auto opened = storage::event_log::open(cfg.data_dir);
+  server::metrics stats;
+  storage::options log_opts;
+  // A snapshot that fails its check is never used (SECURITY.md section 7): say so loudly.
+  log_opts.on_snapshot_rejected = [&stats](std::uint64_t seq, const std::string& problem) {
+    stats.snapshots_rejected.fetch_add(1);
+    spdlog::error(
+        "SNAPSHOT REJECTED: the snapshot at seq {} is not used: {}; the state is "
+        "rebuilt from an earlier snapshot or the events (run a4pctl verify)",
+        seq, problem);
+  };
+  auto opened = storage::event_log::open(cfg.data_dir, log_opts);
   if (!opened) {
     std::cerr << "a4pd: cannot open " << cfg.data_dir << ": " << opened.error().message << "\n";
     return opened.error().code == storage::status_code::busy ? 3 : 1;
   }
   auto& log = **opened;
+  // The chain from the last point verified (meta `verified`) to the head, before anything is
+  // served from it.
+  std::uint64_t verified_from = 0;
+  auto chain = log.verify_since_last_verified(&verified_from);
+  if (!chain || !chain->ok) {
+    std::cerr << "a4pd: the event log in " << cfg.data_dir << " does not verify"
+              << (chain ? " at seq " + std::to_string(chain->first_bad_seq) + ": " + chain->problem
+                        : ": " + chain.error().message)
+              << " (checked from seq " << verified_from
+              << "). a4pd refuses to start on it. Repair: see storage/FORMAT.md, section Repair "
+                 "(restore the last good backup with a4pctl restore, then a4pctl verify)\n";
+    return 1;
+  }
+  spdlog::info("chain verified from seq {} to the head {}", verified_from, chain->head);
   if (log.head() == 0) {
     spdlog::info("new log in {} (epoch {})", cfg.data_dir, log.epoch());
     if (!append_genesis(log)) return 1;
@@ -328,7 +362,6 @@ int main(int argc, char** argv) {
   }
   spdlog::info("state at seq {} (epoch {})", state->seq(), log.epoch());
 
-  server::metrics stats;
   server::session_store sessions(log, cfg.session_ttl);
   sessions.load();
   server::hub clients(cfg.max_connections_per_user);

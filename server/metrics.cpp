@@ -67,6 +67,9 @@ std::string metrics::render() const {
        ld(slow_closes));
   line(out, "a4p_append_failures_total", "Appends the log refused.", "counter",
        ld(append_failures));
+  line(out, "a4p_snapshots_rejected_total",
+       "Stored snapshots not used because they failed their check (seq, chain hash, digest).",
+       "counter", ld(snapshots_rejected));
 
   out +=
       "# HELP a4p_append_latency_seconds From append to durable callback.\n"

@@ -29,6 +29,7 @@ class metrics {
   std::atomic<std::int64_t> sequencer_pending{0};  // commands appended but not yet durable
   std::atomic<std::uint64_t> slow_closes{0};       // 4008
   std::atomic<std::uint64_t> append_failures{0};
+  std::atomic<std::uint64_t> snapshots_rejected{0};  // failed their check on load; not used
 
   // Append latency: from append_async to the durable callback.
   void observe_append_latency(double seconds);

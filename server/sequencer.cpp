@@ -103,6 +103,7 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
     s->refuse(4001);
     return;
   }
+  if (s->ended()) return;  // closed (logout, role change) before its hello was answered
   auto p = protocol::principal_of(durable_, s->user());
   if (!p) {
     s->send(protocol::error_message("forbidden", "this account does not exist any more"));
@@ -115,6 +116,11 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
   const auto epoch = ctx_.log->epoch();
   bool resume = h.resume && h.resume->epoch == epoch && h.resume->seq <= head &&
                 head - h.resume->seq <= ctx_.cfg->max_resume_events;
+  // What the client holds was filtered for the user as they were; if their view changed since
+  // (role, endorsement), a resume would leave it in place: send a snapshot instead.
+  if (auto it = view_changed_at_.find(p->user);
+      resume && it != view_changed_at_.end() && h.resume->seq < it->second)
+    resume = false;
 
   protocol::welcome_user wu;
   wu.id = p->user;
@@ -160,13 +166,15 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
       if (const auto* body = (*it)->body_for(v)) batch.emplace_back((*it)->seq, *body);
     s->deliver_events(std::move(batch));
   }
-  ctx_.clients->add(s->id(), s, v, s->token_hash());
+  // False when the session was closed meanwhile: it is not enrolled any more, gets nothing.
+  (void)ctx_.clients->add(s->id(), v);
 }
 
 // ---- rooms ----
 
 void sequencer::join(std::shared_ptr<websocket_session> s, std::string room) {
   net::post(strand_, [this, s = std::move(s), room = std::move(room)] {
+    // viewer_of is the view as of now: a role change removes the session from the hub first.
     auto v = ctx_.clients->viewer_of(s->id());
     if (!v) return;
     if (!room.starts_with("discussion:") ||
@@ -209,6 +217,10 @@ void sequencer::reject(const std::shared_ptr<websocket_session>& s, const std::s
 
 void sequencer::do_submit(const std::shared_ptr<websocket_session>& s, protocol::command& c) {
   if (draining_) return reject(s, c.id, "unavailable", "the server is shutting down");
+  // Read before a logout or expiry and queued here after it: the session has ended, and what
+  // it sent is not appended (the socket itself is closing; the reject is for the record).
+  if (s->ended() || !ctx_.sessions->valid_hash(s->token_hash()))
+    return reject(s, c.id, "forbidden", "the session has ended; sign in again");
   if (!take_token(s->user()))
     return reject(s, c.id, "rate_limited", "too many commands; slow down and retry");
 
@@ -310,6 +322,7 @@ void sequencer::on_durable(std::shared_ptr<pending> p, bool ok, std::string erro
     ctx_.stats->observe_append_latency(secs);
     for (const auto& e : p->events) {
       protocol::apply(durable_, e);
+      close_changed_views(e);
       publish(e);
       if (e.name == checkpoint_event) index_checkpoint(e);
     }
@@ -331,6 +344,17 @@ void sequencer::on_durable(std::shared_ptr<pending> p, bool ok, std::string erro
     flush();
     std::exchange(drained_, nullptr)();
   }
+}
+
+void sequencer::close_changed_views(const protocol::event& e) {
+  auto users = protocol::users_whose_view_changes(durable_, e);
+  if (users.empty()) return;
+  for (const auto& u : users) view_changed_at_[u] = e.seq;
+  spdlog::info(
+      "sequencer: {} at seq {} changes what {} user(s) may see: closing their sockets "
+      "with 4003",
+      e.name, e.seq, users.size());
+  ctx_.clients->close_users(users, 4003);
 }
 
 void sequencer::flush() {

@@ -88,6 +88,10 @@ class sequencer {
   void do_attach(const std::shared_ptr<websocket_session>& s, const protocol::hello& h);
   void do_submit(const std::shared_ptr<websocket_session>& s, protocol::command& c);
   void on_durable(std::shared_ptr<pending> p, bool ok, std::string error);
+  // A durable event that changes what some users may see (a role change, an org losing its
+  // endorsement) closes their sockets with 4003 before the event is broadcast: they never get
+  // another event under the old view, and their next hello gets a snapshot.
+  void close_changed_views(const protocol::event& e);
   void publish(const protocol::event& e);
   // Broadcasts every published event and then sends the acks held back for them: one post per
   // session per flush, however many events (scheduled once per strand turn).
@@ -122,6 +126,8 @@ class sequencer {
   std::function<void()> drained_;
   std::unordered_map<std::string, std::vector<waiter>> pending_keys_;
   std::unordered_map<std::string, bucket> buckets_;
+  // user -> seq of the last event that changed what they may see (no resume from before it).
+  std::unordered_map<std::string, std::uint64_t> view_changed_at_;
   std::deque<std::shared_ptr<const fanout>> ring_;     // the last events, oldest first
   std::vector<std::shared_ptr<const fanout>> outbox_;  // published, not yet broadcast
   std::vector<std::pair<std::weak_ptr<websocket_session>, std::string>> outbox_acks_;

@@ -19,6 +19,7 @@
 #include "server/metrics.hpp"
 #include "server/sequencer.hpp"
 #include "server/server_context.hpp"
+#include "server/admin/session_store.hpp"
 
 namespace a4p::server {
 
@@ -44,6 +45,7 @@ websocket_session::websocket_session(server_context& ctx, beast::tcp_stream&& st
       ws_(std::in_place_index<0>, std::move(stream)),
       ex_(std::get<0>(ws_).get_executor()),
       hello_timer_(ex_),
+      watchdog_(ex_),
       id_(next_id.fetch_add(1)),
       user_(std::move(user)),
       token_hash_(std::move(token_hash)),
@@ -58,6 +60,7 @@ websocket_session::websocket_session(server_context& ctx,
       ws_(std::in_place_index<1>, std::move(stream)),
       ex_(std::get<1>(ws_).get_executor()),
       hello_timer_(ex_),
+      watchdog_(ex_),
       id_(next_id.fetch_add(1)),
       user_(std::move(user)),
       token_hash_(std::move(token_hash)),
@@ -90,10 +93,19 @@ void websocket_session::run(http::request<http::string_body> req) {
             req, beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
       },
       ws_);
+  ctx_.clients->enroll(id_, weak_from_this(), user_, token_hash_);
 }
 
 void websocket_session::on_accept(beast::error_code ec) {
-  if (ec) return fail(ec, "accept");
+  if (ec) {
+    watchdog_.cancel();
+    return fail(ec, "accept");
+  }
+  accepted_ = true;
+  if (closing_) return do_close();  // closed (logout, shutdown) during the handshake
+  // Enrolled since run(): a logout from now on reaches this session through the hub; one that
+  // came between the HTTP check and enroll() is seen here.
+  if (!ctx_.sessions->valid_hash(token_hash_)) return start_close(4001);
   hello_timer_.expires_after(ctx_.cfg->hello_timeout);
   hello_timer_.async_wait(
       beast::bind_front_handler(&websocket_session::on_hello_timeout, shared_from_this()));
@@ -119,9 +131,13 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
     if (ec == websocket::error::message_too_big) ctx_.stats->count_close(1009);
     hello_timer_.cancel();
+    if (!closing_) watchdog_.cancel();  // when closing, the deadline still cuts a stuck write
     return fail(ec, "read");
   }
-  if (!std::visit([](auto& ws) { return ws.got_text(); }, ws_)) {
+  if (closing_) {
+    // Once a close has started, what the client sends is read (to see its close reply) but
+    // never processed.
+  } else if (!std::visit([](auto& ws) { return ws.got_text(); }, ws_)) {
     send(protocol::error_message("bad_request", "binary frames are not accepted; send text JSON"));
   } else {
     auto data = buffer_.data();
@@ -288,6 +304,8 @@ void websocket_session::do_write() {
     queue_.pop_front();
   }
   writing_ = true;
+  write_started_ = std::chrono::steady_clock::now();
+  if (!watchdog_armed_) arm_watchdog(write_started_ + ctx_.cfg->write_timeout);
   std::visit(
       [&](auto& ws) {
         ws.text(true);
@@ -317,14 +335,21 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
 void websocket_session::start_close(int code) {
   if (closing_) return;
   closing_ = true;
+  ended_.store(true, std::memory_order_release);
   close_code_ = code;
+  // A close that ends the session's authority (logout, expiry: 4001; a changed view: 4003;
+  // policy: 1008) is cut after --close-timeout. Any other (4008 too slow, 1001 shutdown) leaves
+  // a slow reader the write timeout to drain the frame in flight and read its close code.
+  const bool ends_authority = code == 4001 || code == 4003 || code == 1008;
+  arm_watchdog(std::chrono::steady_clock::now() +
+               (ends_authority ? ctx_.cfg->close_timeout : ctx_.cfg->write_timeout));
   ctx_.clients->remove(id_);
   ctx_.stats->send_queue_bytes.fetch_sub(
       static_cast<std::int64_t>(queued_bytes_ - frame_accounted_), std::memory_order_relaxed);
   queued_bytes_ = frame_accounted_;
   exempt_bytes_ = frame_exempt_;
   queue_.clear();
-  if (!writing_) do_close();
+  if (accepted_ && !writing_) do_close();  // else on_accept or on_write sends it
 }
 
 void websocket_session::do_close() {
@@ -337,9 +362,41 @@ void websocket_session::do_close() {
         ws.async_close(reason, [self = shared_from_this()](beast::error_code ec) {
           if (ec) fail(ec, "close");
           self->hello_timer_.cancel();
+          self->watchdog_.cancel();
         });
       },
       ws_);
+}
+
+void websocket_session::arm_watchdog(std::chrono::steady_clock::time_point at) {
+  watchdog_armed_ = true;
+  watchdog_.expires_at(at);  // cancels an earlier wait, which then finds itself stale
+  watchdog_.async_wait(beast::bind_front_handler(&websocket_session::on_watchdog,
+                                                 shared_from_this(), ++watchdog_gen_));
+}
+
+void websocket_session::on_watchdog(std::uint64_t gen, beast::error_code ec) {
+  if (gen != watchdog_gen_) return;
+  watchdog_armed_ = false;
+  if (ec) return;
+  if (closing_) return cut();
+  if (!writing_) return;  // re-armed by the next do_write
+  const auto due = write_started_ + ctx_.cfg->write_timeout;
+  if (std::chrono::steady_clock::now() < due) return arm_watchdog(due);
+  ctx_.stats->slow_closes.fetch_add(1, std::memory_order_relaxed);
+  spdlog::info("websocket {} ({}): a write stuck for {} ms, closing 4008", id_, user_,
+               ctx_.cfg->write_timeout.count());
+  start_close(4008);
+}
+
+void websocket_session::cut() {
+  spdlog::info("websocket {} ({}): close {} did not finish in {} ms; cutting the connection", id_,
+               user_, close_code_, ctx_.cfg->close_timeout.count());
+  if (!close_sent_) ctx_.stats->count_close(close_code_);
+  close_sent_ = true;
+  hello_timer_.cancel();
+  // Closing the TCP socket ends the stuck write, the read and any close handshake at once.
+  std::visit([](auto& ws) { beast::get_lowest_layer(ws).close(); }, ws_);
 }
 
 }  // namespace a4p::server

@@ -5,12 +5,20 @@
 // messages under bursts (PROTOCOL.md section 2). Each event gets this connection's own "prev"
 // in front of the shared body.
 //
-// Thread safety: all state is touched on the session's strand only. The public methods
-// (deliver_event, send, close, and the sequencer's hooks) may be called from any thread: they
-// post to the strand. Calls made one after another from one strand are delivered in order,
-// which is how the sequencer keeps catch-up and live events gap-free.
+// Ending (SECURITY.md, "Sessions that end"): once a close starts, nothing more it reads is
+// processed and nothing more is queued; if the close handshake of a close that ends the
+// session's authority (4001, 4003, 1008) has not finished within --close-timeout (a write
+// stuck on a client that stopped reading), the socket is cut; other closes (4008, 1001) get
+// --write-timeout. A frame write in flight longer than --write-timeout closes it 4008, however
+// much the client sends.
+//
+// Thread safety: all state is touched on the session's strand only, except ended() (atomic). The
+// public methods (deliver_event, send, close, and the sequencer's hooks) may be called from any
+// thread: they post to the strand. Calls made one after another from one strand are delivered in
+// order, which is how the sequencer keeps catch-up and live events gap-free.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -46,8 +54,9 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
                     std::string token_hash, connection_slot slot);
   ~websocket_session();
 
-  // Accepts the upgrade (answering subprotocol a4p.v1 when the client offered it) and starts
-  // reading.
+  // Enrolls with the hub, accepts the upgrade (answering subprotocol a4p.v1 when the client
+  // offered it), checks the token once more (a logout may have come since the HTTP check) and
+  // starts reading.
   void run(boost::beast::http::request<boost::beast::http::string_body> req);
 
   // ---- any thread ----
@@ -73,6 +82,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   [[nodiscard]] std::uint64_t id() const { return id_; }
   [[nodiscard]] const std::string& user() const { return user_; }
   [[nodiscard]] const std::string& token_hash() const { return token_hash_; }
+  // A close has started: the sequencer drops what this session sent. Any thread.
+  [[nodiscard]] bool ended() const { return ended_.load(std::memory_order_acquire); }
 
  private:
   struct out_item {
@@ -93,6 +104,11 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void start_close(int code);
   void do_close();
+  // One timer for two deadlines: while open, the write in flight (--write-timeout); once
+  // closing, the close itself (--close-timeout). Stale waits are told apart by generation.
+  void arm_watchdog(std::chrono::steady_clock::time_point at);
+  void on_watchdog(std::uint64_t gen, boost::beast::error_code ec);
+  void cut();
 
   server_context& ctx_;
   using plain_ws = boost::beast::websocket::stream<boost::beast::tcp_stream>;
@@ -102,17 +118,23 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   boost::asio::any_io_executor ex_;  // the connection's strand
   boost::beast::flat_buffer buffer_;
   boost::asio::steady_timer hello_timer_;
+  boost::asio::steady_timer watchdog_;
   const std::uint64_t id_;
   const std::string user_;
   const std::string token_hash_;
   connection_slot slot_;
 
+  std::atomic<bool> ended_{false};
+  bool accepted_ = false;  // the upgrade's handshake finished
   bool hello_seen_ = false;
   bool live_ = false;  // start_feed ran: in the hub
   bool writing_ = false;
   bool closing_ = false;  // a close is decided: nothing more is queued
   bool close_sent_ = false;
   int close_code_ = 0;
+  bool watchdog_armed_ = false;
+  std::uint64_t watchdog_gen_ = 0;
+  std::chrono::steady_clock::time_point write_started_;
   std::uint64_t last_seq_ = 0;  // "prev" of the next event
   std::deque<out_item> queue_;
   std::size_t queued_bytes_ = 0;

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -41,6 +42,12 @@ constexpr std::string_view format_version = "1";
 constexpr const char* meta_epoch = "epoch";
 constexpr const char* meta_format = "format_version";
 constexpr const char* meta_previous_epoch = "previous_epoch";
+constexpr const char* meta_verified = "verified";  // "<seq> <hash>": verify_since_last_verified
+
+// A snapshot value: "A4PV", seq (8 bytes big-endian), the hash of event seq (64 hex), the
+// SHA-256 of the payload (64 hex), then the payload (FORMAT.md "Snapshots").
+constexpr std::string_view snapshot_magic = "A4PV";
+constexpr std::size_t snapshot_header = 4 + 8 + 64 + 64;
 
 // Column family order in the handles vector.
 enum cf_index : std::size_t {
@@ -231,6 +238,7 @@ struct event_log::impl {
   rocksdb::ColumnFamilyHandle* events_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* idempotency_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* snapshots_cf_ = nullptr;
+  mutable std::atomic<std::uint64_t> snapshots_rejected_{0};
   rocksdb::ColumnFamilyHandle* aux_cf_ = nullptr;
 
   std::mutex mu_;
@@ -588,16 +596,62 @@ result<std::optional<std::string>> event_log::lookup_idempotency(std::string_vie
   return get(*impl_->db_.db, impl_->idempotency_cf_, key);
 }
 
+namespace {
+// The hash of the stored event at `seq`, or what is wrong.
+std::expected<std::string, std::string> stored_hash_at(rocksdb::DB& db,
+                                                       rocksdb::ColumnFamilyHandle* events,
+                                                       std::uint64_t seq) {
+  auto v = get(db, events, encoding::seq_key(seq));
+  if (!v)
+    return std::unexpected("event " + std::to_string(seq) + " unreadable: " + v.error().message);
+  if (!*v) return std::unexpected("there is no event " + std::to_string(seq));
+  auto e = event::from_json(**v);
+  if (!e) return std::unexpected("event " + std::to_string(seq) + " does not decode");
+  return e->hash;
+}
+
+// Checks a stored snapshot value against its key and the log; the payload, or what is wrong.
+std::expected<std::string_view, std::string> open_envelope(rocksdb::DB& db,
+                                                           rocksdb::ColumnFamilyHandle* events,
+                                                           std::uint64_t key_seq,
+                                                           std::string_view value) {
+  if (value.size() < snapshot_header || !value.starts_with(snapshot_magic))
+    return std::unexpected("not in the checked snapshot format (no A4PV envelope)");
+  auto seq = encoding::decode_seq_key(value.substr(4, 8));
+  if (!seq || *seq != key_seq)
+    return std::unexpected("its envelope names seq " + (seq ? std::to_string(*seq) : "?"));
+  const auto head_hash = value.substr(12, 64);
+  const auto digest = value.substr(76, 64);
+  const auto payload = value.substr(snapshot_header);
+  auto at = stored_hash_at(db, events, key_seq);
+  if (!at) return std::unexpected(at.error());
+  if (*at != head_hash)
+    return std::unexpected("it was taken at another chain (hash of event " +
+                           std::to_string(key_seq) + " differs)");
+  if (sha256_hex(payload) != digest)
+    return std::unexpected("its bytes do not match their digest (changed on disk)");
+  return payload;
+}
+}  // namespace
+
 status event_log::save_snapshot(std::uint64_t seq, std::string_view bytes) {
   if (failed()) return fail(status_code::failed, "event log is in the failed state");
-  if (seq > head()) {
-    return fail(status_code::invalid_argument, "snapshot seq " + std::to_string(seq) +
-                                                   " is past the durable head " +
-                                                   std::to_string(head()));
+  if (seq > head() || seq == 0) {
+    return fail(status_code::invalid_argument,
+                "snapshot seq " + std::to_string(seq) + " is not in 1.." + std::to_string(head()));
   }
+  auto at = stored_hash_at(*impl_->db_.db, impl_->events_cf_, seq);
+  if (!at) return fail(status_code::corruption, "save snapshot: " + at.error());
+  std::string value;
+  value.reserve(snapshot_header + bytes.size());
+  value += snapshot_magic;
+  value += encoding::seq_key(seq);
+  value += *at;
+  value += sha256_hex(bytes);
+  value += bytes;
   rocksdb::WriteOptions wo;
   wo.sync = impl_->opts_.sync;
-  auto s = impl_->db_.db->Put(wo, impl_->snapshots_cf_, encoding::seq_key(seq), slice(bytes));
+  auto s = impl_->db_.db->Put(wo, impl_->snapshots_cf_, encoding::seq_key(seq), slice(value));
   if (!s.ok()) return from_rocks(s, "save snapshot");
   return {};
 }
@@ -606,13 +660,38 @@ result<std::optional<event_log::pinned_snapshot>> event_log::open_snapshot(std::
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;  // a snapshot is large and read once: keep it out of the block cache
   std::shared_ptr<rocksdb::Iterator> it(impl_->db_.db->NewIterator(ro, impl_->snapshots_cf_));
-  it->SeekForPrev(encoding::seq_key(at));
+  for (it->SeekForPrev(encoding::seq_key(at)); it->Valid(); it->Prev()) {
+    auto seq = encoding::decode_seq_key(std::string_view(it->key().data(), it->key().size()));
+    if (!seq) return fail(status_code::corruption, "snapshots column family holds a bad key");
+    auto payload = open_envelope(*impl_->db_.db, impl_->events_cf_, *seq,
+                                 std::string_view(it->value().data(), it->value().size()));
+    if (payload) return pinned_snapshot{*seq, *payload, std::move(it)};
+    // Not used: the caller goes on from an earlier snapshot, or from the events.
+    impl_->snapshots_rejected_.fetch_add(1, std::memory_order_relaxed);
+    if (impl_->opts_.on_snapshot_rejected) impl_->opts_.on_snapshot_rejected(*seq, payload.error());
+  }
   if (!it->status().ok()) return from_rocks(it->status(), "load snapshot");
-  if (!it->Valid()) return std::nullopt;
-  auto seq = encoding::decode_seq_key(std::string_view(it->key().data(), it->key().size()));
-  if (!seq) return fail(status_code::corruption, "snapshots column family holds a bad key");
-  std::string_view bytes(it->value().data(), it->value().size());
-  return pinned_snapshot{*seq, bytes, std::move(it)};
+  return std::nullopt;
+}
+
+std::uint64_t event_log::snapshots_rejected() const {
+  return impl_->snapshots_rejected_.load(std::memory_order_relaxed);
+}
+
+status event_log::scan_snapshots(
+    const std::function<bool(std::uint64_t, std::string_view, std::string_view)>& fn) const {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db_.db->NewIterator(ro, impl_->snapshots_cf_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto seq = encoding::decode_seq_key(std::string_view(it->key().data(), it->key().size()));
+    if (!seq) return fail(status_code::corruption, "snapshots column family holds a bad key");
+    const std::string_view value(it->value().data(), it->value().size());
+    auto payload = open_envelope(*impl_->db_.db, impl_->events_cf_, *seq, value);
+    if (!(payload ? fn(*seq, *payload, {}) : fn(*seq, value, payload.error()))) break;
+  }
+  if (!it->status().ok()) return from_rocks(it->status(), "scan snapshots");
+  return {};
 }
 
 result<std::optional<std::pair<std::uint64_t, std::string>>> event_log::load_snapshot(
@@ -659,18 +738,66 @@ status event_log::scan_aux(
   return {};
 }
 
+namespace {
+result<verify_report> verify_from(const event_log& log, std::uint64_t after, std::string prev);
+}  // namespace
+
 result<verify_report> event_log::verify() const {
+  return verify_from(*this, 0, std::string(genesis_hash));
+}
+
+result<verify_report> event_log::verify_since_last_verified(std::uint64_t* from) {
+  std::uint64_t start = 0;
+  std::string start_hash(genesis_hash);
+  auto rec = get(*impl_->db_.db, impl_->db_.cfs[cf_meta], meta_verified);
+  if (!rec) return std::unexpected(rec.error());
+  if (*rec) {
+    // "<seq> <hash>"; a record that does not parse is ignored: the walk starts at seq 1.
+    const auto sp = (*rec)->find(' ');
+    std::uint64_t seq = 0;
+    if (sp != std::string::npos &&
+        std::from_chars((*rec)->data(), (*rec)->data() + sp, seq).ec == std::errc() &&
+        seq <= head()) {
+      start = seq;
+      start_hash = (*rec)->substr(sp + 1);
+    }
+  }
+  if (from) *from = start;
+  if (start != 0) {
+    auto at = stored_hash_at(*impl_->db_.db, impl_->events_cf_, start);
+    if (!at || *at != start_hash) {
+      verify_report rep;
+      rep.ok = false;
+      rep.first_bad_seq = start;
+      rep.problem = "event " + std::to_string(start) + " is not the one verified before (" +
+                    (at ? std::string("its hash changed") : at.error()) + ")";
+      return rep;
+    }
+  }
+  auto rep = verify_from(*this, start, start_hash);
+  if (!rep || !rep->ok) return rep;
+  rocksdb::WriteOptions wo;
+  wo.sync = impl_->opts_.sync;
+  const std::string value = std::to_string(rep->head) + ' ' + rep->head_hash;
+  // Ignored on purpose: the chain holds; a point not recorded (a disk refusing writes) only
+  // makes the next walk start earlier.
+  (void)impl_->db_.db->Put(wo, impl_->db_.cfs[cf_meta], meta_verified, value);
+  return rep;
+}
+
+namespace {
+result<verify_report> verify_from(const event_log& log, std::uint64_t after, std::string prev) {
   verify_report rep;
-  const std::uint64_t h = head();
-  std::uint64_t expected = 1;
-  std::string prev(genesis_hash);
+  const std::uint64_t h = log.head();
+  std::uint64_t expected = after + 1;
+  rep.head = after;
   auto bad = [&](std::uint64_t seq, std::string why) {
     rep.ok = false;
     rep.first_bad_seq = seq;
     rep.problem = std::move(why);
     return false;
   };
-  auto s = scan_raw(0, h, [&](std::uint64_t seq, std::string_view bytes) {
+  auto s = log.scan_raw(after, h, [&](std::uint64_t seq, std::string_view bytes) {
     if (seq != expected) {
       return bad(expected, "event " + std::to_string(expected) +
                                " is missing (next stored: " + std::to_string(seq) + ")");
@@ -703,6 +830,7 @@ result<verify_report> event_log::verify() const {
   rep.head_hash = prev;
   return rep;
 }
+}  // namespace
 
 status event_log::checkpoint(const std::string& dest_dir) const {
   std::error_code ec;

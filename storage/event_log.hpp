@@ -109,6 +109,10 @@ struct options {
   // and a `true` answer makes that write fail as if RocksDB had returned an I/O error (nothing
   // of the batch is written). Leave empty in production.
   std::function<bool()> fail_write_for_test;
+  // Called (on the reading thread) for each stored snapshot that open_snapshot / load_snapshot
+  // skips because it fails its check (FORMAT.md "Snapshots"): its seq and what is wrong. The
+  // server logs it loudly and counts it; the read goes on with an earlier snapshot or none.
+  std::function<void(std::uint64_t seq, const std::string& problem)> on_snapshot_rejected;
 };
 
 struct verify_report {
@@ -153,9 +157,14 @@ class event_log {
 
   [[nodiscard]] result<std::optional<std::string>> lookup_idempotency(std::string_view key) const;
 
-  // State snapshots (their own column family): bytes of a serialized state as of `seq`.
+  // State snapshots (their own column family): bytes of a serialized state as of `seq`,
+  // stored in an envelope with `seq`, the hash of event `seq` and the SHA-256 of the bytes
+  // (FORMAT.md "Snapshots"). REQUIRES: seq <= head(), seq >= 1.
   [[nodiscard]] status save_snapshot(std::uint64_t seq, std::string_view bytes);
-  // The latest snapshot with seq <= at, if any.
+  // The latest snapshot with seq <= at whose envelope checks out (its seq, the hash of the
+  // event at that seq in this log, the digest of its bytes), if any; each one skipped on the
+  // way is reported to options::on_snapshot_rejected and counted in snapshots_rejected().
+  // The bytes returned are the serialized state only, without the envelope.
   [[nodiscard]] result<std::optional<std::pair<std::uint64_t, std::string>>> load_snapshot(
       std::uint64_t at) const;
   // The same without a copy: the latest snapshot with seq <= at in place. `bytes` stay valid
@@ -166,6 +175,13 @@ class event_log {
     std::shared_ptr<const void> keep;
   };
   [[nodiscard]] result<std::optional<pinned_snapshot>> open_snapshot(std::uint64_t at) const;
+  [[nodiscard]] std::uint64_t snapshots_rejected() const;
+  // Every stored snapshot in seq order, for audits: fn(seq, bytes, problem), where `problem` is
+  // empty when the envelope checks out (then `bytes` is the serialized state) and says what is
+  // wrong otherwise (then `bytes` is the whole stored value). Stops when fn returns false.
+  [[nodiscard]] status scan_snapshots(
+      const std::function<bool(std::uint64_t seq, std::string_view bytes,
+                               std::string_view problem)>& fn) const;
 
   // Auxiliary key-value space for what must not be in the log (password hashes, hashed
   // session tokens). Writes are synced.
@@ -178,6 +194,12 @@ class event_log {
 
   // Re-walks the whole chain and every data_hash; reports the first bad seq.
   [[nodiscard]] result<verify_report> verify() const;
+  // The same from the last point verified this way (meta `verified`: its seq and hash, which
+  // must still match the event there) to the head, then records the head as the new point
+  // (best effort: if that write fails, the next walk starts at the older point).
+  // a4pd calls it on start and refuses to start unless it is ok (FORMAT.md "Repair").
+  // verify_report::first_bad_seq / problem say what broke; `from` is where the walk began.
+  [[nodiscard]] result<verify_report> verify_since_last_verified(std::uint64_t* from = nullptr);
 
   // A consistent copy of the live database in `dest_dir` (RocksDB Checkpoint; must not exist).
   [[nodiscard]] status checkpoint(const std::string& dest_dir) const;

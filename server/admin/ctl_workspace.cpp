@@ -4,6 +4,7 @@
 
 #include "protocol/json_codec.hpp"
 #include "protocol/snapshot.hpp"
+#include "protocol/snapshot_audit.hpp"
 
 namespace a4p::server {
 
@@ -17,24 +18,62 @@ storage::error to_storage_error(const protocol::error& e) {
 
 }  // namespace
 
-storage::result<protocol::state> load_state(const storage::event_log& log, std::uint64_t at) {
-  auto load_nearest =
-      [&log](std::uint64_t seq) -> protocol::result<std::optional<protocol::loaded_snapshot>> {
-    auto got = log.open_snapshot(seq);
-    if (!got) return std::unexpected(protocol::error{"corruption", got.error().message, ""});
-    if (!*got) return std::nullopt;
-    return protocol::loaded_snapshot{(*got)->seq, (*got)->bytes, std::move((*got)->keep)};
-  };
-  auto scan = [&log](std::uint64_t after, std::uint64_t up_to,
-                     const std::function<bool(std::string_view)>& sink) -> protocol::result<void> {
+namespace {
+// The log's events as protocol::state_at and snapshot_audit read them.
+protocol::scan_events_fn scanner(const storage::event_log& log) {
+  return [&log](std::uint64_t after, std::uint64_t up_to,
+                const std::function<bool(std::string_view)>& sink) -> protocol::result<void> {
     auto st = log.scan_raw(after, up_to,
                            [&sink](std::uint64_t, std::string_view bytes) { return sink(bytes); });
     if (!st) return std::unexpected(protocol::error{"corruption", st.error().message, ""});
     return {};
   };
+}
+}  // namespace
+
+storage::result<protocol::state> load_state(const storage::event_log& log, std::uint64_t at) {
+  bool used_snapshot = false;
+  auto load_nearest =
+      [&log, &used_snapshot](
+          std::uint64_t seq) -> protocol::result<std::optional<protocol::loaded_snapshot>> {
+    auto got = log.open_snapshot(seq);
+    if (!got) return std::unexpected(protocol::error{"corruption", got.error().message, ""});
+    if (!*got) return std::nullopt;
+    used_snapshot = true;
+    return protocol::loaded_snapshot{(*got)->seq, (*got)->bytes, std::move((*got)->keep)};
+  };
+  const auto scan = scanner(log);
   auto s = protocol::state_at(at, load_nearest, scan);
+  if (!s && used_snapshot) {
+    // The snapshot's envelope checked out but its bytes do not make a state: the events do.
+    s = protocol::state_at(at, nullptr, scan);
+  }
   if (!s) return std::unexpected(to_storage_error(s.error()));
   return std::move(*s);
+}
+
+storage::status audit_snapshots(
+    const storage::event_log& log,
+    const std::function<void(std::uint64_t seq, const std::string& problem)>& report) {
+  protocol::snapshot_audit audit(scanner(log));
+  std::optional<storage::error> failure;
+  auto st =
+      log.scan_snapshots([&](std::uint64_t seq, std::string_view bytes, std::string_view problem) {
+        if (!problem.empty()) {
+          report(seq, std::string(problem));
+          return true;
+        }
+        auto found = audit.check(seq, bytes);
+        if (!found) {
+          failure = to_storage_error(found.error());
+          return false;
+        }
+        report(seq, *found);
+        return true;
+      });
+  if (!st) return st;
+  if (failure) return std::unexpected(*failure);
+  return {};
 }
 
 storage::result<protocol::event> to_protocol_event(const storage::event& e) {

@@ -8,6 +8,8 @@
 // Thread safety: none; use one ctl_workspace from one thread.
 #pragma once
 
+#include <functional>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -50,9 +52,18 @@ class ctl_workspace {
   std::uint64_t commands_ = 0;  // for command ids
 };
 
-// The state just after event `at` of `log` (snapshot + replay).
+// The state just after event `at` of `log` (snapshot + replay). A snapshot that fails its
+// envelope check is skipped by the log (options::on_snapshot_rejected); one that passes it but
+// does not decode is dropped here too, and the state replayed from the events alone.
 [[nodiscard]] storage::result<protocol::state> load_state(const storage::event_log& log,
                                                           std::uint64_t at);
+
+// Every stored snapshot checked against the events (protocol::snapshot_audit: the state is
+// replayed once from the start and compared at each snapshot's seq): report(seq, problem) for
+// each, with `problem` empty when the snapshot is exactly the state its events make.
+[[nodiscard]] storage::status audit_snapshots(
+    const storage::event_log& log,
+    const std::function<void(std::uint64_t seq, const std::string& problem)>& report);
 
 // storage::event -> protocol::event (data parsed). invalid_argument if data is not JSON.
 [[nodiscard]] storage::result<protocol::event> to_protocol_event(const storage::event& e);

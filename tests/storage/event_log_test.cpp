@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "storage/encoding.hpp"
+#include "tests/storage/raw_db.hpp"
 #include "tests/storage/test_util.hpp"
 
 namespace a4p::storage {
@@ -389,6 +390,113 @@ TEST(event_log, an_opened_snapshot_keeps_its_bytes_while_pinned) {
   EXPECT_EQ((*pinned)->bytes, big);
   EXPECT_EQ(log->load_snapshot(2)->value().second, std::string(8u << 20, 'b'));
   (*pinned)->keep.reset();  // dropped before the log closes
+}
+
+// Issue 12: a snapshot rewritten on disk (RocksDB's own API, as ldb would) was loaded as is.
+// Now its envelope (seq, the chain's hash at seq, the digest of its bytes) is checked: a
+// snapshot that fails is skipped, reported and counted, and the earlier one is used.
+TEST(event_log, a_snapshot_changed_on_disk_is_skipped_and_reported) {
+  temp_dir tmp;
+  {
+    auto log = open_ok(tmp.path());
+    for (int i = 1; i <= 12; ++i) ASSERT_TRUE(log->append(one(make_event(i))));
+    ASSERT_TRUE(log->save_snapshot(3, "state@3"));
+    ASSERT_TRUE(log->save_snapshot(10, "state@10"));
+  }
+  ASSERT_TRUE(
+      a4p::test::rewrite_raw(tmp.path(), "snapshots", encoding::seq_key(10),
+                             [](std::string& v) { a4p::test::replace_once(v, "@10", "@99"); }));
+  std::vector<std::pair<std::uint64_t, std::string>> rejected;
+  options o;
+  o.on_snapshot_rejected = [&](std::uint64_t seq, const std::string& why) {
+    rejected.emplace_back(seq, why);
+  };
+  auto log = event_log::open(tmp.path(), o);
+  ASSERT_TRUE(log);
+  using snap = std::optional<std::pair<std::uint64_t, std::string>>;
+  EXPECT_EQ(*(*log)->load_snapshot(12), snap({3, "state@3"}));
+  ASSERT_EQ(rejected.size(), 1u);
+  EXPECT_EQ(rejected[0].first, 10u);
+  EXPECT_NE(rejected[0].second.find("digest"), std::string::npos) << rejected[0].second;
+  EXPECT_EQ((*log)->snapshots_rejected(), 1u);
+  // The audit listing names it too, and passes the good one.
+  std::vector<std::pair<std::uint64_t, bool>> seen;
+  ASSERT_TRUE((*log)->scan_snapshots(
+      [&](std::uint64_t seq, std::string_view bytes, std::string_view problem) {
+        seen.emplace_back(seq, problem.empty());
+        if (problem.empty()) {
+          EXPECT_EQ(bytes, "state@" + std::to_string(seq));
+        }
+        return true;
+      }));
+  EXPECT_EQ(seen, (std::vector<std::pair<std::uint64_t, bool>>{{3, true}, {10, false}}));
+}
+
+// A snapshot whose envelope is intact but names another chain (taken on a log whose event at
+// that seq differs, e.g. copied in from another data directory) is not used either.
+TEST(event_log, a_snapshot_of_another_chain_is_not_used) {
+  temp_dir a, b;
+  std::string foreign;
+  {
+    auto log = open_ok(a.path());
+    for (int i = 1; i <= 5; ++i) ASSERT_TRUE(log->append(one(make_event(i, "other.user"))));
+    ASSERT_TRUE(log->save_snapshot(5, "theirs"));
+  }
+  ASSERT_TRUE(a4p::test::rewrite_raw(a.path(), "snapshots", encoding::seq_key(5),
+                                     [&](std::string& v) { foreign = v; }));
+  {
+    auto log = open_ok(b.path());
+    for (int i = 1; i <= 5; ++i) ASSERT_TRUE(log->append(one(make_event(i))));
+    ASSERT_TRUE(log->save_snapshot(5, "ours"));
+  }
+  ASSERT_TRUE(a4p::test::rewrite_raw(b.path(), "snapshots", encoding::seq_key(5),
+                                     [&](std::string& v) { v = foreign; }));
+  auto log = open_ok(b.path());
+  EXPECT_EQ(*log->load_snapshot(5), std::nullopt);
+  EXPECT_EQ(log->snapshots_rejected(), 1u);
+}
+
+// verify_since_last_verified walks from the point it recorded last time, and sees an event
+// changed after it, or the event at the point itself replaced.
+TEST(event_log, the_chain_is_verified_from_the_last_verified_point) {
+  temp_dir tmp;
+  {
+    auto log = open_ok(tmp.path());
+    for (int i = 1; i <= 10; ++i) ASSERT_TRUE(log->append(one(make_event(i))));
+    std::uint64_t from = 99;
+    auto rep = log->verify_since_last_verified(&from);
+    ASSERT_TRUE(rep && rep->ok) << (rep ? rep->problem : rep.error().message);
+    EXPECT_EQ(from, 0u);
+    EXPECT_EQ(rep->head, 10u);
+    for (int i = 11; i <= 15; ++i) ASSERT_TRUE(log->append(one(make_event(i))));
+    rep = log->verify_since_last_verified(&from);
+    ASSERT_TRUE(rep && rep->ok);
+    EXPECT_EQ(from, 10u);
+    EXPECT_EQ(rep->head, 15u);
+    for (int i = 16; i <= 20; ++i) ASSERT_TRUE(log->append(one(make_event(i))));
+  }
+  // An event after the point, changed: found.
+  ASSERT_TRUE(a4p::test::rewrite_raw(
+      tmp.path(), "events", encoding::seq_key(18),
+      [](std::string& v) { a4p::test::replace_once(v, "gbr.delegate", "gbr.delegatX"); }));
+  {
+    auto log = open_ok(tmp.path());
+    std::uint64_t from = 0;
+    auto rep = log->verify_since_last_verified(&from);
+    ASSERT_TRUE(rep);
+    EXPECT_FALSE(rep->ok);
+    EXPECT_EQ(from, 15u);
+    EXPECT_EQ(rep->first_bad_seq, 18u);
+  }
+  // The event at the point itself replaced: found too.
+  ASSERT_TRUE(a4p::test::rewrite_raw(
+      tmp.path(), "events", encoding::seq_key(15),
+      [](std::string& v) { a4p::test::replace_once(v, "\"hash\":\"", "\"hash\":\"0"); }));
+  auto log = open_ok(tmp.path());
+  auto rep = log->verify_since_last_verified();
+  ASSERT_TRUE(rep);
+  EXPECT_FALSE(rep->ok);
+  EXPECT_EQ(rep->first_bad_seq, 15u);
 }
 
 TEST(event_log, aux_space_puts_gets_deletes_and_scans_by_prefix) {

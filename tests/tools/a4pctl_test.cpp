@@ -9,10 +9,14 @@
 #include <thread>
 #include <vector>
 
+#include "protocol/snapshot.hpp"
 #include "server/admin/credentials.hpp"
+#include "server/admin/ctl_workspace.hpp"
 #include "server/admin/demo.hpp"
 #include "server/admin/session_store.hpp"
+#include "storage/encoding.hpp"
 #include "storage/event_log.hpp"
+#include "tests/storage/raw_db.hpp"
 #include "tests/tools/tools_test_util.hpp"
 
 namespace a4p::tools_test {
@@ -389,6 +393,85 @@ TEST(a4pctl_server, busy_while_a4pd_runs_and_the_http_api_works_instead) {
   // A wrong password is refused; local-only subcommands refuse --url.
   EXPECT_EQ(a4pctl(dir, url + " --user gha.delegate verify", "wrong\n").code, 1);
   EXPECT_EQ(a4pctl(dir, url + " --user gha.delegate backup " + quote(dir / "b")).code, 2);
+}
+
+// Issue 12: "a comment's text rewritten inside the stored snapshots with RocksDB's own ldb
+// tool; a4pctl verify said ok, and a4pd served the forged text after a restart." Now a4pd does
+// not use a snapshot whose digest fails (it rebuilds from the events, says so loudly), verify
+// reports it, and a forged snapshot with a recomputed digest is caught by verify's re-derivation.
+TEST(a4pctl_server, a_snapshot_rewritten_on_disk_is_never_served_and_verify_reports_it) {
+  temp_dir dir;
+  const std::string data = dir / "data";
+  const std::string genuine = "Troop contributors should be heard";
+  const std::string forged = "Forged contributors should be hear";  // same length
+  std::uint64_t snap_seq = 0;
+  {
+    auto log = storage::event_log::open(data);
+    ASSERT_TRUE(log);
+    ASSERT_TRUE(server::populate(**log, "pw"));
+    auto st = server::load_state(**log, (*log)->head());
+    ASSERT_TRUE(st);
+    snap_seq = st->seq();
+    ASSERT_TRUE((*log)->save_snapshot(snap_seq, protocol::serialize(*st)));
+  }
+  ASSERT_EQ(a4pctl(dir, "--data " + quote(data) + " verify").code, 0);
+  // The attacker's edit: the text changed inside the stored snapshot, digest left as it was.
+  ASSERT_TRUE(test::rewrite_raw(
+      data, "snapshots", storage::encoding::seq_key(snap_seq),
+      [&](std::string& v) { ASSERT_TRUE(test::replace_once(v, genuine, forged)); }));
+  {
+    running_a4pd server(dir);
+    ASSERT_TRUE(server.up()) << slurp(dir / "a4pd.out");
+    auto s = a4pctl(dir, " --url " + server.url() + " --user gha.delegate state", "pw\n");
+    ASSERT_EQ(s.code, 0) << s.err;
+    EXPECT_NE(s.out.find(genuine), std::string::npos);
+    EXPECT_EQ(s.out.find(forged), std::string::npos) << "the forged snapshot was served";
+    EXPECT_NE(slurp(dir / "a4pd.out").find("SNAPSHOT REJECTED"), std::string::npos)
+        << slurp(dir / "a4pd.out");
+  }
+  auto v = a4pctl(dir, "--data " + quote(data) + " verify");
+  EXPECT_EQ(v.code, 1) << v.out << v.err;
+  EXPECT_NE(v.out.find("snapshot at seq " + std::to_string(snap_seq)), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("digest"), std::string::npos) << v.out;
+
+  // A better attacker recomputes the digest: the envelope checks out, the re-derivation does not.
+  ASSERT_TRUE(test::rewrite_raw(data, "snapshots", storage::encoding::seq_key(snap_seq),
+                                [](std::string& v) {
+                                  const std::string payload = v.substr(4 + 8 + 64 + 64);
+                                  v.replace(4 + 8 + 64, 64, storage::sha256_hex(payload));
+                                }));
+  v = a4pctl(dir, "--data " + quote(data) + " verify");
+  EXPECT_EQ(v.code, 1) << v.out << v.err;
+  EXPECT_NE(v.out.find("differs from the state its events make: comments"), std::string::npos)
+      << v.out;
+}
+
+// The chain is checked on start from the last verified point: an event appended while a4pd was
+// stopped and then changed on disk makes a4pd refuse to start, with the repair path.
+TEST(a4pctl_server, a4pd_refuses_to_start_on_a_chain_changed_since_it_last_verified) {
+  temp_dir dir;
+  const std::string data = dir / "data";
+  {
+    running_a4pd server(dir);
+    ASSERT_TRUE(server.up()) << slurp(dir / "a4pd.out");
+  }
+  // Verified up to here by that start. One more event, written while a4pd is stopped.
+  auto add = a4pctl(
+      dir,
+      "--data " + quote(data) + " user add late.user --org GHA --role member --name 'Late User'",
+      "a-long-password-1\n");
+  ASSERT_EQ(add.code, 0) << add.out << add.err;
+  ASSERT_TRUE(test::rewrite_raw(data, "events", std::nullopt, [](std::string& v) {
+    ASSERT_TRUE(test::replace_once(v, "Late User", "Evil User"));
+  }));
+  const std::string cmd = std::string(A4PD) + " --data " + quote(data) + " --listen 127.0.0.1:0 >" +
+                          quote(dir / "refused.out") + " 2>&1";
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  const auto out = slurp(dir / "refused.out");
+  EXPECT_NE(out.find("does not verify"), std::string::npos) << out;
+  EXPECT_NE(out.find("storage/FORMAT.md"), std::string::npos) << out;
 }
 
 }  // namespace
