@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # The README's second command: installs, builds, and runs every test (C++ unit, integration,
 # crash and kill tests, the web client's unit tests and its end-to-end tests in Chromium),
-# all under ctest. Benchmarks and the load generator are built but run by hand (see
-# tests/README.md).
+# all under ctest; then the fuzz smoke (every libFuzzer target for 60 s, in a separate clang
+# build: tests/fuzz/README.md). Benchmarks and the load generator are built but run by hand
+# (see tests/README.md).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/deploy/build.sh" release
 cd "$root"
 ctest --preset release -j "$(nproc)" "$@"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$(nproc)"
+ctest --preset fuzz -j "$(nproc)"
