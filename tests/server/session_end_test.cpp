@@ -38,8 +38,19 @@ bool eventually(F pred, std::chrono::milliseconds timeout) {
 }
 
 // Every event line of GET /api/events as `token` sees it.
+// Every event of the log as JSON Lines, following the X-A4P-Next cursor: a page is bounded in
+// bytes (protocol/README.md), and the flood below is larger than one page.
 std::string all_events(std::uint16_t port, const std::string& token) {
-  return get(port, "/api/events?after=0&limit=10000", token).body;
+  std::string out;
+  std::string after = "0";
+  for (int pages = 0; pages < 1000; ++pages) {
+    const auto r = get(port, "/api/events?after=" + after + "&limit=10000", token);
+    out += r.body;
+    const auto next = r.headers.find("x-a4p-next");
+    if (next == r.headers.end()) break;
+    after = next->second;
+  }
+  return out;
 }
 
 // The first open discussion of a snapshot, as a comment target.
