@@ -31,12 +31,12 @@ struct server_config {
   std::string metrics_token_file;
 
   // Limits a client controls.
-  std::size_t max_frame_bytes = 64 * 1024;             // close 1009
-  std::size_t max_header_bytes = 8 * 1024;             // HTTP 431
-  std::size_t max_body_bytes = 64 * 1024;              // HTTP 413
-  std::chrono::milliseconds hello_timeout{10'000};     // close 1008
-  std::chrono::milliseconds http_timeout{30'000};      // idle HTTP keep-alive, and a body
-  std::chrono::milliseconds header_timeout{10'000};    // a request header, from its first byte
+  std::size_t max_frame_bytes = 64 * 1024;           // close 1009
+  std::size_t max_header_bytes = 8 * 1024;           // HTTP 431
+  std::size_t max_body_bytes = 64 * 1024;            // HTTP 413
+  std::chrono::milliseconds hello_timeout{10'000};   // close 1008
+  std::chrono::milliseconds http_timeout{30'000};    // idle HTTP keep-alive, and a body
+  std::chrono::milliseconds header_timeout{10'000};  // a request header, from its first byte
   // A frame write in flight this long (the client stopped reading while it may keep
   // sending): close 4008. Incoming frames do not extend it.
   std::chrono::milliseconds write_timeout{60'000};

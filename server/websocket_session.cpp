@@ -13,13 +13,13 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include "protocol/messages.hpp"
+#include "server/admin/session_store.hpp"
 #include "server/config.hpp"
 #include "server/http_util.hpp"
 #include "server/hub.hpp"
 #include "server/metrics.hpp"
 #include "server/sequencer.hpp"
 #include "server/server_context.hpp"
-#include "server/admin/session_store.hpp"
 
 namespace a4p::server {
 
