@@ -5,7 +5,10 @@
   nginx     deploy/nginx/a4pd.conf, run by a real nginx (Debian's) on loopback ports with a
             certificate made here, in front of a real a4pd: plain HTTP is redirected to https,
             /readyz and the sign-in answer through TLS, /metrics is hidden, and /ws upgrades
-            to a WebSocket (101, subprotocol a4p.v1) through the proxy.
+            to a WebSocket (101, subprotocol a4p.v1) through the proxy. Then Debian's Chromium
+            (web-client/e2e/through_proxy.mjs) signs two users in through the proxy, sees a
+            comment arrive live over the proxied WebSocket, and finds the cookie Secure; a4pd's
+            log shows the browser's address, not the proxy's (nginx connects from 127.0.0.2).
   metrics   every metric that deploy/grafana and deploy/prometheus name is one a real a4pd
             exports on /metrics.
   package   the Debian package (CPack) installs with apt on a clean Debian 12 made by
@@ -25,12 +28,15 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEPLOY = os.path.join(ROOT, "deploy")
 PASSWORD = "deploy-test-password"
+PROXY_ADDRESS = "127.0.0.2"
+WEB_ROOT = os.path.join(ROOT, "web-client/dist")
 
 
 def fail(msg):
@@ -47,11 +53,11 @@ def free_port():
 class A4pd:
     """A real a4pd with demo data on a fresh data directory."""
 
-    def __init__(self, tmp, extra=()):
+    def __init__(self, tmp, extra=(), log_level="warn"):
         binary = os.environ.get("A4PD_BIN") or os.path.join(ROOT, "build/release/server/a4pd")
         self.proc = subprocess.Popen(
             [binary, "--data", os.path.join(tmp, "data"), "--listen", "127.0.0.1:0",
-             "--demo", "--demo-password", PASSWORD, "--log-level", "warn", *extra],
+             "--demo", "--demo-password", PASSWORD, "--log-level", log_level, *extra],
             stdout=subprocess.PIPE, text=True)
         deadline = time.time() + 90
         self.port = None
@@ -66,6 +72,12 @@ class A4pd:
         if not self.port:
             self.stop()
             fail("a4pd did not report its port")
+        self.log = []
+        threading.Thread(target=self._read_log, daemon=True).start()
+
+    def _read_log(self):
+        for line in self.proc.stdout:
+            self.log.append(line)
 
     def stop(self):
         if self.proc.poll() is None:
@@ -169,10 +181,18 @@ def check_nginx():
                         "-subj", "/CN=localhost", "-keyout", key, "-out", cert],
                        check=True, capture_output=True)
         http_port, https_port = free_port(), free_port()
+        # nginx reaches a4pd from 127.0.0.2 (proxy_bind), the clients reach nginx from
+        # 127.0.0.1: so the address a4pd logs tells the proxy's from the client's.
         srv = A4pd(tmp, ["--allow-origin", f"https://localhost:{https_port}",
-                         "--trust-proxy", "127.0.0.1"])
+                         "--trust-proxy", PROXY_ADDRESS, "--web-root", WEB_ROOT],
+                   log_level="info")
         site = nginx_site(open(os.path.join(DEPLOY, "nginx/a4pd.conf")).read(),
                           http_port, https_port, srv.port, cert, key)
+        bound = site.replace("    proxy_http_version 1.1;\n",
+                             f"    proxy_http_version 1.1;\n    proxy_bind {PROXY_ADDRESS};\n", 1)
+        if bound == site:
+            fail("could not add proxy_bind to the site; update this test")
+        site = bound
         conf = os.path.join(tmp, "nginx.conf")
         open(conf, "w").write(
             f"daemon off;\nworker_processes 1;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log;\n"
@@ -228,11 +248,38 @@ def check_nginx():
             status = r.split("\r\n")[0]
             if " 101 " not in status or "a4p.v1" not in r:
                 fail(f"the WebSocket did not upgrade through the proxy:\n{r}")
+            through_the_browser(https_port, srv)
         finally:
             proxy.terminate()
             proxy.wait(10)
             srv.stop()
-    print("nginx: redirect, TLS, hidden /metrics, sign-in and WebSocket upgrade through the proxy")
+    print("nginx: redirect, TLS, hidden /metrics, sign-in and WebSocket upgrade through the proxy;"
+          " in Chromium: sign-in, a live comment between two users, a Secure cookie, and the"
+          " client's address (not the proxy's) seen by a4pd")
+
+
+def through_the_browser(https_port, srv):
+    """Debian's Chromium through the proxy (web-client/e2e/through_proxy.mjs), then a4pd's log."""
+    script = os.path.join(ROOT, "web-client/e2e/through_proxy.mjs")
+    if not os.path.exists(os.path.join(WEB_ROOT, "index.html")):
+        fail(f"no built web client in {WEB_ROOT} (deploy/build.sh builds it)")
+    r = subprocess.run(["node", script, f"https://localhost:{https_port}"],
+                       cwd=os.path.join(ROOT, "web-client"), capture_output=True, text=True,
+                       timeout=150, env={**os.environ, "A4P_DEMO_PASSWORD": PASSWORD})
+    if r.returncode != 0:
+        fail(f"the browser through the proxy:\n{r.stdout}\n{r.stderr}")
+    print("chromium through nginx:", r.stdout.strip().splitlines()[-1])
+    deadline = time.time() + 5
+    seen = []
+    while time.time() < deadline:
+        seen = [line for line in srv.log if "login:" in line and "usa.delegate" in line]
+        if seen:
+            break
+        time.sleep(0.1)
+    if not any(" from 127.0.0.1:" in line for line in seen):
+        fail(f"a4pd did not log the browser's address 127.0.0.1 for its failed sign-in: {seen}")
+    if any(PROXY_ADDRESS in line for line in srv.log):
+        fail(f"a4pd logged the proxy's address {PROXY_ADDRESS} as a client's")
 
 
 def run(cmd, **kw):

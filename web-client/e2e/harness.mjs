@@ -116,9 +116,17 @@ export function launch_browser() {
   });
 }
 
-/** A new browser context signed in as `user`, on `hash` once the workspace is live. */
-export async function open_as(browser, base_url, user, hash = '#/') {
-  const context = await browser.newContext({ baseURL: base_url, viewport: { width: 1280, height: 900 } });
+/**
+ * A new browser context signed in as `user`, on `hash` once the workspace is live.
+ * `context_options` adds to Playwright's context options (e.g. ignoreHTTPSErrors behind a
+ * proxy with a self-signed certificate).
+ */
+export async function open_as(browser, base_url, user, hash = '#/', context_options = {}) {
+  const context = await browser.newContext({
+    baseURL: base_url,
+    viewport: { width: 1280, height: 900 },
+    ...context_options,
+  });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[${user}] page error: ${e.message}`));
   await page.goto('/#/');
@@ -128,6 +136,30 @@ export async function open_as(browser, base_url, user, hash = '#/') {
   await wait_live(page);
   if (hash !== '#/') await go(page, hash);
   return { context, page };
+}
+
+/** The hash of the first open discussion in `theme`, read from the theme page. */
+export async function first_open_discussion(page, theme) {
+  await go(page, `#/theme/${theme}`);
+  const links = page.locator('section[aria-labelledby="disc-h"] li');
+  await links.first().waitFor();
+  const n = await links.count();
+  for (let i = 0; i < n; i++) {
+    const li = links.nth(i);
+    if ((await li.textContent())?.includes('(open,')) return li.locator('a').getAttribute('href');
+  }
+  throw new Error(`no open discussion in theme ${theme}`);
+}
+
+/** Posts `body` with the open discussion's comment form. */
+export async function post_comment(page, body) {
+  await page.getByLabel('Your comment').fill(body);
+  await page.getByRole('button', { name: 'Post comment' }).click();
+}
+
+/** The last comment whose text contains `text`. */
+export function comment_with(page, text) {
+  return page.locator('li.comment', { hasText: text }).last();
 }
 
 export async function wait_live(page, timeout = 20_000) {

@@ -4,10 +4,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   assert_no_serious_axe,
+  comment_with,
   demo_password,
   eventually,
+  first_open_discussion,
   go,
   open_as,
+  post_comment,
   screenshot,
   start_server,
   start_suite,
@@ -36,27 +39,6 @@ async function first_pledge_of_mine(page) {
   const href = await link.getAttribute('href');
   assert.ok(href && href.startsWith('#/pledge/'), `pledge link, got ${href}`);
   return href;
-}
-
-async function first_open_discussion(page, theme) {
-  await go(page, `#/theme/${theme}`);
-  const links = page.locator('section[aria-labelledby="disc-h"] li');
-  await links.first().waitFor();
-  const n = await links.count();
-  for (let i = 0; i < n; i++) {
-    const li = links.nth(i);
-    if ((await li.textContent())?.includes('(open,')) return li.locator('a').getAttribute('href');
-  }
-  throw new Error(`no open discussion in theme ${theme}`);
-}
-
-async function post_comment(page, body) {
-  await page.getByLabel('Your comment').fill(body);
-  await page.getByRole('button', { name: 'Post comment' }).click();
-}
-
-function comment_with(page, text) {
-  return page.locator('li.comment', { hasText: text }).last();
 }
 
 async function save_title(page, input, title) {
