@@ -310,6 +310,34 @@ TEST(trust_proxy, forwarded_headers_from_an_untrusted_peer_are_ignored) {
       200);  // still judged as the loopback peer it is
 }
 
+// ---- item 1: a minimum password length on every path that sets one ----
+
+// The demo's password is one such path: a4pd refuses to start (exit 2, nothing served) rather
+// than give every demo user a short password, and --min-password sets the bound.
+TEST(password_policy, a_demo_password_under_the_minimum_refuses_to_start) {
+  temp_dir dir;
+  auto short_one = options_in(dir);
+  short_one.demo_password = "short-pw";  // 8 characters, under the default 10
+  a4pd_process refused(short_one);
+  EXPECT_FALSE(refused.started()) << refused.output();
+  auto code = refused.wait(10'000);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_NE(*code, 0);
+
+  temp_dir dir2;
+  auto raised = options_in(dir2, {"--min-password", "16"});
+  raised.demo_password = "fifteen-chars-p";  // 15 characters, under the raised bound
+  a4pd_process refused_too(raised);
+  EXPECT_FALSE(refused_too.started()) << refused_too.output();
+
+  temp_dir dir3;
+  auto enough = options_in(dir3, {"--min-password", "15"});
+  enough.demo_password = "fifteen-chars-p";
+  a4pd_process started(enough);
+  ASSERT_TRUE(started.started()) << started.output();
+  EXPECT_EQ(sign_in(started.port(), "gbr.delegate", "fifteen-chars-p").status, 200);
+}
+
 // ---- item 6: fixed error texts ----
 
 TEST(error_texts, a_storage_failure_reaches_clients_as_a_fixed_text) {
