@@ -45,20 +45,28 @@ json to_json(const attribution& x) {
   return {{"statement", x.statement}, {"preexisting", x.preexisting}, {"confidence", x.confidence}};
 }
 
+json to_json(const report& r) {
+  return {{"seq", r.seq},
+          {"ts", r.ts},
+          {"by", r.by},
+          {"round", or_null(r.round)},
+          {"status", r.status},
+          {"progress", r.progress},
+          {"note", r.note},
+          {"evidence", r.evidence},
+          {"impact_note", r.impact_note ? json(*r.impact_note) : json(nullptr)},
+          {"attribution", r.attrib ? to_json(*r.attrib) : json(nullptr)}};
+}
+
 json to_json(const pledge& x) {
+  json j = pledge_fields(x);
   json reports = json::array();
-  for (const auto& r : x.reports) {
-    reports.push_back({{"seq", r.seq},
-                       {"ts", r.ts},
-                       {"by", r.by},
-                       {"round", or_null(r.round)},
-                       {"status", r.status},
-                       {"progress", r.progress},
-                       {"note", r.note},
-                       {"evidence", r.evidence},
-                       {"impact_note", r.impact_note ? json(*r.impact_note) : json(nullptr)},
-                       {"attribution", r.attrib ? to_json(*r.attrib) : json(nullptr)}});
-  }
+  for (const auto& r : x.reports) reports.push_back(to_json(r));
+  j["reports"] = std::move(reports);
+  return j;
+}
+
+json pledge_fields(const pledge& x) {
   return {{"id", x.id},
           {"org", x.org},
           {"theme", x.theme},
@@ -72,7 +80,6 @@ json to_json(const pledge& x) {
           {"version", x.version},
           {"status", x.status},
           {"progress", x.progress},
-          {"reports", std::move(reports)},
           {"created_ts", x.created_ts},
           {"updated_ts", x.updated_ts}};
 }

@@ -26,6 +26,11 @@ nlohmann::json to_json(const opinion& x);
 nlohmann::json to_json(const champion& x);
 nlohmann::json to_json(const indicator_target& x);
 nlohmann::json to_json(const attribution& x);
+nlohmann::json to_json(const report& x);
+
+// A pledge's view without its "reports" (the one list that grows without bound: history
+// diffs it by count, not by value).
+nlohmann::json pledge_fields(const pledge& x);
 
 // "pledge:P3" -> the full view of that entity, or null.
 nlohmann::json entity_json(const state& s, std::string_view entity);

@@ -249,24 +249,36 @@ void history(server_context& ctx, http_request req, const std::string& user, res
       if (!st) return done(internal_error(req, "storage read", st.error().message));
       s = std::move(*st);
     }
+    // The page ends at `limit` entries or once its entries hold about max_history_page_bytes
+    // (an entry costs what changed: its event's stored bytes and its changes). The scan goes on
+    // to the next entry, if any, so that `next` is there only when there is more.
     protocol::history_builder h(e);
     bool decoded = true;
+    bool full = false;
+    std::size_t kept = 0;
+    std::size_t bytes = 0;
+    std::optional<std::uint64_t> next;
     if (after < head) {
-      auto st = ctx.log->scan_raw(after, head, [&](std::uint64_t, std::string_view bytes) {
-        auto ev = protocol::decode_stored(bytes);
+      auto st = ctx.log->scan_raw(after, head, [&](std::uint64_t, std::string_view raw) {
+        auto ev = protocol::decode_stored(raw);
         if (!ev) return decoded = false;
+        const auto had = h.entries().size();
         h.feed(s, *ev);
-        return h.entries().size() <= limit;  // one more than the page: is there a next?
+        if (h.entries().size() == had) return true;
+        if (full) {
+          next = h.entries()[kept - 1].ev.seq;
+          return false;
+        }
+        kept = h.entries().size();
+        bytes += raw.size() + h.entries().back().changes.dump().size();
+        full = kept >= limit || bytes >= ctx.cfg->max_history_page_bytes;
+        return true;
       });
       if (!st || !decoded)
         return done(error_response(req, 500, "internal", "history replay failed"));
     }
-    auto entries = std::make_shared<std::vector<protocol::history_entry>>(h.entries());
-    std::optional<std::uint64_t> next;
-    if (entries->size() > limit) {
-      entries->resize(limit);
-      next = entries->back().ev.seq;
-    }
+    auto entries = std::make_shared<std::vector<protocol::history_entry>>(
+        h.entries().begin(), h.entries().begin() + static_cast<std::ptrdiff_t>(kept));
     ctx.seq->query([req = std::move(req), user, e = std::move(e), head, entries, next,
                     done = std::move(done)](const protocol::state& now) mutable {
       auto v = reader_of(now, req, user);

@@ -54,6 +54,7 @@ struct server_config {
   std::size_t max_coalesce_bytes = 256 * 1024;         // the most one outgoing frame carries
   std::size_t max_events_limit = 10'000;               // ?limit ceiling (events, history)
   std::size_t max_page_bytes = 8 * 1024 * 1024;        // stored bytes of one /api/events page
+  std::size_t max_history_page_bytes = 512 * 1024;     // of one /api/history page, about
   std::uint64_t max_scan_events = 200'000;             // events one filtered /api/events page reads
 
   // Sign-in (login_guard.hpp): failures before the backoff starts, its first step and cap,

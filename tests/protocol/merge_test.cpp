@@ -134,5 +134,38 @@ TEST(History, FieldLevelChangesOfOneEntity) {
             (std::vector<std::string>{"comment:C3", "pledge:P1"}));
 }
 
+TEST(History, AReportIsRecordedAsTheReportAddedNotTheWholeList) {
+  world w;
+  auto report = [&](int progress) {
+    return w.log.run(w.owner, "pledge.report",
+                     {{"id", "P1"}, {"status", "on_track"}, {"progress", progress}, {"note", "n"}});
+  };
+  ASSERT_TRUE(report(10));
+  ASSERT_TRUE(report(20));
+  state s;
+  history_builder h("pledge:P1");
+  for (const auto& e : w.log.events) h.feed(s, e);
+  ASSERT_EQ(h.entries().size(), 3u);
+  EXPECT_FALSE(h.entries()[0].changes.contains("reports"));  // created with none
+  for (std::size_t k : {1u, 2u}) {
+    const auto& c = h.entries()[k].changes;
+    ASSERT_TRUE(c.contains("reports")) << c.dump();
+    ASSERT_EQ(c["reports"]["added"].size(), 1u) << c.dump();
+    EXPECT_EQ(c["reports"]["added"][0]["seq"], h.entries()[k].ev.seq);
+    EXPECT_EQ(c["reports"]["removed"], json::array());
+    EXPECT_EQ(c["progress"], json({{"from", k == 1 ? 0 : 10}, {"to", k == 1 ? 10 : 20}}));
+  }
+}
+
+TEST(History, ListValuedFieldsRecordTheItemsAddedAndRemoved) {
+  auto c = field_changes({{"groups", {"G10", "P5"}}, {"name", "A"}},
+                         {{"groups", {"P5", "AU", "AU"}}, {"name", "A"}});
+  EXPECT_EQ(c, json({{"groups", {{"added", {"AU", "AU"}}, {"removed", {"G10"}}}}}));
+  // A list that appears (entity created) is all added; scalars keep {from, to}.
+  c = field_changes(nullptr, {{"invitees", {"BGD"}}, {"title", "T"}});
+  EXPECT_EQ(c["invitees"], json({{"added", {"BGD"}}, {"removed", json::array()}}));
+  EXPECT_EQ(c["title"], json({{"from", nullptr}, {"to", "T"}}));
+}
+
 }  // namespace
 }  // namespace a4p::protocol::testing

@@ -4,6 +4,7 @@
 // only).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 #include <thread>
 
@@ -228,6 +229,77 @@ TEST_F(audit_test, history_of_every_entity_kind_pages_with_a_cursor) {
     }
     EXPECT_EQ(paged, whole["events"]) << entity;
   }
+}
+
+// Issue 11 item 2: history costs what changed. A report is recorded as the report added, not as
+// the pledge's whole reports array before and after; every list-valued field likewise; and a
+// page is bounded in bytes (under 1 MB however many large reports the pledge has).
+TEST_F(audit_test, history_records_what_changed_and_pages_are_bounded_in_bytes) {
+  auto state = get_json(port(), "/api/state", auditor());
+  std::string pledge;
+  for (const auto& [id, p] : state["pledges"].items())
+    if (p["org"] == "GBR") pledge = id;
+  ASSERT_FALSE(pledge.empty());
+  std::string action;
+  for (const auto& [id, a] : state["actions"].items()) {
+    const auto& by = a["taken_up_by"];
+    if (std::find(by.begin(), by.end(), json("GBR")) == by.end()) action = id;
+  }
+  ASSERT_FALSE(action.empty());
+
+  auto writer = open_session(port(), "gbr.delegate");
+  ASSERT_TRUE(writer);
+  constexpr int reports = 300;
+  const std::string note(9000, 'n');
+  for (int i = 0; i < reports; ++i) {
+    ASSERT_TRUE(writer->send({{"type", "command"},
+                              {"id", unique_id("report")},
+                              {"name", "pledge.report"},
+                              {"args",
+                               {{"id", pledge},
+                                {"status", "on_track"},
+                                {"progress", i % 101},
+                                {"note", note + std::to_string(i)}}}}));
+    auto ack = writer->next_of("ack");
+    ASSERT_TRUE(ack) << "report " << i;
+  }
+  ASSERT_TRUE(writer->send({{"type", "command"},
+                            {"id", unique_id("take-up")},
+                            {"name", "action.take_up"},
+                            {"args", {{"id", action}}}}));
+  ASSERT_TRUE(writer->next_of("ack"));
+
+  int pages = 0;
+  int seen = 0;
+  std::string cursor = "0";
+  for (;;) {
+    auto r = get(port(), "/api/history?entity=pledge:" + pledge + "&after=" + cursor, auditor());
+    ASSERT_EQ(r.status, 200) << r.body;
+    ++pages;
+    EXPECT_LT(r.body.size(), 1'000'000u) << "page " << pages;
+    auto page = json::parse(r.body);
+    for (const auto& e : page["events"]) {
+      if (e["name"] != "pledge.progress_reported") continue;
+      const auto& rep = e["changes"]["reports"];
+      ASSERT_TRUE(rep.contains("added")) << e["changes"].dump().substr(0, 300);
+      EXPECT_FALSE(rep.contains("from"));
+      ASSERT_EQ(rep["added"].size(), 1u);
+      EXPECT_EQ(rep["added"][0]["seq"], e["seq"]);
+      EXPECT_TRUE(rep["removed"].empty());
+      if (rep["added"][0]["note"].get<std::string>().starts_with(note)) ++seen;
+    }
+    if (!page.contains("next")) break;
+    EXPECT_GT(page["next"].get<std::uint64_t>(), std::stoull(cursor));
+    cursor = std::to_string(page["next"].get<std::uint64_t>());
+  }
+  EXPECT_EQ(seen, reports);
+  EXPECT_GT(pages, 2);  // 300 reports of 9 KB do not fit one bounded page
+
+  auto hist = get_json(port(), "/api/history?entity=action:" + action, auditor());
+  ASSERT_FALSE(hist["events"].empty());
+  const auto& last = hist["events"].back();
+  EXPECT_EQ(last["name"], "action.taken_up");
+  EXPECT_EQ(last["changes"]["taken_up_by"], json({{"added", {"GBR"}}, {"removed", json::array()}}));
 }
 
 }  // namespace

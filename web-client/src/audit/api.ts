@@ -47,6 +47,8 @@ export async function state_at_time(instant: string, as_org: string | null = nul
   return r.ok ? { ok: true, value: normalize_state(r.value, 0) } : r;
 }
 
+export type FieldChange = { from: unknown; to: unknown } | { added: unknown[]; removed: unknown[] };
+
 export interface HistoryEvent {
   seq: number;
   ts: string;
@@ -55,7 +57,8 @@ export interface HistoryEvent {
   entity: string;
   data: Record<string, unknown>;
   redacted?: boolean;
-  changes: Record<string, { from: unknown; to: unknown }>;
+  /** A scalar field's change is {from, to}; a list-valued field's is the items {added, removed}. */
+  changes: Record<string, FieldChange>;
 }
 export interface History {
   entity: string;

@@ -109,12 +109,25 @@ function Changes({ e }: { e: HistoryEvent }) {
         {rows.map(([k, c]) => (
           <tr key={k} data-field={k}>
             <th scope="row">{k}</th>
-            <td class="diff-from">
-              <Value v={c.from} />
-            </td>
-            <td class="diff-to">
-              <Value v={c.to} />
-            </td>
+            {'added' in c ? (
+              <>
+                <td class="diff-from">
+                  {c.removed.length ? <Value v={`removed: ${c.removed.map(show_value).join(', ')}`} /> : null}
+                </td>
+                <td class="diff-to">
+                  {c.added.length ? <Value v={`added: ${c.added.map(show_value).join(', ')}`} /> : null}
+                </td>
+              </>
+            ) : (
+              <>
+                <td class="diff-from">
+                  <Value v={c.from} />
+                </td>
+                <td class="diff-to">
+                  <Value v={c.to} />
+                </td>
+              </>
+            )}
           </tr>
         ))}
       </tbody>
