@@ -251,7 +251,7 @@ TEST_F(audit_test, history_records_what_changed_and_pages_are_bounded_in_bytes) 
   ASSERT_TRUE(writer);
   constexpr int reports = 300;
   const std::string note(9000, 'n');
-  for (int i = 0; i < reports; ++i) {
+  for (int i = 0; i < reports; ++i) {  // pipelined: every command sent, then every ack read
     ASSERT_TRUE(writer->send({{"type", "command"},
                               {"id", unique_id("report")},
                               {"name", "pledge.report"},
@@ -260,8 +260,11 @@ TEST_F(audit_test, history_records_what_changed_and_pages_are_bounded_in_bytes) 
                                 {"status", "on_track"},
                                 {"progress", i % 101},
                                 {"note", note + std::to_string(i)}}}}));
-    auto ack = writer->next_of("ack");
+  }
+  for (int i = 0; i < reports; ++i) {
+    auto ack = writer->next_of("ack", std::chrono::seconds(30));
     ASSERT_TRUE(ack) << "report " << i;
+    ASSERT_TRUE(ack->contains("seq")) << ack->dump();
   }
   ASSERT_TRUE(writer->send({{"type", "command"},
                             {"id", unique_id("take-up")},
