@@ -1,5 +1,7 @@
 #include "server/audit_api.hpp"
 
+#include <malloc.h>
+
 #include <charconv>
 #include <expected>
 #include <memory>
@@ -242,43 +244,49 @@ void history(server_context& ctx, http_request req, const std::string& user, res
   const auto head = ctx.seq->durable_head();
   net::post(*ctx.blocking, [&ctx, req = std::move(req), user, e = *entity, head, after, limit,
                             done = std::move(done)]() mutable {
-    // The state just before the page (nearest snapshot + replay), then the page's events.
-    protocol::state s;
-    if (after > 0) {
-      auto st = load_state(*ctx.log, std::min(after, head));
-      if (!st) return done(internal_error(req, "storage read", st.error().message));
-      s = std::move(*st);
-    }
-    // The page ends at `limit` entries or once its entries hold about max_history_page_bytes
-    // (an entry costs what changed: its event's stored bytes and its changes). The scan goes on
-    // to the next entry, if any, so that `next` is there only when there is more.
-    protocol::history_builder h(e);
-    bool decoded = true;
-    bool full = false;
-    std::size_t kept = 0;
-    std::size_t bytes = 0;
+    std::shared_ptr<std::vector<protocol::history_entry>> entries;
     std::optional<std::uint64_t> next;
-    if (after < head) {
-      auto st = ctx.log->scan_raw(after, head, [&](std::uint64_t, std::string_view raw) {
-        auto ev = protocol::decode_stored(raw);
-        if (!ev) return decoded = false;
-        const auto had = h.entries().size();
-        h.feed(s, *ev);
-        if (h.entries().size() == had) return true;
-        if (full) {
-          next = h.entries()[kept - 1].ev.seq;
-          return false;
-        }
-        kept = h.entries().size();
-        bytes += raw.size() + h.entries().back().changes.dump().size();
-        full = kept >= limit || bytes >= ctx.cfg->max_history_page_bytes;
-        return true;
-      });
-      if (!st || !decoded)
-        return done(error_response(req, 500, "internal", "history replay failed"));
+    {
+      // The state just before the page (nearest snapshot + replay), then the page's events.
+      protocol::state s;
+      if (after > 0) {
+        auto st = load_state(*ctx.log, std::min(after, head));
+        if (!st) return done(internal_error(req, "storage read", st.error().message));
+        s = std::move(*st);
+      }
+      // The page ends at `limit` entries or once its entries hold about max_history_page_bytes
+      // (an entry costs what changed: its event's stored bytes and its changes). The scan goes on
+      // to the next entry, if any, so that `next` is there only when there is more.
+      protocol::history_builder h(e);
+      bool decoded = true;
+      bool full = false;
+      std::size_t kept = 0;
+      std::size_t bytes = 0;
+      if (after < head) {
+        auto st = ctx.log->scan_raw(after, head, [&](std::uint64_t, std::string_view raw) {
+          auto ev = protocol::decode_stored(raw);
+          if (!ev) return decoded = false;
+          const auto had = h.entries().size();
+          h.feed(s, *ev);
+          if (h.entries().size() == had) return true;
+          if (full) {
+            next = h.entries()[kept - 1].ev.seq;
+            return false;
+          }
+          kept = h.entries().size();
+          bytes += raw.size() + h.entries().back().changes.dump().size();
+          full = kept >= limit || bytes >= ctx.cfg->max_history_page_bytes;
+          return true;
+        });
+        if (!st || !decoded)
+          return done(error_response(req, 500, "internal", "history replay failed"));
+      }
+      entries = std::make_shared<std::vector<protocol::history_entry>>(
+          h.entries().begin(), h.entries().begin() + static_cast<std::ptrdiff_t>(kept));
     }
-    auto entries = std::make_shared<std::vector<protocol::history_entry>>(
-        h.entries().begin(), h.entries().begin() + static_cast<std::ptrdiff_t>(kept));
+    // The replayed state is gone: give its pages back to the system, or glibc keeps them in
+    // this pool thread's arena and a4pd's RSS stays at the largest page's replay.
+    ::malloc_trim(0);
     ctx.seq->query([req = std::move(req), user, e = std::move(e), head, entries, next,
                     done = std::move(done)](const protocol::state& now) mutable {
       auto v = reader_of(now, req, user);
