@@ -15,6 +15,7 @@ apt_packages=(
   nodejs npm chromium
   curl python3 procps
   nginx openssl debootstrap
+  rocksdb-tools
   clang-19 libclang-rt-19-dev
 )
 

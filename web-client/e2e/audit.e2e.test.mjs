@@ -1,6 +1,7 @@
 // End-to-end tests of the audit view and the attribution report against a real a4pd in
 // Debian's Chromium: the timeline shows the past (an old title, no later comment), entity
 // history shows a target change with its author and both values, "verify now" reports ok,
+// and names the changed seq in a copy of the log tampered with one byte (Debian's ldb),
 // an export downloaded from the browser is complete and its chain re-checks here (and with
 // the Python verifier when the repo has one), the report's totals match a hand count made
 // here from /api/state, members are refused, axe finds nothing serious, 390 px works.
@@ -8,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -220,6 +221,75 @@ describe('audit view and attribution report against a real a4pd', { concurrency:
     assert.ok((await result.textContent()).includes(server_verify.hash), 'the head hash is shown');
     await screenshot(aud, '22-audit-chain');
     await assert_no_serious_axe(aud, 'chain status');
+  });
+
+  test('verify now reports the right seq after a one-byte tamper of a copy of the log', T, async () => {
+    // A log with a comment posted through the browser; a4pd started on it once more, so that the
+    // comment lies before the point a4pd verified on start (it refuses to start on a chain that
+    // breaks after that point: storage/FORMAT.md, "Repair").
+    const original = fresh_data_dir();
+    const copy_root = fresh_data_dir();
+    const copy = join(copy_root, 'db');
+    let tampered = null;
+    try {
+      const first = await start_server({ data_dir: original });
+      const member = await open_as(browser, first.url, 'gbr.delegate');
+      const marker = `Tamper target ${uniq()}`;
+      await go(member.page, `#/pledge/${await my_first_pledge(member.page)}`);
+      await member.page.getByLabel('Your comment').fill(marker);
+      await member.page.getByRole('button', { name: 'Post comment' }).click();
+      await member.page.locator('li.comment', { hasText: marker }).waitFor();
+      await member.page.getByLabel('Your comment').fill('A later comment, left as it is');
+      await member.page.getByRole('button', { name: 'Post comment' }).click();
+      await member.page.locator('li.comment', { hasText: 'A later comment' }).waitFor();
+      const seq = await member.page.evaluate(async (m) => {
+        const body = await (await fetch('/api/events?after=0&limit=10000&name=comment.posted')).text();
+        return body
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => JSON.parse(l))
+          .find((e) => e.data?.body === m)?.seq;
+      }, marker);
+      assert.ok(Number.isInteger(seq), 'the comment event was found');
+      await member.context.close();
+      await first.stop();
+      await (await start_server({ data_dir: original, demo: false })).stop();
+
+      // The copy, with one byte of the comment's body changed in the stored event, as an
+      // attacker with the disk would do it: Debian's ldb (rocksdb-tools), RocksDB's own tool.
+      cpSync(original, copy, { recursive: true });
+      const ldb = (...args) => {
+        const r = spawnSync('ldb', [`--db=${copy}`, '--column_family=events', '--key_hex', '--value_hex', ...args], { encoding: 'utf8' });
+        assert.equal(r.status, 0, `ldb ${args[0]}: ${r.stderr}`);
+        return r.stdout.trim();
+      };
+      const key = `0x${seq.toString(16).padStart(16, '0')}`;
+      const stored = Buffer.from(ldb('get', key).replace(/^0x/i, ''), 'hex').toString('utf8');
+      assert.ok(stored.includes(marker), 'the stored event holds the comment');
+      const changed = stored.replace(marker, `X${marker.slice(1)}`);
+      assert.equal(Buffer.byteLength(changed), Buffer.byteLength(stored), 'one byte changed, none added');
+      ldb('put', key, `0x${Buffer.from(changed, 'utf8').toString('hex')}`);
+
+      tampered = await start_server({ data_dir: copy, demo: false });
+      const { context, page } = await open_as(browser, tampered.url, 'un.auditor');
+      contexts.push(context);
+      const now = await head_of(page);
+      assert.ok(seq < now, 'the changed event is not the last one');
+      await go(page, `#/audit/at/${now}/chain`);
+      await page.locator('#verify-now').click();
+      const result = page.locator('#verify-result');
+      await result.waitFor({ timeout: 30_000 });
+      assert.equal(await result.getAttribute('data-ok'), 'false', await result.textContent());
+      assert.equal(await result.getAttribute('data-seq'), String(seq), 'the browser names the changed event');
+      const server_says = page.locator('#server-chain');
+      assert.equal(await server_says.getAttribute('data-ok'), 'false');
+      assert.equal(await server_says.getAttribute('data-first-bad'), String(seq), 'the server names it too');
+      await screenshot(page, '27-audit-tampered');
+    } finally {
+      await tampered?.stop();
+      remove_dir(original);
+      remove_dir(copy_root);
+    }
   });
 
   test('an export downloaded from the browser is complete and its chain checks', T, async () => {
