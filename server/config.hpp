@@ -1,6 +1,6 @@
 // The settings of one a4pd process: where it listens, where its data lives, and every limit a
-// client can run into. Filled once by main() from the command line, then read-only; share it
-// by const reference from any thread.
+// client can run into. Filled once by parse_options() (options.hpp) from the command line, then
+// read-only; share it by const reference from any thread.
 #pragma once
 
 #include <chrono>
@@ -24,7 +24,7 @@ struct server_config {
   bool plain_http_any = false;
   std::vector<std::string> allow_origins;  // extra Origins besides the server's own
   // Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (a reverse proxy); from any
-  // other peer those headers are ignored. Normalised by main() (address::to_string()).
+  // other peer those headers are ignored. Normalised by parse_options() (address::to_string()).
   std::vector<std::string> trust_proxy;
   // GET /metrics: with a token file, only requests bearing that token; without, only
   // connections from loopback addresses.

@@ -30,7 +30,7 @@ std::string peer_address(const net::ip::tcp::socket& socket) {
 }  // namespace
 
 listener::listener(server_context& ctx, net::ip::tcp::acceptor&& acceptor)
-    : ctx_(ctx), acceptor_(std::move(acceptor)) {}
+    : ctx_(ctx), acceptor_(std::move(acceptor)), backoff_(acceptor_.get_executor()) {}
 
 void listener::run() {
   net::dispatch(acceptor_.get_executor(),
@@ -55,10 +55,7 @@ void listener::on_accept(beast::error_code ec, net::ip::tcp::socket socket) {
     if (ec == net::error::operation_aborted) return;
     spdlog::warn("accept: {}", ec.message());
     if (ec == net::error::no_descriptors) {
-      // Out of file descriptors: back off briefly instead of spinning.
-      auto t = std::make_shared<net::steady_timer>(acceptor_.get_executor());
-      t->expires_after(std::chrono::milliseconds(50));
-      t->async_wait([self = shared_from_this(), t](beast::error_code) { self->do_accept(); });
+      do_backoff();  // out of file descriptors: back off briefly instead of spinning
       return;
     }
   } else {
@@ -81,6 +78,16 @@ void listener::on_accept(beast::error_code ec, net::ip::tcp::socket socket) {
           ->run();
     }
   }
+  do_accept();
+}
+
+void listener::do_backoff() {
+  backoff_.expires_after(std::chrono::milliseconds(50));
+  backoff_.async_wait(beast::bind_front_handler(&listener::on_backoff, shared_from_this()));
+}
+
+void listener::on_backoff(beast::error_code ec) {
+  if (ec) return;
   do_accept();
 }
 

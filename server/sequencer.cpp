@@ -65,7 +65,8 @@ sequencer::sequencer(server_context& ctx, protocol::state durable)
       durable_(std::move(durable)),
       durable_head_(durable_.seq()),
       last_snapshot_(durable_.seq()),
-      durable_hash_(ctx.log->head_hash()) {
+      durable_hash_(ctx.log->head_hash()),
+      limits_(ctx.cfg->commands_per_second, ctx.cfg->command_burst) {
   // Warm the ring with the newest durable events so that early resumes are cheap.
   const auto head = durable_.seq();
   const auto n = std::min<std::uint64_t>(head, ctx_.cfg->replay_ring_events);
@@ -192,22 +193,6 @@ void sequencer::submit(std::shared_ptr<websocket_session> s, protocol::command c
   net::post(strand_, [this, s = std::move(s), c = std::move(c)]() mutable { do_submit(s, c); });
 }
 
-bool sequencer::take_token(const std::string& user) {
-  const auto now = std::chrono::steady_clock::now();
-  auto [it, fresh] = buckets_.try_emplace(user);
-  auto& b = it->second;
-  if (fresh) {
-    b.tokens = ctx_.cfg->command_burst;
-  } else {
-    const double dt = std::chrono::duration<double>(now - b.last).count();
-    b.tokens = std::min(ctx_.cfg->command_burst, b.tokens + dt * ctx_.cfg->commands_per_second);
-  }
-  b.last = now;
-  if (b.tokens < 1) return false;
-  b.tokens -= 1;
-  return true;
-}
-
 void sequencer::reject(const std::shared_ptr<websocket_session>& s, const std::string& id,
                        const std::string& code, const std::string& message,
                        const nlohmann::json& details) {
@@ -221,7 +206,7 @@ void sequencer::do_submit(const std::shared_ptr<websocket_session>& s, protocol:
   // it sent is not appended (the socket itself is closing; the reject is for the record).
   if (s->ended() || !ctx_.sessions->valid_hash(s->token_hash()))
     return reject(s, c.id, "forbidden", "the session has ended; sign in again");
-  if (!take_token(s->user()))
+  if (!limits_.take(s->user()))
     return reject(s, c.id, "rate_limited", "too many commands; slow down and retry");
 
   std::string key = s->user() + '\n' + c.id;

@@ -1,7 +1,8 @@
 // The sequencer: the one writer of the event log (STYLE.md 8). Every command, hello and
 // room join is posted to its strand, where it
-//  - rate-limits per user (token bucket) and checks idempotency (pending keys in memory, then
-//    the log's idempotency index: a resend gets the original ack and appends nothing);
+//  - rate-limits per user (token bucket, rate_limit.hpp) and checks idempotency (pending keys
+//    in memory, then the log's idempotency index: a resend gets the original ack and appends
+//    nothing);
 //  - decides on the speculative state (durable events plus those appended and not yet
 //    durable), applies the drafts at once so the next command sees them, and appends them with
 //    the idempotency key "<user>\n<command id>" -> {"seq","result"} (log.append_async: the
@@ -41,6 +42,7 @@
 #include "protocol/state.hpp"
 #include "protocol/workspace.hpp"
 #include "server/fanout.hpp"
+#include "server/rate_limit.hpp"
 
 namespace a4p::storage {
 struct append_request;
@@ -53,7 +55,7 @@ class websocket_session;
 
 class sequencer {
  public:
-  // `durable`: the state at the log's head (snapshot + replay), built by main().
+  // `durable`: the state at the log's head (snapshot + replay), built by server_app::open().
   sequencer(server_context& ctx, protocol::state durable);
 
   void attach(std::shared_ptr<websocket_session> s, protocol::hello h);
@@ -80,10 +82,6 @@ class sequencer {
     nlohmann::json result;
     std::chrono::steady_clock::time_point started;
   };
-  struct bucket {
-    double tokens = 0;
-    std::chrono::steady_clock::time_point last;
-  };
 
   void do_attach(const std::shared_ptr<websocket_session>& s, const protocol::hello& h);
   void do_submit(const std::shared_ptr<websocket_session>& s, protocol::command& c);
@@ -106,7 +104,6 @@ class sequencer {
   void maybe_checkpoint();
   void checkpoint();
   void arm_checkpoint_timer();
-  bool take_token(const std::string& user);
   void reject(const std::shared_ptr<websocket_session>& s, const std::string& id,
               const std::string& code, const std::string& message,
               const nlohmann::json& details = nlohmann::json::object());
@@ -123,9 +120,9 @@ class sequencer {
   std::unique_ptr<boost::asio::steady_timer> checkpoint_timer_;
   std::size_t in_flight_ = 0;
   bool draining_ = false;
+  rate_limiter limits_;
   std::function<void()> drained_;
   std::unordered_map<std::string, std::vector<waiter>> pending_keys_;
-  std::unordered_map<std::string, bucket> buckets_;
   // user -> seq of the last event that changed what they may see (no resume from before it).
   std::unordered_map<std::string, std::uint64_t> view_changed_at_;
   std::deque<std::shared_ptr<const fanout>> ring_;     // the last events, oldest first

@@ -1,6 +1,6 @@
 // What every connection of one a4pd process shares: its configuration, counters, log, login
-// sessions, hub and sequencer. Built once by main(); the objects it points to outlive every
-// connection.
+// sessions, hub and sequencer. Built once by server_app::open() (server.hpp); the objects it points
+// to outlive every connection.
 //
 // Thread safety: the pointers never change after start; each pointee documents its own.
 // `stopping` is set once, by the signal handler's strand, and read from anywhere.

@@ -1,0 +1,243 @@
+#include "server/options.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+#include <boost/asio/ip/address.hpp>
+
+#include "server/admin/credentials.hpp"
+#include "server/admin/session_store.hpp"
+
+namespace a4p::server {
+namespace {
+
+// The shortest metrics token a4pd takes: a scrape credential, so not a guessable word.
+constexpr std::size_t min_metrics_token = 16;
+
+bool split_host_port(const std::string& s, std::string& host, std::uint16_t& port) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos) return false;
+  host = s.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  try {
+    auto p = std::stoul(s.substr(colon + 1));
+    if (p > 65535) return false;
+    port = static_cast<std::uint16_t>(p);
+  } catch (...) {
+    return false;
+  }
+  return !host.empty();
+}
+
+// A flag given in whole units of `Duration` (milliseconds, seconds) straight into its setting.
+template <class Duration>
+CLI::Option* add_duration(CLI::App& app, const std::string& name, Duration& target,
+                          const std::string& what) {
+  return app
+      .add_option_function<std::int64_t>(
+          name, [&target](std::int64_t v) { target = Duration(v); }, what)
+      ->default_str(std::to_string(target.count()));
+}
+
+void add_flags(CLI::App& app, options& o) {
+  auto& cfg = o.cfg;
+  app.add_option("--data", cfg.data_dir, "data directory (RocksDB)")->capture_default_str();
+  app.add_option("--listen", o.listen, "HOST:PORT to listen on (port 0: ephemeral)")
+      ->capture_default_str();
+  app.add_flag("--demo", o.demo, "fill a new data directory with demo data");
+  app.add_option("--demo-password", o.demo_password,
+                 "password of every demo account (default: random per account, printed)");
+  app.add_option("--web-root", cfg.web_root, "directory of the web client's files");
+  app.add_option("--threads", cfg.threads, "network threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  app.add_option("--tls-cert", cfg.tls_cert, "TLS certificate chain (PEM)");
+  app.add_option("--tls-key", cfg.tls_key, "TLS private key (PEM)");
+  app.add_flag("--plain-http-any", cfg.plain_http_any,
+               "with TLS: serve plain HTTP on the port to every peer (default: loopback only; "
+               "others are redirected to https)");
+  app.add_option("--metrics-token-file", cfg.metrics_token_file,
+                 "GET /metrics needs 'Authorization: Bearer <first line of FILE>' (default: "
+                 "loopback connections only)");
+  app.add_option("--allow-origin", cfg.allow_origins,
+                 "extra allowed Origin for /ws and /api/session (repeatable), e.g. "
+                 "https://a4p.example.org");
+  app.add_option("--trust-proxy", cfg.trust_proxy,
+                 "address of a reverse proxy whose X-Forwarded-For/-Proto are believed "
+                 "(repeatable)");
+  app.add_option("--max-frame", cfg.max_frame_bytes, "largest client frame in bytes (1009)")
+      ->capture_default_str();
+  app.add_option("--max-header", cfg.max_header_bytes, "largest HTTP header in bytes (431)")
+      ->capture_default_str();
+  app.add_option("--max-body", cfg.max_body_bytes, "largest HTTP body in bytes (413)")
+      ->capture_default_str();
+  add_duration(app, "--hello-timeout", cfg.hello_timeout,
+               "milliseconds to the first message (1008)");
+  add_duration(app, "--write-timeout", cfg.write_timeout,
+               "milliseconds one frame write may stay in flight before closing 4008");
+  add_duration(app, "--close-timeout", cfg.close_timeout,
+               "milliseconds after a close starts before an unfinished socket is cut");
+  app.add_option("--rate", cfg.commands_per_second, "commands per second per user")
+      ->capture_default_str();
+  app.add_option("--burst", cfg.command_burst, "command burst per user")->capture_default_str();
+  app.add_option("--max-user-connections", cfg.max_connections_per_user, "WebSockets per user")
+      ->capture_default_str();
+  app.add_option("--max-connections", cfg.max_connections, "open connections in total")
+      ->capture_default_str();
+  app.add_option("--max-address-connections", cfg.max_address_connections,
+                 "open connections per peer address (a trusted proxy is exempt)")
+      ->capture_default_str();
+  app.add_option("--max-address-handshakes", cfg.max_address_handshakes,
+                 "connections per peer address not yet past their first request header")
+      ->capture_default_str();
+  add_duration(app, "--header-timeout", cfg.header_timeout,
+               "milliseconds for a request header, from its first byte");
+  app.add_option("--login-free-failures", cfg.login_free_user_failures,
+                 "failed sign-ins of a username before the backoff starts")
+      ->capture_default_str();
+  app.add_option("--login-free-address-failures", cfg.login_free_address_failures,
+                 "failed sign-ins from a client address before the backoff starts")
+      ->capture_default_str();
+  add_duration(app, "--login-backoff", cfg.login_backoff,
+               "milliseconds of the first backoff step (doubling per failure)");
+  add_duration(app, "--login-backoff-max", cfg.login_backoff_max,
+               "milliseconds: the longest backoff");
+  add_duration(app, "--login-forget", cfg.login_forget_after,
+               "seconds without a failure after which a key's failures are forgotten");
+  app.add_option("--login-threads", cfg.login_threads, "threads checking sign-in passwords")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  app.add_option("--login-queue", cfg.login_queue,
+                 "sign-in checks queued or running before 503 + Retry-After")
+      ->capture_default_str();
+  app.add_option("--login-per-address", cfg.login_per_address,
+                 "of them from one client address before 429 + Retry-After")
+      ->capture_default_str();
+  app.add_option("--min-password", cfg.min_password_length, "shortest --demo-password accepted")
+      ->capture_default_str();
+  app.add_option("--max-send-queue", cfg.max_send_queue_bytes,
+                 "unsent bytes per connection before closing it with 4008")
+      ->capture_default_str();
+  app.add_option("--max-coalesce", cfg.max_coalesce_bytes,
+                 "largest outgoing frame when coalescing a burst")
+      ->capture_default_str();
+  add_duration(app, "--session-ttl", cfg.session_ttl, "login session lifetime in seconds");
+  app.add_option("--snapshot-every", cfg.snapshot_every, "events between state snapshots")
+      ->capture_default_str();
+  app.add_option("--resume-ring", cfg.replay_ring_events,
+                 "recent events kept serialised for fast resume")
+      ->capture_default_str();
+  app.add_option("--max-resume", cfg.max_resume_events,
+                 "a resume further behind than this many events gets a snapshot")
+      ->capture_default_str();
+  app.add_option("--checkpoint-key", cfg.checkpoint_key,
+                 "sign checkpoints of the log with this Ed25519 secret key file (a4pctl keygen; "
+                 "keep it outside --data)");
+  app.add_option("--checkpoint-every", cfg.checkpoint_every,
+                 "with --checkpoint-key: a checkpoint after this many events")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  app.add_option_function<double>(
+         "--checkpoint-minutes",
+         [&cfg](double minutes) {
+           cfg.checkpoint_interval =
+               std::chrono::milliseconds(static_cast<std::int64_t>(minutes * 60'000));
+         },
+         "with --checkpoint-key: a checkpoint when this much time has passed with new events")
+      ->default_str(std::to_string(cfg.checkpoint_interval.count() / 60'000))
+      ->check(CLI::Range(0.001, 1e6));
+  app.add_option("--log-level", o.log_level, "trace|debug|info|warn|error")->capture_default_str();
+}
+
+// The hash of the token file's first line (trailing CR and blanks dropped), or empty when the
+// file is unreadable or the token too short.
+std::string metrics_token_hash(const std::string& file) {
+  std::ifstream in(file);
+  std::string token;
+  if (!in || !std::getline(in, token)) token.clear();
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.size() < min_metrics_token) return {};
+  return session_store::hash_token(token);
+}
+
+}  // namespace
+
+std::expected<options, int> parse_options(int argc, char** argv) {
+  options o;
+  CLI::App app{"a4pd: the A4P Workspace server (HTTP + WebSocket a4p.v1 on one port)"};
+  add_flags(app, o);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return std::unexpected(app.exit(e));
+  }
+
+  spdlog::set_level(spdlog::level::from_str(o.log_level));
+  auto& cfg = o.cfg;
+  for (auto& a : cfg.trust_proxy) {
+    boost::system::error_code ec;
+    auto addr = boost::asio::ip::make_address(a, ec);
+    if (ec) {
+      std::cerr << "a4pd: --trust-proxy expects an IP address, not " << a << "\n";
+      return std::unexpected(2);
+    }
+    a = addr.to_string();
+  }
+  if (!o.demo_password.empty()) {
+    if (auto why = password_policy_problem(o.demo_password, cfg.min_password_length);
+        !why.empty()) {
+      std::cerr << "a4pd: --demo-password: " << why << " (--min-password)\n";
+      return std::unexpected(2);
+    }
+  }
+  if (!split_host_port(o.listen, cfg.listen_host, cfg.listen_port)) {
+    std::cerr << "a4pd: --listen expects HOST:PORT\n";
+    return std::unexpected(2);
+  }
+  if (cfg.tls_cert.empty() != cfg.tls_key.empty()) {
+    std::cerr << "a4pd: --tls-cert and --tls-key go together\n";
+    return std::unexpected(2);
+  }
+  if (!cfg.metrics_token_file.empty()) {
+    o.metrics_token_hash = metrics_token_hash(cfg.metrics_token_file);
+    if (o.metrics_token_hash.empty()) {
+      std::cerr << "a4pd: --metrics-token-file " << cfg.metrics_token_file
+                << ": unreadable, or its first line is shorter than " << min_metrics_token
+                << " characters\n";
+      return std::unexpected(2);
+    }
+  }
+  if (!cfg.web_root.empty()) {
+    // A missing web root is not fatal (the API still works; files appear once built).
+    std::error_code ec;
+    auto canon = std::filesystem::weakly_canonical(std::filesystem::absolute(cfg.web_root), ec);
+    if (ec) {
+      std::cerr << "a4pd: --web-root " << cfg.web_root << ": " << ec.message() << "\n";
+      return std::unexpected(2);
+    }
+    if (!std::filesystem::is_directory(canon, ec))
+      spdlog::warn("--web-root {} does not exist (yet): static files answer 404", canon.string());
+    cfg.web_root = canon.string();
+  }
+  if (!cfg.checkpoint_key.empty()) {
+    // The key signs what the data directory holds: whoever can rewrite the one must not also
+    // hold the other.
+    std::error_code ec1, ec2;
+    auto key =
+        std::filesystem::weakly_canonical(std::filesystem::absolute(cfg.checkpoint_key), ec1);
+    auto data = std::filesystem::weakly_canonical(std::filesystem::absolute(cfg.data_dir), ec2);
+    auto rel = key.lexically_relative(data);
+    if (!ec1 && !ec2 && !rel.empty() && *rel.begin() != "..") {
+      std::cerr << "a4pd: --checkpoint-key must be outside the data directory\n";
+      return std::unexpected(2);
+    }
+  }
+  return o;
+}
+
+}  // namespace a4p::server
