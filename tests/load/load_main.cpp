@@ -32,6 +32,7 @@
 #include "server/admin/demo.hpp"
 #include "tests/load/baseline_server.hpp"
 #include "tests/load/load_client.hpp"
+#include "tests/load/readers.hpp"
 
 namespace {
 
@@ -63,6 +64,11 @@ struct options {
   std::size_t reconnect_storm = 0;  // clients that reconnect at once
   std::size_t storm_missed = 200;   // events appended while they are away
   bool baseline = true;
+  // The mixed scenario (issue 11 item 4): the steady state runs twice, without and then with
+  // these readers, and the two are compared.
+  std::size_t auditors = 0;      // export /api/events whole + /api/state?at, in a loop
+  std::size_t reconnectors = 0;  // resume from resume_back events behind, in a loop
+  std::uint64_t resume_back = 50'000;
 };
 
 struct login {
@@ -331,7 +337,8 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
   std::fflush(stdout);
 
   // Steady state: W writers at the total rate.
-  if (w > 0 && o.duration > 0) {
+  auto steady = [&](const char* label) -> std::optional<phase_result> {
+    if (w == 0 || o.duration <= 0) return std::nullopt;
     stats.latency.reset();
     stats.ack_latency.reset();
     const std::uint64_t a0 = stats.acks, e0 = stats.events, b0 = stats.event_bytes, g0 = stats.gaps,
@@ -367,7 +374,7 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
     r.max = all.max;
     r.gaps = all.gaps;
     r.dups = all.dups;
-    print_phase("a4pd", r, ok);
+    print_phase(label, r, ok);
     if (r.gaps > 0 || r.dups > 0 || drain < 0 || r.acks == 0) verdict = 1;
     std::printf("  drained in %.2f s; clients still open %zu of %zu\n", drain,
                 static_cast<std::size_t>(std::count_if(clients.begin(), clients.end(),
@@ -380,7 +387,43 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
       }
       if (!stats.first_error.empty()) std::printf("  first error: %s\n", stats.first_error.c_str());
     }
-    *out_phase = r;
+    return r;
+  };
+  if (auto r = steady("a4pd")) *out_phase = *r;
+  if (o.auditors + o.reconnectors > 0) {
+    // The same steady state again, with the readers running beside it.
+    auto auditor =
+        std::find_if(logins.begin(), logins.end(), [](const login& l) { return !l.can_write; });
+    if (auditor == logins.end()) {
+      std::fprintf(stderr, "a4p_load: readers need the demo's auditor account\n");
+      return 1;
+    }
+    a4p::load::reader_params rp;
+    rp.host = o.host;
+    rp.port = o.port;
+    rp.token = auditor->token;
+    rp.epoch = epoch;
+    rp.head = stats.max_acked_seq.load();
+    rp.auditors = o.auditors;
+    rp.reconnectors = o.reconnectors;
+    rp.resume_back = o.resume_back;
+    a4p::load::background_readers readers(rp);
+    std::printf("readers: %zu auditors, %zu reconnectors resuming %llu events back\n", o.auditors,
+                o.reconnectors, static_cast<unsigned long long>(o.resume_back));
+    readers.start();
+    sleep_s(2.0);  // the readers under way before the measurement starts
+    const std::int64_t t_readers = now_ns();
+    auto with = steady("a4pd with readers");
+    readers.stop();
+    readers.print(seconds_since(t_readers));
+    if (with && out_phase->ack_p99 > 0 && out_phase->p99 > 0)
+      std::printf(
+          "readers: ack p99 %.2f ms with, %.2f ms without (x%.2f; target <= 1.5); delivery p99 "
+          "%.2f ms with, %.2f ms without (x%.2f; target <= 1.5)\n",
+          with->ack_p99 / 1000.0, out_phase->ack_p99 / 1000.0,
+          static_cast<double>(with->ack_p99) / static_cast<double>(out_phase->ack_p99),
+          with->p99 / 1000.0, out_phase->p99 / 1000.0,
+          static_cast<double>(with->p99) / static_cast<double>(out_phase->p99));
   }
 
   // Reconnect storm: K clients drop, miss `storm_missed` events, and come back at once.
@@ -563,6 +606,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--reconnect-storm", o.reconnect_storm,
                  "clients that drop, miss --storm-missed events, and reconnect at once");
+  app.add_option(
+      "--auditors", o.auditors,
+      "mixed scenario: auditors exporting /api/events and asking /api/state?at in a loop "
+      "(the steady state runs without, then with the readers)");
+  app.add_option("--reconnectors", o.reconnectors,
+                 "mixed scenario: clients resuming --resume-back events behind, in a loop");
+  app.add_option("--resume-back", o.resume_back, "how far behind the head a reconnector resumes")
+      ->capture_default_str();
   app.add_option("--storm-missed", o.storm_missed, "events missed in the storm")
       ->capture_default_str();
   bool no_baseline = false;
