@@ -31,17 +31,10 @@ start_server() {
   echo "a4pd did not start:"; tail "$data.a4pd.log"; exit 1
 }
 stop_server() { kill -TERM "$pid"; wait "$pid" || true; pid=; }
-head_of() {
-  local token
-  token=$(curl -sf -X POST "http://127.0.0.1:$port/api/session" \
-    -d '{"username":"un.auditor","password":"bench-pw"}' | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/')
-  curl -sf -D - -o /dev/null -H "Authorization: Bearer $token" \
-    "http://127.0.0.1:$port/api/events?after=0&limit=1" | tr -d '\r' |
-    awk -F': ' 'tolower($1)=="x-a4p-head"{print $2}'
-}
+. tests/load/lib.sh
 
 start_server
-h=$(head_of)
+h=$(head_of "$port" bench-pw)
 echo "log at $h events (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 if [ "$h" -lt "$events" ]; then
   # Writers post comments as fast as the group commit takes them (the demo's 12 users), in one
@@ -49,7 +42,7 @@ if [ "$h" -lt "$events" ]; then
   # (64 MiB message limit), so the log is filled in one go from the demo's size.
   "$load" --port "$port" --password bench-pw --clients 10 --writers 10 --rate 0 --window 128 \
     --duration "${A4P_BENCH_FILL_SECONDS:-300}" --no-baseline | grep -E '^a4pd:|verdict' || true
-  h=$(head_of)
+  h=$(head_of "$port" bench-pw)
   echo "log at $h events"
 fi
 

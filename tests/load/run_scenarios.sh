@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs the four load scenarios of issue 4 item 7, each against a fresh a4pd on a fresh demo
-# data directory, and prints a4p_load's report. Usage:
-#   tests/load/run_scenarios.sh [BUILD_DIR] [scenario...]     scenarios: fanout rss writers storm
+# Runs the four load scenarios of issue 4 item 7, and the mixed one of issue 11 item 4, each
+# against a fresh a4pd on a fresh demo data directory, and prints a4p_load's report. Usage:
+#   tests/load/run_scenarios.sh [BUILD_DIR] [scenario...]
+# scenarios: fanout rss writers storm (the default set), mixed (a log filled to 100,000 events,
+# then 1,000 subscribers and 10 writers, without and with 4 auditors and 2 reconnectors).
 # BUILD_DIR defaults to build/release. Needs about 2 x 15,000 file descriptors in all (the
 # server and the load generator each stay under 20,000).
 set -euo pipefail
@@ -15,6 +17,7 @@ port=${A4P_LOAD_PORT:-28431}
 work=$(mktemp -d /tmp/a4p-load-XXXXXX)
 trap 'kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 ulimit -n "$(ulimit -Hn)"
+. tests/load/lib.sh
 
 start_server() {
   rm -rf "$work/data"
@@ -48,6 +51,15 @@ for s in $scenarios; do
     writers) run writers --clients 10 --writers 10 --rate 0 --window 128 --duration 10 ;;
     storm)   run storm --clients 5010 --writers 10 --rate 100 --duration 3 \
                --reconnect-storm 5000 --storm-missed 200 --no-baseline ;;
+    mixed)
+      echo "=== mixed: fill to 100,000 events (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+      start_server
+      fill_to "$load" "$port" load-password 100000
+      echo "=== mixed: a4p_load (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+      "$load" --port "$port" --password load-password --server-pid "$pid" --clients 1000 \
+        --writers 10 --rate 250 --duration 20 --auditors 4 --reconnectors 2 \
+        --resume-back 50000 --no-baseline | grep -v '^  t='
+      stop_server ;;
     *) echo "unknown scenario $s"; exit 2 ;;
   esac
 done

@@ -1,0 +1,23 @@
+# Shell helpers of the load scripts (sourced by run_scenarios.sh and audit_bench.sh).
+
+# head_of PORT PASSWORD: the log's head, as the demo auditor reads it (X-A4P-Head).
+head_of() {
+  local port=$1 password=$2 token
+  token=$(curl -sf -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$port/api/session" \
+    -d "{\"username\":\"un.auditor\",\"password\":\"$password\"}" |
+    sed 's/.*"token":"\([0-9a-f]*\)".*/\1/')
+  curl -sf -D - -o /dev/null -H "Authorization: Bearer $token" \
+    "http://127.0.0.1:$port/api/events?after=0&limit=1" | tr -d '\r' |
+    awk -F': ' 'tolower($1)=="x-a4p-head"{print $2}'
+}
+
+# fill_to LOAD PORT PASSWORD EVENTS: a4p_load's writers post comments as fast as the group commit
+# takes them (the demo's users, 10 writers, a window of 128) until the log holds EVENTS events.
+fill_to() {
+  local load=$1 port=$2 password=$3 events=$4 seconds=${A4P_FILL_SECONDS:-30}
+  while [ "$(head_of "$port" "$password")" -lt "$events" ]; do
+    "$load" --port "$port" --password "$password" --clients 10 --writers 10 --rate 0 \
+      --window 128 --duration "$seconds" --no-baseline | grep -E '^a4pd:|verdict' || true
+  done
+  echo "log at $(head_of "$port" "$password") events"
+}
