@@ -169,7 +169,15 @@ void background_readers::reconnector_loop(std::size_t) {
       beast::flat_buffer buf;
       while (!caught_up && !stop_) {
         buf.clear();
-        ws.read(buf);
+        beast::error_code ec;
+        ws.read(buf, ec);
+        if (ec == websocket::error::closed) {
+          note_error("reconnector: closed by a4pd with code " + std::to_string(ws.reason().code) +
+                     " (" + std::string(ws.reason().reason) + ") after " + std::to_string(seen) +
+                     " events of a resume from " + std::to_string(from));
+          break;
+        }
+        if (ec) throw beast::system_error(ec);
         std::istringstream lines(beast::buffers_to_string(buf.data()));
         for (std::string line; std::getline(lines, line);) {
           if (line.empty()) continue;
