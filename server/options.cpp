@@ -1,9 +1,15 @@
 #include "server/options.hpp"
 
+#include <cctype>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -14,6 +20,9 @@
 
 namespace a4p::server {
 namespace {
+
+constexpr const char* app_description =
+    "a4pd: the A4P Workspace server (HTTP + WebSocket a4p.v1 on one port)";
 
 // The shortest metrics token a4pd takes: a scrape credential, so not a guessable word.
 constexpr std::size_t min_metrics_token = 16;
@@ -151,7 +160,67 @@ void add_flags(CLI::App& app, options& o) {
          "with --checkpoint-key: a checkpoint when this much time has passed with new events")
       ->default_str(std::to_string(cfg.checkpoint_interval.count() / 60'000))
       ->check(CLI::Range(0.001, 1e6));
-  app.add_option("--log-level", o.log_level, "trace|debug|info|warn|error")->capture_default_str();
+  app.add_option("--log-level", o.log_level, "trace|debug|info|warn|error|critical|off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--log-format", o.log_fmt, "text (default) or json (JSON Lines on stderr)")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, log_format>{
+          {"text", log_format::text}, {"json", log_format::json}}));
+}
+
+// The environment variable of a flag's long name: A4PD_ and the name in upper case, '_' for '-'.
+std::string env_name(const std::string& long_name) {
+  std::string env = "A4PD_";
+  for (char c : long_name) env += c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  return env;
+}
+
+// CLI11 fills an option from the file before it looks at the environment, and from either
+// only while it is still unset; so that the environment wins over the file, the file's keys
+// whose variable is set are dropped as the file is read.
+class config_below_environment : public CLI::ConfigTOML {
+ public:
+  explicit config_below_environment(std::set<std::string> shadowed)
+      : shadowed_(std::move(shadowed)) {}
+  std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
+    auto items = CLI::ConfigTOML::from_config(input);
+    std::erase_if(items, [this](const CLI::ConfigItem& i) {
+      return i.parents.empty() && shadowed_.contains(i.name);
+    });
+    return items;
+  }
+
+ private:
+  std::set<std::string> shadowed_;  // long names whose A4PD_ variable is set
+};
+
+// --config FILE (TOML), and A4PD_<NAME> for every flag: one rule, so that no flag lacks either.
+// Precedence: the command line, then the environment, then the file.
+// The file itself may be named by A4PD_CONFIG (CLI11 reads the file before the environment, so
+// that variable is its default, and then the file must exist).
+void add_config_and_environment(CLI::App& app) {
+  std::set<std::string> shadowed;
+  for (CLI::Option* opt : app.get_options()) {
+    const auto& names = opt->get_lnames();
+    if (names.empty() || names.front() == "help") continue;
+    auto env = env_name(names.front());
+    opt->envname(env);
+    if (const char* v = std::getenv(env.c_str()); v != nullptr && *v != '\0')
+      shadowed.insert(names.front());
+  }
+  app.config_formatter(std::make_shared<config_below_environment>(std::move(shadowed)));
+  const char* file = std::getenv(env_name("config").c_str());
+  const bool from_env = file != nullptr && *file != '\0';
+  app.set_config("--config", from_env ? file : "",
+                 "read flags from this TOML file (keys: the flags' long names, e.g. max-frame = "
+                 "131072); A4PD_* variables and the command line win over it",
+                 from_env);
+  app.allow_config_extras(CLI::config_extras_mode::error);
+}
+
+void build_app(CLI::App& app, options& o) {
+  add_flags(app, o);
+  add_config_and_environment(app);
 }
 
 // The hash of the token file's first line (trailing CR and blanks dropped), or empty when the
@@ -167,17 +236,34 @@ std::string metrics_token_hash(const std::string& file) {
 
 }  // namespace
 
+std::vector<flag_doc> flag_docs() {
+  options o;
+  CLI::App app{app_description};
+  build_app(app, o);
+  std::vector<flag_doc> out;
+  for (const CLI::Option* opt : app.get_options()) {
+    const auto& names = opt->get_lnames();
+    if (names.empty() || names.front() == "help") continue;
+    out.push_back({names.front(),
+                   names.front() == "config" ? env_name("config") : opt->get_envname(),
+                   opt->get_default_str()});
+  }
+  return out;
+}
+
 std::expected<options, int> parse_options(int argc, char** argv) {
   options o;
-  CLI::App app{"a4pd: the A4P Workspace server (HTTP + WebSocket a4p.v1 on one port)"};
-  add_flags(app, o);
+  CLI::App app{app_description};
+  build_app(app, o);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return std::unexpected(app.exit(e));
+    // 0 once --help is printed; every other problem (a bad value, an unknown key in the file,
+    // a missing file) is a bad flag: 2, the reason printed.
+    return std::unexpected(app.exit(e) == 0 ? 0 : 2);
   }
 
-  spdlog::set_level(spdlog::level::from_str(o.log_level));
+  configure_logging(o.log_fmt, o.log_level);
   auto& cfg = o.cfg;
   for (auto& a : cfg.trust_proxy) {
     boost::system::error_code ec;
