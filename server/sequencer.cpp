@@ -23,6 +23,11 @@ namespace a4p::server {
 namespace net = boost::asio;
 
 namespace {
+
+// Events one step of a resume's catch-up reads from the log (besides the byte bound: a quarter
+// of --max-send-queue), before it waits for the session's queue to drain.
+constexpr std::uint64_t resume_page_events = 1024;
+
 viewer_info to_viewer(const protocol::principal& p) {
   return {p.user, p.org, p.r};
 }
@@ -137,36 +142,64 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
     const auto from = h.resume->seq;
     s->send(protocol::welcome_message(wu, epoch, head, "resume"));
     s->start_feed(from, v);
-    const std::uint64_t ring_first = ring_.empty() ? head + 1 : ring_.front()->seq;
-    std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> batch;
-    if (from + 1 < ring_first) {
-      // Older than the ring: read from the log, judged against the state as it is now.
-      const auto up_to = std::min<std::uint64_t>(ring_first - 1, head);
-      auto st = ctx_.log->scan_raw(from, up_to, [&](std::uint64_t, std::string_view bytes) {
-        auto e = protocol::decode_stored(bytes);
-        if (!e) return false;
-        auto sight = protocol::sight_of(durable_, pv, *e);
-        if (sight == protocol::sight::withheld) return true;
-        batch.emplace_back(
-            e->seq, std::make_shared<const std::string>(protocol::event_body(
-                        *e, sight == protocol::sight::full ? protocol::redaction::none
-                                                           : protocol::redaction::redacted)));
-        if (batch.size() >= 1024) s->deliver_events(std::exchange(batch, {}));
-        return true;
-      });
-      if (!st) {
-        spdlog::error("sequencer: resume read failed: {}", st.error().message);
-        s->close(1011);
-        return;
-      }
-    }
-    // The ring is sorted by seq: skip to the first entry after `from`.
-    auto it = std::upper_bound(ring_.begin(), ring_.end(), from,
-                               [](std::uint64_t x, const auto& f) { return x < f->seq; });
-    for (; it != ring_.end(); ++it)
-      if (const auto* body = (*it)->body_for(v)) batch.emplace_back((*it)->seq, *body);
-    s->deliver_events(std::move(batch));
+    catch_up(s, v, from, head);
+    return;
   }
+  // False when the session was closed meanwhile: it is not enrolled any more, gets nothing.
+  (void)ctx_.clients->add(s->id(), v);
+}
+
+void sequencer::catch_up(const std::shared_ptr<websocket_session>& s, const viewer_info& v,
+                         std::uint64_t cursor, std::uint64_t attached_at) {
+  if (s->ended()) return;
+  if (!ctx_.sessions->valid_hash(s->token_hash())) return s->close(4001);
+  if (auto it = view_changed_at_.find(s->user());
+      it != view_changed_at_.end() && it->second > attached_at)
+    return s->close(4003);  // what it was sent so far was judged for the view it had
+  flush();  // every published event is with the live sessions: the ring below is complete
+  const auto head = durable_.seq();
+  const auto pv = to_protocol(v);
+  const std::uint64_t ring_first = ring_.empty() ? head + 1 : ring_.front()->seq;
+  std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> batch;
+  if (cursor + 1 < ring_first) {
+    // Older than the ring: one page from the log, judged against the state as it is now.
+    const auto up_to = std::min<std::uint64_t>(ring_first - 1, head);
+    std::size_t bytes = 0;
+    std::uint64_t last = cursor;
+    auto st = ctx_.log->scan_raw(cursor, up_to, [&](std::uint64_t seq, std::string_view raw) {
+      auto e = protocol::decode_stored(raw);
+      if (!e) return false;
+      last = seq;
+      auto sight = protocol::sight_of(durable_, pv, *e);
+      if (sight != protocol::sight::withheld) {
+        auto body = std::make_shared<const std::string>(protocol::event_body(
+            *e, sight == protocol::sight::full ? protocol::redaction::none
+                                               : protocol::redaction::redacted));
+        bytes += body->size();
+        batch.emplace_back(e->seq, std::move(body));
+      }
+      return bytes < ctx_.cfg->max_send_queue_bytes / 4 && last - cursor < resume_page_events;
+    });
+    if (!st || last == cursor) {
+      spdlog::error("sequencer: resume read failed after seq {}: {}", cursor,
+                    st ? "an event did not decode" : st.error().message);
+      return s->close(1011);
+    }
+    s->deliver_events(std::move(batch));
+    // A weak reference: the session holds this waiter, and must not keep itself alive by it.
+    s->when_drained([this, w = std::weak_ptr(s), v, last, attached_at] {
+      net::post(strand_, [this, w, v, last, attached_at] {
+        if (auto live = w.lock()) catch_up(live, v, last, attached_at);
+      });
+    });
+    return;
+  }
+  // The ring is sorted by seq: skip to the first entry after `cursor`.
+  auto it = std::upper_bound(ring_.begin(), ring_.end(), cursor,
+                             [](std::uint64_t x, const auto& f) { return x < f->seq; });
+  for (; it != ring_.end(); ++it)
+    if (const auto* body = (*it)->body_for(v)) batch.emplace_back((*it)->seq, *body);
+  s->deliver_events(std::move(batch));
   // False when the session was closed meanwhile: it is not enrolled any more, gets nothing.
   (void)ctx_.clients->add(s->id(), v);
 }

@@ -84,6 +84,13 @@ class sequencer {
   };
 
   void do_attach(const std::shared_ptr<websocket_session>& s, const protocol::hello& h);
+  // One step of a resume's catch-up, on the strand: the events after `cursor` that `v` may see,
+  // one page from the log (older than the ring), then, once the session's queue has room
+  // (websocket_session::when_drained), the next step; when the ring reaches back to `cursor`,
+  // the rest from the ring and the session joins the live feed. Stops when the session ends,
+  // and closes it if its user's view changed since `attached_at` (4003) or the login ended.
+  void catch_up(const std::shared_ptr<websocket_session>& s, const viewer_info& v,
+                std::uint64_t cursor, std::uint64_t attached_at);
   void do_submit(const std::shared_ptr<websocket_session>& s, protocol::command& c);
   void on_durable(std::shared_ptr<pending> p, bool ok, std::string error);
   // A durable event that changes what some users may see (a role change, an org losing its

@@ -330,11 +330,27 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
   ctx_.stats->frames_sent.fetch_add(1, std::memory_order_relaxed);
   if (closing_) return do_close();
   do_write();
+  notify_drained();
+}
+
+void websocket_session::when_drained(std::function<void()> fn) {
+  net::post(ex_, [self = shared_from_this(), fn = std::move(fn)]() mutable {
+    if (self->closing_) return;
+    self->drained_ = std::move(fn);
+    self->notify_drained();
+  });
+}
+
+void websocket_session::notify_drained() {
+  if (!drained_ || closing_) return;
+  if (queued_bytes_ - exempt_bytes_ > ctx_.cfg->max_send_queue_bytes / 4) return;
+  std::exchange(drained_, nullptr)();
 }
 
 void websocket_session::start_close(int code) {
   if (closing_) return;
   closing_ = true;
+  drained_ = nullptr;  // a catch-up waiting for room stops here (and lets go of this session)
   ended_.store(true, std::memory_order_release);
   close_code_ = code;
   // A close that ends the session's authority (logout, expiry: 4001; a changed view: 4003;

@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -71,6 +72,10 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // connect). Only what is queued beside it counts against the bound.
   void send_snapshot(std::string message);
   void close(int code);
+  // Calls `fn` on this session's strand once what is queued but not yet written is at most a
+  // quarter of --max-send-queue (at once if it is already): the resume catch-up's backpressure.
+  // Never called once the session has ended; one waiter at a time (a new one replaces it).
+  void when_drained(std::function<void()> fn);
 
   // ---- for the sequencer, on its strand ----
   // After the welcome: the seq the feed continues from (the resume point or snapshot seq),
@@ -102,6 +107,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void enqueue(out_item item);
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void notify_drained();
   void start_close(int code);
   void do_close();
   // One timer for two deadlines: while open, the write in flight (--write-timeout); once
@@ -138,8 +144,9 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::uint64_t last_seq_ = 0;  // "prev" of the next event
   std::deque<out_item> queue_;
   std::size_t queued_bytes_ = 0;
-  std::size_t exempt_bytes_ = 0;  // of queued_bytes_, the part of an exempt snapshot
-  std::string frame_;             // the frame being written
+  std::function<void()> drained_;  // when_drained's waiter
+  std::size_t exempt_bytes_ = 0;   // of queued_bytes_, the part of an exempt snapshot
+  std::string frame_;              // the frame being written
   std::size_t frame_accounted_ = 0;
   std::size_t frame_exempt_ = 0;
 };
