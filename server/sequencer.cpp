@@ -160,33 +160,51 @@ void sequencer::catch_up(const std::shared_ptr<websocket_session>& s, const view
   const auto head = durable_.seq();
   const auto pv = to_protocol(v);
   const std::uint64_t ring_first = ring_.empty() ? head + 1 : ring_.front()->seq;
+  // One page: at most resume_page_events events read, or a quarter of the send-queue bound.
   std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> batch;
+  std::size_t bytes = 0;
+  std::uint64_t last = cursor;
+  auto full = [&] {
+    return bytes >= ctx_.cfg->max_send_queue_bytes / 4 || last - cursor >= resume_page_events;
+  };
+  auto take = [&](std::uint64_t seq, std::shared_ptr<const std::string> body) {
+    bytes += body->size();
+    batch.emplace_back(seq, std::move(body));
+  };
+  bool done = false;
   if (cursor + 1 < ring_first) {
-    // Older than the ring: one page from the log, judged against the state as it is now.
+    // Older than the ring: from the log, judged against the state as it is now.
     const auto up_to = std::min<std::uint64_t>(ring_first - 1, head);
-    std::size_t bytes = 0;
-    std::uint64_t last = cursor;
     auto st = ctx_.log->scan_raw(cursor, up_to, [&](std::uint64_t seq, std::string_view raw) {
       auto e = protocol::decode_stored(raw);
       if (!e) return false;
       last = seq;
       auto sight = protocol::sight_of(durable_, pv, *e);
-      if (sight != protocol::sight::withheld) {
-        auto body = std::make_shared<const std::string>(protocol::event_body(
-            *e, sight == protocol::sight::full ? protocol::redaction::none
-                                               : protocol::redaction::redacted));
-        bytes += body->size();
-        batch.emplace_back(e->seq, std::move(body));
-      }
-      return bytes < ctx_.cfg->max_send_queue_bytes / 4 && last - cursor < resume_page_events;
+      if (sight != protocol::sight::withheld)
+        take(e->seq, std::make_shared<const std::string>(protocol::event_body(
+                         *e, sight == protocol::sight::full ? protocol::redaction::none
+                                                            : protocol::redaction::redacted)));
+      return !full();
     });
     if (!st || last == cursor) {
       spdlog::error("sequencer: resume read failed after seq {}: {}", cursor,
                     st ? "an event did not decode" : st.error().message);
       return s->close(1011);
     }
-    s->deliver_events(std::move(batch));
-    // A weak reference: the session holds this waiter, and must not keep itself alive by it.
+  } else {
+    // From the ring (sorted by seq): the entries after `cursor`.
+    auto it = std::upper_bound(ring_.begin(), ring_.end(), cursor,
+                               [](std::uint64_t x, const auto& f) { return x < f->seq; });
+    for (; it != ring_.end() && !full(); ++it) {
+      last = (*it)->seq;
+      if (const auto* body = (*it)->body_for(v)) take(last, *body);
+    }
+    done = it == ring_.end();
+  }
+  s->deliver_events(std::move(batch));
+  if (!done) {
+    // The next page once the session's queue has room. A weak reference: the session holds
+    // this waiter, and must not keep itself alive by it.
     s->when_drained([this, w = std::weak_ptr(s), v, last, attached_at] {
       net::post(strand_, [this, w, v, last, attached_at] {
         if (auto live = w.lock()) catch_up(live, v, last, attached_at);
@@ -194,13 +212,8 @@ void sequencer::catch_up(const std::shared_ptr<websocket_session>& s, const view
     });
     return;
   }
-  // The ring is sorted by seq: skip to the first entry after `cursor`.
-  auto it = std::upper_bound(ring_.begin(), ring_.end(), cursor,
-                             [](std::uint64_t x, const auto& f) { return x < f->seq; });
-  for (; it != ring_.end(); ++it)
-    if (const auto* body = (*it)->body_for(v)) batch.emplace_back((*it)->seq, *body);
-  s->deliver_events(std::move(batch));
-  // False when the session was closed meanwhile: it is not enrolled any more, gets nothing.
+  // Caught up with everything published: from here on the live feed. False when the session
+  // was closed meanwhile: it is not enrolled any more, gets nothing.
   (void)ctx_.clients->add(s->id(), v);
 }
 

@@ -289,6 +289,55 @@ TEST(sync_snapshot, snapshot_larger_than_the_send_queue_bound_is_delivered) {
   EXPECT_EQ((*pong)["nonce"], "after-snapshot");
 }
 
+// Issue 11: a resume whose catch-up is far larger than the send-queue bound is delivered page by
+// page as the client reads (from the log, then the ring), not closed 4008; the live feed follows
+// without a gap.
+TEST(sync_resume, a_catch_up_larger_than_the_send_queue_is_paged_not_closed) {
+  temp_dir dir;
+  a4pd_options o;
+  o.data_dir = dir.path();
+  o.extra_args = {"--max-send-queue", "65536",  "--resume-ring", "200",
+                  "--rate",           "100000", "--burst",       "100000"};
+  a4pd_process server(o);
+  ASSERT_TRUE(server.started()) << server.output();
+  nlohmann::json w;
+  auto away = open_session(server.port(), "eth.delegate", &w);
+  ASSERT_TRUE(away);
+  const std::string epoch = w["epoch"];
+  const std::uint64_t left_at = w["head"];
+  away->close_abruptly();
+
+  auto writer = open_session(server.port(), "gbr.delegate");
+  ASSERT_TRUE(writer);
+  constexpr int missed = 1500;  // about 1 MB of events, 16 times the bound
+  const std::string body(400, 'm');
+  std::uint64_t last_ack = 0;
+  for (int sent = 0; sent < missed; sent += 25) {  // windows small enough for the writer's queue
+    for (int k = 0; k < 25; ++k)
+      ASSERT_TRUE(writer->send(comment_cmd(unique_id("far"), "discussion:D1", body)));
+    for (int k = 0; k < 25; ++k) {
+      auto ack = writer->next_of("ack", std::chrono::seconds(10));
+      ASSERT_TRUE(ack && ack->contains("seq"));
+      last_ack = std::max(last_ack, (*ack)["seq"].get<std::uint64_t>());
+    }
+  }
+
+  auto token = login(server.port(), "eth.delegate", demo_password);
+  ws_client back;
+  ASSERT_EQ(back.connect(server.port(), token), 101);
+  auto w2 = back.hello(epoch, left_at);
+  ASSERT_TRUE(w2);
+  EXPECT_EQ((*w2)["mode"], "resume");
+  std::uint64_t last = left_at;
+  std::vector<std::uint64_t> seqs;
+  expect_chain(back, last, last_ack, &seqs);
+  EXPECT_EQ(seqs.size(), static_cast<std::size_t>(missed));
+  auto ack = post_comment(*writer, "discussion:D1", "live after the long catch-up", "far");
+  ASSERT_TRUE(ack);
+  expect_chain(back, last, (*ack)["seq"]);
+  EXPECT_EQ(last, (*ack)["seq"].get<std::uint64_t>());
+}
+
 TEST(sync_shutdown, sigterm_closes_clients_with_1001_and_exits_0) {
   temp_dir dir;
   a4pd_options o;
