@@ -135,6 +135,18 @@ void add_flags(CLI::App& app, options& o) {
   app.add_option("--max-coalesce", cfg.max_coalesce_bytes,
                  "largest outgoing frame when coalescing a burst")
       ->capture_default_str();
+  app.add_option("--max-events-limit", cfg.max_events_limit,
+                 "ceiling of ?limit on /api/events and /api/history")
+      ->capture_default_str();
+  app.add_option("--max-page-bytes", cfg.max_page_bytes,
+                 "stored bytes after which an /api/events page ends")
+      ->capture_default_str();
+  app.add_option("--max-scan-events", cfg.max_scan_events,
+                 "events one filtered /api/events page reads at most")
+      ->capture_default_str();
+  app.add_option("--max-history-page-bytes", cfg.max_history_page_bytes,
+                 "bytes (events and changes) after which an /api/history page ends")
+      ->capture_default_str();
   add_duration(app, "--session-ttl", cfg.session_ttl, "login session lifetime in seconds");
   app.add_option("--snapshot-every", cfg.snapshot_every, "events between state snapshots")
       ->capture_default_str();
