@@ -81,13 +81,24 @@ const json* changes_of(const event& e) {
   return c == e.data.end() || !c->is_object() ? nullptr : &*c;
 }
 
-using applier = void (*)(state&, const event&);
+using applier = result<void> (*)(state&, const event&);
 
-void ap_theme_added(state& s, const event& e) {
+// An event of a known name about an entity the state does not hold: the log and the rules
+// disagree, which replay must not paper over.
+std::unexpected<error> missing(const event& e) {
+  return std::unexpected(
+      error{"corruption",
+            "event " + std::to_string(e.seq) + " (" + e.name +
+                ") is about no entity of the state, or changes nothing: " + e.entity,
+            "entity"});
+}
+
+result<void> ap_theme_added(state& s, const event& e) {
   const auto& d = e.data;
   s.themes.put(theme{tget(s, d, "id"), tget(s, d, "name"), tget(s, d, "note")});
+  return {};
 }
-void ap_org_added(state& s, const event& e) {
+result<void> ap_org_added(state& s, const event& e) {
   const auto& d = e.data;
   org o;
   o.id = tget(s, d, "id");
@@ -97,18 +108,20 @@ void ap_org_added(state& s, const event& e) {
   o.groups = lget(s, d, "groups");
   o.endorsed = bget(d, "endorsed");
   s.orgs.put(o);
+  return {};
 }
-void ap_org_updated(state& s, const event& e) {
+result<void> ap_org_updated(state& s, const event& e) {
   org* o = s.orgs.get(sget(e.data, "id"));
   const json* c = changes_of(e);
-  if (!o || !c) return;
+  if (!o || !c) return missing(e);
   if (c->contains("name")) o->name = tget(s, *c, "name");
   if (c->contains("region")) o->region = tget(s, *c, "region");
   if (c->contains("groups")) o->groups = lget(s, *c, "groups");
   if (c->contains("endorsed")) o->endorsed = bget(*c, "endorsed");
   ++o->version;
+  return {};
 }
-void ap_user_added(state& s, const event& e) {
+result<void> ap_user_added(state& s, const event& e) {
   const auto& d = e.data;
   user u;
   u.id = tget(s, d, "id");
@@ -116,20 +129,23 @@ void ap_user_added(state& s, const event& e) {
   u.org = tget(s, d, "org");
   u.r = role_from_string(sget(d, "role")).value_or(role::member);
   s.users.put(u);
+  return {};
 }
-void ap_user_role_changed(state& s, const event& e) {
+result<void> ap_user_role_changed(state& s, const event& e) {
   user* u = s.users.get(sget(e.data, "id"));
-  if (!u) return;
+  if (!u) return missing(e);
   u->r = role_from_string(sget(e.data, "role")).value_or(u->r);
   ++u->version;
+  return {};
 }
-void ap_user_disabled_or_enabled(state& s, const event& e) {
+result<void> ap_user_disabled_or_enabled(state& s, const event& e) {
   user* u = s.users.get(sget(e.data, "id"));
-  if (!u) return;
+  if (!u) return missing(e);
   u->disabled = e.name == "user.disabled";
   ++u->version;
+  return {};
 }
-void ap_commitment_added(state& s, const event& e) {
+result<void> ap_commitment_added(state& s, const event& e) {
   const auto& d = e.data;
   commitment c;
   c.id = tget(s, d, "id");
@@ -139,19 +155,21 @@ void ap_commitment_added(state& s, const event& e) {
   c.responsibility = tget(s, d, "responsibility");
   bump(s.counters.commitment, c.id, 2);
   s.commitments.put(c);
+  return {};
 }
-void ap_commitment_updated(state& s, const event& e) {
+result<void> ap_commitment_updated(state& s, const event& e) {
   commitment* x = s.commitments.get(sget(e.data, "id"));
   const json* c = changes_of(e);
-  if (!x || !c) return;
+  if (!x || !c) return missing(e);
   if (c->contains("theme")) x->theme = tget(s, *c, "theme");
   if (c->contains("number")) x->number = iget(*c, "number");
   if (c->contains("title")) x->title = tget(s, *c, "title");
   if (c->contains("responsibility")) x->responsibility = tget(s, *c, "responsibility");
   x->version = iget(e.data, "version");
   set_changed(s, *x, *c, x->version);
+  return {};
 }
-void ap_pledge_created(state& s, const event& e) {
+result<void> ap_pledge_created(state& s, const event& e) {
   const auto& d = e.data;
   pledge x;
   x.id = tget(s, d, "id");
@@ -168,11 +186,12 @@ void ap_pledge_created(state& s, const event& e) {
   x.updated_ts = x.created_ts;
   bump(s.counters.pledge, x.id, 1);
   s.pledges.put(std::move(x));
+  return {};
 }
-void ap_pledge_updated(state& s, const event& e) {
+result<void> ap_pledge_updated(state& s, const event& e) {
   pledge* x = s.pledges.get(sget(e.data, "id"));
   const json* c = changes_of(e);
-  if (!x || !c) return;
+  if (!x || !c) return missing(e);
   for (auto it = c->begin(); it != c->end(); ++it) {
     const std::string& k = it.key();
     if (k == "theme")
@@ -195,13 +214,14 @@ void ap_pledge_updated(state& s, const event& e) {
   x->version = iget(e.data, "version");
   x->updated_ts = s.keep(e.ts);
   set_changed(s, *x, *c, x->version);
+  return {};
 }
-void ap_pledge_progress_reported(state& s, const event& e) {
+result<void> ap_pledge_progress_reported(state& s, const event& e) {
   const auto& obj = e.data.get_ref<const json::object_t&>();
   auto idv = obj.find("id");
-  if (idv == obj.end() || !idv->second.is_string()) return;
+  if (idv == obj.end() || !idv->second.is_string()) return missing(e);
   pledge* x = s.pledges.get(idv->second.get_ref<const std::string&>());
-  if (!x) return;
+  if (!x) return missing(e);
   report r;
   r.seq = e.seq;
   r.ts = s.keep(e.ts);
@@ -229,9 +249,10 @@ void ap_pledge_progress_reported(state& s, const event& e) {
   x->progress = r.progress;
   x->updated_ts = r.ts;
   s.arena().push_back(x->reports, r);
+  return {};
 }
 
-void ap_round_opened(state& s, const event& e) {
+result<void> ap_round_opened(state& s, const event& e) {
   round r;
   r.id = tget(s, e.data, "id");
   r.name = tget(s, e.data, "name");
@@ -239,11 +260,15 @@ void ap_round_opened(state& s, const event& e) {
   r.opened_ts = s.keep(e.ts);
   bump(s.counters.round, r.id, 1);
   s.rounds.put(r);
+  return {};
 }
-void ap_round_closed(state& s, const event& e) {
-  if (round* r = s.rounds.get(sget(e.data, "id"))) r->state = text::literal("closed");
+result<void> ap_round_closed(state& s, const event& e) {
+  round* r = s.rounds.get(sget(e.data, "id"));
+  if (!r) return missing(e);
+  r->state = text::literal("closed");
+  return {};
 }
-void ap_gap_added(state& s, const event& e) {
+result<void> ap_gap_added(state& s, const event& e) {
   gap g;
   g.id = tget(s, e.data, "id");
   g.theme = tget(s, e.data, "theme");
@@ -251,18 +276,20 @@ void ap_gap_added(state& s, const event& e) {
   g.description = tget(s, e.data, "description");
   bump(s.counters.gap, g.id, 1);
   s.gaps.put(g);
+  return {};
 }
-void ap_gap_updated(state& s, const event& e) {
+result<void> ap_gap_updated(state& s, const event& e) {
   gap* x = s.gaps.get(sget(e.data, "id"));
   const json* c = changes_of(e);
-  if (!x || !c) return;
+  if (!x || !c) return missing(e);
   if (c->contains("theme")) x->theme = tget(s, *c, "theme");
   if (c->contains("title")) x->title = tget(s, *c, "title");
   if (c->contains("description")) x->description = tget(s, *c, "description");
   x->version = iget(e.data, "version");
   set_changed(s, *x, *c, x->version);
+  return {};
 }
-void ap_action_added(state& s, const event& e) {
+result<void> ap_action_added(state& s, const event& e) {
   action a;
   a.id = tget(s, e.data, "id");
   a.theme = tget(s, e.data, "theme");
@@ -272,25 +299,28 @@ void ap_action_added(state& s, const event& e) {
   a.due = tget(s, e.data, "due");
   bump(s.counters.action, a.id, 1);
   s.actions.put(a);
+  return {};
 }
-void ap_action_updated(state& s, const event& e) {
+result<void> ap_action_updated(state& s, const event& e) {
   action* x = s.actions.get(sget(e.data, "id"));
   const json* c = changes_of(e);
-  if (!x || !c) return;
+  if (!x || !c) return missing(e);
   if (c->contains("title")) x->title = tget(s, *c, "title");
   if (c->contains("kind")) x->kind = tget(s, *c, "kind");
   if (c->contains("gap")) x->gap = tget(s, *c, "gap");
   if (c->contains("due")) x->due = tget(s, *c, "due");
   x->version = iget(e.data, "version");
   set_changed(s, *x, *c, x->version);
+  return {};
 }
-void ap_action_taken_up(state& s, const event& e) {
+result<void> ap_action_taken_up(state& s, const event& e) {
   action* x = s.actions.get(sget(e.data, "id"));
-  if (!x) return;
+  if (!x) return missing(e);
   const std::string& o = sget(e.data, "org");
   if (!x->taken_up_by.contains(o)) x->taken_up_by = s.arena().with(x->taken_up_by, o);
+  return {};
 }
-void ap_discussion_convened(state& s, const event& e) {
+result<void> ap_discussion_convened(state& s, const event& e) {
   const auto& d = e.data;
   discussion x;
   x.id = tget(s, d, "id");
@@ -303,21 +333,24 @@ void ap_discussion_convened(state& s, const event& e) {
   x.created_ts = s.keep(e.ts);
   bump(s.counters.discussion, x.id, 1);
   s.discussions.put(x);
+  return {};
 }
-void ap_discussion_locked(state& s, const event& e) {
+result<void> ap_discussion_locked(state& s, const event& e) {
   discussion* x = s.discussions.get(sget(e.data, "id"));
-  if (!x) return;
+  if (!x) return missing(e);
   x->state = text::literal("locked");
   ++x->version;
+  return {};
 }
-void ap_discussion_closed(state& s, const event& e) {
+result<void> ap_discussion_closed(state& s, const event& e) {
   discussion* x = s.discussions.get(sget(e.data, "id"));
-  if (!x) return;
+  if (!x) return missing(e);
   x->state = text::literal("closed");
   x->outcome = tget(s, e.data, "outcome");
   ++x->version;
+  return {};
 }
-void ap_comment_posted(state& s, const event& e) {
+result<void> ap_comment_posted(state& s, const event& e) {
   comment c;
   for (const auto& [k, v] : e.data.get_ref<const json::object_t&>()) {
     if (!v.is_string()) continue;
@@ -336,30 +369,34 @@ void ap_comment_posted(state& s, const event& e) {
   c.ts = s.keep(e.ts);
   bump(s.counters.comment, c.id, 1);
   s.comments.put(c);
+  return {};
 }
 
-void ap_comment_edited(state& s, const event& e) {
+result<void> ap_comment_edited(state& s, const event& e) {
   comment* c = s.comments.get(sget(e.data, "id"));
-  if (!c) return;
+  if (!c) return missing(e);
   c->body = tget(s, e.data, "body");
   c->edited = true;
   ++c->version;
+  return {};
 }
-void ap_comment_hidden(state& s, const event& e) {
+result<void> ap_comment_hidden(state& s, const event& e) {
   comment* c = s.comments.get(sget(e.data, "id"));
-  if (!c) return;
+  if (!c) return missing(e);
   c->hidden = true;
   c->hidden_reason = tget(s, e.data, "reason");
   ++c->version;
+  return {};
 }
-void ap_comment_restored(state& s, const event& e) {
+result<void> ap_comment_restored(state& s, const event& e) {
   comment* c = s.comments.get(sget(e.data, "id"));
-  if (!c) return;
+  if (!c) return missing(e);
   c->hidden = false;
   c->hidden_reason = {};
   ++c->version;
+  return {};
 }
-void ap_opinion_given(state& s, const event& e) {
+result<void> ap_opinion_given(state& s, const event& e) {
   opinion o;
   for (const auto& [k, v] : e.data.get_ref<const json::object_t&>()) {
     if (!v.is_string()) continue;
@@ -377,14 +414,17 @@ void ap_opinion_given(state& s, const event& e) {
   o.by = s.keep(e.who.user);
   o.ts = s.keep(e.ts);
   s.opinions.put(o);
+  return {};
 }
 
-void ap_champion_assigned(state& s, const event& e) {
+result<void> ap_champion_assigned(state& s, const event& e) {
   s.champions.put(champion{tget(s, e.data, "id"), tget(s, e.data, "org"), tget(s, e.data, "theme"),
                            tget(s, e.data, "offer")});
+  return {};
 }
-void ap_champion_withdrawn(state& s, const event& e) {
-  s.champions.erase(sget(e.data, "id"));
+result<void> ap_champion_withdrawn(state& s, const event& e) {
+  if (!s.champions.erase(sget(e.data, "id"))) return missing(e);
+  return {};
 }
 
 const std::unordered_map<std::string_view, applier>& appliers() {
@@ -424,17 +464,22 @@ const std::unordered_map<std::string_view, applier>& appliers() {
 
 }  // namespace
 
-void apply(state& s, const event& e) {
+result<void> apply(state& s, const event& e) {
   const auto& m = appliers();
   auto it = m.find(e.name);
-  if (it != m.end() && e.data.is_object()) {
-    try {
-      it->second(s, e);
-    } catch (const std::exception&) {
-      // A malformed stored event must not take the process down; it changes nothing more.
-    }
+  if (it != m.end()) {  // an unknown name, from a later version, changes nothing but seq
+    auto id = e.data.is_object() ? e.data.find("id") : e.data.end();
+    if (!e.data.is_object() || id == e.data.end() || !id->is_string() ||
+        id->get_ref<const std::string&>().empty())
+      return std::unexpected(error{"corruption",
+                                   "event " + std::to_string(e.seq) + " (" + e.name +
+                                       "): data is not an object with a string \"id\"",
+                                   "data"});
+    // Each applier checks what it needs before it changes anything.
+    if (auto applied = it->second(s, e); !applied) return applied;
   }
   s.set_seq(e.seq);
+  return {};
 }
 
 }  // namespace a4p::protocol

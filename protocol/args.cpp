@@ -1,20 +1,47 @@
 #include "protocol/args.hpp"
 
+#include <ostream>
 #include <string>
 
-namespace a4p::protocol::detail {
+namespace a4p::protocol {
 
-rejection reject(std::string code, std::string message, json details) {
+std::string_view to_string(reject_code c) noexcept {
+  switch (c) {
+    case reject_code::bad_request:
+      return "bad_request";
+    case reject_code::forbidden:
+      return "forbidden";
+    case reject_code::not_found:
+      return "not_found";
+    case reject_code::conflict:
+      return "conflict";
+    case reject_code::locked:
+      return "locked";
+    case reject_code::too_large:
+      return "too_large";
+    case reject_code::internal:
+      return "internal";
+  }
+  return "internal";
+}
+
+std::ostream& operator<<(std::ostream& os, reject_code c) {
+  return os << to_string(c);
+}
+
+namespace detail {
+
+rejection reject(reject_code code, std::string message, json details) {
   return rejection{std::move(code), std::move(message), std::move(details)};
 }
 rejection bad(const std::string& field, std::string message) {
-  return reject("bad_request", std::move(message), {{"field", field}});
+  return reject(reject_code::bad_request, std::move(message), {{"field", field}});
 }
 rejection forbidden(std::string message) {
-  return reject("forbidden", std::move(message));
+  return reject(reject_code::forbidden, std::move(message));
 }
 rejection not_found(const std::string& field, std::string message) {
-  return reject("not_found", std::move(message), {{"field", field}});
+  return reject(reject_code::not_found, std::move(message), {{"field", field}});
 }
 
 bool valid_date(std::string_view s) {
@@ -51,4 +78,5 @@ bool valid_code(std::string_view s, std::size_t max) {
   return true;
 }
 
-}  // namespace a4p::protocol::detail
+}  // namespace detail
+}  // namespace a4p::protocol

@@ -21,7 +21,7 @@ namespace a4p::protocol::detail {
 
 using json = nlohmann::json;
 
-rejection reject(std::string code, std::string message, json details = json::object());
+rejection reject(reject_code code, std::string message, json details = json::object());
 rejection bad(const std::string& field, std::string message);
 rejection forbidden(std::string message);
 rejection not_found(const std::string& field, std::string message);
@@ -61,7 +61,8 @@ class reader {
       return fail(key, "must not be empty"), std::string();
     if (s.size() > max) {
       if (!err)
-        err = reject("too_large", path(key) + " is longer than " + std::to_string(max) + " bytes",
+        err = reject(reject_code::too_large,
+                     path(key) + " is longer than " + std::to_string(max) + " bytes",
                      {{"field", path(key)}, {"limit", max}});
       return {};
     }
@@ -115,7 +116,7 @@ class reader {
     if (!v->is_array()) return fail(key, "must be an array of strings"), out;
     if (v->size() > max_items) {
       if (!err)
-        err = reject("too_large",
+        err = reject(reject_code::too_large,
                      path(key) + " has more than " + std::to_string(max_items) + " items",
                      {{"field", path(key)}, {"limit", max_items}});
       return out;
@@ -137,7 +138,7 @@ class reader {
     if (!v->is_array()) return fail(key, "must be an array of URLs"), out;
     if (v->size() > limits::evidence_urls) {
       if (!err)
-        err = reject("too_large", path(key) + " has more than 20 URLs",
+        err = reject(reject_code::too_large, path(key) + " has more than 20 URLs",
                      {{"field", path(key)}, {"limit", limits::evidence_urls}});
       return out;
     }
@@ -146,7 +147,7 @@ class reader {
       const auto& s = x.get_ref<const std::string&>();
       if (s.size() > limits::url) {
         if (!err)
-          err = reject("too_large", path(key) + " has a URL longer than 2000 bytes",
+          err = reject(reject_code::too_large, path(key) + " has a URL longer than 2000 bytes",
                        {{"field", path(key)}, {"limit", limits::url}});
         return {};
       }

@@ -38,7 +38,7 @@ rejection conflict(const state& s, const principal& p, const std::string& entity
                    std::string message, json extra) {
   json details = {{"current", current_view(s, p, entity)}};
   for (auto it = extra.begin(); it != extra.end(); ++it) details[it.key()] = it.value();
-  return reject("conflict", std::move(message), std::move(details));
+  return reject(reject_code::conflict, std::move(message), std::move(details));
 }
 
 std::optional<rejection> merge_check(const state& s, const principal& p, const std::string& entity,
@@ -146,9 +146,10 @@ std::expected<decision, rejection> decide(const state& s, const principal& p, co
   try {
     return it->second(s, p, c.args);
   } catch (const std::exception& ex) {
-    // Defensive: no validated path throws, but a rejection is better than a crash.
+    // A bug in a handler, not a client error: the caller logs and counts it (the randomized
+    // tests assert it never happens). Nothing was decided, so the state is untouched.
     return std::unexpected(
-        reject("bad_request", std::string("invalid args: ") + ex.what(), {{"field", "args"}}));
+        reject(reject_code::internal, "internal error in " + c.name + ": " + ex.what()));
   }
 }
 

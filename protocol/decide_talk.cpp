@@ -74,7 +74,7 @@ outcome comment_post(const state& s, const principal& p, const json& a) {
   A4P_CHECK(r);
   if (auto e = check_target(s, p, target, "target")) return std::unexpected(std::move(*e));
   if (const discussion* d = discussion_of_target(s, target); d && d->state != "open")
-    return std::unexpected(reject("locked", "the discussion is " + d->state));
+    return std::unexpected(reject(reject_code::locked, "the discussion is " + d->state));
   if (reply_to.is_string()) {
     const comment* c = s.comments.get(reply_to.get<std::string>());
     if (!c) return std::unexpected(not_found("reply_to", "no such comment"));
@@ -99,7 +99,7 @@ outcome comment_edit(const state& s, const principal& p, const json& a) {
   if (c->author != p.user) return std::unexpected(forbidden("only the author edits a comment"));
   if (c->hidden) return std::unexpected(forbidden("a hidden comment cannot be edited"));
   if (const discussion* d = discussion_of_target(s, c->target); d && d->state != "open")
-    return std::unexpected(reject("locked", "the discussion is " + d->state));
+    return std::unexpected(reject(reject_code::locked, "the discussion is " + d->state));
   return one("comment.edited", "comment:" + id, {{"id", id}, {"body", body}}, {{"id", id}});
 }
 

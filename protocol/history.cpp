@@ -93,16 +93,13 @@ json field_changes(const json& before, const json& after) {
 
 history_builder::history_builder(std::string entity) : entity_(std::move(entity)) {}
 
-void history_builder::feed(state& s, const event& e) {
+result<void> history_builder::feed(state& s, const event& e) {
   bool touches = false;
   for (const auto& t : entities_touched(e))
     if (t == entity_) touches = true;
-  if (!touches) {
-    apply(s, e);
-    return;
-  }
+  if (!touches) return apply(s, e);
   const diff_view before = diff_view_of(s, entity_);
-  apply(s, e);
+  if (auto applied = apply(s, e); !applied) return applied;
   const diff_view after = diff_view_of(s, entity_);
   json changes = field_changes(before.fields, after.fields);
   if (after.p && after.reports != before.reports) {
@@ -114,6 +111,7 @@ void history_builder::feed(state& s, const event& e) {
     changes["reports"] = {{"added", std::move(added)}, {"removed", json::array()}};
   }
   entries_.push_back(history_entry{e, std::move(changes)});
+  return {};
 }
 
 json view_history(const state& now, const viewer& v, const history_entry& h) {

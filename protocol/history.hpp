@@ -38,8 +38,8 @@ struct history_entry {
 class history_builder {
  public:
   explicit history_builder(std::string entity);
-  // Applies e to s; records an entry when e touches the entity.
-  void feed(state& s, const event& e);
+  // Applies e to s; records an entry when e touches the entity. Errors: apply()'s.
+  [[nodiscard]] result<void> feed(state& s, const event& e);
   [[nodiscard]] const std::vector<history_entry>& entries() const { return entries_; }
 
  private:

@@ -37,7 +37,10 @@ result<std::string> snapshot_audit::check(std::uint64_t seq, std::string_view by
       bad = e.error();
       return false;
     }
-    apply(s_, *e);
+    if (auto applied = apply(s_, *e); !applied) {
+      bad = applied.error();
+      return false;
+    }
     return true;
   });
   if (!scanned) return std::unexpected(scanned.error());

@@ -34,11 +34,11 @@ result<state> state_at(std::uint64_t seq, const load_nearest_snapshot_fn& load_n
     std::optional<error> failure;
     auto scanned = scan(from, seq, [&](std::string_view stored) {
       auto e = decode_stored(stored);
-      if (!e) {
-        failure = e.error();
+      auto applied = e ? apply(s, *e) : result<void>(std::unexpected(e.error()));
+      if (!applied) {
+        failure = applied.error();
         return false;
       }
-      apply(s, *e);
       return true;
     });
     if (!scanned) return std::unexpected(scanned.error());

@@ -8,15 +8,19 @@
 // correct on a state that already holds applied but not yet durable events: the server may
 // decide, apply the drafts at once, and decide the next command.
 //
-// apply() folds one stored event in. It never throws on a well-formed event produced by
-// decide() (and genesis()); an unknown or malformed event leaves the state unchanged except
-// for seq. Replaying a log from empty, or from any snapshot, gives the same state.
+// apply() folds one stored event in and returns an error for a malformed event of a known
+// name (data not an object, no "id", or an update of an entity the state does not hold); the
+// state is then unchanged, seq included. An event of an unknown name (from a later version)
+// changes nothing but seq. Replaying a log from empty, or from any snapshot, gives the same
+// state. apply() catches no exception (only std::bad_alloc can leave it); decide() turns one
+// from a handler, which is a bug, into an `internal` rejection.
 //
 // Thread safety: pure functions; callers serialise access to a mutable state.
 #pragma once
 
 #include <cstdint>
 #include <expected>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,8 +81,18 @@ struct decision {
   nlohmann::json result = nlohmann::json::object();  // ack.result, e.g. {"id":"P3"}
 };
 
+// The reject codes of decide(); to_string() gives the wire string. `internal` means a bug in
+// decide itself (an exception from a handler): it is logged and counted, never expected.
+enum class reject_code { bad_request, forbidden, not_found, conflict, locked, too_large, internal };
+[[nodiscard]] std::string_view to_string(reject_code c) noexcept;
+// Compares with the wire string ("forbidden"), as tests and logs write it.
+[[nodiscard]] inline bool operator==(reject_code c, std::string_view wire) noexcept {
+  return to_string(c) == wire;
+}
+std::ostream& operator<<(std::ostream& os, reject_code c);
+
 struct rejection {
-  std::string code;  // bad_request | forbidden | not_found | conflict | locked | too_large
+  reject_code code = reject_code::bad_request;
   std::string message;
   nlohmann::json details = nlohmann::json::object();  // {"field"} / {"current"}
 };
@@ -98,8 +112,9 @@ struct limits {
                                                         const command& c);
 
 // Folds `e` in and sets s.seq() to e.seq. Deterministic. The state copies what it keeps into
-// its arena, so `e` is left as it was.
-void apply(state& s, const event& e);
+// its arena, so `e` is left as it was. Error code "corruption": a malformed event of a known
+// name; the state is left as it was.
+[[nodiscard]] result<void> apply(state& s, const event& e);
 
 // The first events of a new log: org UN (secretariat) and the eight A4P themes.
 // Their actor is system_principal().

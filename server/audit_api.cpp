@@ -267,7 +267,7 @@ void history(server_context& ctx, http_request req, const std::string& user, res
           auto ev = protocol::decode_stored(raw);
           if (!ev) return decoded = false;
           const auto had = h.entries().size();
-          h.feed(s, *ev);
+          if (!h.feed(s, *ev)) return decoded = false;
           if (h.entries().size() == had) return true;
           if (full) {
             next = h.entries()[kept - 1].ev.seq;

@@ -70,6 +70,10 @@ std::string metrics::render() const {
   line(out, "a4p_snapshots_rejected_total",
        "Stored snapshots not used because they failed their check (seq, chain hash, digest).",
        "counter", ld(snapshots_rejected));
+  line(out, "a4p_decide_internal_total", "Commands decide() failed on with an internal error.",
+       "counter", ld(decide_internal));
+  line(out, "a4p_writer_stopped", "1 once an event failed to apply; a restart is needed.", "gauge",
+       ld(writer_stopped));
 
   out +=
       "# HELP a4p_append_latency_seconds From append to durable callback.\n"

@@ -30,6 +30,10 @@ class metrics {
   std::atomic<std::uint64_t> slow_closes{0};       // 4008
   std::atomic<std::uint64_t> append_failures{0};
   std::atomic<std::uint64_t> snapshots_rejected{0};  // failed their check on load; not used
+  // decide() rejections with code `internal`: a bug in the rules, never a client's fault.
+  std::atomic<std::uint64_t> decide_internal{0};
+  // 1 once an event failed to apply: the sequencer refuses every command until a restart.
+  std::atomic<std::int64_t> writer_stopped{0};
 
   // Append latency: from append_async to the durable callback.
   void observe_append_latency(double seconds);

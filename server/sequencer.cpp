@@ -27,6 +27,7 @@ namespace {
 // Events one step of a resume's catch-up reads from the log (besides the byte bound: a quarter
 // of --max-send-queue), before it waits for the session's queue to drain.
 constexpr std::uint64_t resume_page_events = 1024;
+constexpr const char* stopped_message = "the server stopped writing; it needs a restart";
 
 viewer_info to_viewer(const protocol::principal& p) {
   return {p.user, p.org, p.r};
@@ -248,6 +249,7 @@ void sequencer::reject(const std::shared_ptr<websocket_session>& s, const std::s
 
 void sequencer::do_submit(const std::shared_ptr<websocket_session>& s, protocol::command& c) {
   if (draining_) return reject(s, c.id, "unavailable", "the server is shutting down");
+  if (!stopped_.empty()) return reject(s, c.id, "unavailable", stopped_message);
   // Read before a logout or expiry and queued here after it: the session has ended, and what
   // it sent is not appended (the socket itself is closing; the reject is for the record).
   if (s->ended() || !ctx_.sessions->valid_hash(s->token_hash()))
@@ -275,7 +277,14 @@ void sequencer::do_submit(const std::shared_ptr<websocket_session>& s, protocol:
   auto p = protocol::principal_of(spec_, s->user());
   if (!p) return reject(s, c.id, "forbidden", "this account does not exist any more");
   auto d = protocol::decide(spec_, *p, c);
-  if (!d) return reject(s, c.id, d.error().code, d.error().message, d.error().details);
+  if (!d) {
+    if (d.error().code == protocol::reject_code::internal) {
+      ctx_.stats->decide_internal.fetch_add(1, std::memory_order_relaxed);
+      spdlog::error("sequencer: decide failed for user {}: {}", s->user(), d.error().message);
+    }
+    return reject(s, c.id, std::string(protocol::to_string(d.error().code)), d.error().message,
+                  d.error().details);
+  }
   if (d->events.empty()) {  // a no-op decision: nothing to make durable
     s->send(protocol::ack_message(c.id, durable_.seq(), d->result));
     return;
@@ -326,7 +335,7 @@ bool sequencer::append(storage::append_request&& req, std::vector<nlohmann::json
   pend->events.reserve(appended->size());
   for (std::size_t i = 0; i < appended->size(); ++i) {
     pend->events.push_back(to_protocol((*appended)[i], std::move(data[i])));
-    protocol::apply(spec_, pend->events.back());
+    if (!apply_or_stop(spec_, pend->events.back(), "speculative")) break;
   }
   ++in_flight_;
   ctx_.stats->sequencer_pending.fetch_add(1, std::memory_order_relaxed);
@@ -351,19 +360,26 @@ void sequencer::on_durable(std::shared_ptr<pending> p, bool ok, std::string erro
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - p->started).count();
     ctx_.stats->observe_append_latency(secs);
+    bool applied = true;
     for (const auto& e : p->events) {
-      protocol::apply(durable_, e);
+      if (!(applied = apply_or_stop(durable_, e, "durable"))) break;
+      durable_hash_ = e.hash;
       close_changed_views(e);
       publish(e);
       if (e.name == checkpoint_event) index_checkpoint(e);
     }
-    durable_hash_ = p->events.back().hash;
     durable_head_.store(durable_.seq());
     ctx_.stats->events_appended.fetch_add(p->events.size(), std::memory_order_relaxed);
     const auto seq = p->events.back().seq;
-    // Acks go out after the events they acknowledge (same flush).
-    for (auto& w : waiters)
-      outbox_acks_.emplace_back(w.s, protocol::ack_message(w.command_id, seq, p->result));
+    // Acks go out after the events they acknowledge (same flush). A command whose events did
+    // not apply is not acknowledged: after the restart, its resend gets the stored ack.
+    for (auto& w : waiters) {
+      if (applied) {
+        outbox_acks_.emplace_back(w.s, protocol::ack_message(w.command_id, seq, p->result));
+      } else if (auto s = w.s.lock()) {
+        reject(s, w.command_id, "unavailable", stopped_message);
+      }
+    }
     if (!flush_posted_) {
       flush_posted_ = true;
       net::post(strand_, [this] { flush(); });
@@ -386,6 +402,20 @@ void sequencer::close_changed_views(const protocol::event& e) {
       "with 4003",
       e.name, e.seq, users.size());
   ctx_.clients->close_users(users, 4003);
+}
+
+bool sequencer::apply_or_stop(protocol::state& s, const protocol::event& e, const char* which) {
+  auto applied = protocol::apply(s, e);
+  if (applied) return true;
+  if (stopped_.empty()) {
+    stopped_ = applied.error().message;
+    ctx_.stats->writer_stopped.store(1);
+    spdlog::critical(
+        "sequencer: event {} ({}) is in the log but does not apply to the {} state: {}; the "
+        "writer stops and refuses every command; restart a4pd to rebuild from the log",
+        e.seq, e.name, which, applied.error().message);
+  }
+  return false;
 }
 
 void sequencer::flush() {
@@ -450,7 +480,8 @@ void sequencer::maybe_checkpoint() {
 
 void sequencer::checkpoint() {
   // Nothing new since the last one (its own event aside): nothing to sign.
-  if (draining_ || durable_.seq() == checkpointed_seq_ || durable_.seq() == checkpoint_event_)
+  if (draining_ || !stopped_.empty() || durable_.seq() == checkpointed_seq_ ||
+      durable_.seq() == checkpoint_event_)
     return;
   checkpointed_seq_ = durable_.seq();
   auto data =

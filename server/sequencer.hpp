@@ -12,6 +12,11 @@
 //    fast resume, broadcasts them through the hub, then acks the sender(s).
 // If an append fails, the command is rejected with `unavailable` and the speculative state is
 // rebuilt from the durable one; reads, the feed and resumes go on.
+// If an appended event fails to apply (the rules and the log disagree: a bug), the writer
+// stops: one critical log line, metric a4p_writer_stopped = 1, and every later command is
+// rejected with `unavailable`. The log stays the truth; a restart rebuilds the state from it
+// (and fails the same way, loudly, until the bug is fixed). A decide() that fails with
+// `internal` is logged and counted (a4p_decide_internal_total) and rejected as such.
 //
 // With a checkpoint key (ctx.signer), it also signs the durable head every N events or T
 // minutes and appends the signature as an audit.checkpoint event (docs/audit.md), through
@@ -111,6 +116,8 @@ class sequencer {
   void maybe_checkpoint();
   void checkpoint();
   void arm_checkpoint_timer();
+  // Applies `e` to `s` (spec_ or durable_); on failure stops the writer and returns false.
+  bool apply_or_stop(protocol::state& s, const protocol::event& e, const char* which);
   void reject(const std::shared_ptr<websocket_session>& s, const std::string& id,
               const std::string& code, const std::string& message,
               const nlohmann::json& details = nlohmann::json::object());
@@ -128,6 +135,7 @@ class sequencer {
   std::size_t in_flight_ = 0;
   bool draining_ = false;
   rate_limiter limits_;
+  std::string stopped_;  // why the writer stopped (an event failed to apply); empty: running
   std::function<void()> drained_;
   std::unordered_map<std::string, std::vector<waiter>> pending_keys_;
   // user -> seq of the last event that changed what they may see (no resume from before it).

@@ -116,7 +116,10 @@ storage::status ctl_workspace::append_drafts(const protocol::principal& p,
   for (const auto& e : *stored) {
     auto pe = to_protocol_event(e);
     if (!pe) return std::unexpected(pe.error());
-    protocol::apply(state_, *pe);
+    // The events are in the log already: the log stays the truth, and the next load shows
+    // the same error. This tool's state is not to be used after it.
+    if (auto applied = protocol::apply(state_, *pe); !applied)
+      return std::unexpected(to_storage_error(applied.error()));
   }
   return {};
 }
@@ -129,7 +132,8 @@ storage::result<nlohmann::json> ctl_workspace::submit(const protocol::principal&
   c.args = std::move(args);
   auto d = protocol::decide(state_, p, c);
   if (!d) {
-    std::string msg = std::string(name) + ": " + d.error().code + ": " + d.error().message;
+    std::string msg = std::string(name) + ": " + std::string(protocol::to_string(d.error().code)) +
+                      ": " + d.error().message;
     if (!d.error().details.empty()) msg += " " + d.error().details.dump();
     return std::unexpected(storage::error{storage::status_code::invalid_argument, msg});
   }

@@ -375,10 +375,14 @@ TEST(Genesis, EightThemesAndTheSecretariat) {
   state s;
   std::uint64_t seq = 0;
   for (const auto& d : g)
-    apply(
-        s,
-        event{
-            ++seq, "2026-01-01T00:00:00.000Z", {"system", "UN"}, d.name, d.entity, d.data, "", ""});
+    ASSERT_TRUE(apply(s, event{++seq,
+                               "2026-01-01T00:00:00.000Z",
+                               {"system", "UN"},
+                               d.name,
+                               d.entity,
+                               d.data,
+                               "",
+                               ""}));
   EXPECT_EQ(s.themes.size(), 8u);
   for (const char* id : {"politics", "wps", "protection", "safety-security", "performance",
                          "sustaining-peace", "partnerships", "conduct"})

@@ -111,7 +111,7 @@ TEST(PermissionMatrix, EveryCommandAgainstEveryRole) {
                                 &w.champ_other, &w.g10,   &w.auditor};
       std::string before = canonical(view_state(w.log.s, viewer_of(w.sec)));
       auto d = decide(w.log.s, *who[c], command{"x", r.name, r.args});
-      std::string got = d ? "ok" : d.error().code;
+      std::string got = d ? "ok" : std::string(to_string(d.error().code));
       EXPECT_EQ(got, r.expect[c]) << r.name << " " << r.args.dump() << " as " << col_names[c]
                                   << (d ? "" : ": " + d.error().message);
       if (d) {

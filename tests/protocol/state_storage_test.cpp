@@ -93,7 +93,7 @@ TEST(StateText, TheOriginalWritesOnWithoutChangingACopy) {
   EXPECT_NE(copy.comments.at("C10").body, "edited");
   // And a copy can be written to in turn, apart from the original.
   state third = copy;
-  apply(third, w.log.events.back());
+  ASSERT_TRUE(apply(third, w.log.events.back()));
   EXPECT_EQ(third.comments.at("C10").body, "edited");
   EXPECT_NE(copy.comments.at("C10").body, "edited");
 }
@@ -112,7 +112,7 @@ TEST(StateText, ReportsGrowApartInACopyAndItsOriginal) {
   EXPECT_EQ(copy.pledges.at("P1").reports.back().progress, 4);
   // The copy grows on its own: its own block, the original's reports unchanged.
   state other = copy;
-  apply(other, w.log.events.back());
+  ASSERT_TRUE(apply(other, w.log.events.back()));
   EXPECT_EQ(other.pledges.at("P1").reports.size(), n + 1);
   EXPECT_EQ(other.pledges.at("P1").reports.back().progress, 69);
   EXPECT_EQ(copy.pledges.at("P1").reports.size(), n);
@@ -122,7 +122,8 @@ TEST(StateText, ReportsGrowApartInACopyAndItsOriginal) {
   // And through a snapshot: loaded reports grow like any others.
   auto loaded = deserialize(std::string_view(serialize(copy)));
   ASSERT_TRUE(loaded);
-  for (std::size_t i = copy.seq(); i < w.log.events.size(); ++i) apply(*loaded, w.log.events[i]);
+  for (std::size_t i = copy.seq(); i < w.log.events.size(); ++i)
+    ASSERT_TRUE(apply(*loaded, w.log.events[i]));
   EXPECT_EQ(*loaded, w.log.s);
 }
 
@@ -150,8 +151,11 @@ TEST(Snapshot, ADeserialisedStateKeepsItsBytes) {
     w.log.must(w.owner, "comment.post", {{"target", "pledge:P1"}, {"body", "after the snapshot"}});
   w.log.must(w.owner, "comment.edit", {{"id", "C3"}, {"body", "edited after"}});
   state grown = *s;
-  for (const auto& e : w.log.events)
-    if (e.seq > grown.seq()) apply(grown, e);
+  for (const auto& e : w.log.events) {
+    if (e.seq > grown.seq()) {
+      ASSERT_TRUE(apply(grown, e));
+    }
+  }
   EXPECT_EQ(grown, w.log.s);
   EXPECT_EQ(serialize(grown), serialize(w.log.s));
   EXPECT_EQ(serialize(*s), copy_of_bytes);

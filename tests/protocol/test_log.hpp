@@ -60,7 +60,11 @@ class test_log {
       std::string data = canonical(e.data);
       e.data_hash = fake_hash(data, 0);
       e.hash = fake_hash(data, e.seq);
-      apply(s, e);
+      if (auto applied = apply(s, e); !applied) {
+        std::fprintf(stderr, "apply of %s failed: %s\n", e.name.c_str(),
+                     applied.error().message.c_str());
+        std::abort();
+      }
       stored.push_back(encode_stored(e));
       if (keep_events) events.push_back(std::move(e));
     }
@@ -78,8 +82,8 @@ class test_log {
   std::string must(const principal& p, std::string name, nlohmann::json args) {
     auto d = run(p, name, args);
     if (!d) {
-      std::fprintf(stderr, "setup command %s failed: %s %s\n", name.c_str(), d.error().code.c_str(),
-                   d.error().message.c_str());
+      std::fprintf(stderr, "setup command %s failed: %s %s\n", name.c_str(),
+                   std::string(to_string(d.error().code)).c_str(), d.error().message.c_str());
       std::abort();
     }
     auto it = d->result.find("id");

@@ -119,6 +119,15 @@ TEST_F(limits_test, rest_routes_need_auth_and_unknown_api_paths_are_404_json) {
   EXPECT_EQ(get(port(), "/api/events?after=x", token).status, 400);
 }
 
+// A bug in decide() (reject code `internal`) and a writer stopped by an event that does not
+// apply are exported, at zero while all is well, so an alert can fire on the first one.
+TEST_F(limits_test, metrics_export_decide_internal_errors_and_a_stopped_writer) {
+  auto m = http_call(port(), "GET", "/metrics");
+  ASSERT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("\na4p_decide_internal_total 0\n"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("\na4p_writer_stopped 0\n"), std::string::npos) << m.body;
+}
+
 TEST_F(limits_test, health_metrics_and_static_files) {
   EXPECT_EQ(http_call(port(), "GET", "/healthz").status, 200);
   EXPECT_EQ(http_call(port(), "GET", "/readyz").status, 200);

@@ -474,5 +474,35 @@ TEST(a4pctl_server, a4pd_refuses_to_start_on_a_chain_changed_since_it_last_verif
   EXPECT_NE(out.find("storage/FORMAT.md"), std::string::npos) << out;
 }
 
+// An event that is in the log, chain intact, but that the rules cannot fold in (here: hiding a
+// comment that was never posted) is a bug between the log and the rules: a4pd does not start
+// on a state that skipped it, and its log line names the event (issue 10, honest errors).
+TEST(a4pctl_server, a4pd_refuses_to_start_on_an_event_that_does_not_apply) {
+  temp_dir dir;
+  const std::string data = dir / "data";
+  {
+    auto log = storage::event_log::open(data);
+    ASSERT_TRUE(log) << log.error().message;
+    auto w = server::ctl_workspace::load(**log);
+    ASSERT_TRUE(w) << w.error().message;
+    ASSERT_TRUE(w->ensure_genesis());
+    storage::append_request req;
+    req.events.push_back({{"system", "UN"},
+                          "comment.hidden",
+                          "comment:C404",
+                          R"({"id":"C404","reason":"no such comment"})"});
+    ASSERT_TRUE((*log)->append(std::move(req)));
+  }
+  // `timeout`: an a4pd that started anyway would otherwise keep the test waiting.
+  const std::string cmd = "timeout 60 " + std::string(A4PD) + " --data " + quote(data) +
+                          " --listen 127.0.0.1:0 >" + quote(dir / "refused.out") + " 2>&1";
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  const auto out = slurp(dir / "refused.out");
+  EXPECT_NE(out.find("cannot rebuild the state"), std::string::npos) << out;
+  EXPECT_NE(out.find("comment.hidden"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace a4p::tools_test
