@@ -91,6 +91,9 @@ struct event_filter {
 
 struct events_page {
   std::vector<protocol::event> events;
+  // Each event's stored bytes: its canonical JSON, byte for byte what full_event_json(e).dump()
+  // would write (storage/FORMAT.md), so a full sight is sent as stored.
+  std::vector<std::string> stored;
   std::optional<std::uint64_t> next;  // the cursor (after=) of the next page, if any
 };
 
@@ -144,6 +147,7 @@ void events(server_context& ctx, http_request req, const std::string& user, resp
           last = seq;
           if (f.matches(*e)) {
             page->events.push_back(std::move(*e));
+            page->stored.emplace_back(raw);
             bytes += raw.size();
           }
           return page->events.size() < limit && bytes < ctx.cfg->max_page_bytes &&
@@ -166,7 +170,7 @@ void events(server_context& ctx, http_request req, const std::string& user, resp
             const auto& e = page->events[i];
             switch ((*sights)[i]) {
               case protocol::sight::full:
-                out += protocol::full_event_json(e).dump();
+                out += page->stored[i];
                 break;
               case protocol::sight::redacted:
                 out += protocol::redacted_event_json(e).dump();

@@ -199,6 +199,18 @@ TEST_F(audit_test, events_filters_select_and_cursor_pages_cover_them_exactly_onc
     EXPECT_EQ(get(port(), std::string("/api/events?") + bad, auditor()).status, 400) << bad;
 }
 
+TEST_F(audit_test, events_are_sent_in_canonical_form_full_ones_as_stored) {
+  for (const char* target : {"/api/events?limit=10000", "/api/events?limit=10000&as_org=GHA"}) {
+    auto r = get(port(), target, auditor());
+    ASSERT_EQ(r.status, 200);
+    std::istringstream in(r.body);
+    std::size_t n = 0;
+    for (std::string line; std::getline(in, line); ++n)
+      EXPECT_EQ(json::parse(line).dump(), line) << target;
+    EXPECT_GT(n, 100u);
+  }
+}
+
 TEST_F(audit_test, a_member_filtering_events_never_learns_about_withheld_ones) {
   auto gha = login(port(), "gha.delegate", demo_password);
   auto r = get(port(), "/api/events?actor=nld.delegate&limit=10000", gha);
