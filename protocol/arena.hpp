@@ -5,7 +5,7 @@
 // place; apply() replaces a field with a new text. This is what makes the state cheap to build
 // (a bump of a pointer and a memcpy per string, no malloc) and a snapshot cheap to load: a
 // deserialised state adopts the snapshot's bytes and its texts point straight into them (see
-// docs/decisions/0203-state-arena.md).
+// docs/decisions/0203-state-arena-and-tables.md).
 //
 // Rules for holders of texts:
 //  - a text is valid while the arena that made it, or any copy of that arena, lives;

@@ -1,4 +1,5 @@
 // decide(): dispatch by command name, and what the handlers share.
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <unordered_map>
@@ -135,6 +136,13 @@ const std::unordered_map<std::string, handler>& handlers() {
 }
 
 }  // namespace
+
+std::vector<std::string> command_names() {
+  std::vector<std::string> out;
+  for (const auto& [name, h] : handlers()) out.push_back(name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 std::expected<decision, rejection> decide(const state& s, const principal& p, const command& c) {
   const auto& h = handlers();

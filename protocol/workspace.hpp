@@ -110,6 +110,8 @@ struct limits {
 
 [[nodiscard]] std::expected<decision, rejection> decide(const state& s, const principal& p,
                                                         const command& c);
+// The names decide() knows ("org.add", ...), sorted: its handler table's keys.
+[[nodiscard]] std::vector<std::string> command_names();
 
 // Folds `e` in and sets s.seq() to e.seq. Deterministic. The state copies what it keeps into
 // its arena, so `e` is left as it was. Error code "corruption": a malformed event of a known

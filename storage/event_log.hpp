@@ -60,7 +60,7 @@ struct new_event {
   actor who;
   std::string name;    // for example "pledge.created"
   std::string entity;  // for example "pledge:P12"
-  std::string data;    // canonical JSON of an object (see protocol/canonical_json)
+  std::string data;    // canonical JSON of an object (storage/canonical_json.hpp)
 };
 
 // An event as stored.
