@@ -46,6 +46,8 @@ struct server_config {
   std::chrono::milliseconds close_timeout{500};
   double commands_per_second = 50;                     // per user, token bucket refill
   double command_burst = 100;                          // per user, bucket size
+  double command_bytes_per_second = 256 * 1024;        // per user: command frames' bytes
+  double command_burst_bytes = 1024 * 1024;            // per user, bucket size in bytes
   std::size_t max_connections_per_user = 16;           // WebSockets per user
   std::size_t max_connections = 20'000;                // every accepted socket
   std::size_t max_address_connections = 256;           // open sockets per peer address

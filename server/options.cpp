@@ -94,6 +94,12 @@ void add_flags(CLI::App& app, options& o) {
   app.add_option("--rate", cfg.commands_per_second, "commands per second per user")
       ->capture_default_str();
   app.add_option("--burst", cfg.command_burst, "command burst per user")->capture_default_str();
+  app.add_option("--rate-bytes", cfg.command_bytes_per_second,
+                 "bytes of commands per second per user")
+      ->capture_default_str();
+  app.add_option("--burst-bytes", cfg.command_burst_bytes,
+                 "bytes of commands a user may send at once (at least --max-frame)")
+      ->capture_default_str();
   app.add_option("--max-user-connections", cfg.max_connections_per_user, "WebSockets per user")
       ->capture_default_str();
   app.add_option("--max-connections", cfg.max_connections, "open connections in total")

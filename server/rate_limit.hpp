@@ -1,7 +1,8 @@
-// Per-user token buckets for commands (--rate, --burst): each user's bucket holds up to
-// `burst` tokens and refills at `rate` tokens per second; a command takes one token, and a
-// command that finds less than one is rejected (`rate_limited`). A user's first command finds
-// a full bucket. The clock is injected, so that the tests need no wall time.
+// Token buckets per key (a user, or one connection's control messages): each bucket holds up
+// to `burst` tokens and refills at `rate` tokens per second; a take of `cost` tokens (one
+// command, or its size in bytes for the byte budget) that finds fewer is refused, and takes
+// nothing. A key's first take finds a full bucket. The clock is injected, so that the tests need
+// no wall time.
 //
 // Thread safety: none; the sequencer uses it on its strand only.
 #pragma once
@@ -20,8 +21,8 @@ class rate_limiter {
 
   rate_limiter(double rate, double burst, now_fn now = &clock::now);
 
-  // Takes one token from `user`'s bucket; false (and nothing taken) when there is none.
-  [[nodiscard]] bool take(const std::string& user);
+  // Takes `cost` tokens from `key`'s bucket; false (and nothing taken) when it holds fewer.
+  [[nodiscard]] bool take(const std::string& key, double cost = 1);
 
  private:
   struct bucket {

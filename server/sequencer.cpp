@@ -72,7 +72,8 @@ sequencer::sequencer(server_context& ctx, protocol::state durable)
       durable_head_(durable_.seq()),
       last_snapshot_(durable_.seq()),
       durable_hash_(ctx.log->head_hash()),
-      limits_(ctx.cfg->commands_per_second, ctx.cfg->command_burst) {
+      limits_(ctx.cfg->commands_per_second, ctx.cfg->command_burst),
+      byte_limits_(ctx.cfg->command_bytes_per_second, ctx.cfg->command_burst_bytes) {
   // Warm the ring with the newest durable events so that early resumes are cheap.
   const auto head = durable_.seq();
   const auto n = std::min<std::uint64_t>(head, ctx_.cfg->replay_ring_events);
@@ -236,8 +237,11 @@ void sequencer::join(std::shared_ptr<websocket_session> s, std::string room) {
 
 // ---- commands ----
 
-void sequencer::submit(std::shared_ptr<websocket_session> s, protocol::command c) {
-  net::post(strand_, [this, s = std::move(s), c = std::move(c)]() mutable { do_submit(s, c); });
+void sequencer::submit(std::shared_ptr<websocket_session> s, protocol::command c,
+                       std::size_t bytes) {
+  net::post(strand_, [this, s = std::move(s), c = std::move(c), bytes]() mutable {
+    do_submit(s, c, bytes);
+  });
 }
 
 void sequencer::reject(const std::shared_ptr<websocket_session>& s, const std::string& id,
@@ -247,7 +251,8 @@ void sequencer::reject(const std::shared_ptr<websocket_session>& s, const std::s
   s->send(protocol::reject_message(id, code, message, details));
 }
 
-void sequencer::do_submit(const std::shared_ptr<websocket_session>& s, protocol::command& c) {
+void sequencer::do_submit(const std::shared_ptr<websocket_session>& s, protocol::command& c,
+                          std::size_t bytes) {
   if (draining_) return reject(s, c.id, "unavailable", "the server is shutting down");
   if (!stopped_.empty()) return reject(s, c.id, "unavailable", stopped_message);
   // Read before a logout or expiry and queued here after it: the session has ended, and what
@@ -256,6 +261,10 @@ void sequencer::do_submit(const std::shared_ptr<websocket_session>& s, protocol:
     return reject(s, c.id, "forbidden", "the session has ended; sign in again");
   if (!limits_.take(s->user()))
     return reject(s, c.id, "rate_limited", "too many commands; slow down and retry");
+  // Besides their number, their bytes: one burst of large reports must not flood every other
+  // client's send queue (each event goes to every reader that may see it).
+  if (!byte_limits_.take(s->user(), static_cast<double>(bytes)))
+    return reject(s, c.id, "rate_limited", "too many bytes of commands; slow down and retry");
 
   std::string key = s->user() + '\n' + c.id;
   if (auto it = pending_keys_.find(key); it != pending_keys_.end()) {

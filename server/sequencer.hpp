@@ -64,7 +64,8 @@ class sequencer {
   sequencer(server_context& ctx, protocol::state durable);
 
   void attach(std::shared_ptr<websocket_session> s, protocol::hello h);
-  void submit(std::shared_ptr<websocket_session> s, protocol::command c);
+  // `bytes`: the command's frame size, counted against the user's byte budget.
+  void submit(std::shared_ptr<websocket_session> s, protocol::command c, std::size_t bytes);
   void join(std::shared_ptr<websocket_session> s, std::string room);
   // Runs fn(durable state) on the strand (REST reads). fn must not block for long.
   void query(std::function<void(const protocol::state&)> fn);
@@ -96,7 +97,8 @@ class sequencer {
   // and closes it if its user's view changed since `attached_at` (4003) or the login ended.
   void catch_up(const std::shared_ptr<websocket_session>& s, const viewer_info& v,
                 std::uint64_t cursor, std::uint64_t attached_at);
-  void do_submit(const std::shared_ptr<websocket_session>& s, protocol::command& c);
+  void do_submit(const std::shared_ptr<websocket_session>& s, protocol::command& c,
+                 std::size_t bytes);
   void on_durable(std::shared_ptr<pending> p, bool ok, std::string error);
   // A durable event that changes what some users may see (a role change, an org losing its
   // endorsement) closes their sockets with 4003 before the event is broadcast: they never get
@@ -134,7 +136,8 @@ class sequencer {
   std::unique_ptr<boost::asio::steady_timer> checkpoint_timer_;
   std::size_t in_flight_ = 0;
   bool draining_ = false;
-  rate_limiter limits_;
+  rate_limiter limits_;       // commands per user (--rate, --burst)
+  rate_limiter byte_limits_;  // command bytes per user (--rate-bytes, --burst-bytes)
   std::string stopped_;  // why the writer stopped (an event failed to apply); empty: running
   std::function<void()> drained_;
   std::unordered_map<std::string, std::vector<waiter>> pending_keys_;

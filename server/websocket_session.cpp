@@ -49,7 +49,8 @@ websocket_session::websocket_session(server_context& ctx, beast::tcp_stream&& st
       id_(next_id.fetch_add(1)),
       user_(std::move(user)),
       token_hash_(std::move(token_hash)),
-      slot_(std::move(slot)) {
+      slot_(std::move(slot)),
+      control_limits_(ctx.cfg->commands_per_second, ctx.cfg->command_burst) {
   ctx_.stats->connections_ws.fetch_add(1);
 }
 
@@ -64,7 +65,8 @@ websocket_session::websocket_session(server_context& ctx,
       id_(next_id.fetch_add(1)),
       user_(std::move(user)),
       token_hash_(std::move(token_hash)),
-      slot_(std::move(slot)) {
+      slot_(std::move(slot)),
+      control_limits_(ctx.cfg->commands_per_second, ctx.cfg->command_burst) {
   ctx_.stats->connections_ws.fetch_add(1);
 }
 
@@ -190,7 +192,10 @@ void websocket_session::handle_text(std::string_view text) {
           send(protocol::error_message("bad_request", "the first message must be hello"));
         } else if constexpr (std::is_same_v<T, protocol::command>) {
           ctx_.stats->commands_received.fetch_add(1, std::memory_order_relaxed);
-          ctx_.seq->submit(self, std::move(m));
+          ctx_.seq->submit(self, std::move(m), text.size());
+        } else if (!control_limits_.take(user_)) {
+          // join, leave and ping: the same --rate/--burst as commands, per connection.
+          send(protocol::error_message("rate_limited", "too many messages; slow down"));
         } else if constexpr (std::is_same_v<T, protocol::join>) {
           ctx_.seq->join(self, std::move(m.room));
         } else if constexpr (std::is_same_v<T, protocol::leave>) {

@@ -39,6 +39,7 @@
 
 #include "server/fanout.hpp"
 #include "server/peer_limits.hpp"
+#include "server/rate_limit.hpp"
 
 namespace a4p::server {
 
@@ -145,6 +146,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::deque<out_item> queue_;
   std::size_t queued_bytes_ = 0;
   std::function<void()> drained_;  // when_drained's waiter
+  rate_limiter control_limits_;    // join, leave and ping (--rate, --burst)
   std::size_t exempt_bytes_ = 0;   // of queued_bytes_, the part of an exempt snapshot
   std::string frame_;              // the frame being written
   std::size_t frame_accounted_ = 0;

@@ -2,8 +2,10 @@
 // the REST routes and static files, against the real a4pd binary.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "tests/server/test_util.hpp"
 
@@ -242,6 +244,32 @@ TEST_F(limits_test, commands_over_the_rate_are_rejected_rate_limited) {
   EXPECT_GE(limited, 16);
 }
 
+TEST_F(limits_test, pings_over_the_rate_get_rate_limited_and_the_connection_stays_open) {
+  // join, leave and ping share a bucket of --rate 5 / --burst 10 per connection (issue 11).
+  auto c = open_session(port(), "gha.delegate");
+  ASSERT_TRUE(c);
+  for (int i = 0; i < 30; ++i) c->send(nlohmann::json{{"type", "ping"}, {"nonce", i}});
+  int pongs = 0, limited = 0;
+  while (pongs + limited < 30) {
+    auto m = c->next(std::chrono::seconds(10));
+    ASSERT_TRUE(m);
+    if ((*m)["type"] == "pong") ++pongs;
+    if ((*m)["type"] == "error") {
+      EXPECT_EQ((*m)["code"], "rate_limited") << m->dump();
+      ++limited;
+    }
+  }
+  EXPECT_GE(pongs, 10);
+  EXPECT_LE(pongs, 14);
+  EXPECT_GE(limited, 16);
+  // The connection is open, and the bucket refills: a ping a second later is answered.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  c->send(nlohmann::json{{"type", "ping"}, {"nonce", "later"}});
+  auto pong = c->next_of("pong", std::chrono::seconds(5));
+  ASSERT_TRUE(pong);
+  EXPECT_EQ((*pong)["nonce"], "later");
+}
+
 TEST_F(limits_test, connections_per_user_are_bounded) {
   auto token = login(port(), "eth.delegate", demo_password);
   std::vector<std::unique_ptr<ws_client>> open;
@@ -293,6 +321,59 @@ TEST_F(limits_test, logout_closes_the_tokens_sockets_with_4001) {
 
 // Regression: a WebSocket opened before its session expired stayed open (and kept receiving the
 // feed) after the token's lifetime ended.
+// Issue 11: besides their number, commands' bytes are budgeted per user. A burst of large
+// comments is cut at the byte budget (rejected rate_limited), and a reader that was not reading
+// meanwhile is not closed 4008: it gets every accepted event afterwards.
+TEST(command_bytes, a_burst_of_large_commands_is_cut_at_the_byte_budget) {
+  temp_dir dir;
+  a4pd_options o;
+  o.data_dir = dir.path();
+  o.extra_args = {"--rate",        "1000",   "--burst",          "1000",  "--rate-bytes", "20000",
+                  "--burst-bytes", "100000", "--max-send-queue", "262144"};
+  a4pd_process server(o);
+  ASSERT_TRUE(server.started()) << server.output();
+  auto token = login(server.port(), "eth.delegate", demo_password);
+  ws_client stalled;
+  ASSERT_EQ(stalled.connect(server.port(), token, std::nullopt, 4096), 101);
+  auto welcome = stalled.hello();
+  ASSERT_TRUE(welcome);
+  std::uint64_t last = (*welcome)["head"];
+
+  auto writer = open_session(server.port(), "gbr.delegate");
+  ASSERT_TRUE(writer);
+  const std::string body(9000, 'b');
+  constexpr int sent = 100;  // about 900 KB, more than three times the send-queue bound
+  for (int i = 0; i < sent; ++i)
+    ASSERT_TRUE(writer->send(comment_cmd(unique_id("bytes"), "discussion:D1", body)));
+  int acks = 0, limited = 0;
+  std::uint64_t last_ack = 0;
+  while (acks + limited < sent) {
+    auto m = writer->next(std::chrono::seconds(10));
+    ASSERT_TRUE(m);
+    if ((*m)["type"] == "ack") {
+      ++acks;
+      last_ack = std::max(last_ack, (*m)["seq"].get<std::uint64_t>());
+    }
+    if ((*m)["type"] == "reject") {
+      EXPECT_EQ((*m)["code"], "rate_limited") << m->dump();
+      ++limited;
+    }
+  }
+  EXPECT_GE(acks, 10);  // 100,000 bytes of 9 KB frames, and what refilled at 20 KB/s
+  EXPECT_LE(acks, 20);
+  EXPECT_GE(limited, 80);
+  // The stalled reader now reads: every accepted event, in order, and no close.
+  int got = 0;
+  while (last < last_ack) {
+    auto e = stalled.next_of("event", std::chrono::seconds(10));
+    ASSERT_TRUE(e) << "closed or silent after seq " << last;
+    EXPECT_EQ((*e)["prev"].get<std::uint64_t>(), last);
+    last = (*e)["seq"];
+    ++got;
+  }
+  EXPECT_EQ(got, acks);
+}
+
 TEST(session_expiry, an_expired_sessions_open_sockets_are_closed_with_4001) {
   temp_dir dir;
   a4pd_options o;

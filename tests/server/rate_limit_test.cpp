@@ -61,5 +61,17 @@ TEST(rate_limit, users_have_separate_buckets) {
   EXPECT_FALSE(r.take("b"));
 }
 
+TEST(rate_limit, a_take_of_many_tokens_is_all_or_nothing) {
+  // The byte budget: a command costs its size in bytes.
+  fake_clock t;
+  rate_limiter r(1000, 10'000, [&] { return t.now(); });
+  EXPECT_TRUE(r.take("u", 9000));   // 1,000 left
+  EXPECT_FALSE(r.take("u", 9000));  // refused, nothing taken
+  EXPECT_TRUE(r.take("u", 1000));   // the 1,000 still there
+  t.advance(std::chrono::seconds(9));
+  EXPECT_TRUE(r.take("u", 9000));  // 9 s at 1,000/s
+  EXPECT_FALSE(r.take("u", 1));
+}
+
 }  // namespace
 }  // namespace a4p::server
