@@ -122,7 +122,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.Popen(
             [args.a4pd, "--data", f"{tmp}/data", "--listen", "127.0.0.1:0", "--demo",
-             "--demo-password", PASSWORD, "--rate", "1000000", "--burst", "1000000",
+             "--demo-password", PASSWORD, "--rate", "1000000", "--burst", "1000000", "--rate-bytes", "1e9", "--burst-bytes", "1e9",
              "--log-level", "warn"], stdout=subprocess.PIPE, text=True)
         try:
             port = None

@@ -24,7 +24,7 @@ start_server() {
   # Limits raised for the load run: the demo has 12 users, so each holds many connections and
   # sends many commands per second.
   "$a4pd" --data "$work/data" --listen "127.0.0.1:$port" --demo --demo-password load-password \
-    --rate 1000000 --burst 1000000 --max-user-connections 1000000 --max-connections 100000 \
+    --rate 1000000 --burst 1000000 --rate-bytes 1e9 --burst-bytes 1e9 --max-user-connections 1000000 --max-connections 100000 \
     --max-address-connections 1000000 --max-address-handshakes 1000000 \
     --log-level warn >"$work/a4pd.log" 2>&1 &
   pid=$!

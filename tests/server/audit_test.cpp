@@ -21,7 +21,8 @@ class audit_test : public ::testing::Test {
     dir_ = new temp_dir();
     a4pd_options o;
     o.data_dir = dir_->path();
-    o.extra_args = {"--rate", "100000", "--burst", "100000"};
+    o.extra_args = {"--rate",       "100000", "--burst",       "100000",
+                    "--rate-bytes", "1e9",    "--burst-bytes", "1e9"};
     server_ = new a4pd_process(o);
     ASSERT_TRUE(server_->started()) << server_->output();
     auditor_ = new std::string(login(port(), "un.auditor", demo_password));

@@ -176,8 +176,8 @@ TEST(login_throttling, two_hundred_concurrent_wrong_logins_do_not_stop_a_correct
   EXPECT_LT(took, 2000);
   // A writer's command is not queued behind the password checks either (issue 11).
   const auto w = clock_type::now();
-  auto ack = post_comment(*writer, "discussion:D1", "during the flood", "flood",
-                          std::chrono::seconds(10));
+  auto ack =
+      post_comment(*writer, "discussion:D1", "during the flood", "flood", std::chrono::seconds(10));
   ASSERT_TRUE(ack);
   EXPECT_TRUE(ack->contains("seq")) << ack->dump();
   EXPECT_LT(millis_since(w), 2000);
@@ -351,7 +351,8 @@ TEST(password_policy, a_demo_password_under_the_minimum_refuses_to_start) {
 
 TEST(error_texts, a_storage_failure_reaches_clients_as_a_fixed_text) {
   temp_dir dir;
-  auto o = options_in(dir, {"--rate", "100000", "--burst", "100000"});
+  auto o = options_in(dir, {"--rate", "100000", "--burst", "100000", "--rate-bytes", "1e9",
+                            "--burst-bytes", "1e9"});
   {
     a4pd_process first(o);
     ASSERT_TRUE(first.started()) << first.output();

@@ -92,7 +92,8 @@ struct stuck_reader {
   explicit stuck_reader(const std::vector<std::string>& extra) {
     a4pd_options o;
     o.data_dir = dir.path();
-    o.extra_args = {"--rate", "100000", "--burst", "100000", "--max-send-queue", "268435456"};
+    o.extra_args = {"--rate", "100000",        "--burst", "100000",           "--rate-bytes",
+                    "1e9",    "--burst-bytes", "1e9",     "--max-send-queue", "268435456"};
     o.extra_args.insert(o.extra_args.end(), extra.begin(), extra.end());
     server = std::make_unique<a4pd_process>(o);
   }
