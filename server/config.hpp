@@ -82,6 +82,10 @@ struct server_config {
   std::string checkpoint_key;  // the secret key file; empty: no checkpoints
   std::uint64_t checkpoint_every = 10'000;
   std::chrono::milliseconds checkpoint_interval{60 * 60'000};
+
+  // Administration (admin_api.hpp).
+  std::chrono::seconds invite_ttl{72 * 3600};  // one-time invitation and reset links
+  std::string backup_dir;  // POST /api/admin/backup writes here; parse_options: "<data>-backups"
 };
 
 }  // namespace a4p::server

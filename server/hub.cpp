@@ -124,6 +124,11 @@ void hub::close_users(const std::vector<std::string>& users, int code) {
   for (auto& s : out) s->close(code);
 }
 
+std::unordered_map<std::string, std::size_t> hub::connections_per_user() const {
+  std::lock_guard lock(mu_);
+  return per_user_;
+}
+
 void hub::close_all(int code) {
   std::vector<std::shared_ptr<websocket_session>> out;
   {

@@ -53,9 +53,12 @@ class hub {
   // Closes every session of a token (logout, expiry: 4001), or every session (shutdown: 1001).
   void close_token(const std::string& token_hash, int code);
   void close_all(int code);
-  // Closes every session of these users (their view changed: 4003). Delivery to them stops
+  // Closes every session of these users (their view changed: 4003;
+  // signed out everywhere or disabled: 4001). Delivery to them stops
   // before this returns, so an event broadcast afterwards never reaches them.
   void close_users(const std::vector<std::string>& users, int code);
+  // Open WebSockets per user (counted from reserve() to release()).
+  [[nodiscard]] std::unordered_map<std::string, std::size_t> connections_per_user() const;
   [[nodiscard]] std::size_t size() const;
   // Who a live session is (nullopt before its hello was answered, or after it left).
   [[nodiscard]] std::optional<viewer_info> viewer_of(std::uint64_t id) const;

@@ -178,6 +178,12 @@ void add_flags(CLI::App& app, options& o) {
          "with --checkpoint-key: a checkpoint when this much time has passed with new events")
       ->default_str(std::to_string(cfg.checkpoint_interval.count() / 60'000))
       ->check(CLI::Range(0.001, 1e6));
+  add_duration(app, "--invite-ttl", cfg.invite_ttl,
+               "lifetime of one-time invitation and password reset links, in seconds (72 h)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{365 * 24 * 3600}));
+  app.add_option("--backup-dir", cfg.backup_dir,
+                 "where POST /api/admin/backup writes checkpoints (default: <data>-backups; the "
+                 "same file system as --data makes them hard links)");
   app.add_option("--log-level", o.log_level, "trace|debug|info|warn|error|critical|off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
@@ -327,6 +333,11 @@ std::expected<options, int> parse_options(int argc, char** argv) {
     if (!std::filesystem::is_directory(canon, ec))
       spdlog::warn("--web-root {} does not exist (yet): static files answer 404", canon.string());
     cfg.web_root = canon.string();
+  }
+  if (cfg.backup_dir.empty()) {
+    auto data = std::filesystem::absolute(cfg.data_dir).lexically_normal().string();
+    while (data.size() > 1 && data.back() == '/') data.pop_back();
+    cfg.backup_dir = data + "-backups";
   }
   if (!cfg.checkpoint_key.empty()) {
     // The key signs what the data directory holds: whoever can rewrite the one must not also

@@ -12,6 +12,7 @@
 #include "protocol/workspace.hpp"
 #include "server/admin/credentials.hpp"
 #include "server/admin/session_store.hpp"
+#include "server/admin_api.hpp"
 #include "server/audit_api.hpp"
 #include "server/config.hpp"
 #include "server/hub.hpp"
@@ -33,19 +34,6 @@ http_response retry_later(const http_request& req, unsigned status, std::string_
   auto res = error_response(req, status, code, message);
   res.set(http::field::retry_after, std::to_string(after.count()));
   return res;
-}
-
-// Login CSRF: a browser on another site may POST a form (text/plain, urlencoded) here, but
-// cannot send application/json cross-site without a preflight a4pd never approves; and a
-// browser always says where it comes from in Origin.
-std::optional<http_response> refuse_cross_site(server_context& ctx, const http_request& req,
-                                               bool bearer) {
-  if (!origin_allowed(req, ctx.allowed_origins))
-    return error_response(req, 403, "forbidden", "origin not allowed");
-  if (!bearer && !is_json_request(req))
-    return error_response(req, 415, "unsupported_media_type",
-                          "Content-Type must be application/json");
-  return std::nullopt;
 }
 
 // A user name as a log shows it: quoted and escaped (it comes from the client).
@@ -101,17 +89,7 @@ void login(server_context& ctx, const http_request& req, const client_info& clie
           auto p = protocol::principal_of(st, user);
           if (!p)
             return done(error_response(req, 401, "unauthorized", "unknown user or wrong password"));
-          auto token = ctx.sessions->create(user);
-          if (!token) {
-            spdlog::error("login: {}: cannot store the session: {}", shown(user), token.error());
-            return done(error_response(req, 503, "unavailable", "cannot sign in now; retry later"));
-          }
-          auto res =
-              json_response(req, 200, json{{"token", *token}, {"user", user_json(st, *p)}}.dump());
-          std::string cookie = "a4p_session=" + *token + "; HttpOnly; SameSite=Strict; Path=/";
-          if (secure) cookie += "; Secure";
-          res.set(http::field::set_cookie, cookie);
-          done(std::move(res));
+          done(sign_in(ctx, req, st, *p, secure));
         });
   };
   switch (guard.submit(client.address, *ctx.login_pool, std::move(check))) {
@@ -157,6 +135,33 @@ void verify(server_context& ctx, const http_request& req, respond_fn done) {
 
 }  // namespace
 
+// Login CSRF: a browser on another site may POST a form (text/plain, urlencoded) here, but
+// cannot send application/json cross-site without a preflight a4pd never approves; and a
+// browser always says where it comes from in Origin.
+std::optional<http_response> refuse_cross_site(server_context& ctx, const http_request& req,
+                                               bool bearer) {
+  if (!origin_allowed(req, ctx.allowed_origins))
+    return error_response(req, 403, "forbidden", "origin not allowed");
+  if (!bearer && !is_json_request(req))
+    return error_response(req, 415, "unsupported_media_type",
+                          "Content-Type must be application/json");
+  return std::nullopt;
+}
+
+http_response sign_in(server_context& ctx, const http_request& req, const protocol::state& st,
+                      const protocol::principal& p, bool secure) {
+  auto token = ctx.sessions->create(p.user);
+  if (!token) {
+    spdlog::error("sign-in: {}: cannot store the session: {}", shown(p.user), token.error());
+    return error_response(req, 503, "unavailable", "cannot sign in now; retry later");
+  }
+  auto res = json_response(req, 200, json{{"token", *token}, {"user", user_json(st, p)}}.dump());
+  std::string cookie = "a4p_session=" + *token + "; HttpOnly; SameSite=Strict; Path=/";
+  if (secure) cookie += "; Secure";
+  res.set(http::field::set_cookie, cookie);
+  return res;
+}
+
 void handle_api(server_context& ctx, http_request req, const client_info& client, respond_fn done) {
   auto path = target_path(req.target());
   if (!path) return done(error_response(req, 400, "bad_request", "malformed target"));
@@ -167,6 +172,9 @@ void handle_api(server_context& ctx, http_request req, const client_info& client
     if (verb == http::verb::delete_) return logout(ctx, req, std::move(done));
     return done(error_response(req, 405, "method_not_allowed", "POST or DELETE"));
   }
+
+  if (path->starts_with("/api/admin/") || *path == "/api/commands" || *path == "/api/invite/accept")
+    return handle_admin_api(ctx, std::move(req), *path, client, std::move(done));
 
   const bool known = *path == "/api/events" || *path == "/api/state" || *path == "/api/history" ||
                      *path == "/api/audit/verify" || *path == "/api/audit/checkpoints";

@@ -1,7 +1,8 @@
 // The REST routes under /api/ (PROTOCOL.md section 1): POST/DELETE /api/session, and the
 // authorised reads: /api/audit/verify here, /api/events, /api/state, /api/history and
 // /api/audit/checkpoints in audit_api.hpp (each filtered with protocol/visibility for the
-// signed-in reader). Unknown /api/ paths answer 404 JSON.
+// signed-in reader); /api/commands, /api/admin/* and /api/invite/accept in admin_api.hpp.
+// Unknown /api/ paths answer 404 JSON.
 //
 // Sign-in (ADR 0303): POST and cookie-authenticated DELETE /api/session need Content-Type
 // application/json (415) and, with an Origin header, an allowed Origin (403); sign-ins are
@@ -18,8 +19,14 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include "server/http_util.hpp"
+
+namespace a4p::protocol {
+class state;
+struct principal;
+}  // namespace a4p::protocol
 
 namespace a4p::server {
 
@@ -30,5 +37,19 @@ using respond_fn = std::function<void(http_response)>;
 // `client`: who sent it (the address counts for sign-in throttling; `secure` adds the cookie's
 // Secure attribute).
 void handle_api(server_context& ctx, http_request req, const client_info& client, respond_fn done);
+
+// A new login session for `p`: 200 {"token","user"} with the a4p_session cookie (Secure when
+// `secure`: TLS here or at a trusted proxy), as POST /api/session answers. Call on the
+// sequencer's strand (`st` is its state).
+[[nodiscard]] http_response sign_in(server_context& ctx, const http_request& req,
+                                    const protocol::state& st, const protocol::principal& p,
+                                    bool secure);
+
+// Cross-site request checks for a request that signs in or acts on a cookie (CSRF): an Origin
+// header, when present, must be allowed (403), and unless the request authenticates with
+// `Authorization: Bearer` (`bearer`) its Content-Type must be application/json (415). The
+// refusal to send, or nullopt.
+[[nodiscard]] std::optional<http_response> refuse_cross_site(server_context& ctx,
+                                                             const http_request& req, bool bearer);
 
 }  // namespace a4p::server

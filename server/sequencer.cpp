@@ -13,6 +13,7 @@
 #include "server/admin/session_store.hpp"
 #include "server/config.hpp"
 #include "server/hub.hpp"
+#include "server/invite_store.hpp"
 #include "server/metrics.hpp"
 #include "server/server_context.hpp"
 #include "server/websocket_session.hpp"
@@ -240,62 +241,76 @@ void sequencer::join(std::shared_ptr<websocket_session> s, std::string room) {
 void sequencer::submit(std::shared_ptr<websocket_session> s, protocol::command c,
                        std::size_t bytes) {
   net::post(strand_, [this, s = std::move(s), c = std::move(c), bytes]() mutable {
-    do_submit(s, c, bytes);
+    auto reply = [w = std::weak_ptr<websocket_session>(s)](std::string m) {
+      if (auto s = w.lock()) s->send(std::move(m));
+    };
+    // The socket's close has started (logout, role change, disable): what it read before is
+    // not appended (the socket itself is closing; the reject is for the record).
+    if (s->ended() && !draining_)
+      return reject(reply, c.id, "forbidden", "the session has ended; sign in again");
+    do_submit(s->user(), s->token_hash(), c, bytes, reply);
   });
 }
 
-void sequencer::reject(const std::shared_ptr<websocket_session>& s, const std::string& id,
-                       const std::string& code, const std::string& message,
-                       const nlohmann::json& details) {
-  ctx_.stats->count_reject(code);
-  s->send(protocol::reject_message(id, code, message, details));
+void sequencer::submit(std::string user, std::string token_hash, protocol::command c,
+                       std::size_t bytes, reply_fn reply) {
+  net::post(strand_, [this, user = std::move(user), token_hash = std::move(token_hash),
+                      c = std::move(c), bytes, reply = std::move(reply)]() mutable {
+    do_submit(user, token_hash, c, bytes, reply);
+  });
 }
 
-void sequencer::do_submit(const std::shared_ptr<websocket_session>& s, protocol::command& c,
-                          std::size_t bytes) {
-  if (draining_) return reject(s, c.id, "unavailable", "the server is shutting down");
-  if (!stopped_.empty()) return reject(s, c.id, "unavailable", stopped_message);
-  // Read before a logout or expiry and queued here after it: the session has ended, and what
-  // it sent is not appended (the socket itself is closing; the reject is for the record).
-  if (s->ended() || !ctx_.sessions->valid_hash(s->token_hash()))
-    return reject(s, c.id, "forbidden", "the session has ended; sign in again");
-  if (!limits_.take(s->user()))
-    return reject(s, c.id, "rate_limited", "too many commands; slow down and retry");
+void sequencer::reject(const reply_fn& reply, const std::string& id, const std::string& code,
+                       const std::string& message, const nlohmann::json& details) {
+  ctx_.stats->count_reject(code);
+  reply(protocol::reject_message(id, code, message, details));
+}
+
+void sequencer::do_submit(const std::string& user, const std::string& token_hash,
+                          protocol::command& c, std::size_t bytes, const reply_fn& reply) {
+  if (draining_) return reject(reply, c.id, "unavailable", "the server is shutting down");
+  if (!stopped_.empty()) return reject(reply, c.id, "unavailable", stopped_message);
+  // Read before a logout, expiry or sign-out everywhere and queued here after it: the session
+  // has ended, and what it sent is not appended.
+  if (!ctx_.sessions->valid_hash(token_hash))
+    return reject(reply, c.id, "forbidden", "the session has ended; sign in again");
+  if (!limits_.take(user))
+    return reject(reply, c.id, "rate_limited", "too many commands; slow down and retry");
   // Besides their number, their bytes: one burst of large reports must not flood every other
   // client's send queue (each event goes to every reader that may see it).
-  if (!byte_limits_.take(s->user(), static_cast<double>(bytes)))
-    return reject(s, c.id, "rate_limited", "too many bytes of commands; slow down and retry");
+  if (!byte_limits_.take(user, static_cast<double>(bytes)))
+    return reject(reply, c.id, "rate_limited", "too many bytes of commands; slow down and retry");
 
-  std::string key = s->user() + '\n' + c.id;
+  std::string key = user + '\n' + c.id;
   if (auto it = pending_keys_.find(key); it != pending_keys_.end()) {
-    it->second.push_back({s, c.id});  // acked with the original once durable
+    it->second.push_back({reply, c.id});  // acked with the original once durable
     return;
   }
   auto stored = ctx_.log->lookup_idempotency(key);
-  if (!stored) return reject(s, c.id, "unavailable", "storage cannot be read");
+  if (!stored) return reject(reply, c.id, "unavailable", "storage cannot be read");
   if (*stored) {
     auto j = protocol::parse_untrusted(**stored, {1 << 20, 64});
     if (j && j->is_object()) {
-      s->send(protocol::ack_message(c.id, j->value("seq", std::uint64_t{0}),
-                                    j->value("result", nlohmann::json::object())));
+      reply(protocol::ack_message(c.id, j->value("seq", std::uint64_t{0}),
+                                  j->value("result", nlohmann::json::object())));
       return;
     }
-    return reject(s, c.id, "unavailable", "stored acknowledgement does not decode");
+    return reject(reply, c.id, "unavailable", "stored acknowledgement does not decode");
   }
 
-  auto p = protocol::principal_of(spec_, s->user());
-  if (!p) return reject(s, c.id, "forbidden", "this account does not exist any more");
+  auto p = protocol::principal_of(spec_, user);
+  if (!p) return reject(reply, c.id, "forbidden", "this account does not exist any more");
   auto d = protocol::decide(spec_, *p, c);
   if (!d) {
     if (d.error().code == protocol::reject_code::internal) {
       ctx_.stats->decide_internal.fetch_add(1, std::memory_order_relaxed);
-      spdlog::error("sequencer: decide failed for user {}: {}", s->user(), d.error().message);
+      spdlog::error("sequencer: decide failed for user {}: {}", user, d.error().message);
     }
-    return reject(s, c.id, std::string(protocol::to_string(d.error().code)), d.error().message,
+    return reject(reply, c.id, std::string(protocol::to_string(d.error().code)), d.error().message,
                   d.error().details);
   }
   if (d->events.empty()) {  // a no-op decision: nothing to make durable
-    s->send(protocol::ack_message(c.id, durable_.seq(), d->result));
+    reply(protocol::ack_message(c.id, durable_.seq(), d->result));
     return;
   }
 
@@ -316,8 +331,8 @@ void sequencer::do_submit(const std::shared_ptr<websocket_session>& s, protocol:
   data.reserve(d->events.size());
   for (auto& dr : d->events) data.push_back(std::move(dr.data));
   if (!append(std::move(req), std::move(data), pend))
-    return reject(s, c.id, "unavailable", "storage cannot write; reads go on");
-  pending_keys_[key].push_back({s, c.id});
+    return reject(reply, c.id, "unavailable", "storage cannot write; reads go on");
+  pending_keys_[key].push_back({reply, c.id});
 }
 
 bool sequencer::append(storage::append_request&& req, std::vector<nlohmann::json> data,
@@ -363,8 +378,7 @@ void sequencer::on_durable(std::shared_ptr<pending> p, bool ok, std::string erro
     spdlog::error("sequencer: append failed: {}; rebuilding the state from the durable log", error);
     spec_ = durable_;
     for (auto& w : waiters)
-      if (auto s = w.s.lock())
-        reject(s, w.command_id, "unavailable", "storage cannot write; reads go on");
+      reject(w.reply, w.command_id, "unavailable", "storage cannot write; reads go on");
   } else {
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - p->started).count();
@@ -374,6 +388,7 @@ void sequencer::on_durable(std::shared_ptr<pending> p, bool ok, std::string erro
       if (!(applied = apply_or_stop(durable_, e, "durable"))) break;
       durable_hash_ = e.hash;
       close_changed_views(e);
+      if (e.name == "user.disabled") revoke_access(e.data.value("id", ""));
       publish(e);
       if (e.name == checkpoint_event) index_checkpoint(e);
     }
@@ -384,9 +399,10 @@ void sequencer::on_durable(std::shared_ptr<pending> p, bool ok, std::string erro
     // not apply is not acknowledged: after the restart, its resend gets the stored ack.
     for (auto& w : waiters) {
       if (applied) {
-        outbox_acks_.emplace_back(w.s, protocol::ack_message(w.command_id, seq, p->result));
-      } else if (auto s = w.s.lock()) {
-        reject(s, w.command_id, "unavailable", stopped_message);
+        outbox_acks_.emplace_back(std::move(w.reply),
+                                  protocol::ack_message(w.command_id, seq, p->result));
+      } else {
+        reject(w.reply, w.command_id, "unavailable", stopped_message);
       }
     }
     if (!flush_posted_) {
@@ -431,8 +447,7 @@ void sequencer::flush() {
   flush_posted_ = false;
   if (!outbox_.empty()) ctx_.clients->broadcast(outbox_);
   outbox_.clear();
-  for (auto& [w, msg] : outbox_acks_)
-    if (auto s = w.lock()) s->send(std::move(msg));
+  for (auto& [reply, msg] : outbox_acks_) reply(std::move(msg));
   outbox_acks_.clear();
 }
 
@@ -443,6 +458,19 @@ void sequencer::publish(const protocol::event& e) {
   // Hiding or restoring a comment changes how its older events replay.
   if (e.name == "comment.hidden" || e.name == "comment.restored") refresh_ring_entity(e.entity);
   outbox_.push_back(std::move(f));
+}
+
+void sequencer::revoke_access(const std::string& user) {
+  // The durable state already refuses the account (protocol::principal_of); what is left is
+  // what it still holds. Done here, before the event is broadcast and the ack goes out, so
+  // that the user's sockets never get it and once the Secretariat sees the ack no session,
+  // link or socket of the user works. Sessions go first: a socket enrolled after the close
+  // below re-checks its token and finds it gone. Rare enough for the strand.
+  const auto sessions = ctx_.sessions->remove_user(user);
+  const auto links = ctx_.invites->revoke_user(user);
+  ctx_.clients->close_users({user}, 4001);
+  spdlog::info("user {} disabled: {} session(s) and {} link(s) revoked, sockets closed", user,
+               sessions, links);
 }
 
 void sequencer::refresh_ring_entity(const std::string& entity) {

@@ -22,6 +22,11 @@
 // minutes and appends the signature as an audit.checkpoint event (docs/audit.md), through
 // the same path as commands, so the checkpoint takes its place in the one order.
 //
+// A command may also come from the REST API (POST /api/commands): the same path, with the
+// ack or reject handed to a callback instead of a socket. When a `user.disabled` event is
+// durable, the account's login sessions and one-time links are revoked and its sockets closed
+// with 4001 (the state already refuses it as a principal).
+//
 // A hello is answered here too, so that the catch-up (from the ring or the log) and the live
 // feed are queued to the session from the same strand: no gap, no duplicate.
 //
@@ -66,6 +71,13 @@ class sequencer {
   void attach(std::shared_ptr<websocket_session> s, protocol::hello h);
   // `bytes`: the command's frame size, counted against the user's byte budget.
   void submit(std::shared_ptr<websocket_session> s, protocol::command c, std::size_t bytes);
+  // Where a command's answer (an ack or reject message, as on the WebSocket) goes.
+  using reply_fn = std::function<void(std::string message)>;
+  // A command sent as `user` over the REST API with the login session `token_hash` (checked
+  // again on the strand, like a socket's); `reply` is called once, on the strand. `bytes`: the
+  // request body's size, counted against the user's byte budget as a frame is.
+  void submit(std::string user, std::string token_hash, protocol::command c, std::size_t bytes,
+              reply_fn reply);
   void join(std::shared_ptr<websocket_session> s, std::string room);
   // Runs fn(durable state) on the strand (REST reads). fn must not block for long.
   void query(std::function<void(const protocol::state&)> fn);
@@ -79,7 +91,7 @@ class sequencer {
 
  private:
   struct waiter {
-    std::weak_ptr<websocket_session> s;
+    reply_fn reply;
     std::string command_id;
   };
   struct pending {
@@ -97,8 +109,10 @@ class sequencer {
   // and closes it if its user's view changed since `attached_at` (4003) or the login ended.
   void catch_up(const std::shared_ptr<websocket_session>& s, const viewer_info& v,
                 std::uint64_t cursor, std::uint64_t attached_at);
-  void do_submit(const std::shared_ptr<websocket_session>& s, protocol::command& c,
-                 std::size_t bytes);
+  void do_submit(const std::string& user, const std::string& token_hash, protocol::command& c,
+                 std::size_t bytes, const reply_fn& reply);
+  // After user.disabled is durable: sessions, links and sockets of `user` end.
+  void revoke_access(const std::string& user);
   void on_durable(std::shared_ptr<pending> p, bool ok, std::string error);
   // A durable event that changes what some users may see (a role change, an org losing its
   // endorsement) closes their sockets with 4003 before the event is broadcast: they never get
@@ -120,9 +134,8 @@ class sequencer {
   void arm_checkpoint_timer();
   // Applies `e` to `s` (spec_ or durable_); on failure stops the writer and returns false.
   bool apply_or_stop(protocol::state& s, const protocol::event& e, const char* which);
-  void reject(const std::shared_ptr<websocket_session>& s, const std::string& id,
-              const std::string& code, const std::string& message,
-              const nlohmann::json& details = nlohmann::json::object());
+  void reject(const reply_fn& reply, const std::string& id, const std::string& code,
+              const std::string& message, const nlohmann::json& details = nlohmann::json::object());
 
   server_context& ctx_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
@@ -138,14 +151,14 @@ class sequencer {
   bool draining_ = false;
   rate_limiter limits_;       // commands per user (--rate, --burst)
   rate_limiter byte_limits_;  // command bytes per user (--rate-bytes, --burst-bytes)
-  std::string stopped_;  // why the writer stopped (an event failed to apply); empty: running
+  std::string stopped_;       // why the writer stopped (an event failed to apply); empty: running
   std::function<void()> drained_;
   std::unordered_map<std::string, std::vector<waiter>> pending_keys_;
   // user -> seq of the last event that changed what they may see (no resume from before it).
   std::unordered_map<std::string, std::uint64_t> view_changed_at_;
   std::deque<std::shared_ptr<const fanout>> ring_;     // the last events, oldest first
   std::vector<std::shared_ptr<const fanout>> outbox_;  // published, not yet broadcast
-  std::vector<std::pair<std::weak_ptr<websocket_session>, std::string>> outbox_acks_;
+  std::vector<std::pair<reply_fn, std::string>> outbox_acks_;
   bool flush_posted_ = false;
 };
 

@@ -16,6 +16,7 @@
 #include "server/admin/ctl_workspace.hpp"
 #include "server/admin/demo.hpp"
 #include "server/admin/session_store.hpp"
+#include "server/invite_store.hpp"
 #include "server/listener.hpp"
 #include "server/sequencer.hpp"
 #include "storage/event_log.hpp"
@@ -105,10 +106,12 @@ std::expected<void, int> server_app::open() {
 
   sessions_ = std::make_unique<session_store>(*log_, cfg_.session_ttl);
   sessions_->load();
+  invites_ = std::make_unique<invite_store>(*log_, cfg_.invite_ttl);
   ctx_.cfg = &cfg_;
   ctx_.stats = &stats_;
   ctx_.log = log_.get();
   ctx_.sessions = sessions_.get();
+  ctx_.invites = invites_.get();
   ctx_.clients = &clients_;
   ctx_.ioc = &ioc_;
   ctx_.blocking = &blocking_;

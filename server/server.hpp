@@ -43,6 +43,7 @@ class event_log;
 
 namespace a4p::server {
 
+class invite_store;
 class listener;
 class sequencer;
 class session_store;
@@ -95,11 +96,12 @@ class server_app {
   metrics stats_;  // before the log: its snapshot-rejected callback counts here
   std::unique_ptr<storage::event_log> log_;
   std::unique_ptr<session_store> sessions_;
+  std::unique_ptr<invite_store> invites_;
   hub clients_;
   server_context ctx_;
   boost::asio::io_context ioc_;
   boost::asio::thread_pool blocking_;
-  boost::asio::thread_pool login_pool_;  // argon2 checks of sign-ins only
+  boost::asio::thread_pool login_pool_;  // argon2: sign-in checks, invitation accepts
   login_guard logins_;
   peer_limits peers_;
   // Installed at construction, before anything can report readiness: an early SIGTERM is

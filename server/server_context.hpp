@@ -27,6 +27,7 @@ namespace a4p::server {
 struct server_config;
 class metrics;
 class session_store;
+class invite_store;
 class hub;
 class sequencer;
 class checkpoint_signer;
@@ -38,11 +39,12 @@ struct server_context {
   metrics* stats = nullptr;
   storage::event_log* log = nullptr;
   session_store* sessions = nullptr;
+  invite_store* invites = nullptr;
   hub* clients = nullptr;
   sequencer* seq = nullptr;
   boost::asio::io_context* ioc = nullptr;
   boost::asio::thread_pool* blocking = nullptr;    // audit verify, history, past states
-  boost::asio::thread_pool* login_pool = nullptr;  // argon2 checks of sign-ins only
+  boost::asio::thread_pool* login_pool = nullptr;  // argon2 checks of sign-ins and invitation accepts
   login_guard* logins = nullptr;
   peer_limits* peers = nullptr;
   boost::asio::ssl::context* tls = nullptr;   // null: plain HTTP only

@@ -739,11 +739,14 @@ status event_log::scan_aux(
 }
 
 namespace {
-result<verify_report> verify_from(const event_log& log, std::uint64_t after, std::string prev);
+using verify_progress = std::function<void(std::uint64_t, std::uint64_t)>;
+result<verify_report> verify_from(const event_log& log, std::uint64_t after, std::string prev,
+                                  const verify_progress& progress);
 }  // namespace
 
-result<verify_report> event_log::verify() const {
-  return verify_from(*this, 0, std::string(genesis_hash));
+result<verify_report> event_log::verify(
+    const std::function<void(std::uint64_t, std::uint64_t)>& progress) const {
+  return verify_from(*this, 0, std::string(genesis_hash), progress);
 }
 
 result<verify_report> event_log::verify_since_last_verified(std::uint64_t* from) {
@@ -774,7 +777,7 @@ result<verify_report> event_log::verify_since_last_verified(std::uint64_t* from)
       return rep;
     }
   }
-  auto rep = verify_from(*this, start, start_hash);
+  auto rep = verify_from(*this, start, start_hash, {});
   if (!rep || !rep->ok) return rep;
   rocksdb::WriteOptions wo;
   wo.sync = impl_->opts_.sync;
@@ -786,7 +789,8 @@ result<verify_report> event_log::verify_since_last_verified(std::uint64_t* from)
 }
 
 namespace {
-result<verify_report> verify_from(const event_log& log, std::uint64_t after, std::string prev) {
+result<verify_report> verify_from(const event_log& log, std::uint64_t after, std::string prev,
+                                  const verify_progress& progress) {
   verify_report rep;
   const std::uint64_t h = log.head();
   std::uint64_t expected = after + 1;
@@ -820,9 +824,11 @@ result<verify_report> verify_from(const event_log& log, std::uint64_t after, std
     prev = std::move(e->hash);
     rep.head = seq;
     ++expected;
+    if (progress && seq % 4096 == 0) progress(seq, h);
     return true;
   });
   if (!s) return std::unexpected(s.error());
+  if (progress) progress(rep.head, h);
   if (rep.ok && rep.head != h) {
     bad(expected,
         "event " + std::to_string(expected) + " is missing (head is " + std::to_string(h) + ")");

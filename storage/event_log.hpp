@@ -192,8 +192,10 @@ class event_log {
       std::string_view prefix,
       const std::function<bool(std::string_view key, std::string_view value)>& fn) const;
 
-  // Re-walks the whole chain and every data_hash; reports the first bad seq.
-  [[nodiscard]] result<verify_report> verify() const;
+  // Re-walks the whole chain and every data_hash; reports the first bad seq. `progress`, if
+  // given, is called with (seq checked, head) every 4096 events and at the end.
+  [[nodiscard]] result<verify_report> verify(
+      const std::function<void(std::uint64_t, std::uint64_t)>& progress = {}) const;
   // The same from the last point verified this way (meta `verified`: its seq and hash, which
   // must still match the event there) to the head, then records the head as the new point
   // (best effort: if that write fails, the next walk starts at the older point).

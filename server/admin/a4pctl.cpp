@@ -5,7 +5,8 @@
 // Admin mutations (org add, user add) go through protocol::decide as the system principal and
 // append org.added / user.added events; passwords go to the aux space, hashed (argon2id).
 // verify, export and state also work through a running a4pd's HTTP API (--url, --user): then
-// the server decides what the signed-in user may see.
+// the server decides what the signed-in user may see; invite, reset, disable, enable and an
+// online backup work only that way. Long operations draw their progress on stderr.
 //
 // This file maps the command line onto the subcommands of ctl_commands.hpp.
 // Exit codes: 0 ok; 1 failure (verify found a broken chain, a command was refused, I/O);
@@ -28,8 +29,8 @@ int main(int argc, char** argv) {
   app.add_option("--data", data_dir, "the data directory (of a stopped a4pd)");
   remote rem;
   app.add_option("--url", rem.url,
-                 "work through a running a4pd's HTTP API instead (verify, export, state): "
-                 "http://HOST:PORT");
+                 "work through a running a4pd's HTTP API instead (verify, export, state, backup, "
+                 "invite, reset, disable, enable): http://HOST:PORT");
   app.add_option("--user", rem.user,
                  "with --url: sign in as this user (password: first line of stdin, or "
                  "A4P_PASSWORD)");
@@ -127,10 +128,46 @@ int main(int argc, char** argv) {
     }
   });
 
-  auto* bk = app.add_subcommand("backup", "a consistent copy (RocksDB checkpoint)");
+  auto* bk = app.add_subcommand(
+      "backup", "a consistent copy (RocksDB checkpoint), verified; with --url, while a4pd runs");
   std::string bk_dest;
-  bk->add_option("DEST", bk_dest, "a directory that must not exist")->required();
-  bk->callback([&] { code = local_only("backup") ? cmd_backup(data_dir, bk_dest) : exit_usage; });
+  bk->add_option("DEST", bk_dest,
+                 "a directory that must not exist; with --url, a name in a4pd's --backup-dir")
+      ->required();
+  bk->callback([&] {
+    code = rem.url.empty() ? cmd_backup(data_dir, bk_dest) : remote_backup(rem, bk_dest);
+  });
+
+  // Accounts on a running a4pd (--url, as a Secretariat user).
+  auto remote_only = [&rem](const char* what) {
+    if (!rem.url.empty()) return true;
+    fail(std::string(what) + " works on a running a4pd: give --url and --user");
+    return false;
+  };
+  auto* inv = app.add_subcommand("invite", "add an account and print its one-time link (--url)");
+  std::string inv_user, inv_org, inv_role, inv_display;
+  inv->add_option("NAME", inv_user, "sign-in name")->required();
+  inv->add_option("--org", inv_org, "organisation code")->required();
+  inv->add_option("--role", inv_role, "secretariat|member|auditor")->required();
+  inv->add_option("--name", inv_display, "display name (default: NAME)");
+  inv->callback([&] {
+    code = remote_only("invite") ? remote_invite(rem, inv_user, inv_org, inv_role, inv_display)
+                                 : exit_usage;
+  });
+  std::string acct;
+  auto* rst = app.add_subcommand("reset", "print a one-time link to set a new password (--url)");
+  rst->add_option("NAME", acct, "sign-in name")->required();
+  rst->callback([&] { code = remote_only("reset") ? remote_reset(rem, acct) : exit_usage; });
+  for (bool disable : {true, false}) {
+    const char* name = disable ? "disable" : "enable";
+    auto* sub = app.add_subcommand(
+        name, disable ? "disable an account: signed out everywhere, links revoked (--url)"
+                      : "enable a disabled account again (--url)");
+    sub->add_option("NAME", acct, "sign-in name")->required();
+    sub->callback([&, disable, name] {
+      code = remote_only(name) ? remote_set_disabled(rem, acct, disable) : exit_usage;
+    });
+  }
 
   auto* rs = app.add_subcommand("restore", "restore a backup into --data, with a new epoch");
   std::string rs_src;

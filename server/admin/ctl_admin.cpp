@@ -10,6 +10,7 @@
 #include "server/admin/checkpoint.hpp"
 #include "server/admin/credentials.hpp"
 #include "server/admin/ctl_commands.hpp"
+#include "server/admin/ctl_progress.hpp"
 #include "server/admin/ctl_workspace.hpp"
 #include "server/admin/demo.hpp"
 #include "server/admin/session_store.hpp"
@@ -91,17 +92,26 @@ int cmd_demo(const std::string& dir, const std::string& password, std::size_t mi
 int cmd_backup(const std::string& dir, const std::string& dest) {
   auto o = open_log(dir, false);
   if (!o.log) return o.code;
+  server::ctl_progress::for_stderr("backup").stage("checkpoint");
   if (auto st = o.log->checkpoint(dest); !st) return fail(st.error());
-  std::cout << "backup of head " << o.log->head() << " (" << o.log->head_hash() << ") in " << dest
-            << "\n";
+  auto copy = storage::event_log::open(dest);
+  if (!copy) return fail(copy.error());
+  auto rep = verify_with_progress(**copy, "backup: verifying the copy");
+  if (!rep) return fail(rep.error());
+  if (!rep->ok)
+    return fail("the backup does not verify at seq " + std::to_string(rep->first_bad_seq) + ": " +
+                rep->problem);
+  std::cout << "backup of head " << rep->head << " (" << rep->head_hash << ") in " << dest
+            << "; verified: ok\n";
   return exit_ok;
 }
 
 int cmd_restore(const std::string& dir, const std::string& src) {
+  server::ctl_progress::for_stderr("restore").stage("copying " + src);
   if (auto st = storage::event_log::restore(src, dir); !st) return fail(st.error());
   auto o = open_log(dir, false);
   if (!o.log) return o.code;
-  auto rep = o.log->verify();
+  auto rep = verify_with_progress(*o.log, "restore: verifying");
   if (!rep) return fail(rep.error());
   if (!rep->ok)
     return fail("restored log does not verify at seq " + std::to_string(rep->first_bad_seq) + ": " +

@@ -11,6 +11,7 @@
 #include "protocol/workspace.hpp"
 #include "server/admin/checkpoint.hpp"
 #include "server/admin/ctl_commands.hpp"
+#include "server/admin/ctl_progress.hpp"
 #include "server/admin/ctl_workspace.hpp"
 
 namespace a4p::ctl {
@@ -20,7 +21,7 @@ using json = nlohmann::json;
 int cmd_verify(const std::string& dir) {
   auto o = open_log(dir, false);
   if (!o.log) return o.code;
-  auto rep = o.log->verify();
+  auto rep = verify_with_progress(*o.log, "verify");
   if (!rep) return fail(rep.error());
   if (!rep->ok) {
     std::cout << "broken: first bad seq " << rep->first_bad_seq << ": " << rep->problem << "\n";
@@ -65,7 +66,9 @@ int cmd_export(const std::string& dir, const std::string& format, const std::str
 
   std::string err;
   std::uint64_t n = 0;
+  auto bar = server::ctl_progress::for_stderr("export");
   auto st = o.log->scan_raw(0, head, [&](std::uint64_t seq, std::string_view bytes) {
+    bar.update(seq, head);
     auto se = storage::event::from_json(bytes);
     if (!se) {
       err = "event " + std::to_string(seq) + " does not decode: " + se.error().message;
@@ -100,6 +103,7 @@ int cmd_export(const std::string& dir, const std::string& format, const std::str
   });
   if (!st) return fail(st.error());
   if (!err.empty()) return fail(err);
+  bar.finish(n, head);
   out->flush();
   if (!*out) return fail("write failed");
   std::cerr << "exported " << n << " events (" << (full ? "full" : "as " + as) << ")\n";

@@ -1,7 +1,9 @@
 // a4pctl's subcommands, one function each, grouped by file: ctl_admin.cpp (org, user, demo,
 // backup, restore), ctl_audit.cpp (verify, export, state, verify-export on a data directory),
-// ctl_remote.cpp (verify, export, state through a running a4pd's HTTP API); the helpers they
-// share are in ctl_common.cpp. a4pctl.cpp maps the command line onto them.
+// ctl_remote.cpp (verify, export, state through a running a4pd's HTTP API, and as a
+// Secretariat user invite, reset, disable, enable and an online backup); the helpers they
+// share are in ctl_common.cpp. a4pctl.cpp maps the command line onto them. Long operations
+// (export, verify, backup, restore) draw their progress on stderr (ctl_progress.hpp).
 //
 // Each returns the process's exit code: 0 ok; 1 failure (verify found a broken chain, a
 // command was refused, I/O); 2 bad usage; 3 the data directory is in use by a running a4pd.
@@ -55,6 +57,9 @@ std::string password_from_stdin();
 // Whether `password` fails the policy (credentials.hpp) for `min` characters; if so, says why
 // as "a4pctl: WHAT: reason (--min-password)" on stderr.
 bool password_refused(const std::string& what, const std::string& password, std::size_t min);
+// log.verify(), drawing its progress on stderr as `what` (ctl_progress.hpp).
+storage::result<storage::verify_report> verify_with_progress(const storage::event_log& log,
+                                                             const std::string& what);
 
 // ---- on a stopped a4pd's data directory, and keys: administration (ctl_admin.cpp) ----
 
@@ -66,6 +71,7 @@ int cmd_user_add(const std::string& dir, const std::string& user, const std::str
                  const std::string& role, const std::string& display, std::size_t min_pw);
 int cmd_user_password(const std::string& dir, const std::string& user, std::size_t min_pw);
 int cmd_demo(const std::string& dir, const std::string& password, std::size_t min_pw);
+// A checkpoint into `dest`, whose chain is then verified.
 int cmd_backup(const std::string& dir, const std::string& dest);
 int cmd_restore(const std::string& dir, const std::string& src);
 // A new Ed25519 key pair for a4pd --checkpoint-key: PREFIX.key (0600) and PREFIX.pub.
@@ -89,5 +95,16 @@ struct remote {
 int remote_verify(const remote& r);
 int remote_export(const remote& r, const std::string& format, const std::string& out_path);
 int remote_state(const remote& r, std::uint64_t at, bool at_given);
+// As a Secretariat user (protocol/README.md, "Administration over HTTP"). Acts on accounts are
+// commands (POST /api/commands), so each is an event with the signed-in user as its author.
+// user.add, then a one-time invitation link, printed once.
+int remote_invite(const remote& r, const std::string& user, const std::string& org,
+                  const std::string& role, const std::string& display);
+// A one-time link to set a new password, printed once.
+int remote_reset(const remote& r, const std::string& user);
+// user.disable or user.enable.
+int remote_set_disabled(const remote& r, const std::string& user, bool disabled);
+// POST /api/admin/backup {"name"}: a checkpoint on a4pd's host, verified there.
+int remote_backup(const remote& r, const std::string& name);
 
 }  // namespace a4p::ctl

@@ -4,6 +4,7 @@
 #include "protocol/workspace.hpp"
 #include "server/admin/credentials.hpp"
 #include "server/admin/ctl_commands.hpp"
+#include "server/admin/ctl_progress.hpp"
 
 namespace a4p::ctl {
 
@@ -74,6 +75,14 @@ std::string password_from_stdin() {
   if (!std::getline(std::cin, password)) password.clear();
   if (!password.empty() && password.back() == '\r') password.pop_back();
   return password;
+}
+
+storage::result<storage::verify_report> verify_with_progress(const storage::event_log& log,
+                                                             const std::string& what) {
+  auto bar = server::ctl_progress::for_stderr(what);
+  auto rep = log.verify([&](std::uint64_t seq, std::uint64_t head) { bar.update(seq, head); });
+  if (rep) bar.finish(rep->head, log.head());
+  return rep;
 }
 
 }  // namespace a4p::ctl

@@ -49,6 +49,11 @@ std::expected<ctl_http::response, std::string> ctl_http::get(const std::string& 
   return request(false, target, {});
 }
 
+std::expected<ctl_http::response, std::string> ctl_http::post(const std::string& target,
+                                                              const std::string& json_body) const {
+  return request(true, target, json_body);
+}
+
 std::expected<ctl_http::response, std::string> ctl_http::request(bool post,
                                                                  const std::string& target,
                                                                  const std::string& body) const {

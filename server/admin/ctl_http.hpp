@@ -1,6 +1,6 @@
 // a4pctl's client for a running a4pd's HTTP API (PROTOCOL.md sections 1 and 7): sign in with
-// POST /api/session, then GET with the bearer token. Plain HTTP only (behind a reverse proxy,
-// or on loopback); one short-lived connection per request.
+// POST /api/session, then GET or POST with the bearer token. Plain HTTP only (behind a reverse
+// proxy, or on loopback); one short-lived connection per request.
 //
 // Thread safety: none; one ctl_http per thread.
 #pragma once
@@ -26,6 +26,11 @@ class ctl_http {
   };
   // GET `target` (for example "/api/events?after=0&limit=1000") with the session's token.
   [[nodiscard]] std::expected<response, std::string> get(const std::string& target) const;
+  // "http://HOST:PORT", as given to sign_in() without a trailing '/'.
+  [[nodiscard]] std::string base() const { return "http://" + host_ + ":" + port_; }
+  // POST `target` with a JSON body, with the session's token.
+  [[nodiscard]] std::expected<response, std::string> post(const std::string& target,
+                                                          const std::string& json_body) const;
 
  private:
   ctl_http() = default;

@@ -2,6 +2,8 @@
 
 #include <openssl/rand.h>
 
+#include <charconv>
+
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
@@ -43,6 +45,7 @@ std::string session_store::hash_token(std::string_view token) {
 
 namespace {
 constexpr std::string_view session_prefix = "session/";
+constexpr std::string_view last_sign_in_prefix = "last_sign_in/";
 
 // A stored session from its aux key and value; nullopt if the value is not one.
 std::optional<login_session> parse_session(std::string_view key, std::string_view value) {
@@ -89,14 +92,25 @@ void session_store::load() {
   spdlog::info("sessions: {} active", by_hash_.size());
 }
 
-std::expected<std::string, std::string> session_store::create(const std::string& user) {
+std::optional<std::string> session_store::random_token() {
   unsigned char raw[32];
-  if (RAND_bytes(raw, sizeof raw) != 1) return std::unexpected("no randomness");
-  std::string token = to_hex(raw, sizeof raw);
+  if (RAND_bytes(raw, sizeof raw) != 1) return std::nullopt;
+  return to_hex(raw, sizeof raw);
+}
+
+std::expected<std::string, std::string> session_store::create(const std::string& user) {
+  auto fresh = random_token();
+  if (!fresh) return std::unexpected("no randomness");
+  std::string token = std::move(*fresh);
   login_session s{user, hash_token(token), now_seconds() + ttl_.count()};
   nlohmann::json j = {{"user", s.user}, {"expires", s.expires}};
   if (auto st = log_.put_aux(std::string(session_prefix) + s.token_hash, j.dump()); !st)
     return std::unexpected(st.error().message);
+  // Best effort: a missed record only makes the admin list older, never lets anyone in.
+  if (auto st =
+          log_.put_aux(std::string(last_sign_in_prefix) + user, std::to_string(now_seconds()));
+      !st)
+    spdlog::warn("sessions: last sign-in of {} not recorded: {}", user, st.error().message);
   std::lock_guard lock(mu_);
   by_hash_[s.token_hash] = std::move(s);
   return token;
@@ -146,6 +160,43 @@ std::optional<std::string> session_store::remove(std::string_view token) {
   if (auto st = log_.delete_aux(std::string(session_prefix) + h); !st)
     spdlog::warn("sessions: delete failed: {}", st.error().message);
   return h;
+}
+
+std::size_t session_store::remove_user(const std::string& user) {
+  std::vector<std::string> gone;
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = by_hash_.begin(); it != by_hash_.end();) {
+      if (it->second.user == user) {
+        gone.push_back(it->first);
+        it = by_hash_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (const auto& h : gone)
+    if (auto st = log_.delete_aux(std::string(session_prefix) + h); !st)
+      spdlog::warn("sessions: delete failed: {}", st.error().message);
+  return gone.size();
+}
+
+std::unordered_map<std::string, std::size_t> session_store::counts() const {
+  const auto now = now_seconds();
+  std::unordered_map<std::string, std::size_t> out;
+  std::lock_guard lock(mu_);
+  for (const auto& [h, s] : by_hash_)
+    if (s.expires > now) ++out[s.user];
+  return out;
+}
+
+std::optional<std::int64_t> session_store::last_sign_in(std::string_view user) const {
+  auto v = log_.get_aux(std::string(last_sign_in_prefix) + std::string(user));
+  if (!v || !*v) return std::nullopt;
+  std::int64_t t = 0;
+  auto [p, ec] = std::from_chars((*v)->data(), (*v)->data() + (*v)->size(), t);
+  if (ec != std::errc()) return std::nullopt;
+  return t;
 }
 
 }  // namespace a4p::server

@@ -1,6 +1,8 @@
 // Login sessions: random 256-bit tokens, handed to the client as 64 hex characters and kept
 // only as their SHA-256 (hex) under aux key "session/<hash>" with the user and an expiry, so a
-// copy of the data directory does not let anyone sign in.
+// copy of the data directory does not let anyone sign in. Each new session also records the
+// user's last sign-in (unix seconds) under aux "last_sign_in/<user>": not an act, so not an
+// event.
 //
 // Thread safety: every public method may be called from any thread (mu_ guards the cache;
 // the log's aux methods are thread-safe).
@@ -47,8 +49,17 @@ class session_store {
   std::vector<std::string> sweep_expired();
   // Deletes the session; returns its token hash if there was one.
   std::optional<std::string> remove(std::string_view token);
+  // Deletes every session of `user` (sign out everywhere, a disabled account); returns how
+  // many there were. The caller closes the user's sockets.
+  std::size_t remove_user(const std::string& user);
+  // Unexpired sessions per user.
+  [[nodiscard]] std::unordered_map<std::string, std::size_t> counts() const;
+  // The user's last sign-in, unix seconds; nullopt if never (or unreadable).
+  [[nodiscard]] std::optional<std::int64_t> last_sign_in(std::string_view user) const;
 
   [[nodiscard]] static std::string hash_token(std::string_view token);
+  // 256 random bits (OpenSSL's CSPRNG) as 64 hex characters; nullopt without randomness.
+  [[nodiscard]] static std::optional<std::string> random_token();
 
   // Deletes every stored session of `user` (for a4pctl, on a log no a4pd has open); returns
   // how many there were.

@@ -16,25 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Every event in (0, head] as the Secretariat sees it, by seq.
-std::map<std::uint64_t, nlohmann::json> all_events(std::uint16_t port, const std::string& token) {
-  std::map<std::uint64_t, nlohmann::json> out;
-  std::uint64_t after = 0;
-  while (true) {
-    auto r = get(port, "/api/events?after=" + std::to_string(after) + "&limit=5000", token);
-    if (r.status != 200 || r.body.empty()) break;
-    std::size_t start = 0;
-    while (start < r.body.size()) {
-      auto nl = r.body.find('\n', start);
-      auto j = nlohmann::json::parse(r.body.substr(start, nl - start));
-      after = j["seq"];
-      out[after] = std::move(j);
-      start = nl + 1;
-    }
-  }
-  return out;
-}
-
 TEST(durability, every_acked_event_survives_kill_9_under_concurrent_writers) {
   temp_dir dir;
   a4pd_options o;
@@ -77,24 +58,7 @@ TEST(durability, every_acked_event_survives_kill_9_under_concurrent_writers) {
   }
   ASSERT_GT(acked.size(), 50u) << "too few commands were acknowledged before the kill";
 
-  a4pd_options again = o;
-  again.demo = false;
-  a4pd_process server(again);
-  ASSERT_TRUE(server.started()) << server.output();
-  auto token = login(server.port(), "un.secretariat", demo_password);
-  ASSERT_FALSE(token.empty());
-  auto v = get(server.port(), "/api/audit/verify", token);
-  ASSERT_EQ(v.status, 200);
-  EXPECT_TRUE(nlohmann::json::parse(v.body)["ok"].get<bool>()) << v.body;
-  auto events = all_events(server.port(), token);
-  for (const auto& [key, seq] : acked) {
-    auto it = events.find(seq);
-    ASSERT_NE(it, events.end()) << "acked seq " << seq << " is missing after kill -9";
-    const auto user = key.substr(0, key.find('|'));
-    const auto id = key.substr(key.find('|') + 1);
-    EXPECT_EQ(it->second["actor"]["user"], user);
-    EXPECT_EQ(it->second["data"]["body"], "kill " + id);
-  }
+  expect_acked_comments(o.data_dir, acked, "kill ", "after kill -9");
 }
 
 TEST(durability, storage_failure_rejects_unavailable_reads_go_on_and_restart_recovers) {

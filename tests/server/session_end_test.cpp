@@ -4,6 +4,7 @@
 // and a demoted Secretariat user's open socket gets no hidden comment text after the demotion.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -35,22 +36,6 @@ bool eventually(F pred, std::chrono::milliseconds timeout) {
     std::this_thread::sleep_for(20ms);
   }
   return pred();
-}
-
-// Every event line of GET /api/events as `token` sees it.
-// Every event of the log as JSON Lines, following the X-A4P-Next cursor: a page is bounded in
-// bytes (protocol/README.md), and the flood below is larger than one page.
-std::string all_events(std::uint16_t port, const std::string& token) {
-  std::string out;
-  std::string after = "0";
-  for (int pages = 0; pages < 1000; ++pages) {
-    const auto r = get(port, "/api/events?after=" + after + "&limit=10000", token);
-    out += r.body;
-    const auto next = r.headers.find("x-a4p-next");
-    if (next == r.headers.end()) break;
-    after = next->second;
-  }
-  return out;
 }
 
 // The first open discussion of a snapshot, as a comment target.
@@ -114,40 +99,36 @@ struct stuck_reader {
   }
 };
 
-// Issue 12: "A client that stops reading and keeps sending can go on posting after its
-// logout." Its writes are stuck, so the close could never be sent and commands kept reaching
-// the sequencer. Now the socket is cut within the close deadline and nothing it sends after
-// the logout is appended.
-TEST(session_end, a_stuck_sockets_logout_is_final) {
-  stuck_reader t({"--close-timeout", "500"});
-  ASSERT_TRUE(t.set_up());
+// Sends three comments from the stuck socket and waits until they are appended (the test can
+// tell), runs `end_it` (which ends the session), then has the socket keep sending: it must be
+// cut within 1 s, and nothing it sent after `end_it` may be appended.
+void expect_end_is_final(stuck_reader& t, const std::function<void()>& end_it) {
   const auto port = t.port;
   ASSERT_TRUE(eventually([&] { return metric(port, "a4p_send_queue_bytes") > 1e6; }, 10s))
       << "the stuck socket's writes should be backed up";
 
-  // Before the logout what it sends is appended (the test can tell).
+  // Before the end what it sends is appended (the test can tell).
   for (int i = 0; i < 3; ++i)
-    ASSERT_TRUE(t.stuck.send(comment_cmd(unique_id("stuck"), t.target, "before-logout")));
+    ASSERT_TRUE(t.stuck.send(comment_cmd(unique_id("stuck"), t.target, "before-the-end")));
   const auto reader = login(port, "eth.delegate", demo_password);
   ASSERT_TRUE(eventually(
       [&] {
-        const auto ev = all_events(port, reader);
+        const auto ev = all_event_lines(port, reader);
         std::size_t n = 0;
-        for (auto p = ev.find("before-logout"); p != std::string::npos;
-             p = ev.find("before-logout", p + 1))
+        for (auto p = ev.find("before-the-end"); p != std::string::npos;
+             p = ev.find("before-the-end", p + 1))
           ++n;
         return n == 3;
       },
       10s));
 
-  auto r = http_call(port, "DELETE", "/api/session", "", {{"Authorization", "Bearer " + t.token}});
-  ASSERT_EQ(r.status, 200);
-  const auto logged_out = clock_type::now();
+  end_it();
+  const auto ended = clock_type::now();
   // It keeps sending; the server stops reading it, and cuts it: its sends start failing.
   std::optional<clock_type::time_point> refused;
   std::thread sender([&] {
     for (int i = 0; i < 200; ++i) {
-      if (!t.stuck.send(comment_cmd(unique_id("stuck"), t.target, "after-logout"))) {
+      if (!t.stuck.send(comment_cmd(unique_id("stuck"), t.target, "after-the-end"))) {
         refused = clock_type::now();
         return;
       }
@@ -156,14 +137,56 @@ TEST(session_end, a_stuck_sockets_logout_is_final) {
   });
   sender.join();
   ASSERT_TRUE(refused) << "the stuck socket was never cut";
-  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(*refused - logged_out);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(*refused - ended);
   EXPECT_LT(took, 1s) << "cut after " << took.count() << " ms";
   EXPECT_TRUE(eventually([&] { return metric(port, "a4p_connections_websocket") == 1; }, 5s));
 
   std::this_thread::sleep_for(300ms);
-  const auto ev = all_events(port, reader);
-  EXPECT_EQ(ev.find("after-logout"), std::string::npos) << "appended after the logout";
-  EXPECT_NE(ev.find("before-logout"), std::string::npos);
+  const auto ev = all_event_lines(port, reader);
+  EXPECT_EQ(ev.find("after-the-end"), std::string::npos) << "appended after the end";
+  EXPECT_NE(ev.find("before-the-end"), std::string::npos);
+}
+
+// Issue 12: "A client that stops reading and keeps sending can go on posting after its
+// logout." Its writes are stuck, so the close could never be sent and commands kept reaching
+// the sequencer. Now the socket is cut within the close deadline and nothing it sends after
+// the logout is appended.
+TEST(session_end, a_stuck_sockets_logout_is_final) {
+  stuck_reader t({"--close-timeout", "500"});
+  ASSERT_TRUE(t.set_up());
+  expect_end_is_final(t, [&] {
+    auto r =
+        http_call(t.port, "DELETE", "/api/session", "", {{"Authorization", "Bearer " + t.token}});
+    ASSERT_EQ(r.status, 200);
+  });
+}
+
+// Issue 12 item 2: "an account disable takes effect on every socket within 1 s, even one whose
+// writes are stuck". The Secretariat disables gbr.delegate (user.disabled, through POST
+// /api/commands): the stuck socket is cut within 1 s with nothing it sends afterwards
+// appended, and the account's other, reading socket is closed 4001 at once.
+TEST(session_end, a_stuck_sockets_disable_is_final) {
+  stuck_reader t({"--close-timeout", "500"});
+  ASSERT_TRUE(t.set_up());
+  auto other = open_session(t.port, "gbr.delegate");
+  ASSERT_TRUE(other);
+  // The other socket reads all along (its close frame is not lost to the cut of an unread
+  // connection).
+  int other_code = -1;
+  std::thread other_reader([&] { other_code = other->wait_close(20s); });
+  const auto sec = login(t.port, "un.secretariat", demo_password);
+  expect_end_is_final(t, [&] {
+    const nlohmann::json cmd = {{"type", "command"},
+                                {"id", unique_id("disable")},
+                                {"name", "user.disable"},
+                                {"args", {{"id", "gbr.delegate"}}}};
+    auto r = http_call(t.port, "POST", "/api/commands", cmd.dump(),
+                       {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + sec}});
+    ASSERT_EQ(r.status, 200) << r.body;
+  });
+  other_reader.join();
+  EXPECT_EQ(other_code, 4001);
+  EXPECT_EQ(get(t.port, "/api/state", t.token).status, 401);
 }
 
 // A client that stops reading cannot keep its socket by sending: a write in flight longer

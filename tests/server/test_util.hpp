@@ -1,5 +1,6 @@
 // Shared helpers of the a4pd integration tests: sign in and open a live session, send a
-// command and collect its answer, make unique comment commands and post one.
+// command and collect its answer, make unique comment commands and post one, read the whole
+// log through /api/events.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -69,6 +71,59 @@ inline std::optional<nlohmann::json> post_comment(
     std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
   if (!c.send(comment_cmd(unique_id(id_prefix), target, body))) return std::nullopt;
   return c.next_of("ack", timeout);
+}
+
+// Every event line of GET /api/events as `token`'s user sees it (JSON Lines), following the
+// X-A4P-Next cursor: a page is bounded in bytes as well as in events (protocol/README.md).
+inline std::string all_event_lines(std::uint16_t port, const std::string& token) {
+  std::string out;
+  std::string after = "0";
+  for (int pages = 0; pages < 1000; ++pages) {
+    const auto r = get(port, "/api/events?after=" + after + "&limit=10000", token);
+    out += r.body;
+    const auto next = r.headers.find("x-a4p-next");
+    if (next == r.headers.end()) break;
+    after = next->second;
+  }
+  return out;
+}
+
+// The same, by seq.
+inline std::map<std::uint64_t, nlohmann::json> all_events(std::uint16_t port,
+                                                          const std::string& token) {
+  std::map<std::uint64_t, nlohmann::json> out;
+  for (auto& e : lines_of(all_event_lines(port, token))) {
+    const auto seq = e["seq"].get<std::uint64_t>();
+    out[seq] = std::move(e);
+  }
+  return out;
+}
+
+// Starts a4pd on `data_dir` (no demo data) and checks that its chain verifies and that every
+// "<user>|<command id>" -> seq of `acked` is there, sent by that user, with the comment body
+// `body_prefix + <command id>`. `what` says what the events survived, for the failure text.
+inline void expect_acked_comments(const std::string& data_dir,
+                                  const std::map<std::string, std::uint64_t>& acked,
+                                  const std::string& body_prefix, const std::string& what) {
+  a4pd_options o;
+  o.data_dir = data_dir;
+  o.demo = false;
+  a4pd_process server(o);
+  ASSERT_TRUE(server.started()) << server.output();
+  auto token = login(server.port(), "un.secretariat", demo_password);
+  ASSERT_FALSE(token.empty());
+  auto v = get(server.port(), "/api/audit/verify", token);
+  ASSERT_EQ(v.status, 200);
+  EXPECT_TRUE(nlohmann::json::parse(v.body)["ok"].get<bool>()) << v.body;
+  auto events = all_events(server.port(), token);
+  for (const auto& [key, seq] : acked) {
+    auto it = events.find(seq);
+    ASSERT_NE(it, events.end()) << "acked seq " << seq << " is missing " << what;
+    const auto user = key.substr(0, key.find('|'));
+    const auto id = key.substr(key.find('|') + 1);
+    EXPECT_EQ(it->second["actor"]["user"], user);
+    EXPECT_EQ(it->second["data"]["body"], body_prefix + id);
+  }
 }
 
 // A non-loopback IPv4 address of this machine, if it has one (tests of what a4pd does for

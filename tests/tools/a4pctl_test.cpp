@@ -257,6 +257,46 @@ TEST_F(a4pctl_test, backup_and_restore_give_a_new_epoch_and_the_same_head) {
   EXPECT_NE(a4pctl(dir_, "--data " + data_ + " restore " + quote(dir_ / "backup")).code, 0);
 }
 
+// Not on a terminal (the test's stderr is a file): progress comes as plain lines, one per tenth
+// reached and a last one with "done", never a bar or a carriage return.
+TEST(a4pctl_progress, plain_lines_when_stderr_is_not_a_terminal) {
+  temp_dir dir;
+  const std::string data = quote(dir / "data");
+  ASSERT_EQ(a4pctl(dir, "--data " + data + " demo --password pw-long-enough").code, 0);
+  auto lines_starting = [](const std::string& err, const std::string& prefix) {
+    std::vector<std::string> out;
+    for (const auto& l : lines_of(err))
+      if (l.rfind(prefix, 0) == 0) out.push_back(l);
+    return out;
+  };
+  auto e = a4pctl(dir, "--data " + data + " export --out " + quote(dir / "all.jsonl"));
+  ASSERT_EQ(e.code, 0) << e.err;
+  EXPECT_EQ(e.err.find('\r'), std::string::npos);
+  const auto head = lines_of(slurp(dir / "all.jsonl")).size();
+  auto exp = lines_starting(e.err, "export: ");
+  ASSERT_EQ(exp.size(), 11u) << e.err;  // 0%, 10%, ..., 90%, then 100% done
+  EXPECT_NE(exp.front().find("(0%)"), std::string::npos) << exp.front();
+  EXPECT_NE(exp[5].find("(50%)"), std::string::npos) << exp[5];
+  EXPECT_EQ(exp.back(),
+            "export: " + std::to_string(head) + "/" + std::to_string(head) + " (100%) done");
+
+  auto v = a4pctl(dir, "--data " + data + " verify");
+  ASSERT_EQ(v.code, 0) << v.err;
+  auto ver = lines_starting(v.err, "verify: ");
+  ASSERT_FALSE(ver.empty()) << v.err;
+  EXPECT_NE(ver.back().find("(100%) done"), std::string::npos) << v.err;
+
+  auto b = a4pctl(dir, "--data " + data + " backup " + quote(dir / "b"));
+  ASSERT_EQ(b.code, 0) << b.err;
+  EXPECT_NE(b.err.find("backup: checkpoint\n"), std::string::npos) << b.err;
+  EXPECT_NE(b.err.find("backup: verifying the copy: "), std::string::npos) << b.err;
+  EXPECT_NE(b.out.find("; verified: ok"), std::string::npos) << b.out;
+  auto r = a4pctl(dir, "--data " + quote(dir / "r") + " restore " + quote(dir / "b"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("restore: copying "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("restore: verifying: "), std::string::npos) << r.err;
+}
+
 TEST_F(a4pctl_test, busy_while_another_process_holds_the_directory) {
   auto log = storage::event_log::open(dir_ / "data");
   ASSERT_TRUE(log) << log.error().message;
@@ -390,9 +430,49 @@ TEST(a4pctl_server, busy_while_a4pd_runs_and_the_http_api_works_instead) {
   json state = json::parse(s.out);
   EXPECT_TRUE(state["users"].contains("gha.delegate"));
 
-  // A wrong password is refused; local-only subcommands refuse --url.
+  // A wrong password is refused; local-only subcommands refuse --url (backup works through
+  // it since issue 14: tests/server/backup_test.cpp).
   EXPECT_EQ(a4pctl(dir, url + " --user gha.delegate verify", "wrong\n").code, 1);
-  EXPECT_EQ(a4pctl(dir, url + " --user gha.delegate backup " + quote(dir / "b")).code, 2);
+  EXPECT_EQ(a4pctl(dir, url + " --user gha.delegate restore " + quote(dir / "b")).code, 2);
+}
+
+// invite, reset, disable and enable through a running a4pd, as the Secretariat.
+TEST(a4pctl_server, invite_reset_disable_and_enable_through_the_api) {
+  temp_dir dir;
+  running_a4pd server(dir);
+  ASSERT_TRUE(server.up()) << slurp(dir / "a4pd.out");
+  const std::string sec = " --url " + server.url() + " --user un.secretariat ";
+
+  auto inv = a4pctl(dir, sec + "invite gha.second --org GHA --role member --name 'Ama Owusu'",
+                    "pw-long-enough\n");
+  ASSERT_EQ(inv.code, 0) << inv.out << inv.err;
+  EXPECT_NE(inv.out.find("user gha.second added"), std::string::npos) << inv.out;
+  EXPECT_NE(inv.out.find("link: " + server.url() + "/invite#"), std::string::npos) << inv.out;
+  auto rst = a4pctl(dir, sec + "reset gha.delegate", "pw-long-enough\n");
+  ASSERT_EQ(rst.code, 0) << rst.err;
+  EXPECT_NE(rst.out.find("/invite#"), std::string::npos) << rst.out;
+
+  auto off = a4pctl(dir, sec + "disable gha.delegate", "pw-long-enough\n");
+  ASSERT_EQ(off.code, 0) << off.err;
+  EXPECT_NE(off.out.find("user gha.delegate disabled"), std::string::npos) << off.out;
+  // Disabled: the account cannot sign in; disabling twice is refused.
+  EXPECT_EQ(
+      a4pctl(dir, " --url " + server.url() + " --user gha.delegate verify", "pw-long-enough\n")
+          .code,
+      1);
+  EXPECT_EQ(a4pctl(dir, sec + "disable gha.delegate", "pw-long-enough\n").code, 1);
+  ASSERT_EQ(a4pctl(dir, sec + "enable gha.delegate", "pw-long-enough\n").code, 0);
+  EXPECT_EQ(
+      a4pctl(dir, " --url " + server.url() + " --user gha.delegate verify", "pw-long-enough\n")
+          .code,
+      0);
+
+  // A member may not; and these need --url.
+  EXPECT_EQ(a4pctl(dir, " --url " + server.url() + " --user gha.delegate reset gha.second",
+                   "pw-long-enough\n")
+                .code,
+            1);
+  EXPECT_EQ(a4pctl(dir, "--data " + quote(dir / "data") + " disable gha.delegate").code, 2);
 }
 
 // Issue 12: "a comment's text rewritten inside the stored snapshots with RocksDB's own ldb
