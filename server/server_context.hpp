@@ -43,8 +43,9 @@ struct server_context {
   hub* clients = nullptr;
   sequencer* seq = nullptr;
   boost::asio::io_context* ioc = nullptr;
-  boost::asio::thread_pool* blocking = nullptr;    // audit verify, history, past states
-  boost::asio::thread_pool* login_pool = nullptr;  // argon2 checks of sign-ins and invitation accepts
+  boost::asio::thread_pool* blocking = nullptr;  // audit verify, history, past states
+  boost::asio::thread_pool* login_pool =
+      nullptr;  // argon2 checks of sign-ins and invitation accepts
   login_guard* logins = nullptr;
   peer_limits* peers = nullptr;
   boost::asio::ssl::context* tls = nullptr;   // null: plain HTTP only

@@ -173,8 +173,8 @@ void background_readers::reconnector_loop(std::size_t) {
         ws.read(buf, ec);
         if (ec == websocket::error::closed) {
           note_error("reconnector: closed by a4pd with code " + std::to_string(ws.reason().code) +
-                     " (" + std::string(ws.reason().reason.c_str()) + ") after " + std::to_string(seen) +
-                     " events of a resume from " + std::to_string(from));
+                     " (" + std::string(ws.reason().reason.c_str()) + ") after " +
+                     std::to_string(seen) + " events of a resume from " + std::to_string(from));
           break;
         }
         if (ec) throw beast::system_error(ec);
