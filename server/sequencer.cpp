@@ -137,19 +137,13 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
   if (auto it = durable_.users.find(p->user); it != durable_.users.end()) wu.name = it->second.name;
   wu.roles = protocol::roles_of(durable_, *p);
 
-  if (!resume) {
-    s->send(protocol::welcome_message(wu, epoch, head, "snapshot"));
+  const auto from = resume ? h.resume->seq : head;
+  s->send(protocol::welcome_message(wu, epoch, head, resume ? "resume" : "snapshot"));
+  if (!resume)
     s->send_snapshot(protocol::snapshot_message(head, protocol::view_state(durable_, pv)));
-    s->start_feed(head, v);
-  } else {
-    const auto from = h.resume->seq;
-    s->send(protocol::welcome_message(wu, epoch, head, "resume"));
-    s->start_feed(from, v);
-    catch_up(s, v, from, head);
-    return;
-  }
-  // False when the session was closed meanwhile: it is not enrolled any more, gets nothing.
-  (void)ctx_.clients->add(s->id(), v);
+  s->start_feed(from, v);
+  // The events after `from` (none after a snapshot), then the live feed: one way in for both.
+  catch_up(s, v, from, head);
 }
 
 void sequencer::catch_up(const std::shared_ptr<websocket_session>& s, const viewer_info& v,
