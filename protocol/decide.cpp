@@ -32,7 +32,7 @@ bool champion_of(const state& s, const principal& p, std::string_view theme) {
 }
 
 json current_view(const state& s, const principal& p, const std::string& entity) {
-  return view_entity(s, viewer_of(p), entity);
+  return view_entity(s, p, entity);
 }
 
 rejection conflict(const state& s, const principal& p, const std::string& entity,
@@ -77,7 +77,7 @@ std::optional<rejection> check_target(const state& s, const principal& p, std::s
   if (kind == "discussion") {
     const discussion* d = s.discussions.get(id);
     if (!d) return not_found(field, "no such discussion " + id);
-    if (!may_see_discussion(*d, viewer_of(p))) return not_found(field, "no such discussion " + id);
+    if (!may_see_discussion(*d, p)) return not_found(field, "no such discussion " + id);
     return std::nullopt;
   }
   return bad(field, field + " must be \"discussion:<id>\", \"pledge:<id>\" or \"action:<id>\"");

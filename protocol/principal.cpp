@@ -3,7 +3,7 @@
 #include <string_view>
 #include <vector>
 
-#include "protocol/workspace.hpp"
+#include "protocol/principal.hpp"
 
 namespace a4p::protocol {
 

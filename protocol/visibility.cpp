@@ -58,18 +58,10 @@ json redact_comment(json c) {
 
 }  // namespace
 
-bool privileged(const viewer& v) {
-  return v.r == role::secretariat || v.r == role::auditor;
-}
-
 bool may_see_discussion(const discussion& d, const viewer& v) {
   if (d.visibility != "restricted" || privileged(v)) return true;
   if (v.org == d.convener) return true;
   return std::find(d.invitees.begin(), d.invitees.end(), v.org) != d.invitees.end();
-}
-
-viewer viewer_of(const principal& p) {
-  return viewer{p.user, p.org, p.r};
 }
 
 sight sight_of(const state& now, const viewer& v, const event& e) {

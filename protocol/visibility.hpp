@@ -22,12 +22,6 @@
 
 namespace a4p::protocol {
 
-struct viewer {
-  std::string user, org;
-  role r = role::member;
-};
-[[nodiscard]] viewer viewer_of(const principal& p);
-
 enum class sight { full, redacted, withheld };
 
 [[nodiscard]] sight sight_of(const state& now, const viewer& v, const event& e);
@@ -64,7 +58,6 @@ struct audience {
   bool redact_for_unprivileged = false;
 };
 [[nodiscard]] audience audience_of(const state& now, const event& e);
-[[nodiscard]] bool privileged(const viewer& v);
 // The restricted-discussion rule, the one place it is written: an open discussion is seen by
 // everyone; a restricted one by privileged readers, its invitees and its convening org.
 // decide() uses it too (a target the sender may not see is not_found).

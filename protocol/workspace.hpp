@@ -29,29 +29,11 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/messages.hpp"
+#include "protocol/principal.hpp"
 #include "protocol/result.hpp"
 #include "protocol/state.hpp"
 
 namespace a4p::protocol {
-
-struct actor {
-  std::string user, org;
-  bool operator==(const actor&) const = default;
-};
-
-struct principal {
-  std::string user;
-  std::string org;
-  role r = role::member;
-};
-
-// The user's principal, from the users of the state; nullopt for an unknown or disabled user
-// (a disabled account signs in to nothing, holds no socket and sends no command).
-[[nodiscard]] std::optional<principal> principal_of(const state& s, std::string_view user);
-// user "system", org "UN", role secretariat: genesis, demo data, a4pctl.
-[[nodiscard]] principal system_principal();
-// welcome.user.roles: the base role, then "champion" and "g10" when they apply.
-[[nodiscard]] std::vector<std::string> roles_of(const state& s, const principal& p);
 
 // An event as stored (PROTOCOL.md section 6), with data parsed.
 struct event {

@@ -16,7 +16,7 @@
 #include "protocol/visibility.hpp"
 #include "protocol/workspace.hpp"
 #include "server/admin/checkpoint.hpp"
-#include "server/admin/ctl_workspace.hpp"
+#include "server/log_state.hpp"
 #include "server/audit_time.hpp"
 #include "server/config.hpp"
 #include "server/sequencer.hpp"
@@ -69,7 +69,7 @@ std::expected<protocol::viewer, http_response> reader_of(const protocol::state& 
   auto p = protocol::principal_of(now, user);
   if (!p) return std::unexpected(error_response(req, 401, "unauthorized", "no such user"));
   auto as = query_param(req.target(), "as_org");
-  if (!as) return protocol::viewer_of(*p);
+  if (!as) return *p;
   if (p->r != protocol::role::auditor)
     return std::unexpected(error_response(req, 403, "forbidden", "as_org is for auditors only"));
   if (!now.orgs.contains(*as))

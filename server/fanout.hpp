@@ -9,19 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "protocol/state.hpp"
+#include "protocol/principal.hpp"
 
 namespace a4p::server {
-
-// Who a live session is: fixed at hello.
-struct viewer_info {
-  std::string user;
-  std::string org;
-  protocol::role r = protocol::role::member;
-  [[nodiscard]] bool privileged() const {
-    return r == protocol::role::secretariat || r == protocol::role::auditor;
-  }
-};
 
 struct fanout {
   std::uint64_t seq = 0;
@@ -35,13 +25,14 @@ struct fanout {
   std::vector<std::string> orgs;
 
   // The body `v` receives, or null when the event is withheld from `v`.
-  [[nodiscard]] const std::shared_ptr<const std::string>* body_for(const viewer_info& v) const {
-    if (!everyone && !v.privileged()) {
+  [[nodiscard]] const std::shared_ptr<const std::string>* body_for(
+      const protocol::principal& v) const {
+    if (!everyone && !protocol::privileged(v)) {
       bool in = false;
       for (const auto& o : orgs) in = in || o == v.org;
       if (!in) return nullptr;
     }
-    if (redacted && !v.privileged()) return &redacted;
+    if (redacted && !protocol::privileged(v)) return &redacted;
     return &full;
   }
 };

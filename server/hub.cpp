@@ -28,7 +28,7 @@ void hub::enroll(std::uint64_t id, const std::weak_ptr<websocket_session>& s,
   members_[id] = member{s, user, token_hash, false, {}, {}};
 }
 
-bool hub::add(std::uint64_t id, const viewer_info& v) {
+bool hub::add(std::uint64_t id, const protocol::principal& v) {
   std::lock_guard lock(mu_);
   auto it = members_.find(id);
   if (it == members_.end()) return false;
@@ -79,7 +79,7 @@ void hub::broadcast(const fanout& f) {
 
 void hub::broadcast(const std::vector<std::shared_ptr<const fanout>>& events) {
   if (events.size() == 1) return broadcast(*events.front());
-  std::vector<std::pair<std::shared_ptr<websocket_session>, viewer_info>> out;
+  std::vector<std::pair<std::shared_ptr<websocket_session>, protocol::principal>> out;
   {
     std::lock_guard lock(mu_);
     out.reserve(members_.size());
@@ -144,7 +144,7 @@ std::size_t hub::size() const {
   return members_.size();
 }
 
-std::optional<viewer_info> hub::viewer_of(std::uint64_t id) const {
+std::optional<protocol::principal> hub::viewer_of(std::uint64_t id) const {
   std::lock_guard lock(mu_);
   auto it = members_.find(id);
   if (it == members_.end() || !it->second.live) return std::nullopt;

@@ -41,7 +41,7 @@ class hub {
               const std::string& token_hash);
   // Starts live delivery to an enrolled session (after its catch-up was queued, on the
   // sequencer's strand). False when the session is no longer enrolled (it is closing).
-  bool add(std::uint64_t id, const viewer_info& v);
+  bool add(std::uint64_t id, const protocol::principal& v);
   // Forgets the session: stops delivery, leaves every room (announcing presence). Any thread.
   void remove(std::uint64_t id);
 
@@ -61,7 +61,7 @@ class hub {
   [[nodiscard]] std::unordered_map<std::string, std::size_t> connections_per_user() const;
   [[nodiscard]] std::size_t size() const;
   // Who a live session is (nullopt before its hello was answered, or after it left).
-  [[nodiscard]] std::optional<viewer_info> viewer_of(std::uint64_t id) const;
+  [[nodiscard]] std::optional<protocol::principal> viewer_of(std::uint64_t id) const;
 
   // Presence. REQUIRES: the caller checked that the session may see `room`.
   void join(std::uint64_t id, const std::string& room);
@@ -72,8 +72,8 @@ class hub {
     std::weak_ptr<websocket_session> s;
     std::string user;
     std::string token_hash;
-    bool live = false;  // add() ran: receives the feed, may join rooms
-    viewer_info v;      // set by add()
+    bool live = false;      // add() ran: receives the feed, may join rooms
+    protocol::principal v;  // set by add()
     std::set<std::string> rooms;
   };
   // Erases the member and its rooms; returns the rooms it was in. REQUIRES: mu_ held.

@@ -14,6 +14,7 @@
 #include "server/config.hpp"
 #include "server/hub.hpp"
 #include "server/invite_store.hpp"
+#include "server/log_state.hpp"
 #include "server/metrics.hpp"
 #include "server/server_context.hpp"
 #include "server/websocket_session.hpp"
@@ -29,26 +30,6 @@ namespace {
 // of --max-send-queue), before it waits for the session's queue to drain.
 constexpr std::uint64_t resume_page_events = 1024;
 constexpr const char* stopped_message = "the server stopped writing; it needs a restart";
-
-viewer_info to_viewer(const protocol::principal& p) {
-  return {p.user, p.org, p.r};
-}
-protocol::viewer to_protocol(const viewer_info& v) {
-  return {v.user, v.org, v.r};
-}
-
-protocol::event to_protocol(const storage::event& se, nlohmann::json data) {
-  protocol::event e;
-  e.seq = se.seq;
-  e.ts = se.ts;
-  e.who = {se.who.user, se.who.org};
-  e.name = se.name;
-  e.entity = se.entity;
-  e.data = std::move(data);
-  e.data_hash = se.data_hash;
-  e.hash = se.hash;
-  return e;
-}
 
 std::shared_ptr<const fanout> make_fanout(const protocol::state& now, const protocol::event& e) {
   auto f = std::make_shared<fanout>();
@@ -119,8 +100,8 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
     s->refuse(1008);
     return;
   }
-  const auto v = to_viewer(*p);
-  const auto pv = to_protocol(v);
+  const auto& v = *p;
+  const auto& pv = v;
   const auto head = durable_.seq();
   const auto epoch = ctx_.log->epoch();
   bool resume = h.resume && h.resume->epoch == epoch && h.resume->seq <= head &&
@@ -146,7 +127,7 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
   catch_up(s, v, from, head);
 }
 
-void sequencer::catch_up(const std::shared_ptr<websocket_session>& s, const viewer_info& v,
+void sequencer::catch_up(const std::shared_ptr<websocket_session>& s, const protocol::principal& v,
                          std::uint64_t cursor, std::uint64_t attached_at) {
   if (s->ended()) return;
   if (!ctx_.sessions->valid_hash(s->token_hash())) return s->close(4001);
@@ -155,7 +136,7 @@ void sequencer::catch_up(const std::shared_ptr<websocket_session>& s, const view
     return s->close(4003);  // what it was sent so far was judged for the view it had
   flush();  // every published event is with the live sessions: the ring below is complete
   const auto head = durable_.seq();
-  const auto pv = to_protocol(v);
+  const auto& pv = v;
   const std::uint64_t ring_first = ring_.empty() ? head + 1 : ring_.front()->seq;
   // One page: at most resume_page_events events read, or a quarter of the send-queue bound.
   std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> batch;
@@ -221,8 +202,7 @@ void sequencer::join(std::shared_ptr<websocket_session> s, std::string room) {
     // viewer_of is the view as of now: a role change removes the session from the hub first.
     auto v = ctx_.clients->viewer_of(s->id());
     if (!v) return;
-    if (!room.starts_with("discussion:") ||
-        protocol::view_entity(durable_, to_protocol(*v), room).is_null()) {
+    if (!room.starts_with("discussion:") || protocol::view_entity(durable_, *v, room).is_null()) {
       s->send(protocol::error_message("not_found", "no such room: " + room));
       return;
     }
@@ -309,9 +289,7 @@ void sequencer::do_submit(const std::string& user, const std::string& token_hash
   }
 
   storage::append_request req;
-  req.events.reserve(d->events.size());
-  for (const auto& dr : d->events)
-    req.events.push_back({{p->user, p->org}, dr.name, dr.entity, protocol::canonical(dr.data)});
+  req.events = new_events(*p, d->events);
   req.idempotency_key = key;
 
   auto pend = std::make_shared<pending>();
@@ -352,7 +330,7 @@ bool sequencer::append(storage::append_request&& req, std::vector<nlohmann::json
   }
   pend->events.reserve(appended->size());
   for (std::size_t i = 0; i < appended->size(); ++i) {
-    pend->events.push_back(to_protocol((*appended)[i], std::move(data[i])));
+    pend->events.push_back(to_protocol_event((*appended)[i], std::move(data[i])));
     if (!apply_or_stop(spec_, pend->events.back(), "speculative")) break;
   }
   ++in_flight_;
@@ -517,12 +495,10 @@ void sequencer::checkpoint() {
   checkpointed_seq_ = durable_.seq();
   auto data =
       ctx_.signer->sign(ctx_.log->epoch(), durable_.seq(), durable_hash_, utc_now_rfc3339());
-  const auto sys = protocol::system_principal();
   storage::append_request req;
-  req.events.push_back({{sys.user, sys.org},
-                        std::string(checkpoint_event),
-                        "checkpoint:" + std::to_string(durable_.seq()),
-                        protocol::canonical(data)});
+  req.events = new_events(
+      protocol::system_principal(),
+      {{std::string(checkpoint_event), "checkpoint:" + std::to_string(durable_.seq()), data}});
   std::vector<nlohmann::json> parsed;
   parsed.push_back(std::move(data));
   if (!append(std::move(req), std::move(parsed), std::make_shared<pending>()))

@@ -107,7 +107,7 @@ class sequencer {
   // (websocket_session::when_drained), the next step; when the ring reaches back to `cursor`,
   // the rest from the ring and the session joins the live feed. Stops when the session ends,
   // and closes it if its user's view changed since `attached_at` (4003) or the login ended.
-  void catch_up(const std::shared_ptr<websocket_session>& s, const viewer_info& v,
+  void catch_up(const std::shared_ptr<websocket_session>& s, const protocol::principal& v,
                 std::uint64_t cursor, std::uint64_t attached_at);
   void do_submit(const std::string& user, const std::string& token_hash, protocol::command& c,
                  std::size_t bytes, const reply_fn& reply);

@@ -13,11 +13,11 @@
 #include "protocol/snapshot.hpp"
 #include "protocol/workspace.hpp"
 #include "server/admin/checkpoint.hpp"
-#include "server/admin/ctl_workspace.hpp"
 #include "server/admin/demo.hpp"
 #include "server/admin/session_store.hpp"
 #include "server/invite_store.hpp"
 #include "server/listener.hpp"
+#include "server/log_state.hpp"
 #include "server/sequencer.hpp"
 #include "storage/event_log.hpp"
 
@@ -31,20 +31,6 @@ constexpr auto sweep_every = std::chrono::seconds(1);
 // At shutdown, how long the 1001 close handshakes may take, and how often that is checked.
 constexpr auto close_wait = std::chrono::seconds(3);
 constexpr auto close_poll = std::chrono::milliseconds(20);
-
-// The genesis events of a new log, as the system principal (PROTOCOL.md section 6).
-bool append_genesis(storage::event_log& log) {
-  const auto sys = protocol::system_principal();
-  storage::append_request req;
-  for (const auto& d : protocol::genesis())
-    req.events.push_back({{sys.user, sys.org}, d.name, d.entity, protocol::canonical(d.data)});
-  auto r = log.append(std::move(req));
-  if (!r) {
-    spdlog::error("genesis: {}", r.error().message);
-    return false;
-  }
-  return true;
-}
 
 std::unique_ptr<net::ssl::context> tls_context(const server_config& cfg,
                                                boost::system::error_code& ec) {
@@ -163,7 +149,10 @@ std::expected<void, int> server_app::open_log() {
     return {};
   }
   spdlog::info("new log in {} (epoch {})", cfg_.data_dir, log_->epoch());
-  if (!append_genesis(*log_)) return std::unexpected(1);
+  if (auto g = append_genesis(*log_); !g) {
+    spdlog::error("genesis: {}", g.error().message);
+    return std::unexpected(1);
+  }
   if (!opts_.demo) return {};
   auto r = populate(*log_, opts_.demo_password);
   if (!r) {

@@ -244,7 +244,7 @@ void websocket_session::close(int code) {
   net::post(ex_, [self = shared_from_this(), code] { self->start_close(code); });
 }
 
-void websocket_session::start_feed(std::uint64_t from_seq, const viewer_info&) {
+void websocket_session::start_feed(std::uint64_t from_seq, const protocol::principal&) {
   net::post(ex_, [self = shared_from_this(), from_seq] {
     self->last_seq_ = from_seq;
     self->live_ = true;

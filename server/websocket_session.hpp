@@ -81,7 +81,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // ---- for the sequencer, on its strand ----
   // After the welcome: the seq the feed continues from (the resume point or snapshot seq),
   // and who this session is from now on.
-  void start_feed(std::uint64_t from_seq, const viewer_info& v);
+  void start_feed(std::uint64_t from_seq, const protocol::principal& v);
   // hello refused (unknown user): the close code.
   void refuse(int code);
 

@@ -69,7 +69,7 @@ int cmd_export(const std::string& dir, const std::string& format, const std::str
   auto bar = server::ctl_progress::for_stderr("export");
   auto st = o.log->scan_raw(0, head, [&](std::uint64_t seq, std::string_view bytes) {
     bar.update(seq, head);
-    auto se = storage::event::from_json(bytes);
+    auto se = protocol::decode_stored(bytes);
     if (!se) {
       err = "event " + std::to_string(seq) + " does not decode: " + se.error().message;
       return false;
@@ -82,13 +82,8 @@ int cmd_export(const std::string& dir, const std::string& format, const std::str
     protocol::sight s = protocol::sight::full;
     json view;
     if (!full) {
-      auto pe = server::to_protocol_event(*se);
-      if (!pe) {
-        err = pe.error().message;
-        return false;
-      }
-      s = protocol::sight_of(*now, *v, *pe);
-      if (format == "jsonl") view = protocol::view_event(*now, *v, *pe);
+      s = protocol::sight_of(*now, *v, *se);
+      if (format == "jsonl") view = protocol::view_event(*now, *v, *se);
     }
     if (format == "jsonl") {
       *out << protocol::canonical(view) << "\n";

@@ -39,7 +39,7 @@ std::optional<protocol::viewer> reader(const protocol::state& now, const std::st
     *problem = "no such user: " + as;
     return std::nullopt;
   }
-  return protocol::viewer_of(*p);
+  return *p;
 }
 
 std::string csv_field(const std::string& s) {

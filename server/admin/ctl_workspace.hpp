@@ -18,6 +18,7 @@
 
 #include "protocol/state.hpp"
 #include "protocol/workspace.hpp"
+#include "server/log_state.hpp"
 #include "storage/event_log.hpp"
 
 namespace a4p::server {
@@ -46,17 +47,14 @@ class ctl_workspace {
   explicit ctl_workspace(storage::event_log& log) : log_(&log) {}
   [[nodiscard]] storage::status append_drafts(const protocol::principal& p,
                                               const std::vector<protocol::draft>& drafts);
+  // Applies the events just appended (or returns the append's error).
+  [[nodiscard]] storage::status apply_appended(
+      const storage::result<std::vector<storage::event>>& stored);
 
   storage::event_log* log_;
   protocol::state state_;
   std::uint64_t commands_ = 0;  // for command ids
 };
-
-// The state just after event `at` of `log` (snapshot + replay). A snapshot that fails its
-// envelope check is skipped by the log (options::on_snapshot_rejected); one that passes it but
-// does not decode is dropped here too, and the state replayed from the events alone.
-[[nodiscard]] storage::result<protocol::state> load_state(const storage::event_log& log,
-                                                          std::uint64_t at);
 
 // Every stored snapshot checked against the events (protocol::snapshot_audit: the state is
 // replayed once from the start and compared at each snapshot's seq): report(seq, problem) for
@@ -64,8 +62,5 @@ class ctl_workspace {
 [[nodiscard]] storage::status audit_snapshots(
     const storage::event_log& log,
     const std::function<void(std::uint64_t seq, const std::string& problem)>& report);
-
-// storage::event -> protocol::event (data parsed). invalid_argument if data is not JSON.
-[[nodiscard]] storage::result<protocol::event> to_protocol_event(const storage::event& e);
 
 }  // namespace a4p::server

@@ -28,8 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   e->seq = s.seq() + 1;
   // A known event that does not fit the state is an error that leaves the state as it was.
   if (!apply(s, *e) && serialize(s) != serialize(w.log.s)) std::abort();
-  (void)view_event(s, viewer_of(w.other), *e);
-  (void)view_event(s, viewer_of(w.sec), *e);
+  (void)view_event(s, w.other, *e);
+  (void)view_event(s, w.sec, *e);
   (void)audience_of(s, *e);
   (void)users_whose_view_changes(s, *e);
   return 0;

@@ -110,7 +110,7 @@ TEST(PermissionMatrix, EveryCommandAgainstEveryRole) {
       world w = base;  // a fresh copy: each cell starts from the same state
       const principal* who[] = {&w.sec,         &w.owner, &w.other,  &w.champ,
                                 &w.champ_other, &w.g10,   &w.auditor};
-      std::string before = canonical(view_state(w.log.s, viewer_of(w.sec)));
+      std::string before = canonical(view_state(w.log.s, w.sec));
       auto d = decide(w.log.s, *who[c], command{"x", r.name, r.args});
       std::string got = d ? "ok" : std::string(to_string(d.error().code));
       EXPECT_EQ(got, r.expect[c]) << r.name << " " << r.args.dump() << " as " << col_names[c]
@@ -119,7 +119,7 @@ TEST(PermissionMatrix, EveryCommandAgainstEveryRole) {
         EXPECT_FALSE(d->events.empty()) << r.name;
       }
       // decide never changes the state.
-      EXPECT_EQ(before, canonical(view_state(w.log.s, viewer_of(w.sec))));
+      EXPECT_EQ(before, canonical(view_state(w.log.s, w.sec)));
       ++checked;
     }
   }
@@ -241,7 +241,7 @@ TEST(PermissionMatrix, DisabledUserIsNoPrincipalUntilEnabled) {
   auto copy = deserialize(std::string_view(serialize(w.log.s)));
   ASSERT_TRUE(copy);
   EXPECT_EQ(*copy, w.log.s);
-  EXPECT_EQ(view_state(*copy, viewer_of(w.sec))["users"][w.other.user]["disabled"], true);
+  EXPECT_EQ(view_state(*copy, w.sec)["users"][w.other.user]["disabled"], true);
 
   w.log.must(w.sec, "user.enable", {{"id", w.other.user}});
   ASSERT_TRUE(principal_of(w.log.s, w.other.user));

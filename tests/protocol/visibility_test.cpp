@@ -20,7 +20,7 @@ TEST(Redaction, HiddenCommentIsRedactedOnReplayForMembersOnly) {
   const event& posted = find_event(w, "comment.posted", "comment:C2");
   const event& hidden = find_event(w, "comment.hidden", "comment:C2");
   for (const principal* p : {&w.owner, &w.other, &w.champ, &w.g10}) {
-    viewer v = viewer_of(*p);
+    viewer v = *p;
     EXPECT_EQ(sight_of(w.log.s, v, posted), sight::redacted);
     json j = view_event(w.log.s, v, posted);
     EXPECT_EQ(j["redacted"], true);
@@ -37,7 +37,7 @@ TEST(Redaction, HiddenCommentIsRedactedOnReplayForMembersOnly) {
     EXPECT_EQ(st["comments"]["C1"]["body"], "first");
   }
   for (const principal* p : {&w.sec, &w.auditor}) {
-    viewer v = viewer_of(*p);
+    viewer v = *p;
     EXPECT_EQ(sight_of(w.log.s, v, posted), sight::full);
     EXPECT_EQ(view_event(w.log.s, v, posted)["data"]["body"], "rude words");
     EXPECT_EQ(view_state(w.log.s, v)["comments"]["C2"]["body"], "rude words");
@@ -54,7 +54,7 @@ TEST(Redaction, RestoreBringsTheBodyBackInEveryReplay) {
   world w;
   w.log.must(w.sec, "comment.restore", {{"id", "C2"}});
   const event& posted = find_event(w, "comment.posted", "comment:C2");
-  viewer v = viewer_of(w.other);
+  viewer v = w.other;
   EXPECT_EQ(sight_of(w.log.s, v, posted), sight::full);
   EXPECT_EQ(view_event(w.log.s, v, posted)["data"]["body"], "rude words");
   EXPECT_FALSE(audience_of(w.log.s, posted).redact_for_unprivileged);
@@ -78,14 +78,14 @@ TEST(Redaction, ViewingOldStateStillRedactsByTheCurrentState) {
   EXPECT_FALSE(old->comments.at("C3").hidden);
   // A REST reader asks for the old state; the server redacts comments hidden by now.
   const event& posted = find_event(w, "comment.posted", "comment:C3");
-  EXPECT_EQ(sight_of(w.log.s, viewer_of(w.owner), posted), sight::redacted);
-  json then = view_state(*old, w.log.s, viewer_of(w.owner));
+  EXPECT_EQ(sight_of(w.log.s, w.owner, posted), sight::redacted);
+  json then = view_state(*old, w.log.s, w.owner);
   EXPECT_EQ(then["seq"], at);
   EXPECT_FALSE(then["comments"]["C3"].contains("body"));
   EXPECT_EQ(then["comments"]["C3"]["redacted"], true);
-  EXPECT_EQ(view_state(*old, w.log.s, viewer_of(w.auditor))["comments"]["C3"]["body"], "secret");
+  EXPECT_EQ(view_state(*old, w.log.s, w.auditor)["comments"]["C3"]["body"], "secret");
   // Without `now`, the old state alone would still show it: the reason for the overload.
-  EXPECT_EQ(view_state(*old, viewer_of(w.owner))["comments"]["C3"]["body"], "secret");
+  EXPECT_EQ(view_state(*old, w.owner)["comments"]["C3"]["body"], "secret");
 }
 
 TEST(Restricted, WithheldFromOutsidersOnEveryPath) {
@@ -96,7 +96,7 @@ TEST(Restricted, WithheldFromOutsidersOnEveryPath) {
   const event& convened = find_event(w, "discussion.convened", "discussion:D2");
   const event& inside = find_event(w, "comment.posted", "comment:C3");
   for (const principal* p : {&w.other, &w.champ_other, &w.g10}) {
-    viewer v = viewer_of(*p);
+    viewer v = *p;
     EXPECT_EQ(sight_of(w.log.s, v, convened), sight::withheld);
     EXPECT_EQ(sight_of(w.log.s, v, inside), sight::withheld);
     EXPECT_EQ(view_event(w.log.s, v, inside),
@@ -109,7 +109,7 @@ TEST(Restricted, WithheldFromOutsidersOnEveryPath) {
     EXPECT_TRUE(view_entity(w.log.s, v, "comment:C3").is_null());
   }
   for (const principal* p : {&w.owner, &w.champ, &w.sec, &w.auditor}) {
-    viewer v = viewer_of(*p);
+    viewer v = *p;
     EXPECT_EQ(sight_of(w.log.s, v, inside), sight::full);
     json st = view_state(w.log.s, v);
     EXPECT_EQ(st["comments"]["C3"]["body"], "inside");
