@@ -49,6 +49,11 @@ a4pd_process::a4pd_process(const a4pd_options& opts) {
     dup2(fds[1], STDOUT_FILENO);
     close(fds[0]);
     close(fds[1]);
+    if (!opts.stderr_file.empty()) {
+      int err = open(opts.stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (err < 0) _exit(127);
+      dup2(err, STDERR_FILENO);
+    }
     if (opts.file_size_limit) {
       rlimit rl{*opts.file_size_limit, *opts.file_size_limit};
       setrlimit(RLIMIT_FSIZE, &rl);

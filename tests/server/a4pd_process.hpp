@@ -1,7 +1,7 @@
 // Runs the real a4pd binary for integration tests: fork + exec on an ephemeral port in a
 // temporary data directory, reads the bound port from its "listening on http://HOST:PORT"
 // line, and signals / reaps it. Optionally sets RLIMIT_FSIZE in the child before exec (to
-// make the disk refuse writes).
+// make the disk refuse writes) and sends its stderr to a file. tests/tools uses it too.
 //
 // Thread safety: one object per test, used from the test's thread.
 #pragma once
@@ -35,6 +35,7 @@ struct a4pd_options {
   std::string demo_password = "test-password-1";
   std::vector<std::string> extra_args;
   std::optional<std::uint64_t> file_size_limit;  // RLIMIT_FSIZE in bytes
+  std::string stderr_file;  // when set, a4pd's stderr (its log) is written to this file
 };
 
 class a4pd_process {

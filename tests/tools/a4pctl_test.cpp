@@ -3,10 +3,10 @@
 // error while another process holds the directory.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <thread>
 #include <vector>
 
 #include "protocol/snapshot.hpp"
@@ -16,6 +16,7 @@
 #include "server/admin/session_store.hpp"
 #include "storage/encoding.hpp"
 #include "storage/event_log.hpp"
+#include "tests/server/a4pd_process.hpp"
 #include "tests/storage/raw_db.hpp"
 #include "tests/tools/tools_test_util.hpp"
 
@@ -359,42 +360,33 @@ TEST(a4pctl_demo, redacted_export_of_the_demo_verifies_and_withholds_the_restric
 namespace a4p::tools_test {
 namespace {
 
-// A real a4pd on an ephemeral port over a fresh demo directory, stopped at scope exit.
+// The options of an a4pd over DIR/data with its log in DIR/LOG (tests/server/a4pd_process).
+test::a4pd_options a4pd_in(const temp_dir& dir, const std::string& log) {
+  test::a4pd_options o;
+  o.data_dir = dir / "data";
+  o.demo_password = "pw-long-enough";
+  o.stderr_file = dir / log;
+  return o;
+}
+
+// A real a4pd on an ephemeral port over DIR/data (the demo on a new one), its log in
+// DIR/a4pd.out; at scope exit SIGTERM, and the wait for its exit (which frees the directory).
 class running_a4pd {
  public:
-  explicit running_a4pd(const temp_dir& dir) : dir_(dir) {
-    const std::string cmd =
-        std::string(A4PD) + " --data " + quote(dir / "data") +
-        " --listen 127.0.0.1:0 --demo --demo-password pw-long-enough --log-level warn >" +
-        quote(dir / "a4pd.out") + " 2>&1 & echo $! >" + quote(dir / "a4pd.pid");
-    if (std::system(cmd.c_str()) != 0) return;
-    for (int i = 0; i < 300 && port_.empty(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      const std::string out = slurp(dir / "a4pd.out");
-      const std::string marker = "listening on http://127.0.0.1:";
-      auto at = out.find(marker);
-      if (at == std::string::npos) continue;
-      auto end = out.find_first_not_of("0123456789", at + marker.size());
-      port_ = out.substr(at + marker.size(), end - at - marker.size());
-    }
-  }
+  explicit running_a4pd(const temp_dir& dir) : process_(a4pd_in(dir, "a4pd.out")) {}
   ~running_a4pd() {
-    const std::string pid = slurp(dir_ / "a4pd.pid");
-    if (!pid.empty()) {
-      std::system(("kill " + pid.substr(0, pid.find('\n')) + " 2>/dev/null").c_str());
-      // Wait until the directory is free again (the server holds its lock until exit).
-      for (int i = 0; i < 100; ++i) {
-        if (storage::event_log::open(dir_ / "data")) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-    }
+    process_.signal(SIGTERM);
+    (void)process_.wait(30'000);  // deliberate: a4pd_process's destructor kills it otherwise
   }
-  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + port_; }
-  [[nodiscard]] bool up() const { return !port_.empty(); }
+  running_a4pd(const running_a4pd&) = delete;
+  running_a4pd& operator=(const running_a4pd&) = delete;
+  [[nodiscard]] std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(process_.port());
+  }
+  [[nodiscard]] bool up() const { return process_.started(); }
 
  private:
-  const temp_dir& dir_;
-  std::string port_;
+  test::a4pd_process process_;
 };
 
 TEST(a4pctl_server, busy_while_a4pd_runs_and_the_http_api_works_instead) {
@@ -544,11 +536,11 @@ TEST(a4pctl_server, a4pd_refuses_to_start_on_a_chain_changed_since_it_last_verif
   ASSERT_TRUE(test::rewrite_raw(data, "events", std::nullopt, [](std::string& v) {
     ASSERT_TRUE(test::replace_once(v, "Late User", "Evil User"));
   }));
-  const std::string cmd = std::string(A4PD) + " --data " + quote(data) + " --listen 127.0.0.1:0 >" +
-                          quote(dir / "refused.out") + " 2>&1";
-  const int status = std::system(cmd.c_str());
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 1);
+  auto opts = a4pd_in(dir, "refused.out");
+  opts.demo = false;
+  test::a4pd_process refused(opts);
+  EXPECT_FALSE(refused.started());
+  EXPECT_EQ(refused.wait(30'000), 1);
   const auto out = slurp(dir / "refused.out");
   EXPECT_NE(out.find("does not verify"), std::string::npos) << out;
   EXPECT_NE(out.find("storage/FORMAT.md"), std::string::npos) << out;
