@@ -373,7 +373,8 @@ test::a4pd_options a4pd_in(const temp_dir& dir, const std::string& log) {
 // DIR/a4pd.out; at scope exit SIGTERM, and the wait for its exit (which frees the directory).
 class running_a4pd {
  public:
-  explicit running_a4pd(const temp_dir& dir) : process_(a4pd_in(dir, "a4pd.out")) {}
+  explicit running_a4pd(const temp_dir& dir)
+      : log_file_(dir / "a4pd.out"), process_(a4pd_in(dir, "a4pd.out")) {}
   ~running_a4pd() {
     process_.signal(SIGTERM);
     (void)process_.wait(30'000);  // deliberate: a4pd_process's destructor kills it otherwise
@@ -384,15 +385,19 @@ class running_a4pd {
     return "http://127.0.0.1:" + std::to_string(process_.port());
   }
   [[nodiscard]] bool up() const { return process_.started(); }
+  // What it printed: stdout up to the listening line (spdlog's default logger writes there,
+  // so the start-up log is in it), then its stderr.
+  [[nodiscard]] std::string output() const { return process_.output() + slurp(log_file_); }
 
  private:
+  std::string log_file_;
   test::a4pd_process process_;
 };
 
 TEST(a4pctl_server, busy_while_a4pd_runs_and_the_http_api_works_instead) {
   temp_dir dir;
   running_a4pd server(dir);
-  ASSERT_TRUE(server.up()) << slurp(dir / "a4pd.out");
+  ASSERT_TRUE(server.up()) << server.output();
   const std::string data = quote(dir / "data");
 
   auto busy = a4pctl(dir, "--data " + data + " verify");
@@ -493,13 +498,12 @@ TEST(a4pctl_server, a_snapshot_rewritten_on_disk_is_never_served_and_verify_repo
       [&](std::string& v) { ASSERT_TRUE(test::replace_once(v, genuine, forged)); }));
   {
     running_a4pd server(dir);
-    ASSERT_TRUE(server.up()) << slurp(dir / "a4pd.out");
+    ASSERT_TRUE(server.up()) << server.output();
     auto s = a4pctl(dir, " --url " + server.url() + " --user gha.delegate state", "pw\n");
     ASSERT_EQ(s.code, 0) << s.err;
     EXPECT_NE(s.out.find(genuine), std::string::npos);
     EXPECT_EQ(s.out.find(forged), std::string::npos) << "the forged snapshot was served";
-    EXPECT_NE(slurp(dir / "a4pd.out").find("SNAPSHOT REJECTED"), std::string::npos)
-        << slurp(dir / "a4pd.out");
+    EXPECT_NE(server.output().find("SNAPSHOT REJECTED"), std::string::npos) << server.output();
   }
   auto v = a4pctl(dir, "--data " + quote(data) + " verify");
   EXPECT_EQ(v.code, 1) << v.out << v.err;
@@ -525,7 +529,7 @@ TEST(a4pctl_server, a4pd_refuses_to_start_on_a_chain_changed_since_it_last_verif
   const std::string data = dir / "data";
   {
     running_a4pd server(dir);
-    ASSERT_TRUE(server.up()) << slurp(dir / "a4pd.out");
+    ASSERT_TRUE(server.up()) << server.output();
   }
   // Verified up to here by that start. One more event, written while a4pd is stopped.
   auto add = a4pctl(
