@@ -569,13 +569,12 @@ TEST(a4pctl_server, a4pd_refuses_to_start_on_an_event_that_does_not_apply) {
                           R"({"id":"C404","reason":"no such comment"})"});
     ASSERT_TRUE((*log)->append(std::move(req)));
   }
-  // `timeout`: an a4pd that started anyway would otherwise keep the test waiting.
-  const std::string cmd = "timeout 60 " + std::string(A4PD) + " --data " + quote(data) +
-                          " --listen 127.0.0.1:0 >" + quote(dir / "refused.out") + " 2>&1";
-  const int status = std::system(cmd.c_str());
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 1);
-  const auto out = slurp(dir / "refused.out");
+  auto opts = a4pd_in(dir, "refused.out");
+  opts.demo = false;
+  test::a4pd_process refused(opts);
+  EXPECT_FALSE(refused.started());
+  EXPECT_EQ(refused.wait(30'000), 1);
+  const auto out = refused.output() + slurp(dir / "refused.out");
   EXPECT_NE(out.find("cannot rebuild the state"), std::string::npos) << out;
   EXPECT_NE(out.find("comment.hidden"), std::string::npos) << out;
 }
