@@ -5,6 +5,7 @@
 // process holds the data directory.
 #include <csignal>
 
+#include "server/allocator.hpp"
 #include "server/options.hpp"
 #include "server/server.hpp"
 
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   // with EFBIG (storage then refuses appends), not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGXFSZ, SIG_IGN);
+  a4p::server::keep_freed_memory();
 
   auto opts = a4p::server::parse_options(argc, argv);
   if (!opts) return opts.error();

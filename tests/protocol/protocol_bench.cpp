@@ -6,6 +6,8 @@
 //
 //   build/protocol/tests/protocol/protocol_bench [--benchmark_filter=...]
 //   A4P_BENCH_EVENTS=200000 to try a smaller log.
+//   It runs with a4pd's allocator setting (server/allocator.hpp: freed memory kept for reuse);
+//   A4P_BENCH_GLIBC_DEFAULTS=1 measures with glibc's defaults instead.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -19,6 +21,7 @@
 
 #include "protocol/snapshot.hpp"
 #include "protocol/visibility.hpp"
+#include "server/allocator.hpp"
 #include "test_log.hpp"
 
 namespace a4p::protocol::testing {
@@ -417,4 +420,11 @@ BENCHMARK(BM_view_event_member);
 }  // namespace
 }  // namespace a4p::protocol::testing
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  if (std::getenv("A4P_BENCH_GLIBC_DEFAULTS") == nullptr) a4p::server::keep_freed_memory();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
