@@ -15,6 +15,7 @@ apt_packages=(
   nodejs npm chromium
   curl python3 procps
   nginx openssl debootstrap
+  nats-server
   rocksdb-tools
   clang-19 libclang-rt-19-dev
 )
@@ -33,7 +34,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: apt-get install ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq
-  # Installing a daemon (nginx, for the proxy tests) must not start it: the tests start their
+  # Installing a daemon (nginx for the proxy tests, nats-server for the NATS client) must not start it: the tests start their
   # own on loopback ports. policy-rc.d answering 101 tells the package scripts not to start it.
   guard=""
   if [ ! -e /usr/sbin/policy-rc.d ]; then

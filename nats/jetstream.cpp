@@ -1,0 +1,220 @@
+#include "nats/jetstream.hpp"
+
+#include <memory>
+#include <utility>
+
+#include <openssl/evp.h>
+#include <nlohmann/json.hpp>
+
+namespace a4p::nats {
+
+using nlohmann::json;
+
+namespace {
+
+js_error transport(const std::string& why) {
+  return js_error{0, 0, why};
+}
+
+// {"error":{"code","err_code","description"}} as a js_error, or nullopt when there is none.
+std::optional<js_error> api_error(const json& j) {
+  if (!j.is_object() || !j.contains("error")) return std::nullopt;
+  const auto& e = j["error"];
+  return js_error{e.value("code", 0), e.value("err_code", 0), e.value("description", "")};
+}
+
+// Fields 4 and 5 of "$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>"
+// (older servers) or of the same after a domain and account hash (newer); we read from the end.
+bool ack_info(const std::string& reply, std::uint64_t& seq, std::uint64_t& pending) {
+  std::vector<std::string_view> parts;
+  std::string_view s(reply);
+  while (!s.empty()) {
+    auto dot = s.find('.');
+    parts.push_back(s.substr(0, dot));
+    if (dot == std::string_view::npos) break;
+    s.remove_prefix(dot + 1);
+  }
+  if (parts.size() < 9 || parts[0] != "$JS" || parts[1] != "ACK") return false;
+  const auto n = parts.size();
+  auto num = [](std::string_view v, std::uint64_t& out) {
+    out = 0;
+    for (char c : v) {
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return !v.empty();
+  };
+  return num(parts[n - 4], seq) && num(parts[n - 1], pending);
+}
+
+}  // namespace
+
+std::optional<std::string> base64_decode(std::string_view in) {
+  if (in.size() % 4 != 0) return std::nullopt;
+  if (in.empty()) return std::string();
+  std::string out(in.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(in.data()),
+                                static_cast<int>(in.size()));
+  if (n < 0) return std::nullopt;
+  std::size_t len = static_cast<std::size_t>(n);
+  // EVP_DecodeBlock counts the padding as output bytes.
+  if (in.back() == '=') --len;
+  if (in.size() >= 2 && in[in.size() - 2] == '=') --len;
+  out.resize(len);
+  return out;
+}
+
+void jetstream::api(const std::string& subject, const std::string& body,
+                    std::function<void(js_result<json>)> done) {
+  c_.request(subject, body, {}, timeout_,
+             [done = std::move(done)](std::expected<message, std::string> r) {
+               if (!r) return done(std::unexpected(transport(r.error())));
+               auto j = json::parse(r->payload, nullptr, false);
+               if (j.is_discarded()) return done(std::unexpected(transport("reply is not JSON")));
+               if (auto e = api_error(j)) return done(std::unexpected(*e));
+               done(std::move(j));
+             });
+}
+
+void jetstream::create_stream(const json& config, std::function<void(js_result<json>)> done) {
+  api("$JS.API.STREAM.CREATE." + config.at("name").get<std::string>(), config.dump(),
+      std::move(done));
+}
+
+void jetstream::stream_info(const std::string& stream, std::function<void(js_result<json>)> done) {
+  api("$JS.API.STREAM.INFO." + stream, "", std::move(done));
+}
+
+void jetstream::publish(const std::string& subject, const std::string& payload,
+                        const publish_options& o, std::function<void(js_result<pub_ack>)> done) {
+  headers h;
+  if (!o.msg_id.empty()) h.emplace_back("Nats-Msg-Id", o.msg_id);
+  if (o.expected_last_seq)
+    h.emplace_back("Nats-Expected-Last-Sequence", std::to_string(*o.expected_last_seq));
+  c_.request(subject, payload, h, timeout_,
+             [done = std::move(done)](std::expected<message, std::string> r) {
+               if (!r) return done(std::unexpected(transport(r.error())));
+               auto j = json::parse(r->payload, nullptr, false);
+               if (j.is_discarded()) return done(std::unexpected(transport("ack is not JSON")));
+               if (auto e = api_error(j)) return done(std::unexpected(*e));
+               done(pub_ack{j.value("stream", ""), j.value("seq", std::uint64_t{0}),
+                            j.value("duplicate", false)});
+             });
+}
+
+void jetstream::msg_get(const std::string& stream, const std::string& body,
+                        std::function<void(js_result<stored_message>)> done) {
+  api("$JS.API.STREAM.MSG.GET." + stream, body, [done = std::move(done)](js_result<json> r) {
+    if (!r) return done(std::unexpected(r.error()));
+    const auto& m = (*r)["message"];
+    stored_message out;
+    out.subject = m.value("subject", "");
+    out.seq = m.value("seq", std::uint64_t{0});
+    auto data = base64_decode(m.value("data", ""));
+    if (!data) return done(std::unexpected(transport("stored data is not base64")));
+    out.data = std::move(*data);
+    if (m.contains("hdrs")) {
+      auto block = base64_decode(m.value("hdrs", ""));
+      message parsed;
+      if (!block || !parse_headers(*block, parsed))
+        return done(std::unexpected(transport("stored headers do not parse")));
+      out.hdrs = std::move(parsed.hdrs);
+    }
+    done(std::move(out));
+  });
+}
+
+void jetstream::get_message(const std::string& stream, std::uint64_t seq,
+                            std::function<void(js_result<stored_message>)> done) {
+  msg_get(stream, json{{"seq", seq}}.dump(), std::move(done));
+}
+
+void jetstream::last_message(const std::string& stream, const std::string& subject,
+                             std::function<void(js_result<stored_message>)> done) {
+  msg_get(stream, json{{"last_by_subj", subject}}.dump(), std::move(done));
+}
+
+void jetstream::fetch(const std::string& stream, std::uint64_t start_seq, std::size_t batch,
+                      std::chrono::milliseconds wait,
+                      std::function<void(js_result<std::vector<stored_message>>)> done) {
+  json config = {{"stream_name", stream},
+                 {"config",
+                  {{"ack_policy", "none"},
+                   {"deliver_policy", "by_start_sequence"},
+                   {"opt_start_seq", start_seq},
+                   {"mem_storage", true},
+                   {"inactive_threshold", std::int64_t{30'000'000'000}}}}};
+  api("$JS.API.CONSUMER.CREATE." + stream, config.dump(),
+      [this, stream, batch, wait, done = std::move(done)](js_result<json> created) mutable {
+        if (!created) return done(std::unexpected(created.error()));
+        const std::string consumer = created->value("name", "");
+        struct state {
+          std::vector<stored_message> got;
+          std::uint64_t sid = 0;
+          bool finished = false;
+          std::function<void(js_result<std::vector<stored_message>>)> done;
+        };
+        auto st = std::make_shared<state>();
+        st->done = std::move(done);
+        auto finish = [this, st, stream, consumer] {
+          if (st->finished) return;
+          st->finished = true;
+          c_.unsubscribe(st->sid);
+          api("$JS.API.CONSUMER.DELETE." + stream + "." + consumer, "", [](js_result<json>) {});
+          st->done(std::move(st->got));
+        };
+        const auto inbox = c_.new_inbox();
+        st->sid = c_.subscribe(inbox, [st, batch, finish](const message& m) {
+          if (st->finished) return;
+          if (m.status != 0) return finish();  // 404 no messages, 408 expired
+          stored_message sm;
+          sm.subject = m.subject;
+          std::uint64_t pending = 0;
+          ack_info(m.reply, sm.seq, pending);
+          sm.hdrs = m.hdrs;
+          sm.data = m.payload;
+          st->got.push_back(std::move(sm));
+          if (st->got.size() >= batch || pending == 0) finish();
+        });
+        const auto expires_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count();
+        c_.publish("$JS.API.CONSUMER.MSG.NEXT." + stream + "." + consumer,
+                   json{{"batch", batch}, {"expires", expires_ns}}.dump(), {}, inbox);
+        c_.after(wait + std::chrono::milliseconds(500), finish);
+      });
+}
+
+void jetstream::kv_create(const std::string& bucket, int replicas,
+                          std::function<void(js_result<json>)> done) {
+  create_stream(json{{"name", "KV_" + bucket},
+                     {"subjects", {"$KV." + bucket + ".>"}},
+                     {"max_msgs_per_subject", 1},
+                     {"discard", "new"},
+                     {"storage", "file"},
+                     {"num_replicas", replicas},
+                     {"allow_rollup_hdrs", true},
+                     {"deny_delete", true},
+                     {"allow_direct", true}},
+                std::move(done));
+}
+
+void jetstream::kv_put(const std::string& bucket, const std::string& key, const std::string& value,
+                       std::function<void(js_result<std::uint64_t>)> done) {
+  publish("$KV." + bucket + "." + key, value, {}, [done = std::move(done)](js_result<pub_ack> r) {
+    if (!r) return done(std::unexpected(r.error()));
+    done(r->seq);
+  });
+}
+
+void jetstream::kv_get(const std::string& bucket, const std::string& key,
+                       std::function<void(js_result<std::optional<std::string>>)> done) {
+  last_message("KV_" + bucket, "$KV." + bucket + "." + key,
+               [done = std::move(done)](js_result<stored_message> r) {
+                 if (!r && r.error().err_code == err_no_message_found)
+                   return done(std::optional<std::string>{});
+                 if (!r) return done(std::unexpected(r.error()));
+                 done(std::optional<std::string>(std::move(r->data)));
+               });
+}
+
+}  // namespace a4p::nats

@@ -1,0 +1,103 @@
+// JetStream and KV over a nats::client: the calls a4pd's cluster mode needs (nats/README.md).
+//  - streams: create (idempotent for an equal config), info;
+//  - publish with a publish ack: de-duplication (Nats-Msg-Id) and optimistic concurrency
+//    (Nats-Expected-Last-Sequence), the ack naming the stream seq;
+//  - read one stored message by seq, or the last one on a subject (STREAM.MSG.GET);
+//  - fetch a batch from an ephemeral pull consumer starting at a seq;
+//  - KV buckets: create, put (returns the revision), get (nullopt when absent).
+// Every call answers once through its callback, on the client's strand.
+//
+// Thread safety: as nats::client.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "nats/client.hpp"
+
+namespace a4p::nats {
+
+// A JetStream API error: the API's code and err_code (e.g. 10071 wrong last sequence), or
+// code 0 for a transport error ("timeout", "no responders", "closed").
+struct js_error {
+  int code = 0;
+  int err_code = 0;
+  std::string description;
+};
+template <class T>
+using js_result = std::expected<T, js_error>;
+
+struct pub_ack {
+  std::string stream;
+  std::uint64_t seq = 0;
+  bool duplicate = false;
+};
+
+struct publish_options {
+  std::string msg_id;                              // Nats-Msg-Id: de-duplication
+  std::optional<std::uint64_t> expected_last_seq;  // Nats-Expected-Last-Sequence
+};
+
+// A message as the stream stores it.
+struct stored_message {
+  std::string subject;
+  std::uint64_t seq = 0;
+  nats::headers hdrs;
+  std::string data;
+};
+
+// Well-known err_code values of the JetStream API.
+inline constexpr int err_wrong_last_sequence = 10071;
+inline constexpr int err_no_message_found = 10037;
+inline constexpr int err_stream_not_found = 10059;
+
+class jetstream {
+ public:
+  explicit jetstream(client& c, std::chrono::milliseconds timeout = std::chrono::seconds(5))
+      : c_(c), timeout_(timeout) {}
+
+  // `config` as the STREAM.CREATE API takes it ({"name","subjects","storage","num_replicas",...}).
+  void create_stream(const nlohmann::json& config,
+                     std::function<void(js_result<nlohmann::json>)> done);
+  void stream_info(const std::string& stream, std::function<void(js_result<nlohmann::json>)> done);
+  void publish(const std::string& subject, const std::string& payload, const publish_options& o,
+               std::function<void(js_result<pub_ack>)> done);
+  void get_message(const std::string& stream, std::uint64_t seq,
+                   std::function<void(js_result<stored_message>)> done);
+  void last_message(const std::string& stream, const std::string& subject,
+                    std::function<void(js_result<stored_message>)> done);
+  // Up to `batch` messages of `stream` from `start_seq` on (an ephemeral pull consumer, acks
+  // none), waiting at most `wait` for the first; fewer (or none) when the stream has no more.
+  void fetch(const std::string& stream, std::uint64_t start_seq, std::size_t batch,
+             std::chrono::milliseconds wait,
+             std::function<void(js_result<std::vector<stored_message>>)> done);
+
+  // KV: a bucket is the stream KV_<bucket> on subjects $KV.<bucket>.>, one value per key.
+  void kv_create(const std::string& bucket, int replicas,
+                 std::function<void(js_result<nlohmann::json>)> done);
+  void kv_put(const std::string& bucket, const std::string& key, const std::string& value,
+              std::function<void(js_result<std::uint64_t>)> done);
+  void kv_get(const std::string& bucket, const std::string& key,
+              std::function<void(js_result<std::optional<std::string>>)> done);
+
+ private:
+  void api(const std::string& subject, const std::string& body,
+           std::function<void(js_result<nlohmann::json>)> done);
+  void msg_get(const std::string& stream, const std::string& body,
+               std::function<void(js_result<stored_message>)> done);
+
+  client& c_;
+  std::chrono::milliseconds timeout_;
+};
+
+// Standard base64 (the JetStream API's encoding of stored data and headers); nullopt on bad input.
+[[nodiscard]] std::optional<std::string> base64_decode(std::string_view in);
+
+}  // namespace a4p::nats
