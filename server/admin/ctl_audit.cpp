@@ -69,15 +69,15 @@ int cmd_export(const std::string& dir, const std::string& format, const std::str
   auto bar = server::ctl_progress::for_stderr("export");
   auto st = o.log->scan_raw(0, head, [&](std::uint64_t seq, std::string_view bytes) {
     bar.update(seq, head);
+    ++n;
+    if (full && format == "jsonl") {  // the stored bytes as they are, as /api/events sends them
+      *out << bytes << "\n";
+      return true;
+    }
     auto se = protocol::decode_stored(bytes);
     if (!se) {
       err = "event " + std::to_string(seq) + " does not decode: " + se.error().message;
       return false;
-    }
-    ++n;
-    if (full && format == "jsonl") {
-      *out << bytes << "\n";
-      return true;
     }
     protocol::sight s = protocol::sight::full;
     json view;
