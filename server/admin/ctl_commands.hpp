@@ -77,6 +77,13 @@ int cmd_restore(const std::string& dir, const std::string& src);
 // A new Ed25519 key pair for a4pd --checkpoint-key: PREFIX.key (0600) and PREFIX.pub.
 int cmd_keygen(const std::string& prefix);
 
+// ---- the cluster (ctl_cluster.cpp) ----
+
+// The log in `dir` into a new JetStream stream (A4P_LOG) on the NATS servers `urls`, with
+// `replicas` replicas: one message per event, identical seqs and bytes, then read back and
+// compared. Refuses a stream that already holds messages.
+int cmd_cluster_import(const std::string& dir, const std::vector<std::string>& urls, int replicas);
+
 // ---- on a stopped a4pd's data directory, or a file: audit (ctl_audit.cpp) ----
 
 // The chain, then every stored snapshot against the state its events make.
