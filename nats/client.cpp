@@ -35,7 +35,7 @@ std::pair<std::string, std::string> host_port(std::string url) {
 std::string random_token(std::size_t n) {
   static constexpr char digits[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
   std::random_device rd;
-  std::mt19937_64 gen((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
+  std::mt19937_64 gen((static_cast<std::uint64_t>(rd()) << 32U) ^ static_cast<std::uint64_t>(rd()));
   std::uniform_int_distribution<std::size_t> pick(0, sizeof(digits) - 2);
   std::string out(n, '0');
   for (auto& c : out) c = digits[pick(gen)];
@@ -102,7 +102,7 @@ struct client::impl : std::enable_shared_from_this<impl> {
   std::size_t server_index = 0;
   std::string out, in_flight, buffered;  // to write, being written, published while down
   parser p;
-  std::array<char, 64 * 1024> rbuf{};
+  std::array<char, std::size_t{64} * 1024> rbuf{};
   std::function<void(bool)> on_state;
   std::map<std::uint64_t, subscription> subs;
   std::uint64_t inbox_sid = 0;
@@ -198,12 +198,11 @@ struct client::impl : std::enable_shared_from_this<impl> {
     } else if (std::holds_alternative<pong_op>(op)) {
       pings_out = 0;
       if (!up) became_up();
-    } else if (auto* e = std::get_if<err_op>(&op)) {
-      // The server closes the connection after a fatal -ERR; the read fails and drop() follows.
-      (void)e;
     } else if (auto* m = std::get_if<message>(&op)) {
       deliver(*m);
     }
+    // +OK needs nothing (verbose is off); after a fatal -ERR the server closes the connection,
+    // the read fails and drop() follows.
   }
 
   void became_up() {
@@ -251,7 +250,7 @@ struct client::impl : std::enable_shared_from_this<impl> {
 
   // Control lines and messages for the current connection (only once it is up, or the
   // handshake itself).
-  void write(std::string bytes) {
+  void write(const std::string& bytes) {
     if (bytes.empty()) return;
     out += bytes;
     flush();
@@ -273,10 +272,10 @@ struct client::impl : std::enable_shared_from_this<impl> {
                      });
   }
 
-  bool publish(std::string frame) {
+  bool publish(const std::string& frame) {
     if (closed) return false;
     if (up) {
-      write(std::move(frame));
+      write(frame);
       return true;
     }
     if (buffered.size() + frame.size() > opts.max_buffered_bytes) return false;
@@ -328,7 +327,7 @@ bool client::publish(const std::string& subject, const std::string& payload, con
   // The size check needs the strand's view of the buffer; a closed client refuses at once.
   auto frame = pub_frame(subject, reply, h, payload);
   if (frame.size() > impl_->opts.max_buffered_bytes) return false;
-  impl_->run([frame = std::move(frame)](impl& i) mutable { (void)i.publish(std::move(frame)); });
+  impl_->run([frame = std::move(frame)](impl& i) { (void)i.publish(frame); });
   return true;
 }
 
@@ -339,7 +338,7 @@ std::uint64_t client::subscribe(const std::string& subject, msg_handler h,
     if (i.closed) return;
     auto frame = impl::sub_frame(sid, s);
     i.subs.emplace(sid, std::move(s));
-    if (i.up) i.write(std::move(frame));
+    if (i.up) i.write(frame);
   });
   return sid;
 }
@@ -359,7 +358,7 @@ void client::request(const std::string& subject, const std::string& payload, con
       impl::subscription s{i.inbox_prefix + ".*", "", nullptr};
       auto frame = impl::sub_frame(i.inbox_sid, s);
       i.subs.emplace(i.inbox_sid, std::move(s));
-      if (i.up) i.write(std::move(frame));
+      if (i.up) i.write(frame);
     }
     const auto token = std::to_string(i.next_request++);
     const auto reply = i.inbox_prefix + "." + token;
