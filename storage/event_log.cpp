@@ -210,6 +210,12 @@ struct event_log::impl {
   // they will be stored (append_async's answer); otherwise an empty vector.
   result<std::vector<event>> enqueue(append_request req, append_callback done, sync_waiter* waiter,
                                      bool copy_out);
+  // append_stored's checks (each event in its stored form, with its data hash; outside the
+  // lock), then, under it, that they follow the head (seq, chain, ts), and enqueues them.
+  status enqueue_stored(std::vector<std::string> stored, std::string key, std::string value,
+                        sync_waiter* waiter);
+  // Waits for a blocking append's group commit (spinning first: decision 0100).
+  result<std::vector<event>> wait(sync_waiter& w) const;
 
   static void finish(pending& p, const std::optional<error>& failure) {
     if (p.waiter) {
@@ -483,12 +489,26 @@ result<std::vector<event>> event_log::append(append_request req) {
   impl::sync_waiter w;
   auto r = impl_->enqueue(std::move(req), nullptr, &w, /*copy_out=*/false);
   if (!r) return r;
+  return impl_->wait(w);
+}
+
+result<std::vector<event>> event_log::append_stored(std::vector<std::string> stored,
+                                                    std::string idempotency_key,
+                                                    std::string idempotency_value) {
+  impl::sync_waiter w;
+  auto st = impl_->enqueue_stored(std::move(stored), std::move(idempotency_key),
+                                  std::move(idempotency_value), &w);
+  if (!st) return std::unexpected(st.error());
+  return impl_->wait(w);
+}
+
+result<std::vector<event>> event_log::impl::wait(sync_waiter& w) const {
   // Yield for a short while before sleeping, as RocksDB's WriteThread does: a group commit
   // often completes within it, and a process that stays runnable gets its fsync completions
   // handled sooner (measured: decision 0100).
-  if (impl_->opts_.append_spin_micros > 0) {
-    auto until = std::chrono::steady_clock::now() +
-                 std::chrono::microseconds(impl_->opts_.append_spin_micros);
+  if (opts_.append_spin_micros > 0) {
+    auto until =
+        std::chrono::steady_clock::now() + std::chrono::microseconds(opts_.append_spin_micros);
     while (!w.done_hint.load(std::memory_order_acquire) &&
            std::chrono::steady_clock::now() < until) {
       std::this_thread::yield();
@@ -497,6 +517,68 @@ result<std::vector<event>> event_log::append(append_request req) {
   std::unique_lock lk(w.mu);  // also when done_hint is set: the completer may still hold it
   w.cv.wait(lk, [&] { return w.done; });
   return std::move(*w.res);
+}
+
+status event_log::impl::enqueue_stored(std::vector<std::string> stored, std::string key,
+                                       std::string value, sync_waiter* waiter) {
+  if (stored.empty()) return fail(status_code::invalid_argument, "empty append request");
+  if (!encoding::valid_utf8(key) || !encoding::valid_utf8(value))
+    return fail(status_code::invalid_argument, "idempotency key or value is not valid UTF-8");
+  impl::pending p;
+  p.events.reserve(stored.size());
+  std::vector<std::int64_t> ts_millis;
+  for (const auto& bytes : stored) {
+    auto e = event::from_json(bytes);
+    if (!e) return fail(status_code::invalid_argument, "not a stored event: " + e.error().message);
+    if (auto bad = check_new_event(new_event{e->who, e->name, e->entity, e->data}))
+      return std::unexpected(std::move(*bad));
+    if (e->to_json() != bytes)
+      return fail(status_code::invalid_argument,
+                  "event " + std::to_string(e->seq) + " is not in its stored form");
+    if (sha256_hex(e->data) != e->data_hash)
+      return fail(status_code::corruption,
+                  "event " + std::to_string(e->seq) + ": data_hash does not match its data");
+    auto ms = encoding::parse_rfc3339_millis(e->ts);
+    if (!ms)
+      return fail(status_code::invalid_argument, "event " + std::to_string(e->seq) + ": bad ts");
+    ts_millis.push_back(*ms);
+    p.events.push_back(std::move(*e));
+  }
+  p.values = std::move(stored);
+  p.idempotency_key = std::move(key);
+  p.idempotency_value = std::move(value);
+  p.waiter = waiter;
+  {
+    std::lock_guard lk(mu_);
+    if (failed_) return fail(status_code::failed, failure_);
+    if (stopping_) return fail(status_code::failed, "event log is closing");
+    std::uint64_t seq = next_seq_;
+    std::string tip = tip_hash_;
+    std::int64_t last = last_ts_millis_;
+    for (std::size_t i = 0; i < p.events.size(); ++i) {
+      const event& e = p.events[i];
+      if (e.seq != seq)
+        return fail(status_code::invalid_argument, "event " + std::to_string(e.seq) +
+                                                       " does not follow the head (next is " +
+                                                       std::to_string(seq) + ")");
+      if (chain_hash(tip, e) != e.hash)
+        return fail(status_code::corruption,
+                    "event " + std::to_string(e.seq) + " does not chain from the head's hash");
+      if (ts_millis[i] < last)
+        return fail(status_code::invalid_argument,
+                    "event " + std::to_string(e.seq) + ": ts goes backwards");
+      tip = e.hash;
+      last = ts_millis[i];
+      ++seq;
+    }
+    next_seq_ = seq;
+    tip_hash_ = std::move(tip);
+    last_ts_millis_ = last;
+    last_ts_ = p.events.back().ts;
+    queue_.push_back(std::move(p));
+  }
+  work_cv_.notify_one();
+  return {};
 }
 
 result<std::vector<event>> event_log::impl::enqueue(append_request req, append_callback done,

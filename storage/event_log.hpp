@@ -147,6 +147,18 @@ class event_log {
   // REQUIRES: not called from an append callback.
   [[nodiscard]] result<std::vector<event>> append(append_request req);
 
+  // A replica's append: events that were sequenced, stamped and hashed elsewhere (the cluster's
+  // stream, docs/decisions/0313), given as their stored bytes. Each must be in its stored form
+  // (canonical, as to_json() writes it), carry the hash of its data, take the next seq, chain
+  // from the head's hash, and not go back in time; otherwise the whole request is refused and
+  // nothing is written. Blocks until durable, like append(), with the idempotency record if
+  // given. A log that takes these should take no append() of its own (the ts rule assumes
+  // one clock).
+  // REQUIRES: not called from an append callback.
+  [[nodiscard]] result<std::vector<event>> append_stored(std::vector<std::string> stored,
+                                                         std::string idempotency_key = {},
+                                                         std::string idempotency_value = {});
+
   // Up to `limit` durable events with seq > after, oldest first.
   [[nodiscard]] result<std::vector<event>> read(std::uint64_t after, std::size_t limit) const;
   // Calls fn(seq, stored bytes) for each durable event with after < seq <= up_to, in order,
