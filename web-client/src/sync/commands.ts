@@ -41,6 +41,8 @@ export type CommandArgs = {
   'user.set_role': { id: string; role: 'secretariat' | 'member' | 'auditor' };
   'user.disable': { id: string };
   'user.enable': { id: string };
+  /** The signed-in user's own preferences (a4p.v1 extension, protocol/README.md): `lang`, the UI language. */
+  'user.set_preference': { lang: string };
   'commitment.add': { theme: Id; number: number; title: string; responsibility: Responsibility };
   'commitment.update': VersionedUpdate<CommitmentChanges>;
   'pledge.create': {
@@ -52,6 +54,7 @@ export type CommandArgs = {
     commitment?: Id | null;
     actions?: Id[];
     due?: string | null;
+    lang?: string;
   };
   'pledge.update': VersionedUpdate<PledgeChanges>;
   'pledge.report': {
@@ -63,6 +66,7 @@ export type CommandArgs = {
     evidence?: string[];
     impact_note?: string | null;
     attribution?: Attribution | null;
+    lang?: string;
   };
   'round.open': { name: string; closes: string };
   'round.close': { id: Id };
@@ -77,14 +81,15 @@ export type CommandArgs = {
     agenda: string;
     visibility: 'open' | 'restricted';
     invitees?: string[];
+    lang?: string;
   };
   'discussion.lock': { id: Id };
-  'discussion.close': { id: Id; outcome: string };
-  'comment.post': { target: Target; body: string; reply_to?: Id | null };
-  'comment.edit': { id: Id; body: string };
+  'discussion.close': { id: Id; outcome: string; lang?: string };
+  'comment.post': { target: Target; body: string; reply_to?: Id | null; lang?: string };
+  'comment.edit': { id: Id; body: string; lang?: string };
   'comment.hide': { id: Id; reason: string };
   'comment.restore': { id: Id };
-  'opinion.give': { target: Target; position: 'support' | 'concerns' | 'object'; text: string };
+  'opinion.give': { target: Target; position: 'support' | 'concerns' | 'object'; text: string; lang?: string };
   'champion.assign': { org: string; theme: Id; offer?: string | null };
   'champion.withdraw': { org: string; theme: Id };
 };
@@ -106,6 +111,7 @@ export const command_names = [
   'user.set_role',
   'user.disable',
   'user.enable',
+  'user.set_preference',
   'commitment.add',
   'commitment.update',
   'pledge.create',

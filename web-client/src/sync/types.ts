@@ -52,6 +52,8 @@ export interface User {
   role: string;
   /** user.disabled / user.enabled; absent in states from before the field existed. */
   disabled?: boolean;
+  /** The user's UI language preference (`user.set_preference`); absent or null: none. */
+  lang?: string | null;
   version: number;
 }
 
@@ -75,6 +77,8 @@ export interface Report {
   evidence: string[];
   impact_note: string | null;
   attribution: Attribution | null;
+  /** Language tag of note and impact note (BCP 47); absent or null in older events: unknown. */
+  lang?: string | null;
 }
 
 export interface Pledge {
@@ -94,6 +98,8 @@ export interface Pledge {
   reports: Report[];
   created_ts?: string;
   updated_ts?: string;
+  /** Language tag of title and description; absent or null: unknown. */
+  lang?: string | null;
 }
 
 export interface Gap {
@@ -127,6 +133,9 @@ export interface Discussion {
   outcome: string | null;
   created_ts?: string;
   version: number;
+  /** Language tags of title and agenda, and of the outcome; absent or null: unknown. */
+  lang?: string | null;
+  outcome_lang?: string | null;
 }
 
 export interface Comment {
@@ -142,6 +151,8 @@ export interface Comment {
   edited: boolean;
   ts: string;
   version: number;
+  /** Language tag of the body; absent or null: unknown. */
+  lang?: string | null;
 }
 
 export interface Round {
@@ -160,6 +171,7 @@ export interface Opinion {
   text: string;
   by: string;
   ts: string;
+  lang?: string | null;
 }
 
 export interface Champion {

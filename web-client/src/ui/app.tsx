@@ -4,7 +4,7 @@ import type { ConnectionStatus } from '../sync';
 import { Loading } from './components/common';
 import { is_auditor, is_privileged, is_secretariat } from './model';
 import { href, route } from './router';
-import { me, pending, signed_in, sign_out, state, status } from './store';
+import { me, pending, reached, signed_in, sign_out, state, status } from './store';
 import { DeliverablesView } from './views/deliverables';
 import { DiscussionView } from './views/discussion';
 import { MineView } from './views/mine';
@@ -21,23 +21,28 @@ import { AdminUserView } from './views/admin/user';
 import { AdminUsersView } from './views/admin/users';
 import { InviteView } from './views/invite';
 import { NotFound } from './components/common';
+import { LanguageMenu } from './components/language_menu';
+import { role_words } from './model';
+import { t } from '../i18n';
 
-const status_text: Record<ConnectionStatus, string> = {
-  connecting: 'Connecting…',
-  live: 'Live',
-  offline: 'Offline: changes are kept and sent when the connection returns',
-  resyncing: 'Reconnecting and catching up…',
-  signed_out: 'Signed out',
-};
+/** What the badge says: the sync engine's status, except that an attempt to reconnect during an
+ * outage still reads "offline" (it is announced once, not on every retry), and "catching up" is
+ * only said once the server has answered. */
+export function shown_status(raw: ConnectionStatus, reached: boolean): ConnectionStatus {
+  if ((raw === 'resyncing' || raw === 'connecting') && !reached) return raw === 'connecting' ? 'connecting' : 'offline';
+  return raw;
+}
 
 function ConnectionBadge() {
-  const st = status.value;
+  const st = shown_status(status.value, reached.value);
   const n = pending.value;
   return (
-    <div class={`conn conn-${st}`} role="status" aria-live="polite" id="connection-status" data-status={st}>
+    <div class={`conn conn-${st}`} id="connection-status" data-status={st}>
       <span class="conn-dot" aria-hidden="true" />
-      {status_text[st]}
-      {n > 0 && <span> · {n} change{n === 1 ? '' : 's'} waiting to be sent</span>}
+      <span role="status" aria-live="polite">
+        {t(`conn.${st}`)}
+      </span>
+      {n > 0 && <span> · {t('conn.waiting', { n })}</span>}
     </div>
   );
 }
@@ -53,15 +58,15 @@ function Nav() {
     </li>
   );
   return (
-    <nav aria-label="Main">
+    <nav aria-label={t('nav.label')}>
       <ul>
-        {link('overview', href.overview(), 'Overview')}
-        {link('deliverables', href.deliverables(), 'Deliverables')}
-        {link('rounds', href.rounds(), 'Reporting rounds')}
-        {user && !is_auditor(user) && link('mine', href.mine(), is_secretariat(user) ? 'UN pledges' : 'My pledges')}
-        {link('impact', href.impact(), 'Attribution and impact')}
-        {is_privileged(user) && link('audit', href.audit(), 'Audit')}
-        {is_secretariat(user) && link('admin', href.admin_orgs(), 'Administration')}
+        {link('overview', href.overview(), t('nav.overview'))}
+        {link('deliverables', href.deliverables(), t('nav.deliverables'))}
+        {link('rounds', href.rounds(), t('nav.rounds'))}
+        {user && !is_auditor(user) && link('mine', href.mine(), is_secretariat(user) ? t('nav.un_pledges') : t('nav.my_pledges'))}
+        {link('impact', href.impact(), t('nav.impact'))}
+        {is_privileged(user) && link('audit', href.audit(), t('nav.audit'))}
+        {is_secretariat(user) && link('admin', href.admin_orgs(), t('nav.admin'))}
       </ul>
     </nav>
   );
@@ -99,7 +104,7 @@ function View() {
     case 'admin_user':
       return <AdminUserView key={r.id} s={s} id={r.id!} />;
     default:
-      return <NotFound what="This page" />;
+      return <NotFound what={t('common.this_page')} />;
   }
 }
 
@@ -109,20 +114,22 @@ export function App() {
   return (
     <>
       <a class="skip-link" href="#main">
-        Skip to content
+        {t('app.skip')}
       </a>
       <header class="banner">
         <div class="brand">
-          <a href="#/">A4P Workspace</a>
+          <a href="#/">{t('app.name')}</a>
         </div>
         {si && <Nav />}
         <div class="session">
           <ConnectionBadge />
+          <LanguageMenu />
           {si && user && (
             <span class="who">
-              {user.name} ({user.org}, {user.roles.join(', ')}){' '}
+              {t('app.who', { name: user.name, org: user.org, roles: role_words(user.roles) }
+)}{' '}
               <button type="button" class="link-button" onClick={() => void sign_out()}>
-                Sign out
+                {t('app.sign_out')}
               </button>
             </span>
           )}
@@ -140,7 +147,8 @@ export function App() {
         )}
       </main>
       <footer class="footer">
-        <p>Action for Peacekeeping: shared commitments, pledges and progress.</p>
+        <p>{t('app.footer')}</p>
+
       </footer>
     </>
   );

@@ -4,6 +4,7 @@
 
 import type { Discussion, Pledge, PledgeStatus, State, WelcomeUser } from '../sync';
 import { pledge_statuses } from '../sync';
+import { t, t_maybe, fmt_date } from '../i18n';
 
 export type Me = WelcomeUser | null;
 
@@ -75,16 +76,30 @@ export function id_num(id: string): number {
 }
 export const by_id = <T extends { id: string }>(a: T, b: T) => id_num(a.id) - id_num(b.id) || a.id.localeCompare(b.id);
 
-export const status_label: Record<PledgeStatus, string> = {
-  planned: 'Planned',
-  on_track: 'On track',
-  delayed: 'Delayed',
-  done: 'Done',
-  dropped: 'Dropped',
-};
+export const status_label = (k: PledgeStatus | string): string => t_maybe(`status.${k}`) ?? k;
 
 export function org_name(s: State, code: string): string {
   return s.orgs[code]?.name ?? code;
+}
+
+/** A theme's name in the UI language (the Declaration's official wording where known), else the
+ * name the server holds. */
+export function theme_name(s: State, id: string): string {
+  return t_maybe(`theme.${id}`) ?? s.themes[id]?.name ?? id;
+}
+
+/** Roles in words ("Secretariat, G10 member"), in the UI language. */
+export function role_words(roles: readonly string[]): string {
+  return roles.map((r) => t_maybe(`role.${r}`) ?? r).join(', ');
+}
+
+/** A person as others should see them: "Jane Doe (United Kingdom)"; the login name only when the
+ * user is not in the state (the system user, a past state). */
+export function person(s: State, user: string, org?: string): string {
+  const u = s.users[user];
+  const o = org ?? u?.org;
+  const name = u?.name || user;
+  return o ? t('common.person', { name, org: org_name(s, o) }) : name;
 }
 
 export function status_counts(pledges: Pledge[]): Record<PledgeStatus, number> {
@@ -124,21 +139,9 @@ export function grid_orgs(s: State) {
 }
 
 export const regions = ['AFR', 'APG', 'EEG', 'GRULAC', 'WEOG'] as const;
-export const region_names: Record<string, string> = {
-  AFR: 'African',
-  APG: 'Asia-Pacific',
-  EEG: 'Eastern European',
-  GRULAC: 'Latin American and Caribbean',
-  WEOG: 'Western European and others',
-};
+export const region_name = (r: string): string => t_maybe(`region.${r}`) ?? r;
 export const known_groups = ['G10', 'TCC', 'PCC', 'host', 'P5'] as const;
-export const group_names: Record<string, string> = {
-  G10: 'G10',
-  TCC: 'Troop contributors',
-  PCC: 'Police contributors',
-  host: 'Mission hosts',
-  P5: 'Permanent five',
-};
+export const group_name = (g: string): string => t_maybe(`group.${g}`) ?? g;
 
 export function safe_url(u: string): string | null {
   try {
@@ -149,7 +152,8 @@ export function safe_url(u: string): string | null {
   }
 }
 
+/** A date in the UI language (the day in the user's time zone). */
 export function short_date(ts: string | undefined | null): string {
-  if (!ts) return '';
-  return ts.slice(0, 10);
+  return fmt_date(ts);
 }
+

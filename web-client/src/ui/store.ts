@@ -4,6 +4,8 @@
 // in the UI talks to the network.
 
 import { signal } from '@preact/signals';
+import { t } from '../i18n';
+
 import { SyncClient } from '../sync';
 import { focus_request } from './router';
 import type { Actor, ConnectionStatus, QueuedCommand, RunCommand, SocketLike, State, WelcomeUser } from '../sync';
@@ -15,6 +17,9 @@ export const presence = signal<Record<string, Actor[]>>({});
 export const pending = signal(0);
 /** Commands not yet acknowledged (sent or waiting for the connection), oldest first. */
 export const outbox = signal<readonly QueuedCommand[]>([]);
+/** Whether the server answered (welcome) since the connection was last lost: until then a
+ * reconnect attempt is shown as offline, never as "catching up" (app.tsx, shown_status). */
+export const reached = signal(false);
 /** null: not known yet (probing the session cookie). */
 export const signed_in = signal<boolean | null>(null);
 
@@ -50,6 +55,7 @@ function get_client(): SyncClient {
   client.subscribe((e) => {
     switch (e.kind) {
       case 'status':
+        if (e.status === 'offline' || e.status === 'signed_out') reached.value = false;
         status.value = e.status;
         if (e.status === 'signed_out') signed_in.value = false;
         break;
@@ -57,6 +63,7 @@ function get_client(): SyncClient {
         state.value = e.state;
         break;
       case 'welcome':
+        reached.value = true;
         me.value = e.user;
         session_storage()?.setItem(user_key, e.user.id);
         break;
@@ -100,16 +107,16 @@ export async function sign_in(username: string, password: string): Promise<strin
       body: JSON.stringify({ username, password }),
     });
   } catch {
-    return 'The server cannot be reached. Try again in a moment.';
+    return t('signin.unreachable');
   }
-  if (r.status === 401) return 'Unknown user name or wrong password.';
+  if (r.status === 401) return t('signin.wrong');
   // The body also holds the token (for clients that are not browsers); this client never reads
   // it: the HttpOnly cookie is its only credential, out of reach of script.
   if (r.status === 429 || r.status === 503) {
     const wait = r.headers.get('Retry-After');
-    return `Too many sign-in attempts. Try again${wait ? ` in ${wait} s` : ' shortly'}.`;
+    return wait ? t('signin.throttled_wait', { s: Number(wait) }) : t('signin.throttled');
   }
-  if (!r.ok) return `Sign-in failed (HTTP ${r.status}).`;
+  if (!r.ok) return t('signin.failed', { status: r.status });
   session_started(username);
   return null;
 }

@@ -17,33 +17,31 @@ import { ExportPage } from './export_page';
 import { HistoryPage } from './history_page';
 import { ImpactAt } from './impact_at';
 import { Timeline } from './timeline';
+import { fmt_datetime, t, type MessageKey } from '../../i18n';
 
-/** "1 March 2026, 10:00 UTC" from an RFC 3339 time. */
+/** An RFC 3339 time in the user's time zone, the zone named, in the UI language. */
 export function readable_time(ts: string | null): string {
-  if (!ts) return 'before the first event';
-  const d = new Date(ts);
-  if (Number.isNaN(d.getTime())) return ts;
-  const date = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  return `${date}, ${d.toISOString().slice(11, 16)} UTC`;
+  if (!ts) return t('audit.before_first');
+  return fmt_datetime(ts);
 }
 
-const tabs: [AuditPage, string][] = [
-  ['overview', 'Timeline'],
-  ['history', 'Entity history'],
-  ['chain', 'Chain status'],
-  ['export', 'Export'],
-  ['impact', 'Attribution report'],
+const tabs: [AuditPage, MessageKey][] = [
+  ['overview', 'audit.tab.timeline'],
+  ['history', 'audit.tab.history'],
+  ['chain', 'audit.tab.chain'],
+  ['export', 'audit.tab.export'],
+  ['impact', 'audit.tab.impact'],
 ];
 
 function Tabs({ at, page }: { at: At; page: AuditPage }) {
   const current: AuditPage = tabs.some(([p]) => p === page) ? page : 'overview';
   return (
-    <nav aria-label="Audit">
+    <nav aria-label={t('nav.audit')}>
       <ul class="tabs">
         {tabs.map(([p, label]) => (
           <li key={p}>
             <a href={audit_href(at, p)} aria-current={current === p ? 'page' : undefined}>
-              {label}
+              {t(label)}
             </a>
           </li>
         ))}
@@ -57,7 +55,7 @@ function AsOrg({ at, r }: { at: At; r: AuditRoute }) {
   const orgs = Object.values(state.value?.orgs ?? {}).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <p class="inline-form">
-      <label for="as-org">Seen as</label>{' '}
+      <label for="as-org">{t('audit.seen_as')}</label>{' '}
       <select
         id="as-org"
         value={at.as_org ?? ''}
@@ -65,10 +63,10 @@ function AsOrg({ at, r }: { at: At; r: AuditRoute }) {
           location.hash = audit_href({ seq: at.seq, as_org: e.currentTarget.value || null }, r.page, r.id);
         }}
       >
-        <option value="">Everything (auditor)</option>
+        <option value="">{t('audit.everything')}</option>
         {orgs.map((o) => (
           <option key={o.id} value={o.id}>
-            {o.name} ({o.id}), as a member saw it
+            {t('audit.as_member', { org: o.name, code: o.id })}
           </option>
         ))}
       </select>
@@ -79,12 +77,12 @@ function AsOrg({ at, r }: { at: At; r: AuditRoute }) {
 function Refused() {
   return (
     <section>
-      <PageTitle>Audit</PageTitle>
+      <PageTitle>{t('nav.audit')}</PageTitle>
       <p role="alert" id="audit-refused">
-        The audit view is for auditors and the Secretariat. Your account cannot open it.
+        {t('audit.refused')}
       </p>
       <p>
-        <a href="#/">Back to the overview</a>
+        <a href="#/">{t('common.back_overview')}</a>
       </p>
     </section>
   );
@@ -145,22 +143,22 @@ export function AuditView({ r }: { r: AuditRoute }) {
   }, [allowed, r.at, r.on, h]);
   const from_date = use_resolved(r.on, r.as_org);
   if (!allowed) return <Refused />;
-  if (index_error.value) return <p role="alert">The log could not be read: {index_error.value}</p>;
+  if (index_error.value) return <p role="alert">{t('audit.log_error', { reason: index_error.value })}</p>;
   const seq = r.at ?? from_date;
   if (seq === null || h === null) return <Loading />;
   if (seq > h && index_loaded.value)
     return (
       <section>
-        <PageTitle>Audit</PageTitle>
+        <PageTitle>{t('nav.audit')}</PageTitle>
         <p role="alert">
-          Seq {seq} is beyond the head of the log ({h}). <a href={audit_href(h)}>Go to the head</a>
+          {t('audit.beyond', { seq, head: h })} <a href={audit_href(h)}>{t('audit.go_head')}</a>
         </p>
       </section>
     );
   if (r.as_org && features.value && !features.value.as_org)
     return (
       <p role="alert" id="as-org-unsupported">
-        This server cannot show the workspace as another organisation saw it (no <code>as_org</code> reads).
+        {t('audit.no_as_org')}
       </p>
     );
   const at: At = { seq, as_org: r.as_org };
@@ -169,13 +167,14 @@ export function AuditView({ r }: { r: AuditRoute }) {
     <div class="audit">
       <p class="asof-banner" id="asof-banner" data-seq={seq} data-as-org={r.as_org ?? ''}>
         <strong>
-          As of {readable_time(time_at(index.value, seq))}, seq {seq}
-          {as_name ? `, as ${as_name} saw it` : ''}
+          {as_name
+            ? t('audit.as_of_org', { time: readable_time(time_at(index.value, seq)), seq, org: as_name })
+            : t('audit.as_of', { time: readable_time(time_at(index.value, seq)), seq })}
         </strong>{' '}
         <span class="muted">
-          (read-only; the log’s head is seq {h}
-          {r.on !== null ? `; resolved from ${r.on}` : ''})
+          {r.on !== null ? t('audit.head_resolved', { head: h, on: r.on }) : t('audit.head', { head: h })}
         </span>
+
       </p>
       {is_auditor(user) && features.value?.as_org && <AsOrg at={at} r={r} />}
       <Tabs at={at} page={r.page} />

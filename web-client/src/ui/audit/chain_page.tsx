@@ -15,6 +15,7 @@ import { PageTitle } from '../components/common';
 import type { At } from '../router';
 import { audit_href } from '../router';
 import { readable_time } from './audit_view';
+import { t } from '../../i18n';
 
 type Run =
   | { phase: 'idle' }
@@ -23,58 +24,58 @@ type Run =
   | { phase: 'error'; message: string };
 
 function ServerStatus({ v }: { v: ServerVerify | string | null }) {
-  if (v === null) return <p role="status">Asking the server…</p>;
-  if (typeof v === 'string') return <p role="alert">The server’s check could not run: {v}</p>;
+  if (v === null) return <p role="status">{t('chain.asking')}</p>;
+  if (typeof v === 'string') return <p role="alert">{t('chain.server_error', { reason: v })}</p>;
   return v.ok ? (
     <p id="server-chain" data-ok="true" data-head={v.head}>
-      <strong>Verified by the server up to seq {v.head}</strong>, head hash <code class="hash">{v.hash}</code>
+      <strong>{t('chain.server_ok', { seq: v.head })}</strong>, {t('chain.head_hash')} <code class="hash">{v.hash}</code>
     </p>
   ) : (
     <p id="server-chain" data-ok="false" data-first-bad={v.first_bad_seq} role="alert">
-      <strong>The server found the chain broken at seq {v.first_bad_seq}</strong>: {v.problem}
+      <strong>{t('chain.server_broken', { seq: v.first_bad_seq })}</strong>: {v.problem}
     </p>
   );
 }
 
 function LatestCheckpoint({ c }: { c: Checkpoints | string | null }) {
   if (c === null) return null;
-  if (typeof c === 'string') return <p class="muted">This server publishes no signed checkpoints ({c}).</p>;
+  if (typeof c === 'string') return <p class="muted">{t('chain.no_checkpoints', { reason: c })}</p>;
   const last = c.checkpoints[c.checkpoints.length - 1];
-  if (!last) return <p class="muted" id="latest-checkpoint">No signed checkpoint yet{c.public_key ? '' : ' (a4pd runs without a checkpoint key)'}.</p>;
+  if (!last)
+    return (
+      <p class="muted" id="latest-checkpoint">
+        {c.public_key ? t('chain.none_yet') : t('chain.none_yet_no_key')}
+      </p>
+    );
   return (
     <p id="latest-checkpoint" data-seq={last.seq}>
-      <strong>
-        Latest signed checkpoint: seq {last.seq}, {readable_time(last.time)}
-      </strong>
-      , hash <code class="hash">{last.hash}</code>, signed by the key with fingerprint <code class="hash">{last.key}</code>{' '}
-      <span class="muted">(compare it with the fingerprint published to the missions; {c.checkpoints.length} checkpoints in all)</span>
+      <strong>{t('chain.latest', { seq: last.seq, time: readable_time(last.time) })}</strong>, {t('chain.hash')}{' '}
+      <code class="hash">{last.hash}</code>, {t('chain.signed_by')} <code class="hash">{last.key}</code>{' '}
+      <span class="muted">{t('chain.compare', { n: c.checkpoints.length })}</span>
     </p>
   );
 }
 
 function CheckpointLines({ cps }: { cps: CheckpointResult[] }) {
   const checked = cps.filter((r) => r.hash !== 'beyond');
-  if (checked.length === 0) return <p class="muted">No signed checkpoint up to this seq.</p>;
+  if (checked.length === 0) return <p class="muted">{t('chain.none_here')}</p>;
   const bad = checked.filter((r) => !checkpoint_ok(r));
   const unsigned = checked.filter((r) => r.signature === 'not checked').length;
   return (
     <div id="checkpoint-result" data-ok={bad.length === 0 ? 'true' : 'false'} data-count={checked.length}>
       <p>
         {bad.length === 0 ? (
-          <strong>
-            {checked.length} signed checkpoint{checked.length === 1 ? '' : 's'} match the chain (latest seq{' '}
-            {checked[checked.length - 1]!.seq})
-          </strong>
+          <strong>{t('chain.cps_ok', { n: checked.length, seq: checked[checked.length - 1]!.seq })}</strong>
         ) : (
-          <strong>{bad.length} signed checkpoint(s) do not match: the history was rewritten or the signature is wrong</strong>
+          <strong>{t('chain.cps_bad', { n: bad.length })}</strong>
         )}
-        {unsigned > 0 && <span class="muted"> (this browser cannot check Ed25519 signatures; hashes compared only)</span>}
+        {unsigned > 0 && <span class="muted"> {t('chain.no_ed25519')}</span>}
       </p>
       {bad.length > 0 && (
         <ul>
           {bad.map((r) => (
             <li key={r.seq}>
-              seq {r.seq} ({readable_time(r.time)}): hash {r.hash}, signature {r.signature}
+              {t('chain.bad_line', { seq: r.seq, time: readable_time(r.time), hash: r.hash, signature: r.signature })}
             </li>
           ))}
         </ul>
@@ -90,30 +91,27 @@ function Result({ run, at }: { run: Run; at: At }) {
     case 'running':
       return (
         <p>
-          <progress id="verify-progress" max={run.total || 1} value={run.done} aria-label="Events checked" />{' '}
-          Checked {run.done} of {run.total} events…
+          <progress id="verify-progress" max={run.total || 1} value={run.done} aria-label={t('chain.progress_label')} />{' '}
+          {t('chain.progress', { done: run.done, total: run.total })}
         </p>
       );
     case 'error':
-      return <p role="alert">The check could not finish: {run.message}</p>;
+      return <p role="alert">{t('chain.error', { reason: run.message })}</p>;
     case 'done': {
       const st = run.status;
       return st.ok ? (
         <div id="verify-result" data-ok="true" data-seq={st.seq}>
           <p>
-            <strong>Chain intact up to seq {st.seq}</strong>, hash <code class="hash">{st.hash}</code>.
+            <strong>{t('chain.intact', { seq: st.seq })}</strong>, {t('chain.hash')} <code class="hash">{st.hash}</code>.
           </p>
-          <p class="muted">
-            Checked in this browser in {Math.round(run.ms)} ms: every hash link, {st.data_checked} data hashes
-            recomputed; {st.withheld} events withheld (their hashes carried over and checked by the next event).
-          </p>
+          <p class="muted">{t('chain.checked', { ms: Math.round(run.ms), data: st.data_checked, withheld: st.withheld })}</p>
           <CheckpointLines cps={run.cps} />
         </div>
       ) : (
         <div id="verify-result" data-ok="false" data-seq={st.first_bad_seq} role="alert">
           <p>
-            <strong>Chain broken at seq {st.first_bad_seq}</strong>: {st.problem}. The last good event is seq {st.seq}{' '}
-            (<a href={audit_href({ ...at, seq: st.seq })}>the workspace then</a>).
+            <strong>{t('chain.broken', { seq: st.first_bad_seq })}</strong>: {st.problem}. {t('chain.last_good', { seq: st.seq })}{' '}
+            (<a href={audit_href({ ...at, seq: st.seq })}>{t('chain.then')}</a>).
           </p>
         </div>
       );
@@ -160,12 +158,13 @@ export function ChainPage({ at }: { at: At }) {
   };
   return (
     <section>
-      <PageTitle>Chain status</PageTitle>
+      <PageTitle>{t('audit.tab.chain')}</PageTitle>
       <ServerStatus v={server} />
       <LatestCheckpoint c={cps} />
       <p>
         <button type="button" id="verify-now" onClick={() => void verify()} disabled={run.phase === 'running'}>
-          Verify now, up to seq {seq}
+          {t('chain.verify', { seq })}
+
         </button>
       </p>
       <div aria-live="polite">

@@ -9,6 +9,7 @@ import { csv_header, csv_row } from '../../audit/export_format';
 import { PageTitle } from '../components/common';
 import type { At } from '../router';
 import { download } from '../download';
+import { t } from '../../i18n';
 
 type Format = 'jsonl' | 'csv';
 type Run =
@@ -49,37 +50,31 @@ export function ExportPage({ at }: { at: At }) {
   const busy = run.phase === 'running';
   return (
     <section>
-      <PageTitle>Export</PageTitle>
-      <p>
-        Events 1 to {seq}, as {as_org ? `a member of ${as_org}` : 'you'} may see them: events withheld from you appear as stubs with their hash, so the
-        chain can be checked across them.
-      </p>
+      <PageTitle>{t('audit.tab.export')}</PageTitle>
+      <p>{as_org ? t('export.intro_org', { seq, org: as_org }) : t('export.intro', { seq })}</p>
       <p>
         <button type="button" id="export-jsonl" disabled={busy} onClick={() => void start('jsonl')}>
-          Download JSON Lines
+          {t('export.jsonl')}
         </button>{' '}
         <button type="button" id="export-csv" disabled={busy} onClick={() => void start('csv')}>
-          Download CSV
+          {t('impact.csv')}
         </button>{' '}
         {busy && (
           <button type="button" onClick={() => abort.current?.abort()}>
-            Cancel
+            {t('common.cancel')}
           </button>
         )}
       </p>
       <div aria-live="polite" id="export-status">
         {run.phase === 'running' && (
           <p>
-            <progress max={run.total || 1} value={run.done} aria-label="Events exported" /> {run.done} of {run.total}{' '}
-            events…
+            <progress max={run.total || 1} value={run.done} aria-label={t('export.progress_label')} />{' '}
+            {t('export.progress', { done: run.done, total: run.total })}
           </p>
         )}
-        {run.phase === 'done' && (
-          <p data-events={run.events}>
-            Exported {run.events} events ({run.bytes} bytes) to {run.file}.
-          </p>
-        )}
-        {run.phase === 'error' && <p role="alert">The export stopped: {run.message}</p>}
+        {run.phase === 'done' && <p data-events={run.events}>{t('export.done', { n: run.events, bytes: run.bytes, file: run.file })}</p>}
+        {run.phase === 'error' && <p role="alert">{t('export.error', { reason: run.message })}</p>}
+
       </div>
     </section>
   );

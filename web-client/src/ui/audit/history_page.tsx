@@ -14,18 +14,20 @@ import { audit_href } from '../router';
 import { org_name } from '../model';
 import { past_state } from './audit_store';
 import { readable_time } from './audit_view';
+import { t } from '../../i18n';
 
 const kinds = ['pledge', 'action', 'gap', 'commitment', 'discussion', 'comment'] as const;
 
 /** The entities one may pick at this seq, labelled by title (comments by id and author). */
 function choices(s: State): [string, string][] {
   const out: [string, string][] = [];
-  for (const p of Object.values(s.pledges)) out.push([`pledge:${p.id}`, `Pledge ${p.id}: ${p.title}`]);
-  for (const a of Object.values(s.actions)) out.push([`action:${a.id}`, `Action ${a.id}: ${a.title}`]);
-  for (const g of Object.values(s.gaps)) out.push([`gap:${g.id}`, `Gap ${g.id}: ${g.title}`]);
-  for (const c of Object.values(s.commitments)) out.push([`commitment:${c.id}`, `Commitment ${c.number}: ${c.title}`]);
-  for (const d of Object.values(s.discussions)) out.push([`discussion:${d.id}`, `Discussion ${d.id}: ${d.title}`]);
-  for (const c of Object.values(s.comments)) out.push([`comment:${c.id}`, `Comment ${c.id} by ${c.author}`]);
+  const item = (noun: string, id: string | number, title: string) => t('history.choice', { noun, id, title });
+  for (const p of Object.values(s.pledges)) out.push([`pledge:${p.id}`, item('pledge', p.id, p.title)]);
+  for (const a of Object.values(s.actions)) out.push([`action:${a.id}`, item('action', a.id, a.title)]);
+  for (const g of Object.values(s.gaps)) out.push([`gap:${g.id}`, item('gap', g.id, g.title)]);
+  for (const c of Object.values(s.commitments)) out.push([`commitment:${c.id}`, item('commitment', c.number, c.title)]);
+  for (const d of Object.values(s.discussions)) out.push([`discussion:${d.id}`, item('discussion', d.id, d.title)]);
+  for (const c of Object.values(s.comments)) out.push([`comment:${c.id}`, t('history.comment_choice', { id: c.id, author: c.author })]);
   return out;
 }
 
@@ -44,7 +46,7 @@ function Picker({ at, entity }: { at: At; entity: string | null }) {
         if (v) location.hash = audit_href(at, 'history', v);
       }}
     >
-      <label for="history-entity">Entity ({kinds.join(', ')}), as kind:id</label>{' '}
+      <label for="history-entity">{t('history.entity', { kinds: kinds.join(', ') })}</label>{' '}
       <input id="history-entity" list="history-entities" value={value} onInput={(e) => set_value(e.currentTarget.value)} />
       <datalist id="history-entities">
         {list.map(([v, label]) => (
@@ -53,7 +55,7 @@ function Picker({ at, entity }: { at: At; entity: string | null }) {
           </option>
         ))}
       </datalist>{' '}
-      <button type="submit">Show history</button>
+      <button type="submit">{t('history.show')}</button>
     </form>
   );
 }
@@ -68,23 +70,27 @@ function ReportAdded({ e }: { e: HistoryEvent }) {
   const evidence = Array.isArray(d.evidence) ? (d.evidence as unknown[]).map(String) : [];
   return (
     <dl class="report-added">
-      <dt>Status</dt>
+      <dt>{t('deliv.status')}</dt>
       <dd>{show_value(d.status)}</dd>
-      <dt>Progress</dt>
+      <dt>{t('deliv.progress')}</dt>
       <dd>{show_value(d.progress)}%</dd>
-      <dt>Round</dt>
+      <dt>{t('chart.round')}</dt>
       <dd>{show_value(d.round)}</dd>
-      <dt>Note</dt>
+      <dt>{t('deliv.note')}</dt>
       <dd>{show_value(d.note)}</dd>
-      <dt>Evidence</dt>
-      <dd>{evidence.length ? evidence.join(' ') : '(none)'}</dd>
-      <dt>Impact note</dt>
+      <dt>{t('history.evidence')}</dt>
+      <dd>{evidence.length ? evidence.join(' ') : t('history.none')}</dd>
+      <dt>{t('impact.note')}</dt>
       <dd>{show_value(d.impact_note)}</dd>
-      <dt>Attribution</dt>
+      <dt>{t('impact.attribution')}</dt>
       <dd>
         {att
-          ? `${att.statement ?? ''} (preexisting: ${att.preexisting ? 'yes' : 'no'}, confidence: ${att.confidence ?? ''})`
-          : '(none)'}
+          ? t('history.attribution', {
+              statement: att.statement ?? '',
+              pre: att.preexisting ? 'yes' : 'no',
+              confidence: att.confidence ?? '',
+            })
+          : t('history.none')}
       </dd>
     </dl>
   );
@@ -94,15 +100,15 @@ function ReportAdded({ e }: { e: HistoryEvent }) {
 function Changes({ e }: { e: HistoryEvent }) {
   if (e.name === 'pledge.progress_reported') return <ReportAdded e={e} />;
   const rows = Object.entries(e.changes).filter(([k]) => k !== 'reports' && k !== 'version' && k !== 'updated_ts');
-  if (rows.length === 0) return <p class="muted">No field changed.</p>;
+  if (rows.length === 0) return <p class="muted">{t('history.no_field')}</p>;
   return (
     <table class="diff">
-      <caption class="visually-hidden">Fields changed at seq {e.seq}</caption>
+      <caption class="visually-hidden">{t('history.caption', { seq: e.seq })}</caption>
       <thead>
         <tr>
-          <th scope="col">Field</th>
-          <th scope="col">Before</th>
-          <th scope="col">After</th>
+          <th scope="col">{t('edit.field')}</th>
+          <th scope="col">{t('history.before')}</th>
+          <th scope="col">{t('history.after')}</th>
         </tr>
       </thead>
       <tbody>
@@ -112,10 +118,10 @@ function Changes({ e }: { e: HistoryEvent }) {
             {'added' in c ? (
               <>
                 <td class="diff-from">
-                  {c.removed.length ? <Value v={`removed: ${c.removed.map(show_value).join(', ')}`} /> : null}
+                  {c.removed.length ? <Value v={t('history.removed', { items: c.removed.map(show_value).join(', ') })} /> : null}
                 </td>
                 <td class="diff-to">
-                  {c.added.length ? <Value v={`added: ${c.added.map(show_value).join(', ')}`} /> : null}
+                  {c.added.length ? <Value v={t('history.added', { items: c.added.map(show_value).join(', ') })} /> : null}
                 </td>
               </>
             ) : (
@@ -148,10 +154,11 @@ function Entry({ e, s, entity, as_org }: { e: HistoryEvent; s: State | null; ent
             (<a href={audit_href(here, 'history', e.entity)}>{e.entity}</a>)
           </>
         )}{' '}
-        by <span class="who-user">{e.actor.user}</span> (
+        {t('history.by')} <span class="who-user">{e.actor.user}</span>
+        {s?.users[e.actor.user]?.name ? <> · {s.users[e.actor.user]!.name}</> : null} (
         <span class="who-org">{s ? org_name(s, e.actor.org) : e.actor.org}</span>),{' '}
-        <time dateTime={e.ts}>{readable_time(e.ts)}</time>, <a href={audit_href(here)}>seq {e.seq}</a>
-        {e.redacted && <span class="muted"> · redacted for you</span>}
+        <time dateTime={e.ts}>{readable_time(e.ts)}</time>, <a href={audit_href(here)}>{t('history.seq', { seq: e.seq })}</a>
+        {e.redacted && <span class="muted"> · {t('history.redacted')}</span>}
       </p>
       {!other && <Changes e={e} />}
     </li>
@@ -175,22 +182,24 @@ export function HistoryPage({ at, entity }: { at: At; entity: string | null }) {
   const events = h ? h.events.filter((e) => e.seq <= seq) : [];
   return (
     <section>
-      <PageTitle>History{entity ? ` of ${entity}` : ''}</PageTitle>
+      <PageTitle>{entity ? t('history.title_of', { entity }) : t('history.title')}</PageTitle>
       <Picker at={at} entity={entity} />
       {!entity ? (
-        <p>Pick a pledge, action, gap, commitment, discussion or comment.</p>
+        <p>{t('history.pick')}</p>
       ) : error ? (
-        <p role="alert">The history could not be read: {error}</p>
+        <p role="alert">{t('history.error', { reason: error })}</p>
       ) : !h ? (
         <Loading />
       ) : events.length === 0 ? (
-        <p>No change to {entity} up to seq {seq} is visible to you.</p>
+        <p>{t('history.empty', { entity, seq })}</p>
       ) : (
         <>
           <p class="muted">
-            {events.length} change{events.length === 1 ? '' : 's'} up to seq {seq}
-            {h.events.length > events.length ? ` (${h.events.length - events.length} later, up to seq ${h.head})` : ''}.
+            {h.events.length > events.length
+              ? t('history.count_later', { n: events.length, seq, later: h.events.length - events.length, head: h.head })
+              : t('history.count', { n: events.length, seq })}
           </p>
+
           <ol class="history" id="history-list">
             {events.map((e) => (
               <Entry key={e.seq} e={e} s={s} entity={entity} as_org={as_org} />

@@ -21,6 +21,7 @@ import { RoundsView } from '../views/rounds';
 import { ThemeView } from '../views/theme';
 import { head, index, index_loaded, last_render_ms, past_state, release } from './audit_store';
 import { readable_time } from './audit_view';
+import { t } from '../../i18n';
 
 function MarkerTicks({ list, max }: { list: Marker[]; max: number }) {
   if (max <= 0) return null;
@@ -30,8 +31,8 @@ function MarkerTicks({ list, max }: { list: Marker[]; max: number }) {
         <span
           key={m.seq}
           class={`marker marker-${m.kind}`}
-          style={{ left: `${(m.seq / max) * 100}%` }}
-          title={`seq ${m.seq}: ${m.label}`}
+          style={{ insetInlineStart: `${(m.seq / max) * 100}%` }}
+          title={t('timeline.marker', { seq: m.seq, label: m.label })}
         />
       ))}
     </div>
@@ -56,10 +57,10 @@ function Scrubber({ at, page, id }: { at: At; page: PastPage; id: string | null 
   return (
     <section aria-labelledby="timeline-h" class="timeline">
       <h2 id="timeline-h" class="visually-hidden">
-        Timeline
+        {t('audit.tab.timeline')}
       </h2>
       <label for="scrubber">
-        Point in the log: seq <output for="scrubber" id="scrubber-seq">{pos}</output>,{' '}
+        {t('timeline.point')} <output for="scrubber" id="scrubber-seq">{pos}</output>,{' '}
         <span id="scrubber-time">{readable_time(time_at(index.value, pos))}</span>
       </label>
       <div class="scrubber-wrap">
@@ -71,15 +72,14 @@ function Scrubber({ at, page, id }: { at: At; page: PastPage; id: string | null 
           max={max}
           step={1}
           value={pos}
-          aria-valuetext={`seq ${pos}, ${readable_time(time_at(index.value, pos))}`}
+          aria-valuetext={t('timeline.valuetext', { seq: pos, time: readable_time(time_at(index.value, pos)) })}
           onInput={(e) => set_pos(Number(e.currentTarget.value))}
           onChange={(e) => go(Number(e.currentTarget.value))}
         />
       </div>
       {!index_loaded.value && (
         <p class="muted" role="status">
-          Reading the log for dates and markers: {index.value.length} of {max} events (the scrubber works by seq
-          meanwhile).
+          {t('timeline.reading', { n: index.value.length, max })}
         </p>
       )}
       <form
@@ -92,17 +92,17 @@ function Scrubber({ at, page, id }: { at: At; page: PastPage; id: string | null 
           navigate_quietly(`#/audit/on/${date}${audit_tail(at.as_org, page, id)}`);
         }}
       >
-        <label for="timeline-date">Go to the end of a date (UTC)</label>{' '}
+        <label for="timeline-date">{t('timeline.date')}</label>{' '}
         <input id="timeline-date" type="date" value={date} onInput={(e) => set_date(e.currentTarget.value)} />{' '}
-        <button type="submit">Go</button>
+        <button type="submit">{t('timeline.go')}</button>
       </form>
       <details class="markers">
-        <summary>Rounds and moderation acts ({list.length})</summary>
+        <summary>{t('timeline.markers', { n: list.length })}</summary>
         <ul id="marker-list">
           {list.map((m) => (
             <li key={m.seq} class={`marker-item marker-${m.kind}`}>
               <a href={audit_href({ seq: m.seq, as_org: at.as_org }, page, id)}>
-                seq {m.seq}, {readable_time(m.ts)}: {m.label}
+                {t('timeline.marker_item', { seq: m.seq, time: readable_time(m.ts), label: m.label })}
               </a>
             </li>
           ))}
@@ -174,7 +174,7 @@ export function PastWorkspace({ at, children }: { at: At; children: (s: State) =
     () => ({ read_only: true, href: past_hrefs(at), history: (e: string) => audit_href(at, 'history', e) }),
     [seq, as_org],
   );
-  if (error) return <p role="alert">The workspace at seq {seq} could not be read: {error}</p>;
+  if (error) return <p role="alert">{t('timeline.read_error', { seq, reason: error })}</p>;
   if (!shown) return <Loading />;
   return (
     <ViewModeContext.Provider value={mode}>
@@ -195,7 +195,7 @@ function RenderTime() {
   const ms = last_render_ms.value;
   return (
     <p class="muted render-time" id="render-time" data-ms={ms === null ? '' : ms.toFixed(1)}>
-      {ms === null ? '' : `Drawn ${Math.round(ms)} ms after the release.`}
+      {ms === null ? '' : t('timeline.drawn', { ms: Math.round(ms) })}
     </p>
   );
 }
@@ -205,16 +205,17 @@ export function Timeline({ at, page, id }: { at: At; page: PastPage; id: string 
     <>
       <Scrubber at={at} page={page} id={id} />
       <RenderTime />
-      <nav aria-label="Workspace at this point">
+      <nav aria-label={t('timeline.nav')}>
         <ul class="tabs">
           <li>
-            <a href={audit_href(at)}>Overview</a>
+            <a href={audit_href(at)}>{t('nav.overview')}</a>
           </li>
           <li>
-            <a href={audit_href(at, 'deliverables')}>Deliverables</a>
+            <a href={audit_href(at, 'deliverables')}>{t('nav.deliverables')}</a>
           </li>
           <li>
-            <a href={audit_href(at, 'rounds')}>Reporting rounds</a>
+            <a href={audit_href(at, 'rounds')}>{t('nav.rounds')}</a>
+
           </li>
         </ul>
       </nav>

@@ -1,7 +1,9 @@
 // An accessible SVG bar chart (optionally stacked) with its data as a table alternative.
 // The SVG is role="img" with a title and a text description; the table is the same data,
-// shown on demand, so no one depends on seeing the bars.
+// shown on demand, so no one depends on seeing the bars. In a right-to-left language the chart
+// is mirrored: the first category on the right, the value axis on the right.
 import { useState } from 'preact/hooks';
+import { dir_of, fmt_number, lang, t } from '../../i18n';
 
 export interface Series {
   key: string;
@@ -28,13 +30,16 @@ export function BarChart(p: BarChartProps) {
   const [as_table, set_as_table] = useState(false);
   const w = 560;
   const h = 220;
-  const pad = { l: 40, r: 10, t: 10, b: 40 };
+  const rtl = dir_of(lang.value) === 'rtl';
+  const pad = rtl ? { l: 10, r: 40, t: 10, b: 40 } : { l: 40, r: 10, t: 10, b: 40 };
+  /** The slot of category i from the left. */
+  const slot = (i: number) => (rtl ? p.categories.length - 1 - i : i);
   const totals = p.values.map((row) => (p.stacked ? row.reduce((a, b) => a + b, 0) : Math.max(0, ...row)));
   const max = p.max ?? Math.max(1, ...totals);
   const band = (w - pad.l - pad.r) / Math.max(1, p.categories.length);
   const bar_w = p.stacked ? band * 0.6 : (band * 0.7) / Math.max(1, p.series.length);
   const y = (v: number) => pad.t + (h - pad.t - pad.b) * (1 - v / max);
-  const ticks = [0, max / 2, max].map((t) => Math.round(t));
+  const ticks = [0, max / 2, max].map((v) => Math.round(v));
   const title_id = `${p.id}-title`;
   const desc_id = `${p.id}-desc`;
   return (
@@ -42,17 +47,17 @@ export function BarChart(p: BarChartProps) {
       <figcaption id={`${p.id}-cap`}>
         <strong>{p.title}</strong>
         <button type="button" class="link-button" aria-pressed={as_table} onClick={() => set_as_table(!as_table)}>
-          {as_table ? 'Show as chart' : 'Show as table'}
+          {as_table ? t('chart.as_chart') : t('chart.as_table')}
         </button>
       </figcaption>
       {p.categories.length === 0 ? (
-        <p>No data yet.</p>
+        <p>{t('chart.no_data')}</p>
       ) : as_table ? (
         <table>
           <caption class="visually-hidden">{p.title}</caption>
           <thead>
             <tr>
-              <th scope="col">Round</th>
+              <th scope="col">{t('chart.round')}</th>
               {p.series.map((s) => (
                 <th scope="col" key={s.key}>
                   {s.label}
@@ -66,7 +71,7 @@ export function BarChart(p: BarChartProps) {
                 <th scope="row">{c}</th>
                 {p.series.map((s, j) => (
                   <td key={s.key}>
-                    {p.values[i]?.[j] ?? 0}
+                    {fmt_number(p.values[i]?.[j] ?? 0)}
                     {p.unit ?? ''}
                   </td>
                 ))}
@@ -78,28 +83,29 @@ export function BarChart(p: BarChartProps) {
         <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby={`${title_id} ${desc_id}`} class="chart-svg">
           <title id={title_id}>{p.title}</title>
           <desc id={desc_id}>{p.description}</desc>
-          {ticks.map((t) => (
-            <g key={t}>
-              <line x1={pad.l} x2={w - pad.r} y1={y(t)} y2={y(t)} class="grid-line" />
-              <text x={pad.l - 6} y={y(t) + 4} text-anchor="end" class="axis">
-                {t}
+          {ticks.map((tick) => (
+            <g key={tick}>
+              <line x1={pad.l} x2={w - pad.r} y1={y(tick)} y2={y(tick)} class="grid-line" />
+              <text x={rtl ? w - pad.r + 6 : pad.l - 6} y={y(tick) + 4} text-anchor={rtl ? 'start' : 'end'} class="axis">
+                {fmt_number(tick)}
               </text>
             </g>
           ))}
           {p.categories.map((c, i) => {
-            const x0 = pad.l + band * i + (band - (p.stacked ? bar_w : bar_w * p.series.length)) / 2;
+            const x0 = pad.l + band * slot(i) + (band - (p.stacked ? bar_w : bar_w * p.series.length)) / 2;
             let acc = 0;
             return (
               <g key={c}>
                 {p.series.map((s, j) => {
                   const v = p.values[i]?.[j] ?? 0;
-                  const x = p.stacked ? x0 : x0 + bar_w * j;
+                  const x = p.stacked ? x0 : x0 + bar_w * (rtl ? p.series.length - 1 - j : j);
                   const top = p.stacked ? y(acc + v) : y(v);
                   const bottom = p.stacked ? y(acc) : y(0);
                   acc += v;
                   return <rect key={s.key} x={x} y={top} width={bar_w} height={Math.max(0, bottom - top)} fill={s.color} />;
                 })}
-                <text x={pad.l + band * i + band / 2} y={h - pad.b + 16} text-anchor="middle" class="axis">
+                <text x={pad.l + band * slot(i) + band / 2} y={h - pad.b + 16} text-anchor="middle" class="axis">
+
                   {p.axis_labels?.[i] ?? (c.length > 14 ? `${c.slice(0, 13)}…` : c)}
                 </text>
               </g>

@@ -5,9 +5,11 @@ import type { ComponentChildren } from 'preact';
 import type { CommandOutcome, PledgeStatus } from '../../sync';
 import { status_label } from '../model';
 import { focus_request } from '../router';
+import { content_lang, is_other_lang, lang, language_name, t, t_maybe } from '../../i18n';
+
 
 export function StatusBadge({ status }: { status: PledgeStatus }) {
-  return <span class={`badge status-${status}`}>{status_label[status] ?? status}</span>;
+  return <span class={`badge status-${status}`}>{status_label(status)}</span>;
 }
 
 export function Progress({ value, label }: { value: number; label: string }) {
@@ -28,7 +30,7 @@ export function PageTitle({ children }: { children: ComponentChildren }) {
       focus_request.pending = false;
       ref.current?.focus();
     }
-    if (ref.current) document.title = `${ref.current.textContent ?? ''} · A4P Workspace`;
+    if (ref.current) document.title = t('common.doc_title', { page: ref.current.textContent ?? '' });
   }, []);
   return (
     <h1 tabIndex={-1} ref={ref} id="page-title">
@@ -37,10 +39,18 @@ export function PageTitle({ children }: { children: ComponentChildren }) {
   );
 }
 
+/** A reject code in words, translated from the code (never from the server's English message). */
+export function reject_text(code: string): string {
+  return t_maybe(`reject.${code}`) ?? t_maybe(`api.${code}`) ?? t('reject.other', { code });
+
+}
+
 export function outcome_text(o: CommandOutcome): string {
-  if (o.ok) return 'Saved.';
-  const field = typeof o.details.field === 'string' ? ` (${o.details.field})` : '';
-  return `Not saved: ${o.message || o.code}${field}.`;
+  if (o.ok) return t('common.saved');
+  const reason = reject_text(o.code);
+  return typeof o.details.field === 'string'
+    ? t('common.not_saved_field', { reason, field: o.details.field })
+    : t('common.not_saved', { reason });
 }
 
 // The end of an edit form: save and cancel buttons, then the command's result.
@@ -54,7 +64,7 @@ export function SaveOrCancel(props: {
       <div>
         <button type="submit">{props.label}</button>{' '}
         <button type="button" onClick={props.on_cancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
       <Notice outcome={props.outcome} />
@@ -103,7 +113,7 @@ export function IndicatorInputs(props: {
   return (
     <>
       <IndicatorFields
-        legend="Output indicator"
+        legend={t('common.output_indicator')}
         prefix={`${prefix}o`}
         required
         indicator={d.out_i}
@@ -137,9 +147,9 @@ function IndicatorFields(props: {
   return (
     <fieldset>
       <legend>{props.legend}</legend>
-      <label for={`${prefix}i`}>Indicator</label>
+      <label for={`${prefix}i`}>{t('common.indicator')}</label>
       <input id={`${prefix}i`} required={required} value={props.indicator} onInput={props.on_indicator} />
-      <label for={`${prefix}t`}>Target</label>
+      <label for={`${prefix}t`}>{t('common.target')}</label>
       <input id={`${prefix}t`} required={required} value={props.target} onInput={props.on_target} />
     </fieldset>
   );
@@ -150,7 +160,7 @@ export function Notice({ outcome }: { outcome: CommandOutcome | null | 'sending'
   if (outcome === 'sending')
     return (
       <p class="notice" role="status" aria-live="polite">
-        Sending… (kept and resent if the connection drops)
+        {t('common.sending')}
       </p>
     );
   return (
@@ -161,17 +171,48 @@ export function Notice({ outcome }: { outcome: CommandOutcome | null | 'sending'
 }
 
 export function Loading() {
-  return <p role="status">Loading the workspace…</p>;
+  return <p role="status">{t('common.loading')}</p>;
 }
 
 export function NotFound({ what }: { what: string }) {
   return (
     <section>
-      <PageTitle>Not found</PageTitle>
-      <p>{what} does not exist or is not visible to you.</p>
+      <PageTitle>{t('common.not_found')}</PageTitle>
+      <p>{t('common.not_found_text', { what })}</p>
       <p>
-        <a href="#/">Back to the overview</a>
+        <a href="#/">{t('common.back_overview')}</a>
+
       </p>
     </section>
+  );
+}
+
+/** Text written by someone (an agenda, a pledge's description, a note), line breaks kept, with
+ * its language tag: when it differs from the UI language it carries lang and dir and is marked
+ * with the language's name. `inline` renders a span (titles). */
+export function TaggedText({ text, tag, inline }: { text: string; tag?: string | null | undefined; inline?: boolean }) {
+  const attrs = content_lang(tag);
+  const mark = is_other_lang(tag) && tag ? (
+    <span class="lang-mark" lang={lang.value} dir="auto">
+      {' '}
+      {t('common.in_language', { language: language_name(tag) })}
+    </span>
+  ) : null;
+  if (inline)
+    return (
+      <>
+        <span class="tagged" {...attrs}>
+          {text}
+        </span>
+        {mark}
+      </>
+    );
+  return (
+    <div class="tagged-block">
+      <p class="prose" {...attrs}>
+        {text}
+      </p>
+      {mark}
+    </div>
   );
 }

@@ -9,6 +9,8 @@ import type { ComponentChildren } from 'preact';
 import type { ChangesOf, CommandOutcome, RunCommand, UpdateName } from '../../sync';
 import { Notice, SaveOrCancel } from './common';
 import { command } from '../store';
+import { t, type MessageKey } from '../../i18n';
+
 
 export interface Versioned {
   id: string;
@@ -74,7 +76,7 @@ export async function send_versioned<N extends UpdateName, E extends Versioned, 
 }
 
 export function show_value(v: unknown): string {
-  if (v === null || v === undefined || v === '') return '(empty)';
+  if (v === null || v === undefined || v === '') return t('edit.empty');
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }
@@ -130,7 +132,8 @@ export interface EditSpec<N extends Noun, E extends Versioned, D, K extends Chan
   noun: N;
   /** Heading level of the form's and the conflict view's heading (default 2). */
   level?: Level;
-  labels: Record<K, string>;
+  /** Each field's label, as a message key of the i18n layer. */
+  labels: Record<K, MessageKey>;
   draft_of: (e: E) => D;
   values_of: (d: D) => Record<K, unknown>;
 }
@@ -196,19 +199,16 @@ export function VersionedEdit<N extends Noun, E extends Versioned, D, K extends 
     return (
       <form class="conflict" id="conflict-view" onSubmit={resubmit} aria-labelledby="conflict-h">
         <Heading level={level} id="conflict-h" take_focus>
-          Someone changed this {props.noun} while you were editing
+          {t('edit.conflict_h', { noun: props.noun })}
         </Heading>
-        <p>
-          Version {conflict.current.version} is now current. For each field, keep their value or use yours, then save
-          again.
-        </p>
+        <p>{t('edit.conflict_text', { version: conflict.current.version })}</p>
         <table>
-          <caption class="visually-hidden">Their values beside yours</caption>
+          <caption class="visually-hidden">{t('edit.caption')}</caption>
           <thead>
             <tr>
-              <th scope="col">Field</th>
-              <th scope="col">Theirs (current)</th>
-              <th scope="col">Yours</th>
+              <th scope="col">{t('edit.field')}</th>
+              <th scope="col">{t('edit.theirs')}</th>
+              <th scope="col">{t('edit.yours')}</th>
             </tr>
           </thead>
           <tbody>
@@ -216,7 +216,7 @@ export function VersionedEdit<N extends Noun, E extends Versioned, D, K extends 
               const theirs = (conflict.current as unknown as Record<string, unknown>)[k];
               return (
                 <tr key={k} data-field={k}>
-                  <th scope="row">{labels[k]}</th>
+                  <th scope="row">{t(labels[k])}</th>
                   {(['theirs', 'yours'] as const).map((side) => (
                     <PickCell
                       key={side}
@@ -232,9 +232,9 @@ export function VersionedEdit<N extends Noun, E extends Versioned, D, K extends 
             })}
           </tbody>
         </table>
-        <button type="submit">Save merged version</button>{' '}
+        <button type="submit">{t('edit.save_merged')}</button>{' '}
         <button type="button" onClick={on_close}>
-          Discard my changes
+          {t('edit.discard')}
         </button>
         <Notice outcome={outcome} />
       </form>
@@ -244,10 +244,11 @@ export function VersionedEdit<N extends Noun, E extends Versioned, D, K extends 
   return (
     <form class="stack" id={`edit-${props.noun}`} onSubmit={submit}>
       <Heading level={level}>
-        Edit {props.noun} (version {base.version})
+        {t('edit.h', { noun: props.noun, version: base.version })}
       </Heading>
       {props.children(draft, up)}
-      <SaveOrCancel label={props.save_label ?? 'Save changes'} on_cancel={on_close} outcome={outcome} />
+      <SaveOrCancel label={props.save_label ?? t('edit.save')} on_cancel={on_close} outcome={outcome} />
+
     </form>
   );
 }

@@ -3,7 +3,8 @@
 import type { State } from '../../sync';
 import { PageTitle, Progress, StatusBadge } from '../components/common';
 import { PledgeTable } from '../components/pledge_table';
-import { by_id, short_date, status_counts, status_label } from '../model';
+import { by_id, status_counts, status_label } from '../model';
+import { fmt_percent, t } from '../../i18n';
 import { pledge_statuses } from '../../sync';
 import { use_href } from '../view_mode';
 
@@ -15,13 +16,15 @@ export function DeliverablesView({ s }: { s: State }) {
   const un_counts = status_counts(un);
   return (
     <>
-      <PageTitle>Secretariat deliverables and member states’ pledges</PageTitle>
+      <PageTitle>{t('deliv.title')}</PageTitle>
       <div class="two-col">
         <section aria-labelledby="un-h">
-          <h2 id="un-h">The Secretariat’s deliverables ({un.length})</h2>
+          <h2 id="un-h">{t('deliv.un_h', { n: un.length })}</h2>
           <p>
-            {pledge_statuses.filter((k) => un_counts[k] > 0).map((k) => `${un_counts[k]} ${status_label[k].toLowerCase()}`).join(', ') ||
-              'None yet.'}
+            {pledge_statuses
+              .filter((k) => un_counts[k] > 0)
+              .map((k) => t('overview.status_count', { status: status_label(k), n: un_counts[k] }))
+              .join(', ') || t('deliv.none')}
           </p>
           <ul class="plain">
             {un.map((p) => (
@@ -30,40 +33,41 @@ export function DeliverablesView({ s }: { s: State }) {
                   <a href={href.pledge(p.id)}>{p.title}</a>
                 </h3>
                 <p>
-                  <StatusBadge status={p.status} /> <Progress value={p.progress} label={`Progress of ${p.title}`} />
+                  <StatusBadge status={p.status} /> <Progress value={p.progress} label={t('deliv.progress_of', { title: p.title })} />
                 </p>
                 {p.reports.length > 0 ? (
                   <table class="compact">
-                    <caption>Monthly reports</caption>
+                    <caption>{t('deliv.monthly')}</caption>
                     <thead>
                       <tr>
-                        <th scope="col">Month</th>
-                        <th scope="col">Status</th>
-                        <th scope="col">Progress</th>
-                        <th scope="col">Note</th>
+                        <th scope="col">{t('deliv.month')}</th>
+                        <th scope="col">{t('deliv.status')}</th>
+                        <th scope="col">{t('deliv.progress')}</th>
+                        <th scope="col">{t('deliv.note')}</th>
                       </tr>
                     </thead>
                     <tbody>
                       {p.reports.slice(-6).map((r) => (
                         <tr key={r.seq}>
-                          <td>{short_date(r.ts).slice(0, 7)}</td>
-                          <td>{status_label[r.status] ?? r.status}</td>
-                          <td>{r.progress}%</td>
+                          <td>{t('deliv.month_of', { d: new Date(r.ts) })}</td>
+                          <td>{status_label(r.status)}</td>
+                          <td>{fmt_percent(r.progress / 100)}</td>
                           <td>{r.note}</td>
                         </tr>
                       ))}
                     </tbody>
                   </table>
                 ) : (
-                  <p class="muted">No reports yet.</p>
+                  <p class="muted">{t('deliv.no_reports')}</p>
                 )}
               </li>
             ))}
           </ul>
         </section>
         <section aria-labelledby="ms-h">
-          <h2 id="ms-h">Member states’ and organisations’ pledges ({others.length})</h2>
-          <PledgeTable s={s} pledges={others} caption="Pledges by endorsers" />
+          <h2 id="ms-h">{t('deliv.ms_h', { n: others.length })}</h2>
+          <PledgeTable s={s} pledges={others} caption={t('deliv.by_endorsers')} />
+
         </section>
       </div>
     </>

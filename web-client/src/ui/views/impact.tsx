@@ -5,10 +5,13 @@
 // and auditors see every pledge; a member sees its organisation's pledges and the totals.
 import { useState } from 'preact/hooks';
 import type { ReportFilter, Totals } from '../../report/attribution';
-import { attribution_report, percent, report_csv } from '../../report/attribution';
+import { attribution_report, report_csv } from '../../report/attribution';
 import type { State } from '../../sync';
 import { PageTitle, StatusBadge } from '../components/common';
-import { group_names, is_privileged, known_groups, org_name, region_names, regions, sorted_rounds, sorted_themes } from '../model';
+import { group_name, is_privileged, known_groups, org_name, region_name, regions, sorted_rounds, sorted_themes, theme_name } from '../model';
+import { content_lang, fmt_date, fmt_number, fmt_percent, t, t_maybe } from '../../i18n';
+
+const percent = (share: number | null) => (share === null ? t('common.na') : fmt_percent(share));
 import { download } from '../download';
 import { use_href, use_me } from '../view_mode';
 
@@ -17,7 +20,7 @@ function Select(props: { id: string; label: string; value: string; options: [str
     <div class="field">
       <label for={props.id}>{props.label}</label>
       <select id={props.id} value={props.value} onChange={(e) => props.on(e.currentTarget.value)}>
-        <option value="">All</option>
+        <option value="">{t('impact.all')}</option>
         {props.options.map(([v, l]) => (
           <option key={v} value={v}>
             {l}
@@ -28,28 +31,23 @@ function Select(props: { id: string; label: string; value: string; options: [str
   );
 }
 
-function TotalsBox({ t, title, id }: { t: Totals; title: string; id: string }) {
+function TotalsBox({ t: x, title, id }: { t: Totals; title: string; id: string }) {
   return (
     <section class="card totals" id={id} aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>{title}</h2>
       <dl>
-        <dt>Pledges</dt>
-        <dd data-total="pledges">{t.pledges}</dd>
-        <dt>With a report</dt>
-        <dd data-total="reported">{t.reported}</dd>
-        <dt>Progress claimed on work that existed before A4P</dt>
+        <dt>{t('impact.pledges')}</dt>
+        <dd data-total="pledges">{fmt_number(x.pledges)}</dd>
+        <dt>{t('impact.with_report')}</dt>
+        <dd data-total="reported">{fmt_number(x.reported)}</dd>
+        <dt>{t('impact.preexisting')}</dt>
         <dd data-total="share_preexisting">
-          {percent(t.share_preexisting)}{' '}
-          <span class="muted">
-            ({t.preexisting_progress_sum} of {t.progress_sum} progress points)
-          </span>
+          {percent(x.share_preexisting)}{' '}
+          <span class="muted">{t('impact.points', { a: x.preexisting_progress_sum, b: x.progress_sum })}</span>
         </dd>
-        <dt>Pledges with no impact evidence</dt>
+        <dt>{t('impact.no_evidence')}</dt>
         <dd data-total="share_no_impact">
-          {percent(t.share_no_impact)}{' '}
-          <span class="muted">
-            ({t.no_impact_evidence} of {t.pledges})
-          </span>
+          {percent(x.share_no_impact)} <span class="muted">{t('impact.of', { a: x.no_impact_evidence, b: x.pledges })}</span>
         </dd>
       </dl>
     </section>
@@ -65,70 +63,72 @@ export function ImpactView({ s }: { s: State }) {
   const set = (k: keyof ReportFilter) => (v: string) => set_f({ ...f, [k]: v });
   return (
     <div class="impact-report">
-      <PageTitle>Attribution and impact</PageTitle>
+      <PageTitle>{t('nav.impact')}</PageTitle>
       <p class="muted no-print">
-        {privileged
-          ? 'Every pledge in the filter.'
-          : `Your organisation’s pledges (${org_name(s, user?.org ?? '')}); the totals count every pledge in the filter, as pledges and their reports are visible to all.`}
+        {privileged ? t('impact.every') : t('impact.yours', { org: org_name(s, user?.org ?? '') })}
       </p>
-      <form class="filters no-print" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
-        <Select id="f-theme" label="Theme" value={f.theme ?? ''} on={set('theme')} options={sorted_themes(s).map((t) => [t.id, t.name])} />
-        <Select id="f-round" label="Round" value={f.round ?? ''} on={set('round')} options={sorted_rounds(s).map((x) => [x.id, x.name])} />
-        <Select id="f-region" label="Region" value={f.region ?? ''} on={set('region')} options={regions.map((x) => [x, region_names[x] ?? x])} />
-        <Select id="f-group" label="Group" value={f.group ?? ''} on={set('group')} options={known_groups.map((x) => [x, group_names[x] ?? x])} />
+      <form class="filters no-print" aria-label={t('impact.filters')} onSubmit={(e) => e.preventDefault()}>
+        <Select id="f-theme" label={t('disc.theme')} value={f.theme ?? ''} on={set('theme')} options={sorted_themes(s).map((th) => [th.id, theme_name(s, th.id)])} />
+        <Select id="f-round" label={t('chart.round')} value={f.round ?? ''} on={set('round')} options={sorted_rounds(s).map((x) => [x.id, x.name])} />
+        <Select id="f-region" label={t('overview.region')} value={f.region ?? ''} on={set('region')} options={regions.map((x) => [x, region_name(x)])} />
+        <Select id="f-group" label={t('overview.group')} value={f.group ?? ''} on={set('group')} options={known_groups.map((x) => [x, group_name(x)])} />
       </form>
       <div class="two-col">
-        <TotalsBox t={r.totals} title="Totals" id="totals-all" />
-        {r.own_totals && <TotalsBox t={r.own_totals} title={`Totals for ${org_name(s, user?.org ?? '')}`} id="totals-own" />}
+        <TotalsBox t={r.totals} title={t('impact.totals')} id="totals-all" />
+        {r.own_totals && <TotalsBox t={r.own_totals} title={t('impact.totals_for', { org: org_name(s, user?.org ?? '') })} id="totals-own" />}
       </div>
       <p class="no-print">
         <button type="button" id="report-csv" onClick={() => download([report_csv(r.rows)], 'text/csv', 'a4p-attribution.csv')}>
-          Download CSV
+          {t('impact.csv')}
         </button>{' '}
         <button type="button" onClick={() => window.print()}>
-          Print
+          {t('impact.print')}
         </button>
       </p>
-      <div class="table-scroll" tabIndex={0} role="region" aria-label="Pledges, scrollable">
+      <div class="table-scroll" tabIndex={0} role="region" aria-label={t('impact.table_label')}>
         <table class="report-table" id="report-table">
-          <caption>Pledges: output and impact, last progress, attribution ({r.rows.length})</caption>
+          <caption>{t('impact.caption', { n: r.rows.length })}</caption>
           <thead>
             <tr>
-              <th scope="col">Pledge</th>
-              <th scope="col">Organisation</th>
-              <th scope="col">Output indicator</th>
-              <th scope="col">Impact indicator</th>
-              <th scope="col">Last reported progress</th>
-              <th scope="col">Impact note</th>
-              <th scope="col">Attribution</th>
-              <th scope="col">Preexisting</th>
-              <th scope="col">Confidence</th>
+              <th scope="col">{t('ptable.pledge')}</th>
+              <th scope="col">{t('overview.organisation')}</th>
+              <th scope="col">{t('common.output_indicator')}</th>
+              <th scope="col">{t('pledge.impact_indicator')}</th>
+              <th scope="col">{t('impact.last')}</th>
+              <th scope="col">{t('impact.note')}</th>
+              <th scope="col">{t('impact.attribution')}</th>
+              <th scope="col">{t('impact.preexisting_col')}</th>
+              <th scope="col">{t('report.confidence')}</th>
             </tr>
           </thead>
           <tbody>
             {r.rows.map((x) => (
               <tr key={x.pledge} data-pledge={x.pledge}>
                 <th scope="row">
-                  <a href={href.pledge(x.pledge)}>{x.title}</a>
+                  <a href={href.pledge(x.pledge)} {...content_lang(s.pledges[x.pledge]?.lang)}>
+                    {x.title}
+                  </a>
                 </th>
                 <td>{org_name(s, x.org)}</td>
                 <td>
                   {x.output.indicator}: {x.output.target}
                 </td>
-                <td>{x.impact ? `${x.impact.indicator}: ${x.impact.target}` : <span class="gap-text">none</span>}</td>
+                <td>{x.impact ? `${x.impact.indicator}: ${x.impact.target}` : <span class="gap-text">{t('overview.none')}</span>}</td>
                 <td>
                   {x.last ? (
                     <>
-                      <StatusBadge status={x.last.status} /> {x.last.progress}% <span class="muted">({x.last.ts.slice(0, 10)})</span>
+                      <StatusBadge status={x.last.status} /> {fmt_percent(x.last.progress / 100)}{' '}
+                      <span class="muted">({fmt_date(x.last.ts)})</span>
                     </>
                   ) : (
-                    <span class="muted">not reported</span>
+                    <span class="muted">{t('impact.not_reported')}</span>
                   )}
                 </td>
-                <td>{x.impact_note ? 'yes' : <span class="gap-text">no</span>}</td>
-                <td>{x.attribution?.statement ?? <span class="muted">none</span>}</td>
-                <td>{x.attribution ? (x.attribution.preexisting ? 'yes' : 'no') : ''}</td>
-                <td>{x.attribution?.confidence ?? ''}</td>
+                <td>{x.impact_note ? t('impact.yes') : <span class="gap-text">{t('impact.no')}</span>}</td>
+                <td>{x.attribution?.statement ?? <span class="muted">{t('overview.none')}</span>}</td>
+                <td>{x.attribution ? (x.attribution.preexisting ? t('impact.yes') : t('impact.no')) : ''}</td>
+                <td>{x.attribution ? (t_maybe(`confidence.${x.attribution.confidence}`) ?? x.attribution.confidence) : ''}</td>
+
               </tr>
             ))}
           </tbody>

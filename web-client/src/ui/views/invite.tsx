@@ -3,7 +3,8 @@
 // in this browser. A link that was used, has expired or was withdrawn gets a page that says so.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { accept_invite } from '../admin_api';
-import { PageTitle } from '../components/common';
+import { PageTitle, reject_text } from '../components/common';
+import { t } from '../../i18n';
 import { parse_route, route } from '../router';
 import { session_started } from '../store';
 import { min_password_length, password_problems, type PasswordProblems } from './admin/model';
@@ -15,14 +16,11 @@ const dead_link = (status: number) => status === 404 || status === 410;
 function DeadLink() {
   return (
     <section class="sign-in" id="invite-dead">
-      <PageTitle>This link no longer works</PageTitle>
+      <PageTitle>{t('invite.dead_h')}</PageTitle>
+      <p>{t('invite.dead_text')}</p>
+      <p>{t('invite.dead_ask')}</p>
       <p>
-        This invitation or password reset link has already been used, has expired, or was withdrawn. Each link works only
-        once and only for a limited time.
-      </p>
-      <p>Ask the Secretariat for a new link. If you have already set your password, sign in.</p>
-      <p>
-        <a href="/">Go to sign-in</a>
+        <a href="/">{t('invite.go_sign_in')}</a>
       </p>
     </section>
   );
@@ -49,8 +47,8 @@ export function InviteView({ token }: { token: string }) {
   );
   return (
     <section class="sign-in">
-      <PageTitle>Set your password</PageTitle>
-      <p>Choose the password you will sign in with. This link works once.</p>
+      <PageTitle>{t('invite.h')}</PageTitle>
+      <p>{t('invite.text')}</p>
       <form
         class="stack"
         id="invite-form"
@@ -59,7 +57,7 @@ export function InviteView({ token }: { token: string }) {
           e.preventDefault();
           const p = password_problems(password, confirm);
           set_problems(p);
-          set_error(p.password || p.confirm ? 'The password was not set: see the fields marked below.' : '');
+          set_error(p.password || p.confirm ? t('invite.see_fields') : '');
           if (p.password) return pw_ref.current?.focus();
           if (p.confirm) return confirm_ref.current?.focus();
           set_busy(true);
@@ -74,13 +72,17 @@ export function InviteView({ token }: { token: string }) {
             return;
           }
           if (dead_link(r.status)) return set_dead(true);
-          set_error(r.status === 400 ? `The password was not set: ${r.message}.` : `The password was not set: ${r.message}. Try again.`);
+          set_error(
+            r.status === 400
+              ? t('invite.not_set', { reason: reject_text(r.code) })
+              : t('invite.not_set_retry', { reason: reject_text(r.code) }),
+          );
         }}
       >
         <p role="alert" class="err" id="invite-error">
           {error}
         </p>
-        <label for="new-password">New password</label>
+        <label for="new-password">{t('invite.new_password')}</label>
         <input
           id="new-password"
           type="password"
@@ -94,10 +96,10 @@ export function InviteView({ token }: { token: string }) {
           onInput={(e) => set_password(e.currentTarget.value)}
         />
         <p class="muted" id="new-password-hint">
-          At least {min_password_length} characters. A long phrase is easier to remember and harder to guess.
+          {t('invite.hint', { min: min_password_length })}
         </p>
         {field_error('new-password-error', problems.password)}
-        <label for="confirm-password">Confirm the password</label>
+        <label for="confirm-password">{t('invite.confirm')}</label>
         <input
           id="confirm-password"
           type="password"
@@ -111,7 +113,8 @@ export function InviteView({ token }: { token: string }) {
         />
         {field_error('confirm-password-error', problems.confirm)}
         <button type="submit" disabled={busy}>
-          {busy ? 'Setting the password…' : 'Set password and sign in'}
+          {busy ? t('invite.busy') : t('invite.submit')}
+
         </button>
       </form>
     </section>

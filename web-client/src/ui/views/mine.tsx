@@ -4,9 +4,11 @@ import { useState } from 'preact/hooks';
 import type { CommandArgs, CommandOutcome, State } from '../../sync';
 import { IndicatorInputs, Notice, PageTitle, TextField } from '../components/common';
 import { PledgeTable } from '../components/pledge_table';
-import { by_id, can_create_pledge, org_name, sorted_themes } from '../model';
+import { by_id, can_create_pledge, org_name, sorted_themes, theme_name } from '../model';
+
 import { command, me } from '../store';
 import { href } from '../router';
+import { lang, t } from '../../i18n';
 
 function CreatePledgeForm({ s }: { s: State }) {
   const themes = sorted_themes(s);
@@ -41,36 +43,37 @@ function CreatePledgeForm({ s }: { s: State }) {
         if (f.imp_i.trim()) args.impact = { indicator: f.imp_i.trim(), target: f.imp_t.trim() };
         if (f.commitment) args.commitment = f.commitment;
         if (f.due) args.due = f.due;
+        args.lang = lang.value;
         set_outcome('sending');
         const o = await command('pledge.create', args);
         set_outcome(o);
         if (o.ok && typeof o.result.id === 'string') location.hash = href.pledge(o.result.id);
       }}
     >
-      <h2>Make a pledge</h2>
-      <label for="np-theme">Theme</label>
+      <h2>{t('mine.make')}</h2>
+      <label for="np-theme">{t('disc.theme')}</label>
       <select id="np-theme" value={f.theme} onChange={up('theme')}>
-        {themes.map((t) => (
-          <option key={t.id} value={t.id}>
-            {t.name}
+        {themes.map((th) => (
+          <option key={th.id} value={th.id}>
+            {theme_name(s, th.id)}
           </option>
         ))}
       </select>
-      <TextField id="np-title" label="Title" required value={f.title} on_input={up('title')} />
-      <TextField id="np-desc" label="Description" rows={3} value={f.description} on_input={up('description')} />
-      <IndicatorInputs prefix="np-" impact_legend="Impact indicator (optional)" d={f} up={up} />
-      <label for="np-cm">Commitment (optional)</label>
+      <TextField id="np-title" label={t('field.title')} required value={f.title} on_input={up('title')} />
+      <TextField id="np-desc" label={t('field.description')} rows={3} value={f.description} on_input={up('description')} />
+      <IndicatorInputs prefix="np-" impact_legend={t('mine.impact_optional')} d={f} up={up} />
+      <label for="np-cm">{t('mine.commitment_optional')}</label>
       <select id="np-cm" value={f.commitment} onChange={up('commitment')}>
-        <option value="">None</option>
+        <option value="">{t('gaps.none_option')}</option>
         {commitments.map((c) => (
           <option key={c.id} value={c.id}>
             {c.number}. {c.title}
           </option>
         ))}
       </select>
-      <label for="np-due">Due (optional)</label>
+      <label for="np-due">{t('actions.due_optional')}</label>
       <input id="np-due" type="date" value={f.due} onInput={up('due')} />
-      <button type="submit">Create pledge</button>
+      <button type="submit">{t('mine.create')}</button>
       <Notice outcome={outcome} />
     </form>
   );
@@ -84,8 +87,8 @@ export function MineView({ s }: { s: State }) {
     .sort(by_id);
   return (
     <>
-      <PageTitle>Pledges of {org_name(s, user.org)}</PageTitle>
-      <PledgeTable s={s} pledges={mine} caption={`${mine.length} pledge${mine.length === 1 ? '' : 's'} of ${org_name(s, user.org)}`} show_org={false} />
+      <PageTitle>{t('mine.title', { org: org_name(s, user.org) })}</PageTitle>
+      <PledgeTable s={s} pledges={mine} caption={t('mine.caption', { n: mine.length, org: org_name(s, user.org) })} show_org={false} />
       {can_create_pledge(user, s) && <CreatePledgeForm s={s} />}
     </>
   );

@@ -9,16 +9,19 @@ import { BarChart } from '../components/bar_chart';
 import { PageTitle } from '../components/common';
 import {
   champions_of,
-  group_names,
+  group_name,
   grid_orgs,
   known_groups,
-  region_names,
+
+  region_name,
   regions,
   round_figures,
   status_counts,
   sorted_themes,
   status_label,
+  theme_name,
 } from '../model';
+import { fmt_number, t } from '../../i18n';
 import { use_href } from '../view_mode';
 
 const status_colors: Record<string, string> = {
@@ -35,29 +38,28 @@ function ThemeCards({ s }: { s: State }) {
   const pledges = Object.values(s.pledges);
   return (
     <section aria-labelledby="themes-h">
-      <h2 id="themes-h">Themes</h2>
+      <h2 id="themes-h">{t('overview.themes')}</h2>
       <ul class="cards">
-        {themes.map((t) => {
-          const champs = champions_of(s, t.id);
-          const counts = status_counts(pledges.filter((p) => p.theme === t.id));
+        {themes.map((th) => {
+          const champs = champions_of(s, th.id);
+          const counts = status_counts(pledges.filter((p) => p.theme === th.id));
           const total = pledge_statuses.reduce((a, k) => a + counts[k], 0);
           return (
-            <li class="card" key={t.id}>
+            <li class="card" key={th.id}>
               <h3>
-                <a href={href.theme(t.id)}>{t.name}</a>
+                <a href={href.theme(th.id)}>{theme_name(s, th.id)}</a>
               </h3>
-              {t.note && <p class="muted">{t.note}</p>}
+              {th.note && <p class="muted">{th.note}</p>}
               <p>
-                <strong>Champions:</strong> {champs.length ? champs.join(', ') : <span class="gap-text">none</span>}
+                <strong>{t('overview.champions')}</strong>{' '}
+                {champs.length ? champs.join(', ') : <span class="gap-text">{t('overview.none')}</span>}
               </p>
-              <p>
-                <strong>{total}</strong> pledge{total === 1 ? '' : 's'}
-              </p>
-              <ul class="status-counts" aria-label={`Pledges in ${t.name} by status`}>
+              <p>{t('overview.pledge_count', { n: total })}</p>
+              <ul class="status-counts" aria-label={t('overview.by_status_label', { theme: theme_name(s, th.id) })}>
                 {pledge_statuses.map((k) => (
                   <li key={k}>
                     <span class={`dot status-${k}`} aria-hidden="true" />
-                    {status_label[k]}: {counts[k]}
+                    {t('overview.status_count', { status: status_label(k), n: counts[k] })}
                   </li>
                 ))}
               </ul>
@@ -74,36 +76,36 @@ function RoundCharts({ s }: { s: State }) {
   const cats = figs.map((f) => f.name);
   return (
     <section aria-labelledby="progress-h">
-      <h2 id="progress-h">Progress over reporting rounds</h2>
+      <h2 id="progress-h">{t('overview.progress_h')}</h2>
       <div class="two-col">
         <BarChart
           id="chart-avg"
-          title="Average reported progress by round (%)"
+          title={t('overview.chart_avg')}
           description={
             figs.length
-              ? figs.map((f) => `${f.name}: ${f.average_progress}% average over ${f.reports} reports`).join('; ')
-              : 'No reporting rounds yet.'
+              ? figs.map((f) => t('overview.chart_avg_desc', { round: f.name, avg: f.average_progress / 100, n: f.reports })).join('; ')
+              : t('overview.no_rounds')
           }
           categories={cats}
           axis_labels={figs.map((f) => f.round)}
-          series={[{ key: 'avg', label: 'Average progress (%)', color: '#1e4fa3' }]}
+          series={[{ key: 'avg', label: t('overview.chart_avg_series'), color: '#1e4fa3' }]}
           values={figs.map((f) => [f.average_progress])}
           unit="%"
           max={100}
         />
         <BarChart
           id="chart-status"
-          title="Reports by status in each round"
+          title={t('overview.chart_status')}
           description={
             figs.length
               ? figs
-                  .map((f) => `${f.name}: ${pledge_statuses.map((k) => `${f.by_status[k]} ${status_label[k]}`).join(', ')}`)
+                  .map((f) => `${f.name}: ${pledge_statuses.map((k) => t('overview.status_count', { status: status_label(k), n: f.by_status[k] })).join(', ')}`)
                   .join('; ')
-              : 'No reporting rounds yet.'
+              : t('overview.no_rounds')
           }
           categories={cats}
           axis_labels={figs.map((f) => f.round)}
-          series={pledge_statuses.map((k) => ({ key: k, label: status_label[k], color: status_colors[k]! }))}
+          series={pledge_statuses.map((k) => ({ key: k, label: status_label(k), color: status_colors[k]! }))}
           values={figs.map((f) => pledge_statuses.map((k) => f.by_status[k]))}
           stacked
         />
@@ -129,83 +131,81 @@ function CoverageGrid({ s }: { s: State }) {
   );
   const sections: { key: string; label: string; orgs: Org[] }[] =
     breakdown === 'none'
-      ? [{ key: 'all', label: 'All organisations', orgs }]
+      ? [{ key: 'all', label: t('overview.all_orgs'), orgs }]
       : breakdown === 'region'
         ? [...regions, ''].map((r) => ({
             key: r || 'none',
-            label: r ? `${r} (${region_names[r]})` : 'No regional group',
+            label: r ? `${r} (${region_name(r)})` : t('overview.no_region'),
             orgs: orgs.filter((o) => (o.region ?? '') === r),
           }))
-        : [...all_groups.map((g) => ({ key: g, label: group_names[g] ?? g, orgs: orgs.filter((o) => (o.groups ?? []).includes(g)) }))];
+        : [...all_groups.map((g) => ({ key: g, label: group_name(g), orgs: orgs.filter((o) => (o.groups ?? []).includes(g)) }))];
   const visible_sections = sections.filter((x) => x.orgs.length > 0);
   // The headline gap: troop contributors by region and how many of them champion a theme.
   const tcc = grid_orgs(s).filter((o) => (o.groups ?? []).includes('TCC'));
   const tcc_summary = regions
     .map((r) => {
       const in_r = tcc.filter((o) => o.region === r);
-      const champs = in_r.filter((o) => themes.some((t) => champ.has(`${o.id}:${t.id}`)));
+      const champs = in_r.filter((o) => themes.some((th) => champ.has(`${o.id}:${th.id}`)));
       return { r, n: in_r.length, c: champs.length };
     })
     .filter((x) => x.n > 0);
   return (
     <section aria-labelledby="coverage-h">
-      <h2 id="coverage-h">Coverage: organisations by theme</h2>
-      <p class="muted">
-        ★ marks a champion of the theme; the number counts the organisation’s pledges. Empty cells are gaps.
-      </p>
+      <h2 id="coverage-h">{t('overview.coverage_h')}</h2>
+      <p class="muted">{t('overview.coverage_help')}</p>
       {tcc_summary.length > 0 && (
         <p class="callout" id="tcc-gap">
-          Troop contributors who champion a theme, by region:{' '}
+          {t('overview.tcc_lead')}{' '}
           {tcc_summary.map((x, i) => (
             <span key={x.r} class={x.c === 0 || x.c * 2 < x.n ? 'gap-text' : ''}>
               {i > 0 ? '; ' : ''}
-              {x.r} {x.c} of {x.n}
+              {t('overview.tcc_item', { region: x.r, c: x.c, n: x.n })}
             </span>
           ))}
           .
         </p>
       )}
-      <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Coverage filters">
+      <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('overview.filters')}>
         <label>
-          Region{' '}
+          {t('overview.region')}{' '}
           <select value={region} onChange={(e) => set_region(e.currentTarget.value)}>
-            <option value="">All regions</option>
+            <option value="">{t('overview.all_regions')}</option>
             {regions.map((r) => (
               <option key={r} value={r}>
-                {r} – {region_names[r]}
+                {r} – {region_name(r)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Group{' '}
+          {t('overview.group')}{' '}
           <select value={group} onChange={(e) => set_group(e.currentTarget.value)}>
-            <option value="">All groups</option>
+            <option value="">{t('overview.all_groups')}</option>
             {all_groups.map((g) => (
               <option key={g} value={g}>
-                {group_names[g] ?? g}
+                {group_name(g)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Break down by{' '}
+          {t('overview.break_down')}{' '}
           <select value={breakdown} onChange={(e) => set_breakdown(e.currentTarget.value as Breakdown)}>
-            <option value="none">Nothing</option>
-            <option value="region">Regional group</option>
-            <option value="group">Group</option>
+            <option value="none">{t('overview.bd_none')}</option>
+            <option value="region">{t('overview.bd_region')}</option>
+            <option value="group">{t('overview.bd_group')}</option>
           </select>
         </label>
       </form>
-      <div class="table-scroll" tabIndex={0} role="region" aria-label="Coverage grid, scrollable">
+      <div class="table-scroll" tabIndex={0} role="region" aria-label={t('overview.grid_label')}>
         <table class="coverage" id="coverage-grid">
-          <caption class="visually-hidden">Organisations by theme: champions and pledge counts</caption>
+          <caption class="visually-hidden">{t('overview.grid_caption')}</caption>
           <thead>
             <tr>
-              <th scope="col">Organisation</th>
-              {themes.map((t) => (
-                <th scope="col" key={t.id}>
-                  <a href={href.theme(t.id)}>{t.name}</a>
+              <th scope="col">{t('overview.organisation')}</th>
+              {themes.map((th) => (
+                <th scope="col" key={th.id}>
+                  <a href={href.theme(th.id)}>{theme_name(s, th.id)}</a>
                 </th>
               ))}
             </tr>
@@ -213,19 +213,19 @@ function CoverageGrid({ s }: { s: State }) {
           {visible_sections.length === 0 && (
             <tbody>
               <tr>
-                <td colSpan={themes.length + 1}>No organisations match these filters.</td>
+                <td colSpan={themes.length + 1}>{t('overview.no_match')}</td>
               </tr>
             </tbody>
           )}
           {visible_sections.map((sec) => {
-            const champs_per_theme = themes.map((t) => sec.orgs.filter((o) => champ.has(`${o.id}:${t.id}`)).length);
-            const pledges_per_theme = themes.map((t) => sec.orgs.reduce((a, o) => a + count(o.id, t.id), 0));
+            const champs_per_theme = themes.map((th) => sec.orgs.filter((o) => champ.has(`${o.id}:${th.id}`)).length);
+            const pledges_per_theme = themes.map((th) => sec.orgs.reduce((a, o) => a + count(o.id, th.id), 0));
             return (
               <tbody key={sec.key}>
                 {breakdown !== 'none' && (
                   <tr class="section-row">
                     <th scope="rowgroup" colSpan={themes.length + 1}>
-                      {sec.label}: {sec.orgs.length} organisation{sec.orgs.length === 1 ? '' : 's'}
+                      {t('overview.section', { label: sec.label, n: sec.orgs.length })}
                     </th>
                   </tr>
                 )}
@@ -234,29 +234,26 @@ function CoverageGrid({ s }: { s: State }) {
                     <th scope="row">
                       {o.name} <span class="muted">({o.id})</span>
                     </th>
-                    {themes.map((t) => {
-                      const is_champ = champ.has(`${o.id}:${t.id}`);
-                      const n = count(o.id, t.id);
+                    {themes.map((th) => {
+                      const is_champ = champ.has(`${o.id}:${th.id}`);
+                      const n = count(o.id, th.id);
                       const empty = !is_champ && n === 0;
                       return (
-                        <td key={t.id} class={empty ? 'cell-gap' : is_champ ? 'cell-champ' : 'cell-some'}>
+                        <td key={th.id} class={empty ? 'cell-gap' : is_champ ? 'cell-champ' : 'cell-some'}>
                           {is_champ && <span aria-hidden="true">★ </span>}
-                          {n > 0 ? n : empty ? <span aria-hidden="true">·</span> : ''}
-                          <span class="visually-hidden">
-                            {is_champ ? 'champion, ' : ''}
-                            {n} pledge{n === 1 ? '' : 's'}
-                          </span>
+                          {n > 0 ? fmt_number(n) : empty ? <span aria-hidden="true">·</span> : ''}
+                          <span class="visually-hidden">{t('overview.cell', { champ: is_champ ? 'yes' : 'no', n })}</span>
                         </td>
                       );
                     })}
                   </tr>
                 ))}
                 <tr class="summary-row">
-                  <th scope="row">Champions / pledges{breakdown !== 'none' ? ` (${sec.key})` : ''}</th>
-                  {themes.map((t, i) => (
-                    <td key={t.id} class={champs_per_theme[i] === 0 ? 'cell-gap strong-gap' : ''}>
+                  <th scope="row">{breakdown !== 'none' ? t('overview.summary_of', { key: sec.key }) : t('overview.summary')}</th>
+                  {themes.map((th, i) => (
+                    <td key={th.id} class={champs_per_theme[i] === 0 ? 'cell-gap strong-gap' : ''}>
                       {champs_per_theme[i]} / {pledges_per_theme[i]}
-                      {champs_per_theme[i] === 0 && <span class="visually-hidden"> (no champion: gap)</span>}
+                      {champs_per_theme[i] === 0 && <span class="visually-hidden"> {t('overview.no_champion')}</span>}
                     </td>
                   ))}
                 </tr>
@@ -276,21 +273,26 @@ function DeliverablesSummary({ s }: { s: State }) {
   const others = all.filter((p) => p.org !== 'UN');
   const line = (ps: typeof all) => {
     const c = status_counts(ps);
-    return pledge_statuses.filter((k) => c[k] > 0).map((k) => `${c[k]} ${status_label[k].toLowerCase()}`).join(', ') || 'none yet';
+    return (
+      pledge_statuses
+        .filter((k) => c[k] > 0)
+        .map((k) => t('overview.status_count', { status: status_label(k), n: c[k] }))
+        .join(', ') || t('overview.none_yet')
+    );
   };
   return (
     <section aria-labelledby="deliv-h">
-      <h2 id="deliv-h">Pledges at a glance</h2>
+      <h2 id="deliv-h">{t('overview.glance')}</h2>
       <div class="two-col">
         <p class="card">
-          <strong>The Secretariat’s own deliverables: {un.length}</strong>
+          <strong>{t('overview.un_deliverables', { n: un.length })}</strong>
           <br />
-          {line(un)}. <a href={href.deliverables()}>Monthly reports, beside member states’ pledges</a>
+          {line(un)}. <a href={href.deliverables()}>{t('overview.monthly')}</a>
         </p>
         <p class="card">
-          <strong>Member states’ and organisations’ pledges: {others.length}</strong>
+          <strong>{t('overview.member_pledges', { n: others.length })}</strong>
           <br />
-          {line(others)}. <a href={href.rounds()}>Who has reported this round</a>
+          {line(others)}. <a href={href.rounds()}>{t('overview.who_reported')}</a>
         </p>
       </div>
     </section>
@@ -300,7 +302,8 @@ function DeliverablesSummary({ s }: { s: State }) {
 export function OverviewView({ s }: { s: State }) {
   return (
     <>
-      <PageTitle>A4P overview</PageTitle>
+      <PageTitle>{t('overview.title')}</PageTitle>
+
       <DeliverablesSummary s={s} />
       <ThemeCards s={s} />
       <RoundCharts s={s} />

@@ -10,7 +10,8 @@ import { IndicatorInputs, Notice, NotFound, PageTitle, Progress, StatusBadge, Te
 import { Opinions } from '../components/opinions';
 import type { EditSpec } from '../components/versioned_edit';
 import { show_value, VersionedEdit } from '../components/versioned_edit';
-import { can_edit_pledge, org_name, safe_url, short_date, sorted_rounds, status_label } from '../model';
+import { can_edit_pledge, org_name, person, safe_url, sorted_rounds, status_label, theme_name } from '../model';
+import { content_lang, dir_of, fmt_date, fmt_datetime, fmt_percent, is_other_lang, lang, language_name, t, type MessageKey } from '../../i18n';
 import { command } from '../store';
 import { use_href, use_me } from '../view_mode';
 
@@ -20,13 +21,13 @@ function IndicatorBox({ title, ind }: { title: string; ind: Indicator | null }) 
       <h2>{title}</h2>
       {ind ? (
         <dl>
-          <dt>Indicator</dt>
+          <dt>{t('common.indicator')}</dt>
           <dd>{ind.indicator}</dd>
-          <dt>Target</dt>
+          <dt>{t('common.target')}</dt>
           <dd>{ind.target}</dd>
         </dl>
       ) : (
-        <p class="muted">No impact indicator set.</p>
+        <p class="muted">{t('pledge.no_impact')}</p>
       )}
     </section>
   );
@@ -35,12 +36,12 @@ function IndicatorBox({ title, ind }: { title: string; ind: Indicator | null }) 
 // ---- editing (conflict resolution: components/versioned_edit.tsx) -------------------
 
 type FieldKey = 'title' | 'description' | 'due' | 'output' | 'impact';
-const field_labels: Record<FieldKey, string> = {
-  title: 'Title',
-  description: 'Description',
-  due: 'Due',
-  output: 'Output indicator',
-  impact: 'Impact indicator',
+const field_labels: Record<FieldKey, MessageKey> = {
+  title: 'field.title',
+  description: 'field.description',
+  due: 'field.due',
+  output: 'common.output_indicator',
+  impact: 'pledge.impact_indicator',
 };
 interface Draft {
   title: string;
@@ -74,7 +75,9 @@ function values_of(d: Draft): Record<FieldKey, unknown> {
 function show(v: unknown): string {
   if (v && typeof v === 'object') {
     const i = v as Partial<Indicator>;
-    return `${i.indicator ?? ''} → ${i.target ?? ''}`;
+    // The arrow points the way the text reads.
+    return `${i.indicator ?? ''} ${dir_of(lang.value) === 'rtl' ? '←' : '→'} ${i.target ?? ''}`;
+
   }
   return show_value(v);
 }
@@ -91,12 +94,12 @@ function EditForm({ p, on_close }: { p: Pledge; on_close: () => void }) {
     <VersionedEdit {...pledge_edit} entity={p} show={show} on_close={on_close}>
       {(draft, up) => (
         <>
-          <TextField id="ep-title" label="Title" required value={draft.title} on_input={up('title')} />
-          <TextField id="ep-desc" label="Description" rows={3} value={draft.description} on_input={up('description')} />
+          <TextField id="ep-title" label={t('field.title')} required value={draft.title} on_input={up('title')} />
+          <TextField id="ep-desc" label={t('field.description')} rows={3} value={draft.description} on_input={up('description')} />
           <div class="two-col">
-            <IndicatorInputs prefix="ep-" impact_legend="Impact indicator" d={draft} up={up} />
+            <IndicatorInputs prefix="ep-" impact_legend={t('pledge.impact_indicator')} d={draft} up={up} />
           </div>
-          <label for="ep-due">Due</label>
+          <label for="ep-due">{t('field.due')}</label>
           <input id="ep-due" type="date" value={draft.due} onInput={up('due')} />
         </>
       )}
@@ -132,6 +135,7 @@ function ReportForm({ s, p }: { s: State; p: Pledge }) {
           status: f.status,
           progress: Math.max(0, Math.min(100, Math.round(Number(f.progress) || 0))),
           note: f.note.trim(),
+          lang: lang.value,
         };
         if (f.round) args.round = f.round;
         const evidence = f.evidence.split(/\s+/).map((x) => x.trim()).filter(Boolean);
@@ -145,78 +149,85 @@ function ReportForm({ s, p }: { s: State; p: Pledge }) {
         if (o.ok) set_f({ ...f, note: '', evidence: '', impact_note: '', statement: '' });
       }}
     >
-      <h2>Report progress</h2>
+      <h2>{t('report.h')}</h2>
       <div class="two-col">
         <div class="field">
-          <label for="rp-status">Status</label>
+          <label for="rp-status">{t('deliv.status')}</label>
           <select id="rp-status" value={f.status} onChange={up('status')}>
             {pledge_statuses.map((k) => (
               <option key={k} value={k}>
-                {status_label[k]}
+                {status_label(k)}
               </option>
             ))}
           </select>
         </div>
         <div class="field">
-          <label for="rp-progress">Progress (0–100 %)</label>
+          <label for="rp-progress">{t('report.progress')}</label>
           <input id="rp-progress" type="number" min={0} max={100} step={1} value={f.progress} onInput={up('progress')} />
         </div>
       </div>
-      <label for="rp-round">Reporting round</label>
+      <label for="rp-round">{t('report.round')}</label>
       <select id="rp-round" value={f.round} onChange={up('round')}>
-        <option value="">No round</option>
+        <option value="">{t('report.no_round')}</option>
         {open_rounds.map((r) => (
           <option key={r.id} value={r.id}>
             {r.name}
           </option>
         ))}
       </select>
-      <label for="rp-note">What happened</label>
+      <label for="rp-note">{t('report.note')}</label>
       <textarea id="rp-note" rows={2} required value={f.note} onInput={up('note')} />
-      <label for="rp-evidence">Evidence links (one per line)</label>
+      <label for="rp-evidence">{t('report.evidence')}</label>
       <textarea id="rp-evidence" rows={2} value={f.evidence} onInput={up('evidence')} />
-      <label for="rp-impact">Impact observed (optional)</label>
+      <label for="rp-impact">{t('report.impact')}</label>
       <textarea id="rp-impact" rows={2} value={f.impact_note} onInput={up('impact_note')} />
       <fieldset>
-        <legend>Attribution (optional)</legend>
-        <label for="rp-stmt">How much of this is due to the pledge?</label>
+        <legend>{t('report.attribution')}</legend>
+        <label for="rp-stmt">{t('report.statement')}</label>
         <input id="rp-stmt" value={f.statement} onInput={up('statement')} />
         <label class="radio">
-          <input type="checkbox" checked={f.preexisting} onChange={(e) => set_f({ ...f, preexisting: e.currentTarget.checked })} /> The
-          work existed before the pledge
+          <input type="checkbox" checked={f.preexisting} onChange={(e) => set_f({ ...f, preexisting: e.currentTarget.checked })} />{' '}
+          {t('report.preexisting')}
         </label>
-        <label for="rp-conf">Confidence</label>
+        <label for="rp-conf">{t('report.confidence')}</label>
         <select id="rp-conf" value={f.confidence} onChange={up('confidence')}>
-          <option value="low">Low</option>
-          <option value="medium">Medium</option>
-          <option value="high">High</option>
+          <option value="low">{t('confidence.low')}</option>
+          <option value="medium">{t('confidence.medium')}</option>
+          <option value="high">{t('confidence.high')}</option>
         </select>
       </fieldset>
-      <button type="submit">Submit report</button>
+      <button type="submit">{t('report.submit')}</button>
       <Notice outcome={outcome} />
     </form>
   );
 }
 
 function ReportHistory({ s, p }: { s: State; p: Pledge }) {
-  if (p.reports.length === 0) return <p>No progress reported yet.</p>;
+  if (p.reports.length === 0) return <p>{t('report.none')}</p>;
   return (
     <ol class="reports" reversed>
       {[...p.reports].reverse().map((r) => (
         <li key={r.seq} class="card">
           <p>
-            <StatusBadge status={r.status} /> <strong>{r.progress}%</strong> ·{' '}
-            {r.round ? s.rounds[r.round]?.name ?? r.round : 'no round'} · <time dateTime={r.ts}>{short_date(r.ts)}</time> · by {r.by}
+            <StatusBadge status={r.status} /> <strong>{fmt_percent(r.progress / 100)}</strong> ·{' '}
+            {r.round ? s.rounds[r.round]?.name ?? r.round : t('report.no_round_lc')} · <time dateTime={r.ts}>{fmt_datetime(r.ts)}</time> ·{' '}
+            {t('report.by', { person: person(s, r.by) })}
+            {is_other_lang(r.lang) && r.lang && <span class="lang-mark"> · {language_name(r.lang)}</span>}
           </p>
-          <p>{r.note}</p>
+          <p class="prose" {...content_lang(r.lang)}>
+            {r.note}
+          </p>
           {r.impact_note && (
             <p>
-              <strong>Impact:</strong> {r.impact_note}
+              <strong>{t('report.impact_label')}</strong>{' '}
+              <span class="prose" {...content_lang(r.lang)}>
+                {r.impact_note}
+              </span>
             </p>
           )}
           {r.evidence.length > 0 && (
             <div>
-              <strong>Evidence:</strong>
+              <strong>{t('report.evidence_label')}</strong>
               <ul>
                 {r.evidence.map((u, i) => {
                   const safe = safe_url(u);
@@ -237,8 +248,12 @@ function ReportHistory({ s, p }: { s: State; p: Pledge }) {
           )}
           {r.attribution && (
             <p class="attribution">
-              <strong>Attribution:</strong> {r.attribution.statement} (confidence {r.attribution.confidence}
-              {r.attribution.preexisting ? '; the work existed before the pledge' : ''})
+              <strong>{t('report.attribution_label')}</strong>{' '}
+              {t('report.attribution_text', {
+                statement: r.attribution.statement,
+                confidence: t(`confidence.${r.attribution.confidence}`),
+                pre: r.attribution.preexisting ? 'yes' : 'no',
+              })}
             </p>
           )}
         </li>
@@ -252,31 +267,41 @@ export function PledgeView({ s, id }: { s: State; id: string }) {
   const user = use_me();
   const p = s.pledges[id];
   const [editing, set_editing] = useState(false);
-  if (!p) return <NotFound what={`Pledge ${id}`} />;
+  if (!p) return <NotFound what={t('pledge.not_found', { id })} />;
   const can_edit = can_edit_pledge(user, p);
-  const theme = s.themes[p.theme];
   const cm = p.commitment ? s.commitments[p.commitment] : undefined;
   return (
     <>
-      <PageTitle>{p.title}</PageTitle>
+      <PageTitle>
+        <span {...content_lang(p.lang)}>{p.title}</span>
+      </PageTitle>
       <p class="meta">
-        <strong>{org_name(s, p.org)}</strong> · theme <a href={href.theme(p.theme)}>{theme?.name ?? p.theme}</a>
+        <strong>{org_name(s, p.org)}</strong> · {t('pledge.theme')} <a href={href.theme(p.theme)}>{theme_name(s, p.theme)}</a>
         {cm && (
           <>
             {' '}
-            · commitment {cm.number}: {cm.title}
+            · {t('pledge.commitment', { number: cm.number, title: cm.title })}
           </>
         )}
-        {p.due && <> · due {p.due}</>} · version <span id="pledge-version">{p.version}</span>
-        <HistoryLink entity={`pledge:${p.id}`} label={`pledge ${p.title}`} />
+        {p.due && <> · {t('actions.due', { date: fmt_date(p.due) })}</>} · {t('pledge.version')}{' '}
+        <span id="pledge-version">{p.version}</span>
+        {is_other_lang(p.lang) && p.lang && (
+          <>
+            {' '}
+            · <span class="lang-mark" id="pledge-lang" data-lang={p.lang}>{t('pledge.written_in', { language: language_name(p.lang) })}</span>
+          </>
+        )}
+        <HistoryLink entity={`pledge:${p.id}`} noun="pledge" name={p.title} />
       </p>
       <p>
-        <StatusBadge status={p.status} /> <Progress value={p.progress} label="Progress" />
+        <StatusBadge status={p.status} /> <Progress value={p.progress} label={t('deliv.progress')} />
       </p>
-      <p id="pledge-description">{p.description}</p>
+      <p id="pledge-description" class="prose" {...content_lang(p.lang)}>
+        {p.description}
+      </p>
       <div class="two-col indicators">
-        <IndicatorBox title="Output" ind={p.output} />
-        <IndicatorBox title="Impact" ind={p.impact} />
+        <IndicatorBox title={t('pledge.output')} ind={p.output} />
+        <IndicatorBox title={t('pledge.impact')} ind={p.impact} />
       </div>
       {can_edit &&
         (editing ? (
@@ -284,12 +309,13 @@ export function PledgeView({ s, id }: { s: State; id: string }) {
         ) : (
           <p>
             <button type="button" id="edit-pledge-button" onClick={() => set_editing(true)}>
-              Edit pledge
+              {t('pledge.edit')}
             </button>
           </p>
         ))}
       <section aria-labelledby="history-h">
-        <h2 id="history-h">Report history</h2>
+        <h2 id="history-h">{t('pledge.history')}</h2>
+
         <ReportHistory s={s} p={p} />
       </section>
       {can_edit && <ReportForm s={s} p={p} />}

@@ -7,6 +7,7 @@ import { by_id, is_secretariat, org_name, sorted_rounds } from '../model';
 import { command } from '../store';
 import { href as live_href } from '../router';
 import { use_href, use_me } from '../view_mode';
+import { fmt_date, fmt_percent, t, t_maybe } from '../../i18n';
 
 function OpenRoundForm() {
   const [name, set_name] = useState('');
@@ -27,12 +28,12 @@ function OpenRoundForm() {
         }
       }}
     >
-      <h2>Open a reporting round</h2>
-      <label for="round-name">Name</label>
+      <h2>{t('rounds.open_h')}</h2>
+      <label for="round-name">{t('rounds.name')}</label>
       <input id="round-name" required value={name} onInput={(e) => set_name(e.currentTarget.value)} />
-      <label for="round-closes">Closes on</label>
+      <label for="round-closes">{t('rounds.closes_on')}</label>
       <input id="round-closes" type="date" required value={closes} onInput={(e) => set_closes(e.currentTarget.value)} />
-      <button type="submit">Open round</button>
+      <button type="submit">{t('rounds.open')}</button>
       <Notice outcome={outcome} />
     </form>
   );
@@ -50,47 +51,48 @@ export function RoundsView({ s, id }: { s: State; id: string | null }) {
   const user = use_me();
   return (
     <>
-      <PageTitle>Reporting rounds</PageTitle>
-      <nav aria-label="Rounds">
+      <PageTitle>{t('nav.rounds')}</PageTitle>
+      <nav aria-label={t('rounds.nav')}>
         <ul class="tabs">
           {rounds.map((r) => (
             <li key={r.id}>
               <a href={href.rounds(r.id)} aria-current={current?.id === r.id ? 'page' : undefined}>
-                {r.name} ({r.state === 'open' ? `open, closes ${r.closes}` : 'closed'})
+                {r.name} ({r.state === 'open' ? t('rounds.open_closes', { date: fmt_date(r.closes) }) : t('rounds.closed')})
               </a>
             </li>
           ))}
         </ul>
       </nav>
       {!current ? (
-        <p>No reporting round has been opened yet.</p>
+        <p>{t('rounds.none')}</p>
       ) : (
         <section aria-labelledby="round-h">
-          <h2 id="round-h">
-            {current.name}: {reported.length} of {rows.length} pledges reported
-          </h2>
+          <h2 id="round-h">{t('rounds.h', { name: current.name, reported: reported.length, n: rows.length })}</h2>
           <p>
-            Closes {current.closes}. State: {current.state}.{' '}
+            {t('rounds.state_line', {
+              date: fmt_date(current.closes),
+              state: t_maybe(`rounds.state.${current.state}`) ?? current.state,
+            })}{' '}
             {is_secretariat(user) && current.state === 'open' && (
               <button type="button" onClick={() => void command('round.close', { id: current.id })}>
-                Close this round
+                {t('rounds.close')}
               </button>
             )}
           </p>
           <p class={missing_orgs.length ? 'callout' : ''}>
-            <strong>Not yet reported:</strong>{' '}
-            {missing_orgs.length ? missing_orgs.map((o) => org_name(s, o)).join(', ') : 'everyone has reported.'}
+            <strong>{t('rounds.not_yet_label')}</strong>{' '}
+            {missing_orgs.length ? missing_orgs.map((o) => org_name(s, o)).join(', ') : t('rounds.everyone')}
           </p>
           <div class="table-scroll">
             <table id="round-table">
-              <caption>Who has reported in {current.name}</caption>
+              <caption>{t('rounds.caption', { name: current.name })}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Organisation</th>
-                  <th scope="col">Pledge</th>
-                  <th scope="col">Reported</th>
-                  <th scope="col">Status reported</th>
-                  <th scope="col">Progress</th>
+                  <th scope="col">{t('overview.organisation')}</th>
+                  <th scope="col">{t('ptable.pledge')}</th>
+                  <th scope="col">{t('rounds.reported')}</th>
+                  <th scope="col">{t('rounds.status_reported')}</th>
+                  <th scope="col">{t('deliv.progress')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -100,9 +102,10 @@ export function RoundsView({ s, id }: { s: State; id: string | null }) {
                     <th scope="row">
                       <a href={href.pledge(p.id)}>{p.title}</a>
                     </th>
-                    <td>{r ? 'Yes' : <strong>Not yet</strong>}</td>
+                    <td>{r ? t('rounds.yes') : <strong>{t('rounds.not_yet')}</strong>}</td>
                     <td>{r ? <StatusBadge status={r.status} /> : '–'}</td>
-                    <td>{r ? `${r.progress}%` : '–'}</td>
+                    <td>{r ? fmt_percent(r.progress / 100) : '–'}</td>
+
                   </tr>
                 ))}
               </tbody>

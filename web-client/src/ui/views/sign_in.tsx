@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { PageTitle } from '../components/common';
 import { sign_in } from '../store';
+import { t } from '../../i18n';
 
 export function SignInView() {
   const [username, set_username] = useState('');
@@ -10,7 +11,7 @@ export function SignInView() {
   const [busy, set_busy] = useState(false);
   return (
     <section class="sign-in">
-      <PageTitle>Sign in to A4P Workspace</PageTitle>
+      <PageTitle>{t('signin.title')}</PageTitle>
       <form
         class="stack"
         id="sign-in-form"
@@ -23,9 +24,9 @@ export function SignInView() {
           if (!err) set_password('');
         }}
       >
-        <label for="username">User name</label>
+        <label for="username">{t('signin.username')}</label>
         <input id="username" name="username" autoComplete="username" required value={username} onInput={(e) => set_username(e.currentTarget.value)} />
-        <label for="password">Password</label>
+        <label for="password">{t('signin.password')}</label>
         <input
           id="password"
           name="password"
@@ -36,7 +37,8 @@ export function SignInView() {
           onInput={(e) => set_password(e.currentTarget.value)}
         />
         <button type="submit" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('signin.busy') : t('signin.submit')}
+
         </button>
         <p role="alert" class="err">
           {error ?? ''}

@@ -2,6 +2,7 @@
 // changed fields of an organisation edit, the arg rules the forms check before sending
 // (protocol/README.md, "Commands"), and the invitation page's password rule. No Preact, no I/O.
 
+import { fmt_datetime, t, t_maybe } from '../../../i18n';
 import type { Org, User } from '../../../sync';
 
 /** Org codes: 1..16 of `A-Z a-z 0-9 - _ .`; user ids: 1..64 of the same (protocol "code"). */
@@ -10,18 +11,12 @@ export const user_id_re = /^[A-Za-z0-9._-]{1,64}$/;
 
 export const roles = ['member', 'secretariat', 'auditor'] as const;
 export type Role = (typeof roles)[number];
-export const role_names: Record<Role, string> = {
-  member: 'Member',
-  secretariat: 'Secretariat',
-  auditor: 'Auditor',
-};
+/** A role's name in the UI language. */
+export const role_name = (r: string): string => t_maybe(`admin.role.${r}`) ?? r;
 export const org_kinds = ['member_state', 'organization', 'secretariat'] as const;
 export type OrgKind = (typeof org_kinds)[number];
-export const org_kind_names: Record<OrgKind, string> = {
-  member_state: 'Member State',
-  organization: 'Organisation',
-  secretariat: 'Secretariat',
-};
+/** An organisation kind's name in the UI language. */
+export const org_kind_name = (k: string): string => t_maybe(`admin.kind.${k}`) ?? k;
 
 /** "G10, TCC  host" -> ["G10", "TCC", "host"]: split on commas and blanks, duplicates dropped. */
 export function parse_groups(text: string): string[] {
@@ -118,20 +113,20 @@ export function org_changes(o: Org, d: OrgDraft): OrgChanges {
 
 /** The form's own checks before org.add; null when fine. The server checks again. */
 export function org_add_problem(id: string, name: string, groups: string[]): string | null {
-  if (!org_code_re.test(id)) return 'The code must be 1 to 16 letters, digits, ".", "-" or "_".';
-  if (!name.trim()) return 'The name must not be empty.';
-  if (name.length > 200) return 'The name must be at most 200 characters.';
-  if (groups.length > 32) return 'At most 32 groups.';
+  if (!org_code_re.test(id)) return t('admin.problem.code');
+  if (!name.trim()) return t('admin.problem.name_empty');
+  if (name.length > 200) return t('admin.problem.name_long');
+  if (groups.length > 32) return t('admin.problem.groups');
   const bad = groups.find((g) => !/^[A-Za-z0-9._-]{1,64}$/.test(g));
-  if (bad) return `"${bad}" is not a valid group code.`;
+  if (bad) return t('admin.problem.group', { group: bad });
   return null;
 }
 
 export function user_add_problem(id: string, name: string, org: string): string | null {
-  if (!user_id_re.test(id) || id === 'system') return 'The user name must be 1 to 64 letters, digits, ".", "-" or "_" (not "system").';
-  if (!name.trim()) return 'The full name must not be empty.';
-  if (name.length > 200) return 'The full name must be at most 200 characters.';
-  if (!org) return 'Choose an organisation.';
+  if (!user_id_re.test(id) || id === 'system') return t('admin.problem.user_id');
+  if (!name.trim()) return t('admin.problem.full_name_empty');
+  if (name.length > 200) return t('admin.problem.full_name_long');
+  if (!org) return t('admin.problem.org');
   return null;
 }
 
@@ -146,14 +141,22 @@ export interface PasswordProblems {
 export function password_problems(password: string, confirm: string, min = min_password_length): PasswordProblems {
   const chars = [...password].length;
   return {
-    password: chars < min ? `The password must be at least ${min} characters (it has ${chars}).` : null,
-    confirm: confirm !== password ? 'The two passwords are not the same.' : null,
+    password: chars < min ? t('admin.problem.password', { min, chars }) : null,
+    confirm: confirm !== password ? t('admin.problem.confirm') : null,
   };
 }
 
-/** "2026-11-29T13:05:00Z" -> "2026-11-29 13:05 UTC"; null -> "never". */
+/** "2026-11-29T13:05:00Z" -> "2026-11-29 13:05 UTC"; null -> "never" (a stable form, for logs
+ * and tests; the screens use `sign_in_shown`). */
 export function sign_in_text(ts: string | null): string {
   if (!ts) return 'never';
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(ts);
   return m ? `${m[1]} ${m[2]} UTC` : ts;
 }
+
+/** A sign-in time as shown: in the user's time zone with the zone named, in the UI language. */
+export function sign_in_shown(ts: string | null): string {
+  return ts ? fmt_datetime(ts) : t('admin.never');
+}
+
+

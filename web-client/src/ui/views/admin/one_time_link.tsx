@@ -2,7 +2,8 @@
 // only in this component's state; dismissing it or leaving the page drops it for good.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { OneTimeLink } from '../../admin_api';
-import { sign_in_text } from './model';
+import { sign_in_shown } from './model';
+import { t } from '../../../i18n';
 
 async function copy_text(text: string, input: HTMLInputElement | null): Promise<boolean> {
   try {
@@ -27,28 +28,28 @@ export function OneTimeLinkBox(props: { link: OneTimeLink; kind: 'invitation' | 
   const heading = useRef<HTMLHeadingElement>(null);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => heading.current?.focus(), []);
-  const what = kind === 'invitation' ? 'Invitation link' : 'Password reset link';
+  const what = kind === 'invitation' ? t('otl.invitation') : t('otl.reset');
   return (
     <section class="one-time-link" aria-labelledby="otl-h" id="one-time-link">
       <h3 id="otl-h" tabIndex={-1} ref={heading}>
-        {what} for {user}
+        {t('otl.h', { what, user })}
       </h3>
       <p>
-        <strong>This link is shown only once.</strong> Copy it now and send it to {user} by your own channel. It will
-        not be shown again and cannot be retrieved later; it works once
-        {link.expires ? `, until ${sign_in_text(link.expires)}` : ''}. If it is lost, make a new one.
+        <strong>{t('otl.once')}</strong>{' '}
+        {link.expires ? t('otl.text_until', { user, until: sign_in_shown(link.expires) }) : t('otl.text', { user })}
       </p>
       <label for="otl-url">{what}</label>
       <div class="inline-form">
         <input id="otl-url" class="otl-url" readOnly value={link.url} ref={input} onFocus={(e) => e.currentTarget.select()} />
         <button
           type="button"
-          onClick={async () => set_copied((await copy_text(link.url, input.current)) ? 'Link copied.' : 'Copy failed: select the link and copy it by hand.')}
+          onClick={async () => set_copied((await copy_text(link.url, input.current)) ? t('otl.copied') : t('otl.copy_failed'))}
         >
-          Copy link
+          {t('otl.copy')}
         </button>
         <button type="button" onClick={props.on_done}>
-          Done, hide the link
+          {t('otl.done')}
+
         </button>
       </div>
       <p class="notice ok" role="status" aria-live="polite">

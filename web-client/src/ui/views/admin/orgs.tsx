@@ -2,22 +2,23 @@
 import { useState } from 'preact/hooks';
 import type { CommandOutcome, State } from '../../../sync';
 import { Notice } from '../../components/common';
-import { region_names, regions } from '../../model';
+import { region_name, regions } from '../../model';
+import { t } from '../../../i18n';
 import { href } from '../../router';
 import { command } from '../../store';
-import { filter_orgs, org_add_problem, org_kind_names, org_kinds, parse_groups, type OrgKind } from './model';
+import { filter_orgs, org_add_problem, org_kind_name, org_kinds, parse_groups, type OrgKind } from './model';
 import { AdminPage, SearchBox } from './page';
 
 /** The region choice of the add and edit forms ('' = none). */
 export function RegionSelect(props: { id: string; value: string; on_change: (v: string) => void }) {
   return (
     <>
-      <label for={props.id}>Region</label>
+      <label for={props.id}>{t('overview.region')}</label>
       <select id={props.id} value={props.value} onChange={(e) => props.on_change(e.currentTarget.value)}>
-        <option value="">None</option>
+        <option value="">{t('gaps.none_option')}</option>
         {regions.map((r) => (
           <option key={r} value={r}>
-            {region_names[r]} ({r})
+            {region_name(r)} ({r})
           </option>
         ))}
       </select>
@@ -28,10 +29,10 @@ export function RegionSelect(props: { id: string; value: string; on_change: (v: 
 export function GroupsInput(props: { id: string; value: string; on_input: (v: string) => void }) {
   return (
     <>
-      <label for={props.id}>Groups</label>
+      <label for={props.id}>{t('admin.groups')}</label>
       <input id={props.id} value={props.value} aria-describedby={`${props.id}-hint`} onInput={(e) => props.on_input(e.currentTarget.value)} />
       <p class="muted" id={`${props.id}-hint`}>
-        Codes separated by commas, e.g. G10, TCC, PCC, host, P5.
+        {t('admin.groups_hint')}
       </p>
     </>
   );
@@ -75,15 +76,15 @@ function AddOrgForm() {
         }
       }}
     >
-      <h2 id="add-org-h">Add an organisation</h2>
-      <label for="org-id">Code</label>
+      <h2 id="add-org-h">{t('admin.add_org_h')}</h2>
+      <label for="org-id">{t('admin.code')}</label>
       <input id="org-id" required maxLength={16} value={id} aria-describedby="org-id-hint" onInput={(e) => set_id(e.currentTarget.value)} />
       <p class="muted" id="org-id-hint">
-        ISO 3166-1 alpha-3 for a Member State (e.g. NOR), a short code otherwise; it cannot be changed later.
+        {t('admin.code_hint')}
       </p>
-      <label for="org-name">Name</label>
+      <label for="org-name">{t('rounds.name')}</label>
       <input id="org-name" required maxLength={200} value={name} onInput={(e) => set_name(e.currentTarget.value)} />
-      <label for="org-kind">Kind</label>
+      <label for="org-kind">{t('field.kind')}</label>
       <select
         id="org-kind"
         value={kind}
@@ -95,16 +96,16 @@ function AddOrgForm() {
       >
         {org_kinds.map((k) => (
           <option key={k} value={k}>
-            {org_kind_names[k]}
+            {org_kind_name(k)}
           </option>
         ))}
       </select>
       <RegionSelect id="org-region" value={region} on_change={set_region} />
       <GroupsInput id="org-groups" value={groups} on_input={set_groups} />
       <label class="radio">
-        <input type="checkbox" checked={endorsed} onChange={(e) => set_endorsed(e.currentTarget.checked)} /> Endorses the Declaration
+        <input type="checkbox" checked={endorsed} onChange={(e) => set_endorsed(e.currentTarget.checked)} /> {t('admin.endorses_box')}
       </label>
-      <button type="submit">Add organisation</button>
+      <button type="submit">{t('admin.add_org')}</button>
       <p role="alert" class="err">
         {problem ?? ''}
       </p>
@@ -118,22 +119,22 @@ export function AdminOrgsView({ s }: { s: State }) {
   const all = Object.values(s.orgs);
   const shown = filter_orgs(all, q);
   return (
-    <AdminPage title="Administration: organisations" tab="orgs">
+    <AdminPage title={t('admin.orgs_title')} tab="orgs">
       <AddOrgForm />
       <section aria-labelledby="orgs-h">
-        <h2 id="orgs-h">Organisations</h2>
-        <SearchBox id="org-search" label="Search organisations (code, name, region, group)" value={q} on_input={set_q} shown={shown.length} total={all.length} />
+        <h2 id="orgs-h">{t('admin.orgs')}</h2>
+        <SearchBox id="org-search" label={t('admin.org_search')} value={q} on_input={set_q} shown={shown.length} total={all.length} />
         <div class="table-scroll">
           <table id="org-table">
-            <caption class="visually-hidden">Organisations</caption>
+            <caption class="visually-hidden">{t('admin.orgs')}</caption>
             <thead>
               <tr>
-                <th scope="col">Code</th>
-                <th scope="col">Name</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Region</th>
-                <th scope="col">Groups</th>
-                <th scope="col">Endorsed</th>
+                <th scope="col">{t('admin.code')}</th>
+                <th scope="col">{t('rounds.name')}</th>
+                <th scope="col">{t('field.kind')}</th>
+                <th scope="col">{t('overview.region')}</th>
+                <th scope="col">{t('admin.groups')}</th>
+                <th scope="col">{t('admin.endorsed')}</th>
               </tr>
             </thead>
             <tbody>
@@ -143,10 +144,11 @@ export function AdminOrgsView({ s }: { s: State }) {
                   <th scope="row">
                     <a href={href.admin_org(o.id)}>{o.name}</a>
                   </th>
-                  <td>{org_kind_names[o.kind as OrgKind] ?? o.kind}</td>
+                  <td>{org_kind_name(o.kind)}</td>
                   <td>{o.region ?? '–'}</td>
                   <td>{o.groups.join(', ') || '–'}</td>
-                  <td>{o.endorsed ? 'Yes' : 'No'}</td>
+                  <td>{o.endorsed ? t('rounds.yes') : t('admin.no')}</td>
+
                 </tr>
               ))}
             </tbody>

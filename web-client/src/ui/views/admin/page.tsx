@@ -5,15 +5,16 @@ import { PageTitle } from '../../components/common';
 import { is_secretariat } from '../../model';
 import { href } from '../../router';
 import { me } from '../../store';
+import { t } from '../../../i18n';
 
 export function AdminPage(props: { title: string; tab: 'orgs' | 'users'; children: ComponentChildren }) {
   if (!is_secretariat(me.value))
     return (
       <section>
-        <PageTitle>Not available</PageTitle>
-        <p id="admin-refused">Administration is for the Secretariat only.</p>
+        <PageTitle>{t('admin.not_available')}</PageTitle>
+        <p id="admin-refused">{t('admin.refused')}</p>
         <p>
-          <a href={href.overview()}>Back to the overview</a>
+          <a href={href.overview()}>{t('common.back_overview')}</a>
         </p>
       </section>
     );
@@ -27,10 +28,10 @@ export function AdminPage(props: { title: string; tab: 'orgs' | 'users'; childre
   return (
     <>
       <PageTitle>{props.title}</PageTitle>
-      <nav aria-label="Administration">
+      <nav aria-label={t('nav.admin')}>
         <ul class="tabs">
-          {tab('orgs', href.admin_orgs(), 'Organisations')}
-          {tab('users', href.admin_users(), 'Users')}
+          {tab('orgs', href.admin_orgs(), t('admin.orgs'))}
+          {tab('users', href.admin_users(), t('admin.users'))}
         </ul>
       </nav>
       {props.children}
@@ -45,7 +46,8 @@ export function SearchBox(props: { id: string; label: string; value: string; on_
       <label for={props.id}>{props.label}</label>
       <input id={props.id} type="search" value={props.value} onInput={(e) => props.on_input(e.currentTarget.value)} />
       <p class="muted" role="status" aria-live="polite" id={`${props.id}-count`}>
-        {props.shown} of {props.total} shown
+        {t('admin.shown', { shown: props.shown, total: props.total })}
+
       </p>
     </div>
   );

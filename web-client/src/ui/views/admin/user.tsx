@@ -4,12 +4,13 @@
 // link.
 import { useState } from 'preact/hooks';
 import type { CommandOutcome, State, User } from '../../../sync';
-import { Notice } from '../../components/common';
+import { Notice, reject_text } from '../../components/common';
+import { t } from '../../../i18n';
 import { invite_link, reset_link, sign_out_everywhere, type ApiResult, type OneTimeLink } from '../../admin_api';
 import { org_name } from '../../model';
 import { href } from '../../router';
 import { command, me } from '../../store';
-import { role_names, roles, sign_in_text, user_rows, type Role } from './model';
+import { role_name, roles, sign_in_shown, user_rows, type Role } from './model';
 import { OneTimeLinkBox } from './one_time_link';
 import { AdminPage } from './page';
 import { RoleSelect, use_session_info } from './users';
@@ -31,7 +32,7 @@ function RoleForm({ u }: { u: User }) {
     >
       <RoleSelect id="role-select" value={role} on_change={set_role} />
       <button type="submit" disabled={role === u.role}>
-        Change role
+        {t('admin.change_role')}
       </button>
       <Notice outcome={outcome} />
     </form>
@@ -43,14 +44,10 @@ function Access({ u, disabled, after }: { u: User; disabled: boolean; after: () 
   const self = me.value?.id === u.id;
   return (
     <section aria-labelledby="access-h">
-      <h2 id="access-h">Access</h2>
-      <p id="access-state">
-        {disabled
-          ? `${u.name}'s account is disabled: they cannot sign in, and no link of theirs works.`
-          : `${u.name}'s account is active.`}
-      </p>
+      <h2 id="access-h">{t('admin.access')}</h2>
+      <p id="access-state">{disabled ? t('admin.is_disabled', { name: u.name }) : t('admin.is_active', { name: u.name })}</p>
       {self ? (
-        <p class="muted">You cannot disable your own account.</p>
+        <p class="muted">{t('admin.not_self')}</p>
       ) : (
         <button
           type="button"
@@ -61,7 +58,7 @@ function Access({ u, disabled, after }: { u: User; disabled: boolean; after: () 
             after();
           }}
         >
-          {disabled ? 'Re-enable account' : 'Disable account'}
+          {disabled ? t('admin.enable') : t('admin.disable')}
         </button>
       )}
       <Notice outcome={outcome} />
@@ -73,17 +70,23 @@ function SignOutEverywhere({ u, after }: { u: User; after: () => void }) {
   const [msg, set_msg] = useState('');
   return (
     <section aria-labelledby="signout-h">
-      <h2 id="signout-h">Sessions</h2>
+      <h2 id="signout-h">{t('admin.sessions')}</h2>
       <button
         type="button"
         onClick={async () => {
-          set_msg('Signing out…');
+          set_msg(t('admin.signing_out'));
           const r = await sign_out_everywhere(u.id);
-          set_msg(r.ok ? `${u.id} is signed out everywhere${typeof r.body?.sessions === 'number' ? ` (${r.body.sessions} session${r.body.sessions === 1 ? '' : 's'} ended)` : ''}.` : `Not done: ${r.message}.`);
+          set_msg(
+            r.ok
+              ? typeof r.body?.sessions === 'number'
+                ? t('admin.signed_out_n', { user: u.id, n: r.body.sessions })
+                : t('admin.signed_out', { user: u.id })
+              : t('admin.not_done', { reason: reject_text(r.code) }),
+          );
           after();
         }}
       >
-        Sign out everywhere
+        {t('admin.sign_out_everywhere')}
       </button>
       <p class="notice" role="status" aria-live="polite" id="signout-result">
         {msg}
@@ -101,17 +104,14 @@ function PasswordLink({ u, never_signed_in, disabled }: { u: User; never_signed_
     set_link(null);
     const r = await f(u.id);
     if (r.ok) set_link(r.body);
-    else set_err(`No link made: ${r.message}.`);
+    else set_err(t('admin.no_link', { reason: reject_text(r.code) }));
   };
   return (
     <section aria-labelledby="pwlink-h">
-      <h2 id="pwlink-h">Password</h2>
-      <p>
-        A new link replaces any earlier one of {u.id}'s. Passwords are never shown to anyone; the user sets their own
-        through the link.
-      </p>
+      <h2 id="pwlink-h">{t('signin.password')}</h2>
+      <p>{t('admin.link_text', { user: u.id })}</p>
       <button type="button" disabled={disabled} onClick={() => void make(never_signed_in ? invite_link : reset_link)}>
-        {never_signed_in ? 'Make a new invitation link' : 'Make a password reset link'}
+        {never_signed_in ? t('admin.new_invitation') : t('admin.new_reset')}
       </button>
       <p role="alert" class="err">
         {err}
@@ -126,37 +126,38 @@ export function AdminUserView({ s, id }: { s: State; id: string }) {
   const { info, error, reload } = use_session_info();
   if (!u)
     return (
-      <AdminPage title="User not found" tab="users">
+      <AdminPage title={t('admin.user_not_found')} tab="users">
         <p>
-          There is no user {id}. <a href={href.admin_users()}>All users</a>
+          {t('admin.no_user', { id })} <a href={href.admin_users()}>{t('admin.all_users')}</a>
         </p>
       </AdminPage>
     );
   const [row] = user_rows([u], info);
   return (
-    <AdminPage title={`User: ${u.name}`} tab="users">
+    <AdminPage title={t('admin.user_title', { name: u.name })} tab="users">
       <dl class="facts" id="user-facts">
-        <dt>User name</dt>
+        <dt>{t('signin.username')}</dt>
         <dd>{u.id}</dd>
-        <dt>Organisation</dt>
+        <dt>{t('overview.organisation')}</dt>
         <dd>
           <a href={href.admin_org(u.org)}>{org_name(s, u.org)}</a> ({u.org})
         </dd>
-        <dt>Role</dt>
-        <dd>{role_names[u.role as Role] ?? u.role}</dd>
-        <dt>Last sign-in</dt>
-        <dd id="user-last-sign-in">{info ? sign_in_text(row!.last_sign_in) : '–'}</dd>
-        <dt>Open sessions</dt>
+        <dt>{t('admin.role')}</dt>
+        <dd>{role_name(u.role)}</dd>
+        <dt>{t('admin.last_sign_in')}</dt>
+        <dd id="user-last-sign-in">{info ? sign_in_shown(row!.last_sign_in) : '–'}</dd>
+        <dt>{t('admin.open_sessions')}</dt>
         <dd id="user-open-sessions">{row!.open_sessions ?? '–'}</dd>
-        <dt>Connected now</dt>
+        <dt>{t('admin.connected_now')}</dt>
         <dd id="user-connections">{row!.connections ?? '–'}</dd>
       </dl>
       <p class="err">{error}</p>
       <p>
-        <a href={href.admin_users()}>All users</a>
+        <a href={href.admin_users()}>{t('admin.all_users')}</a>
       </p>
       <section aria-labelledby="role-h">
-        <h2 id="role-h">Role</h2>
+        <h2 id="role-h">{t('admin.role')}</h2>
+
         <RoleForm u={u} />
       </section>
       <Access u={u} disabled={row!.disabled} after={reload} />

@@ -6,7 +6,9 @@ import { Notice } from '../../components/common';
 import { invite_link, user_sessions, type OneTimeLink } from '../../admin_api';
 import { href } from '../../router';
 import { command } from '../../store';
-import { filter_users, role_names, roles, sign_in_text, user_add_problem, user_rows, type Role, type SessionInfo } from './model';
+import { filter_users, role_name, roles, sign_in_shown, user_add_problem, user_rows, type Role, type SessionInfo } from './model';
+import { reject_text } from '../../components/common';
+import { t } from '../../../i18n';
 import { OneTimeLinkBox } from './one_time_link';
 import { AdminPage, SearchBox } from './page';
 
@@ -20,23 +22,23 @@ export function use_session_info(): { info: Record<string, SessionInfo> | null; 
     void user_sessions().then((r) => {
       if (!live) return;
       set_info(r.ok ? r.body : null);
-      set_error(r.ok ? '' : `Sign-in figures could not be read: ${r.message}.`);
+      set_error(r.ok ? '' : t('admin.figures_error', { reason: reject_text(r.code) }));
     });
     return () => {
       live = false;
     };
   }, [tick]);
-  return { info, error, reload: () => set_tick((t) => t + 1) };
+  return { info, error, reload: () => set_tick((n) => n + 1) };
 }
 
 export function RoleSelect(props: { id: string; value: Role; on_change: (r: Role) => void }) {
   return (
     <>
-      <label for={props.id}>Role</label>
+      <label for={props.id}>{t('admin.role')}</label>
       <select id={props.id} value={props.value} onChange={(e) => props.on_change(e.currentTarget.value as Role)}>
         {roles.map((r) => (
           <option key={r} value={r}>
-            {role_names[r]}
+            {role_name(r)}
           </option>
         ))}
       </select>
@@ -75,20 +77,20 @@ function AddUserForm({ s, on_added }: { s: State; on_added: () => void }) {
           on_added();
           const r = await invite_link(uid);
           if (r.ok) set_link({ user: uid, link: r.body });
-          else set_problem(`${uid} was added, but no invitation link could be made: ${r.message}. Try again from the user's page.`);
+          else set_problem(t('admin.link_failed', { user: uid, reason: reject_text(r.code) }));
         }}
       >
-        <h2 id="add-user-h">Add a user</h2>
-        <label for="user-id">User name</label>
+        <h2 id="add-user-h">{t('admin.add_user_h')}</h2>
+        <label for="user-id">{t('signin.username')}</label>
         <input id="user-id" required maxLength={64} value={id} aria-describedby="user-id-hint" onInput={(e) => set_id(e.currentTarget.value)} />
         <p class="muted" id="user-id-hint">
-          What they sign in with, e.g. nor.delegate; it cannot be changed later.
+          {t('admin.user_id_hint')}
         </p>
-        <label for="user-name">Full name</label>
+        <label for="user-name">{t('admin.full_name')}</label>
         <input id="user-name" required maxLength={200} value={name} onInput={(e) => set_name(e.currentTarget.value)} />
-        <label for="user-org">Organisation</label>
+        <label for="user-org">{t('overview.organisation')}</label>
         <select id="user-org" required value={org} onChange={(e) => set_org(e.currentTarget.value)}>
-          <option value="">Choose…</option>
+          <option value="">{t('admin.choose')}</option>
           {orgs.map((o) => (
             <option key={o.id} value={o.id}>
               {o.name} ({o.id})
@@ -96,7 +98,7 @@ function AddUserForm({ s, on_added }: { s: State; on_added: () => void }) {
           ))}
         </select>
         <RoleSelect id="user-role" value={role} on_change={set_role} />
-        <button type="submit">Add user and make an invitation link</button>
+        <button type="submit">{t('admin.add_user')}</button>
         <p role="alert" class="err">
           {problem ?? ''}
         </p>
@@ -113,30 +115,30 @@ export function AdminUsersView({ s }: { s: State }) {
   const all = user_rows(Object.values(s.users), info);
   const shown = filter_users(all, q);
   return (
-    <AdminPage title="Administration: users" tab="users">
+    <AdminPage title={t('admin.users_title')} tab="users">
       <AddUserForm s={s} on_added={reload} />
       <section aria-labelledby="users-h">
-        <h2 id="users-h">Users</h2>
-        <SearchBox id="user-search" label="Search users (name, organisation, role, disabled)" value={q} on_input={set_q} shown={shown.length} total={all.length} />
+        <h2 id="users-h">{t('admin.users')}</h2>
+        <SearchBox id="user-search" label={t('admin.user_search')} value={q} on_input={set_q} shown={shown.length} total={all.length} />
         <p>
           <button type="button" onClick={reload}>
-            Refresh sign-in figures
+            {t('admin.refresh')}
           </button>{' '}
           <span class="err">{error}</span>
         </p>
         <div class="table-scroll">
           <table id="user-table">
-            <caption class="visually-hidden">Users</caption>
+            <caption class="visually-hidden">{t('admin.users')}</caption>
             <thead>
               <tr>
-                <th scope="col">User name</th>
-                <th scope="col">Full name</th>
-                <th scope="col">Organisation</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last sign-in</th>
-                <th scope="col">Open sessions</th>
-                <th scope="col">Connected now</th>
+                <th scope="col">{t('signin.username')}</th>
+                <th scope="col">{t('admin.full_name')}</th>
+                <th scope="col">{t('overview.organisation')}</th>
+                <th scope="col">{t('admin.role')}</th>
+                <th scope="col">{t('deliv.status')}</th>
+                <th scope="col">{t('admin.last_sign_in')}</th>
+                <th scope="col">{t('admin.open_sessions')}</th>
+                <th scope="col">{t('admin.connected_now')}</th>
               </tr>
             </thead>
             <tbody>
@@ -147,9 +149,10 @@ export function AdminUsersView({ s }: { s: State }) {
                   </th>
                   <td>{u.name}</td>
                   <td>{u.org}</td>
-                  <td>{role_names[u.role as Role] ?? u.role}</td>
-                  <td>{u.disabled ? <strong>Disabled</strong> : 'Active'}</td>
-                  <td>{info ? sign_in_text(u.last_sign_in) : '–'}</td>
+                  <td>{role_name(u.role)}</td>
+                  <td>{u.disabled ? <strong>{t('admin.disabled')}</strong> : t('admin.active')}</td>
+
+                  <td>{info ? sign_in_shown(u.last_sign_in) : '–'}</td>
                   <td>{u.open_sessions ?? '–'}</td>
                   <td>{u.connections ?? '–'}</td>
                 </tr>

@@ -9,6 +9,7 @@ import { use_href, use_me } from '../../view_mode';
 import { EditAction } from './edit_action';
 import type { Editing } from './editing';
 import { EditButton } from './editing';
+import { fmt_date, t, t_maybe } from '../../../i18n';
 
 export function PledgeLinks({ s, pledges }: { s: State; pledges: Pledge[] }) {
   const href = use_href();
@@ -32,16 +33,19 @@ export function ActionItem(props: { s: State; a: Action; pledges: Pledge[]; gaps
   return (
     <li class="action" data-action-id={a.id}>
       <p>
-        <strong>Action:</strong> {a.title} <span class="badge">{a.kind}</span>
-        {a.due && <span class="muted"> · due {a.due}</span>}
-        <HistoryLink entity={key} label={`action ${a.title}`} />
+        <strong>{t('actions.action')}</strong> {a.title} <span class="badge">{t_maybe(`kind.${a.kind}`) ?? a.kind}</span>
+        {a.due && <span class="muted"> · {t('actions.due', { date: fmt_date(a.due) })}</span>}
+        <HistoryLink entity={key} noun="action" name={a.title} />
+
       </p>
       <p class="muted">
-        Taken up by: {a.taken_up_by.length ? a.taken_up_by.map((o) => org_name(s, o)).join(', ') : 'nobody yet'}
+        {t('actions.taken_up_by')}{' '}
+        {a.taken_up_by.length ? a.taken_up_by.map((o) => org_name(s, o)).join(', ') : t('actions.nobody')}
       </p>
       {can_take_up(user, s) && !taken && (
         <button type="button" onClick={() => void command('action.take_up', { id: a.id })}>
-          Take up this action
+          {t('actions.take_up')}
+
         </button>
       )}
       {can_add_action(user, s, a.theme) &&
@@ -50,7 +54,7 @@ export function ActionItem(props: { s: State; a: Action; pledges: Pledge[]; gaps
         ) : (
           <>
             {' '}
-            <EditButton what="action" title={a.title} on_click={() => editing.set(key)} />
+            <EditButton noun="action" title={a.title} on_click={() => editing.set(key)} />
           </>
         ))}
       <PledgeLinks s={s} pledges={pledges} />

@@ -4,14 +4,15 @@ import { is_secretariat, org_name } from '../../model';
 import { command } from '../../store';
 import { use_me } from '../../view_mode';
 import { SmallForm } from './small_form';
+import { t } from '../../../i18n';
 
 export function Champions({ s, theme, champs, orgs }: { s: State; theme: string; champs: Champion[]; orgs: Org[] }) {
   const user = use_me();
   return (
     <section aria-labelledby="champ-h">
-      <h2 id="champ-h">Champions</h2>
+      <h2 id="champ-h">{t('champ.h')}</h2>
       {champs.length === 0 ? (
-        <p class="gap-text">No champion yet.</p>
+        <p class="gap-text">{t('champ.none')}</p>
       ) : (
         <ul>
           {champs.map((c) => (
@@ -24,10 +25,10 @@ export function Champions({ s, theme, champs, orgs }: { s: State; theme: string;
                   <button
                     type="button"
                     class="link-button"
-                    aria-label={`Withdraw ${org_name(s, c.org)} as champion`}
+                    aria-label={t('champ.withdraw_label', { org: org_name(s, c.org) })}
                     onClick={() => void command('champion.withdraw', { org: c.org, theme })}
                   >
-                    Withdraw
+                    {t('champ.withdraw')}
                   </button>
                 </>
               )}
@@ -38,12 +39,13 @@ export function Champions({ s, theme, champs, orgs }: { s: State; theme: string;
       {is_secretariat(user) && (
         <SmallForm
           id="assign-champion"
-          title="Assign a champion"
-          submit_label="Assign"
+          title={t('champ.assign_h')}
+          submit_label={t('champ.assign')}
           fields={[
             {
               key: 'org',
-              label: 'Organisation',
+              label: t('overview.organisation'),
+
               options: orgs
                 .filter((o) => !champs.some((c) => c.org === o.id))
                 .map((o) => [o.id, `${o.name} (${o.id})`] as [string, string]),

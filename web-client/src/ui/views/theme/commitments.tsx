@@ -9,21 +9,18 @@ import { is_secretariat } from '../../model';
 import { use_me } from '../../view_mode';
 import type { Editing } from './editing';
 import { EditButton } from './editing';
+import { t, t_maybe } from '../../../i18n';
 
-/** The readable name of each `responsibility` value (protocol/README.md, `commitment.add`). */
-const responsibilities: Record<string, string> = {
-  member_states: 'Member States',
-  secretary_general: 'Secretary-General',
-  shared: 'Shared',
-};
-const responsibility_name = (r: string) => responsibilities[r] ?? r;
+/** The `responsibility` values (protocol/README.md, `commitment.add`), named in words. */
+const responsibilities = ['member_states', 'secretary_general', 'shared'];
+const responsibility_name = (r: string) => t_maybe(`resp.${r}`) ?? r;
 
 type CommitmentKey = 'title' | 'number' | 'responsibility';
 const commitment_draft = (c: Commitment) => ({ title: c.title, number: String(c.number), responsibility: c.responsibility });
 const commitment_edit: EditSpec<'commitment', Commitment, ReturnType<typeof commitment_draft>, CommitmentKey> = {
   noun: 'commitment',
   level: 3,
-  labels: { title: 'Title', number: 'Number', responsibility: 'Responsibility' },
+  labels: { title: 'field.title', number: 'field.number', responsibility: 'field.responsibility' },
   draft_of: commitment_draft,
   values_of: (d) => ({ title: d.title, number: Number(d.number), responsibility: d.responsibility }),
 };
@@ -36,14 +33,14 @@ function EditCommitment({ c, on_close }: { c: Commitment; on_close: () => void }
     <VersionedEdit {...commitment_edit} entity={c} show={show} on_close={on_close}>
       {(d, up) => (
         <>
-          <TextField id="ec-title" label="Title" required value={d.title} on_input={up('title')} />
-          <label for="ec-number">Number (1 to 1000)</label>
+          <TextField id="ec-title" label={t('field.title')} required value={d.title} on_input={up('title')} />
+          <label for="ec-number">{t('commit.number_range')}</label>
           <input id="ec-number" type="number" min={1} max={1000} step={1} required value={d.number} onInput={up('number')} />
-          <label for="ec-resp">Responsibility</label>
+          <label for="ec-resp">{t('field.responsibility')}</label>
           <select id="ec-resp" value={d.responsibility} onChange={up('responsibility')}>
-            {Object.entries(responsibilities).map(([value, name]) => (
+            {responsibilities.map((value) => (
               <option key={value} value={value}>
-                {name}
+                {responsibility_name(value)}
               </option>
             ))}
           </select>
@@ -59,14 +56,14 @@ function CommitmentItem({ c, editing }: { c: Commitment; editing: Editing }) {
   return (
     <li class="commitment" data-commitment-id={c.id}>
       <strong>{c.number}.</strong> {c.title} <span class="muted">({responsibility_name(c.responsibility)})</span>
-      <HistoryLink entity={key} label={`commitment ${c.number}`} />
+      <HistoryLink entity={key} noun="commitment" name={c.number} />
       {is_secretariat(user) &&
         (editing.open === key ? (
           <EditCommitment key={key} c={c} on_close={() => editing.set(null)} />
         ) : (
           <>
             {' '}
-            <EditButton what="commitment" title={c.title} on_click={() => editing.set(key)} />
+            <EditButton noun="commitment" title={c.title} on_click={() => editing.set(key)} />
           </>
         ))}
     </li>
@@ -76,9 +73,10 @@ function CommitmentItem({ c, editing }: { c: Commitment; editing: Editing }) {
 export function Commitments({ commitments, editing }: { commitments: Commitment[]; editing: Editing }) {
   return (
     <section aria-labelledby="cm-h">
-      <h2 id="cm-h">Commitments</h2>
+      <h2 id="cm-h">{t('commit.h')}</h2>
       {commitments.length === 0 ? (
-        <p>No commitments recorded for this theme.</p>
+        <p>{t('commit.none')}</p>
+
       ) : (
         <ol class="plain">
           {commitments.map((c) => (

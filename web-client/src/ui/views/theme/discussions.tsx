@@ -5,18 +5,19 @@ import { href as live_href } from '../../router';
 import { command } from '../../store';
 import { use_href, use_me } from '../../view_mode';
 import { SmallForm } from './small_form';
+import { lang, t, t_maybe } from '../../../i18n';
 
 function ConveneForm({ theme }: { theme: string }) {
   return (
     <SmallForm
       id="convene"
-      title="Convene a discussion"
-      submit_label="Convene"
+      title={t('disc.convene_h')}
+      submit_label={t('disc.convene')}
       fields={[
-        { key: 'title', label: 'Discussion title', required: true },
-        { key: 'agenda', label: 'Agenda', type: 'textarea', required: true },
-        { key: 'visibility', label: 'Visibility', options: [['open', 'Open to all'], ['restricted', 'Restricted to invitees']] },
-        { key: 'invitees', label: 'Invitees (organisation codes, comma separated)' },
+        { key: 'title', label: t('disc.title_label'), required: true },
+        { key: 'agenda', label: t('disc.agenda'), type: 'textarea', required: true },
+        { key: 'visibility', label: t('disc.visibility'), options: [['open', t('disc.vis_open')], ['restricted', t('disc.vis_restricted')]] },
+        { key: 'invitees', label: t('disc.invitees_label') },
       ]}
       on_submit={async (v) => {
         const invitees = v.invitees
@@ -29,6 +30,7 @@ function ConveneForm({ theme }: { theme: string }) {
           agenda: v.agenda,
           visibility: v.visibility === 'restricted' ? 'restricted' : 'open',
           invitees,
+          lang: lang.value,
         });
         if (o.ok && typeof o.result.id === 'string') location.hash = live_href.discussion(o.result.id);
         return o;
@@ -43,16 +45,20 @@ export function Discussions(props: { s: State; theme: string; discussions: Discu
   const user = use_me();
   return (
     <section aria-labelledby="disc-h">
-      <h2 id="disc-h">Discussions</h2>
+      <h2 id="disc-h">{t('disc.h')}</h2>
       {discussions.length === 0 ? (
-        <p>No discussions yet.</p>
+        <p>{t('disc.none')}</p>
       ) : (
         <ul>
           {discussions.map((d) => (
             <li key={d.id}>
               <a href={href.discussion(d.id)}>{d.title}</a>{' '}
               <span class="muted">
-                ({d.state}, {d.visibility}, convened by {org_name(s, d.convener)})
+                {t('disc.item_meta', {
+                  state: t_maybe(`disc.state.${d.state}`) ?? d.state,
+                  visibility: t_maybe(`disc.visibility.${d.visibility}`) ?? d.visibility,
+                  org: org_name(s, d.convener),
+                })}
               </span>
             </li>
           ))}
@@ -60,7 +66,8 @@ export function Discussions(props: { s: State; theme: string; discussions: Discu
       )}
       {can_convene(user, s, theme) && <ConveneForm theme={theme} />}
       {champions_of(s, theme).length === 0 && props.orgs.length > 0 && (
-        <p class="muted">This theme has no champion to convene discussions yet.</p>
+        <p class="muted">{t('disc.no_champion')}</p>
+
       )}
     </section>
   );

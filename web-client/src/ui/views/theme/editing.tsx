@@ -1,5 +1,6 @@
 // Which of the theme page's edit forms is open (one at a time), and the Edit button that
 // opens one.
+import { t } from '../../../i18n';
 
 /** Which edit form is open: `commitment:<id>`, `gap:<id>` or `action:<id>`, or null. */
 export interface Editing {
@@ -7,11 +8,11 @@ export interface Editing {
   set: (key: string | null) => void;
 }
 
-export function EditButton(props: { what: 'commitment' | 'gap' | 'action'; title: string; on_click: () => void }) {
-  const { what, title, on_click } = props;
+export function EditButton(props: { noun: 'commitment' | 'gap' | 'action'; title: string; on_click: () => void }) {
+  const { noun, title, on_click } = props;
   return (
-    <button type="button" class={`edit-${what}-button`} aria-label={`Edit ${what}: ${title}`} onClick={on_click}>
-      Edit
+    <button type="button" class={`edit-${noun}-button`} aria-label={t('edit.button_label', { noun, title })} onClick={on_click}>
+      {t('edit.button')}
     </button>
   );
 }

@@ -11,6 +11,7 @@ import { EditGap } from './edit_gap';
 import type { Editing } from './editing';
 import { EditButton } from './editing';
 import { SmallForm } from './small_form';
+import { t } from '../../../i18n';
 
 function AddForms({ s, theme, gaps }: { s: State; theme: string; gaps: Gap[] }) {
   const user = use_me();
@@ -19,11 +20,11 @@ function AddForms({ s, theme, gaps }: { s: State; theme: string; gaps: Gap[] }) 
       {is_secretariat(user) && (
         <SmallForm
           id="add-gap"
-          title="Record a gap"
-          submit_label="Add gap"
+          title={t('gaps.record')}
+          submit_label={t('gaps.add')}
           fields={[
-            { key: 'title', label: 'Gap title', required: true },
-            { key: 'description', label: 'Description', type: 'textarea', required: true },
+            { key: 'title', label: t('gaps.title_label'), required: true },
+            { key: 'description', label: t('field.description'), type: 'textarea', required: true },
           ]}
           on_submit={(v) => command('gap.add', { theme, title: v.title, description: v.description })}
         />
@@ -31,13 +32,13 @@ function AddForms({ s, theme, gaps }: { s: State; theme: string; gaps: Gap[] }) 
       {can_add_action(user, s, theme) && (
         <SmallForm
           id="add-action"
-          title="Add an action"
-          submit_label="Add action"
+          title={t('actions.add_h')}
+          submit_label={t('actions.add')}
           fields={[
-            { key: 'title', label: 'Action title', required: true },
-            { key: 'kind', label: 'Kind', options: [['concrete', 'Concrete'], ['broad', 'Broad']] },
-            { key: 'gap', label: 'Answers gap', options: [['', 'None'], ...gaps.map((g) => [g.id, g.title] as [string, string])] },
-            { key: 'due', label: 'Due (optional)', type: 'date' },
+            { key: 'title', label: t('actions.title_label'), required: true },
+            { key: 'kind', label: t('field.kind'), options: [['concrete', t('kind.concrete')], ['broad', t('kind.broad')]] },
+            { key: 'gap', label: t('field.answers_gap'), options: [['', t('gaps.none_option')], ...gaps.map((g) => [g.id, g.title] as [string, string])] },
+            { key: 'due', label: t('actions.due_optional'), type: 'date' },
           ]}
           on_submit={(v) =>
             command('action.add', {
@@ -62,9 +63,9 @@ function GapItem(props: { s: State; g: Gap; acts: Action[]; gaps: Gap[]; pledges
   return (
     <li class={`gap${n === 0 ? ' gap-unanswered' : ''}`} data-gap-id={g.id}>
       <h3>
-        Gap: {g.title}
-        {n === 0 && <span class="badge badge-gap">No pledge yet</span>}
-        <HistoryLink entity={key} label={`gap ${g.title}`} />
+        {t('gaps.gap', { title: g.title })}
+        {n === 0 && <span class="badge badge-gap">{t('gaps.no_pledge')}</span>}
+        <HistoryLink entity={key} noun="gap" name={g.title} />
       </h3>
       <p>{g.description}</p>
       {is_secretariat(user) &&
@@ -72,11 +73,11 @@ function GapItem(props: { s: State; g: Gap; acts: Action[]; gaps: Gap[]; pledges
           <EditGap key={key} g={g} on_close={() => editing.set(null)} />
         ) : (
           <p>
-            <EditButton what="gap" title={g.title} on_click={() => editing.set(key)} />
+            <EditButton noun="gap" title={g.title} on_click={() => editing.set(key)} />
           </p>
         ))}
       {acts.length === 0 ? (
-        <p class="muted">No action answers this gap yet.</p>
+        <p class="muted">{t('gaps.no_action')}</p>
       ) : (
         <ul class="plain">
           {acts.map((a) => (
@@ -103,8 +104,8 @@ export function GapsActionsPledges(props: {
   const loose_pledges = pledges.filter((p) => !linked.has(p.id));
   return (
     <section aria-labelledby="gaps-h">
-      <h2 id="gaps-h">Gaps, actions and pledges</h2>
-      {gaps.length === 0 && <p>No gaps recorded.</p>}
+      <h2 id="gaps-h">{t('gaps.h')}</h2>
+      {gaps.length === 0 && <p>{t('gaps.none')}</p>}
       <ul class="plain">
         {gaps.map((g) => (
           <GapItem
@@ -120,7 +121,7 @@ export function GapsActionsPledges(props: {
       </ul>
       {loose_actions.length > 0 && (
         <>
-          <h3>Actions not tied to a gap</h3>
+          <h3>{t('gaps.loose_actions')}</h3>
           <ul class="plain">
             {loose_actions.map((a) => (
               <ActionItem key={a.id} s={s} a={a} pledges={pledges_for(a)} gaps={gaps} editing={editing} />
@@ -128,8 +129,9 @@ export function GapsActionsPledges(props: {
           </ul>
         </>
       )}
-      <h3>Other pledges in this theme</h3>
-      {loose_pledges.length ? <PledgeLinks s={s} pledges={loose_pledges} /> : <p class="muted">None.</p>}
+      <h3>{t('gaps.other_pledges')}</h3>
+      {loose_pledges.length ? <PledgeLinks s={s} pledges={loose_pledges} /> : <p class="muted">{t('gaps.none_dot')}</p>}
+
       <AddForms s={s} theme={theme} gaps={gaps} />
     </section>
   );

@@ -5,7 +5,8 @@
 import { useState } from 'preact/hooks';
 import type { State } from '../../../sync';
 import { NotFound, PageTitle } from '../../components/common';
-import { by_id } from '../../model';
+import { by_id, theme_name } from '../../model';
+import { t } from '../../../i18n';
 import { Champions } from './champions';
 import { Commitments } from './commitments';
 import { Discussions } from './discussions';
@@ -15,8 +16,8 @@ import { GapsActionsPledges } from './gaps';
 export function ThemeView({ s, id }: { s: State; id: string }) {
   const [open_edit, set_open_edit] = useState<string | null>(null);
   const editing: Editing = { open: open_edit, set: set_open_edit };
-  const t = s.themes[id];
-  if (!t) return <NotFound what={`Theme ${id}`} />;
+  const th = s.themes[id];
+  if (!th) return <NotFound what={t('theme.not_found', { id })} />;
   const of_theme = <T extends { theme: string }>(m: Record<string, T>) => Object.values(m).filter((x) => x.theme === id);
   const commitments = of_theme(s.commitments).sort((a, b) => a.number - b.number);
   const orgs = Object.values(s.orgs)
@@ -24,8 +25,9 @@ export function ThemeView({ s, id }: { s: State; id: string }) {
     .sort((a, b) => a.id.localeCompare(b.id));
   return (
     <>
-      <PageTitle>{t.name}</PageTitle>
-      {t.note && <p class="muted">{t.note}</p>}
+      <PageTitle>{theme_name(s, id)}</PageTitle>
+      {th.note && <p class="muted">{th.note}</p>}
+
       <div class="two-col">
         <Champions s={s} theme={id} champs={of_theme(s.champions)} orgs={orgs} />
         <Commitments commitments={commitments} editing={editing} />
