@@ -145,6 +145,13 @@ result<void> ap_user_disabled_or_enabled(state& s, const event& e) {
   ++u->version;
   return {};
 }
+result<void> ap_user_preference_set(state& s, const event& e) {
+  user* u = s.users.get(sget(e.data, "id"));
+  if (!u) return missing(e);
+  u->lang = tget(s, e.data, "lang");
+  ++u->version;
+  return {};
+}
 result<void> ap_commitment_added(state& s, const event& e) {
   const auto& d = e.data;
   commitment c;
@@ -184,6 +191,7 @@ result<void> ap_pledge_created(state& s, const event& e) {
   x.due = tget(s, d, "due");
   x.created_ts = s.keep(e.ts);
   x.updated_ts = x.created_ts;
+  x.lang = tget(s, d, "lang");
   bump(s.counters.pledge, x.id, 1);
   s.pledges.put(std::move(x));
   return {};
@@ -239,6 +247,8 @@ result<void> ap_pledge_progress_reported(state& s, const event& e) {
       r.evidence = list_of(s, v);
     } else if (k == "impact_note") {
       if (v.is_string()) r.impact_note = s.keep(v.get_ref<const std::string&>());
+    } else if (k == "lang") {
+      if (v.is_string()) r.lang = s.keep(v.get_ref<const std::string&>());
     } else if (k == "attribution") {
       if (v.is_object())
         r.attrib =
@@ -331,6 +341,7 @@ result<void> ap_discussion_convened(state& s, const event& e) {
   x.invitees = lget(s, d, "invitees");
   x.convener = tget(s, d, "convener");
   x.created_ts = s.keep(e.ts);
+  x.lang = tget(s, d, "lang");
   bump(s.counters.discussion, x.id, 1);
   s.discussions.put(x);
   return {};
@@ -347,6 +358,7 @@ result<void> ap_discussion_closed(state& s, const event& e) {
   if (!x) return missing(e);
   x->state = text::literal("closed");
   x->outcome = tget(s, e.data, "outcome");
+  x->outcome_lang = tget(s, e.data, "lang");
   ++x->version;
   return {};
 }
@@ -363,6 +375,8 @@ result<void> ap_comment_posted(state& s, const event& e) {
       c.body = s.keep(str);
     else if (k == "reply_to")
       c.reply_to = s.keep(str);
+    else if (k == "lang")
+      c.lang = s.keep(str);
   }
   c.author = s.keep(e.who.user);
   c.org = s.keep(e.who.org);
@@ -376,6 +390,7 @@ result<void> ap_comment_edited(state& s, const event& e) {
   comment* c = s.comments.get(sget(e.data, "id"));
   if (!c) return missing(e);
   c->body = tget(s, e.data, "body");
+  c->lang = tget(s, e.data, "lang");  // an edit without one: the new text's language is unknown
   c->edited = true;
   ++c->version;
   return {};
@@ -409,6 +424,8 @@ result<void> ap_opinion_given(state& s, const event& e) {
       o.position = s.keep(str);
     else if (k == "text")
       o.text = s.keep(str);
+    else if (k == "lang")
+      o.lang = s.keep(str);
   }
   o.org = s.keep(e.who.org);
   o.by = s.keep(e.who.user);
@@ -434,6 +451,7 @@ const std::unordered_map<std::string_view, applier>& appliers() {
       {"org.updated", ap_org_updated},
       {"user.added", ap_user_added},
       {"user.role_changed", ap_user_role_changed},
+      {"user.preference_set", ap_user_preference_set},
       {"user.disabled", ap_user_disabled_or_enabled},
       {"user.enabled", ap_user_disabled_or_enabled},
       {"commitment.added", ap_commitment_added},

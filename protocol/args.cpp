@@ -1,7 +1,9 @@
 #include "protocol/args.hpp"
 
+#include <algorithm>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace a4p::protocol {
 
@@ -66,6 +68,80 @@ bool valid_url(std::string_view s) {
   if (rest.empty() || rest[0] == '/') return false;
   for (unsigned char c : s)
     if (c <= 0x20 || c == 0x7F) return false;
+  return true;
+}
+
+bool valid_lang_tag(std::string_view s, std::string* canonical) {
+  if (s.empty() || s.size() > 35) return false;
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto all = [](std::string_view t, auto f) {
+    for (char c : t)
+      if (!f(c)) return false;
+    return true;
+  };
+  auto alnum = [&](char c) { return alpha(c) || digit(c); };
+  auto lower = [](std::string t) {
+    for (char& c : t)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return t;
+  };
+  std::vector<std::string> sub;
+  for (std::size_t i = 0;;) {
+    std::size_t j = s.find('-', i);
+    std::string_view t = s.substr(i, j == std::string_view::npos ? s.size() - i : j - i);
+    if (t.empty() || t.size() > 8 || !all(t, alnum)) return false;
+    sub.emplace_back(lower(std::string(t)));
+    if (j == std::string_view::npos) break;
+    i = j + 1;
+  }
+  // language: 2-3 letters (then up to three 3-letter extlangs) or 4-8 letters.
+  std::size_t k = 0;
+  const std::string& lang = sub[k++];
+  if (!all(lang, alpha) || lang.size() == 4 || lang.size() < 2) return false;
+  if (lang.size() <= 3)
+    for (int n = 0; n < 3 && k < sub.size() && sub[k].size() == 3 && all(sub[k], alpha); ++n) ++k;
+  bool region_seen = false, script_seen = false;
+  enum { before_ext, in_ext, in_private } part = before_ext;
+  std::vector<std::string> seen_singletons;
+  for (; k < sub.size(); ++k) {
+    std::string& t = sub[k];
+    if (part == in_private) continue;  // 1-8 alnum, checked above
+    if (t.size() == 1) {
+      if (t == "x") {
+        part = in_private;
+        if (k + 1 >= sub.size()) return false;
+        continue;
+      }
+      if (std::find(seen_singletons.begin(), seen_singletons.end(), t) != seen_singletons.end())
+        return false;
+      seen_singletons.push_back(t);
+      if (k + 1 >= sub.size() || sub[k + 1].size() < 2) return false;
+      part = in_ext;
+      continue;
+    }
+    if (part == in_ext) {
+      if (t.size() < 2) return false;
+      continue;
+    }
+    if (!script_seen && !region_seen && t.size() == 4 && all(t, alpha)) {
+      script_seen = true;
+      t[0] = static_cast<char>(t[0] - 'a' + 'A');
+    } else if (!region_seen &&
+               ((t.size() == 2 && all(t, alpha)) || (t.size() == 3 && all(t, digit)))) {
+      region_seen = true;
+      for (char& c : t)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    } else if (!((t.size() >= 5) || (t.size() == 4 && digit(t[0])))) {
+      return false;  // not a variant
+    } else {
+      script_seen = region_seen = true;  // variants come last before extensions
+    }
+  }
+  if (canonical) {
+    canonical->clear();
+    for (const auto& t : sub) *canonical += (canonical->empty() ? "" : "-") + t;
+  }
   return true;
 }
 

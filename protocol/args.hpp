@@ -29,6 +29,10 @@ rejection not_found(const std::string& field, std::string message);
 bool valid_date(std::string_view s);
 bool valid_url(std::string_view s);
 bool valid_code(std::string_view s, std::size_t max);
+// A well-formed BCP 47 language tag (RFC 5646 syntax: language, extlang, script, region,
+// variants, extensions, private use; at most 35 bytes); `canonical` gets its conventional
+// casing ("zh-hans-cn" -> "zh-Hans-CN"). Grandfathered irregular tags are refused.
+bool valid_lang_tag(std::string_view s, std::string* canonical = nullptr);
 
 // Reads one args object strictly, remembering the first problem. Every getter returns a
 // default after an error, so a command reads all its args and then checks `err` once.
@@ -93,6 +97,13 @@ class reader {
     return s;
   }
   std::string opt_date(const char* key) { return has(key) ? date(key) : std::string(); }
+  // The optional `lang` of written content: a BCP 47 tag, canonically cased; empty if absent.
+  std::string opt_lang(const char* key = "lang") {
+    if (!has(key)) return {};
+    std::string s = str(key, 35), canonical;
+    if (!err && !valid_lang_tag(s, &canonical)) fail(key, "must be a BCP 47 language tag");
+    return canonical;
+  }
   std::int64_t integer(const char* key, std::int64_t lo, std::int64_t hi) {
     const json* v = get(key);
     if (!v) return 0;

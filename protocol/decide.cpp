@@ -97,6 +97,7 @@ const std::unordered_map<std::string, handler>& handlers() {
       {"org.update", org_update},
       {"user.add", user_add},
       {"user.set_role", user_set_role},
+      {"user.set_preference", user_set_preference},
       {"user.disable", [](const state& s, const principal& p,
                           const json& a) { return user_disable_or_enable(s, p, a, true); }},
       {"user.enable", [](const state& s, const principal& p,

@@ -89,6 +89,27 @@ outcome user_disable_or_enable(const state& s, const principal& p, const json& a
   return one(disable ? "user.disabled" : "user.enabled", "user:" + id, {{"id", id}}, {{"id", id}});
 }
 
+// The signed-in user's own preferences (an a4p.v1 extension): today only `lang`, the language
+// the web client shows itself in, so that it follows the user to another browser. Anyone may set
+// their own (auditors send no commands at all, decide.cpp); nobody sets another's.
+outcome user_set_preference(const state& s, const principal& p, const json& a) {
+  reader r(a, "");
+  std::string lang;
+  bool clear = r.is_null("lang");
+  if (!clear) {
+    lang = r.opt_lang();
+    if (!r.err && lang.empty()) r.err = bad("lang", "lang is required (a BCP 47 tag, or null)");
+  }
+  A4P_CHECK(r);
+  const user* u = s.users.get(p.user);
+  if (!u) return std::unexpected(not_found("user", "no such user " + p.user));
+  if (std::string_view(u->lang) == lang)
+    return std::unexpected(conflict(s, p, "user:" + p.user, "the preference is already set"));
+  return one("user.preference_set", "user:" + p.user,
+             {{"id", p.user}, {"lang", lang.empty() ? json(nullptr) : json(lang)}},
+             {{"id", p.user}});
+}
+
 // ---- commitments ----
 
 outcome commitment_add(const state& s, const principal& p, const json& a) {

@@ -17,6 +17,7 @@ outcome discussion_convene(const state& s, const principal& p, const json& a) {
   std::string visibility = r.one_of("visibility", {"open", "restricted"});
   std::vector<std::string> invitees;
   if (r.has("invitees")) invitees = r.codes("invitees", limits::list);
+  std::string lang = r.opt_lang();
   A4P_CHECK(r);
   if (!s.themes.contains(theme))
     return std::unexpected(not_found("theme", "no such theme " + theme));
@@ -26,15 +27,11 @@ outcome discussion_convene(const state& s, const principal& p, const json& a) {
     if (!s.orgs.contains(o))
       return std::unexpected(not_found("invitees", "no such organisation " + o));
   std::string id = next_id("D", s.counters.discussion);
-  return one("discussion.convened", "discussion:" + id,
-             {{"id", id},
-              {"theme", theme},
-              {"title", title},
-              {"agenda", agenda},
-              {"visibility", visibility},
-              {"invitees", invitees},
-              {"convener", p.org}},
-             {{"id", id}});
+  json data = {{"id", id},         {"theme", theme},           {"title", title},
+               {"agenda", agenda}, {"visibility", visibility}, {"invitees", invitees},
+               {"convener", p.org}};
+  with_lang(data, lang);
+  return one("discussion.convened", "discussion:" + id, std::move(data), {{"id", id}});
 }
 
 outcome discussion_lock_or_close(const state& s, const principal& p, const json& a, bool close) {
@@ -42,7 +39,8 @@ outcome discussion_lock_or_close(const state& s, const principal& p, const json&
   reader r(a, "");
   std::string id = r.code("id");
   std::string outcome_text;
-  if (close) outcome_text = r.str("outcome", limits::long_text);
+  std::string lang;
+  if (close) outcome_text = r.str("outcome", limits::long_text), lang = r.opt_lang();
   A4P_CHECK(r);
   const discussion* x = s.discussions.get(id);
   if (!x || check_target(s, p, "discussion:" + id, "id"))
@@ -51,9 +49,11 @@ outcome discussion_lock_or_close(const state& s, const principal& p, const json&
     return std::unexpected(forbidden("only the Secretariat and the convening champion"));
   if (x->state == "closed" || (!close && x->state == "locked"))
     return std::unexpected(conflict(s, p, "discussion:" + id, "the discussion is " + x->state));
-  if (close)
-    return one("discussion.closed", "discussion:" + id, {{"id", id}, {"outcome", outcome_text}},
-               {{"id", id}});
+  if (close) {
+    json data = {{"id", id}, {"outcome", outcome_text}};
+    with_lang(data, lang);
+    return one("discussion.closed", "discussion:" + id, std::move(data), {{"id", id}});
+  }
   return one("discussion.locked", "discussion:" + id, {{"id", id}}, {{"id", id}});
 }
 
@@ -71,6 +71,7 @@ outcome comment_post(const state& s, const principal& p, const json& a) {
   std::string body = r.str("body", limits::body);
   json reply_to = nullptr;
   if (r.has("reply_to")) reply_to = r.code("reply_to");
+  std::string lang = r.opt_lang();
   A4P_CHECK(r);
   if (auto e = check_target(s, p, target, "target")) return std::unexpected(std::move(*e));
   if (const discussion* d = discussion_of_target(s, target); d && d->state != "open")
@@ -82,9 +83,9 @@ outcome comment_post(const state& s, const principal& p, const json& a) {
       return std::unexpected(bad("reply_to", "reply_to is a comment on another target"));
   }
   std::string id = next_id("C", s.counters.comment);
-  return one("comment.posted", "comment:" + id,
-             {{"id", id}, {"target", target}, {"body", body}, {"reply_to", reply_to}},
-             {{"id", id}});
+  json data = {{"id", id}, {"target", target}, {"body", body}, {"reply_to", reply_to}};
+  with_lang(data, lang);
+  return one("comment.posted", "comment:" + id, std::move(data), {{"id", id}});
 }
 
 outcome comment_edit(const state& s, const principal& p, const json& a) {
@@ -92,6 +93,7 @@ outcome comment_edit(const state& s, const principal& p, const json& a) {
   reader r(a, "");
   std::string id = r.code("id");
   std::string body = r.str("body", limits::body);
+  std::string lang = r.opt_lang();
   A4P_CHECK(r);
   const comment* c = s.comments.get(id);
   if (!c || check_target(s, p, c->target, "id"))
@@ -100,7 +102,9 @@ outcome comment_edit(const state& s, const principal& p, const json& a) {
   if (c->hidden) return std::unexpected(forbidden("a hidden comment cannot be edited"));
   if (const discussion* d = discussion_of_target(s, c->target); d && d->state != "open")
     return std::unexpected(reject(reject_code::locked, "the discussion is " + d->state));
-  return one("comment.edited", "comment:" + id, {{"id", id}, {"body", body}}, {{"id", id}});
+  json data = {{"id", id}, {"body", body}};
+  with_lang(data, lang);
+  return one("comment.edited", "comment:" + id, std::move(data), {{"id", id}});
 }
 
 outcome comment_hide_or_restore(const state& s, const principal& p, const json& a, bool hide) {
@@ -128,12 +132,13 @@ outcome opinion_give(const state& s, const principal& p, const json& a) {
   std::string target = r.str("target", 128);
   std::string position = r.one_of("position", {"support", "concerns", "object"});
   std::string text = r.str("text", limits::body);
+  std::string lang = r.opt_lang();
   A4P_CHECK(r);
   if (auto e = check_target(s, p, target, "target")) return std::unexpected(std::move(*e));
   std::string id = p.org + ":" + target;
-  return one("opinion.given", "opinion:" + id,
-             {{"id", id}, {"target", target}, {"position", position}, {"text", text}},
-             {{"id", id}});
+  json data = {{"id", id}, {"target", target}, {"position", position}, {"text", text}};
+  with_lang(data, lang);
+  return one("opinion.given", "opinion:" + id, std::move(data), {{"id", id}});
 }
 
 outcome champion_assign_or_withdraw(const state& s, const principal& p, const json& a,

@@ -45,6 +45,7 @@ outcome pledge_create(const state& s, const principal& p, const json& a) {
   if (r.has("actions")) actions = r.codes("actions", limits::list);
   json due = nullptr;
   if (r.has("due")) due = r.date("due");
+  std::string lang = r.opt_lang();
   A4P_CHECK(r);
   json data = {{"theme", theme}, {"commitment", commitment}, {"actions", actions}};
   if (auto e = check_pledge_refs(s, data, "")) return std::unexpected(std::move(*e));
@@ -57,6 +58,7 @@ outcome pledge_create(const state& s, const principal& p, const json& a) {
   data["impact"] = impact;
   data["due"] = due;
   data["version"] = 1;
+  with_lang(data, lang);
   return one("pledge.created", "pledge:" + id, std::move(data), {{"id", id}});
 }
 
@@ -100,6 +102,7 @@ outcome pledge_report(const state& s, const principal& p, const json& a) {
   if (r.has("impact_note")) impact_note = r.str("impact_note", limits::long_text, true);
   json attrib = nullptr;
   if (r.has("attribution")) attrib = r.attribution_obj("attribution");
+  std::string lang = r.opt_lang();
   A4P_CHECK(r);
   const pledge* x = s.pledges.get(id);
   if (!x) return std::unexpected(not_found("id", "no such pledge " + id));
@@ -110,16 +113,16 @@ outcome pledge_report(const state& s, const principal& p, const json& a) {
     if (rd->state != "open")
       return std::unexpected(conflict(s, p, "round:" + rd->id, "the round is closed"));
   }
-  return one("pledge.progress_reported", "pledge:" + id,
-             {{"id", id},
-              {"round", round_id},
-              {"status", status},
-              {"progress", progress},
-              {"note", note},
-              {"evidence", evidence},
-              {"impact_note", impact_note},
-              {"attribution", attrib}},
-             {{"id", id}});
+  json data = {{"id", id},
+               {"round", round_id},
+               {"status", status},
+               {"progress", progress},
+               {"note", note},
+               {"evidence", evidence},
+               {"impact_note", impact_note},
+               {"attribution", attrib}};
+  with_lang(data, lang);
+  return one("pledge.progress_reported", "pledge:" + id, std::move(data), {{"id", id}});
 }
 
 // ---- gaps ----

@@ -8,6 +8,14 @@ json or_null(std::string_view s) {
   return s.empty() ? json(nullptr) : json(s);
 }
 
+namespace {
+// A language tag as a member only when known (clients and tests from before tags see nothing new).
+json tagged(json j, std::string_view lang, const char* key = "lang") {
+  if (!lang.empty()) j[key] = lang;
+  return j;
+}
+}  // namespace
+
 json to_json(const theme& x) {
   return {{"id", x.id}, {"name", x.name}, {"note", or_null(x.note)}};
 }
@@ -20,12 +28,13 @@ json to_json(const org& x) {
 }
 
 json to_json(const user& x) {
-  return {{"id", x.id},
-          {"name", x.name},
-          {"org", x.org},
-          {"role", to_string(x.r)},
-          {"disabled", x.disabled},
-          {"version", x.version}};
+  return tagged({{"id", x.id},
+                 {"name", x.name},
+                 {"org", x.org},
+                 {"role", to_string(x.r)},
+                 {"disabled", x.disabled},
+                 {"version", x.version}},
+                x.lang);
 }
 
 json to_json(const commitment& x) {
@@ -46,16 +55,17 @@ json to_json(const attribution& x) {
 }
 
 json to_json(const report& r) {
-  return {{"seq", r.seq},
-          {"ts", r.ts},
-          {"by", r.by},
-          {"round", or_null(r.round)},
-          {"status", r.status},
-          {"progress", r.progress},
-          {"note", r.note},
-          {"evidence", r.evidence},
-          {"impact_note", r.impact_note ? json(*r.impact_note) : json(nullptr)},
-          {"attribution", r.attrib ? to_json(*r.attrib) : json(nullptr)}};
+  return tagged({{"seq", r.seq},
+                 {"ts", r.ts},
+                 {"by", r.by},
+                 {"round", or_null(r.round)},
+                 {"status", r.status},
+                 {"progress", r.progress},
+                 {"note", r.note},
+                 {"evidence", r.evidence},
+                 {"impact_note", r.impact_note ? json(*r.impact_note) : json(nullptr)},
+                 {"attribution", r.attrib ? to_json(*r.attrib) : json(nullptr)}},
+                r.lang);
 }
 
 json to_json(const pledge& x) {
@@ -67,21 +77,22 @@ json to_json(const pledge& x) {
 }
 
 json pledge_fields(const pledge& x) {
-  return {{"id", x.id},
-          {"org", x.org},
-          {"theme", x.theme},
-          {"title", x.title},
-          {"description", x.description},
-          {"output", to_json(x.output)},
-          {"impact", x.impact ? to_json(*x.impact) : json(nullptr)},
-          {"commitment", or_null(x.commitment)},
-          {"actions", x.actions},
-          {"due", or_null(x.due)},
-          {"version", x.version},
-          {"status", x.status},
-          {"progress", x.progress},
-          {"created_ts", x.created_ts},
-          {"updated_ts", x.updated_ts}};
+  return tagged({{"id", x.id},
+                 {"org", x.org},
+                 {"theme", x.theme},
+                 {"title", x.title},
+                 {"description", x.description},
+                 {"output", to_json(x.output)},
+                 {"impact", x.impact ? to_json(*x.impact) : json(nullptr)},
+                 {"commitment", or_null(x.commitment)},
+                 {"actions", x.actions},
+                 {"due", or_null(x.due)},
+                 {"version", x.version},
+                 {"status", x.status},
+                 {"progress", x.progress},
+                 {"created_ts", x.created_ts},
+                 {"updated_ts", x.updated_ts}},
+                x.lang);
 }
 
 json to_json(const gap& x) {
@@ -104,27 +115,34 @@ json to_json(const action& x) {
 }
 
 json to_json(const discussion& x) {
-  return {{"id", x.id},
-          {"theme", x.theme},
-          {"title", x.title},
-          {"agenda", x.agenda},
-          {"visibility", x.visibility},
-          {"invitees", x.invitees},
-          {"convener", x.convener},
-          {"state", x.state},
-          {"outcome", or_null(x.outcome)},
-          {"created_ts", x.created_ts},
-          {"version", x.version}};
+  return tagged(tagged({{"id", x.id},
+                        {"theme", x.theme},
+                        {"title", x.title},
+                        {"agenda", x.agenda},
+                        {"visibility", x.visibility},
+                        {"invitees", x.invitees},
+                        {"convener", x.convener},
+                        {"state", x.state},
+                        {"outcome", or_null(x.outcome)},
+                        {"created_ts", x.created_ts},
+                        {"version", x.version}},
+                       x.lang),
+                x.outcome_lang, "outcome_lang");
 }
 
 json to_json(const comment& x) {
-  return {
-      {"id", x.id},          {"target", x.target},
-      {"author", x.author},  {"org", x.org},
-      {"body", x.body},      {"reply_to", or_null(x.reply_to)},
-      {"hidden", x.hidden},  {"hidden_reason", x.hidden ? json(x.hidden_reason) : json(nullptr)},
-      {"edited", x.edited},  {"ts", x.ts},
-      {"version", x.version}};
+  return tagged({{"id", x.id},
+                 {"target", x.target},
+                 {"author", x.author},
+                 {"org", x.org},
+                 {"body", x.body},
+                 {"reply_to", or_null(x.reply_to)},
+                 {"hidden", x.hidden},
+                 {"hidden_reason", x.hidden ? json(x.hidden_reason) : json(nullptr)},
+                 {"edited", x.edited},
+                 {"ts", x.ts},
+                 {"version", x.version}},
+                x.lang);
 }
 
 json to_json(const round& x) {
@@ -136,8 +154,14 @@ json to_json(const round& x) {
 }
 
 json to_json(const opinion& x) {
-  return {{"id", x.id},     {"org", x.org}, {"target", x.target}, {"position", x.position},
-          {"text", x.text}, {"by", x.by},   {"ts", x.ts}};
+  return tagged({{"id", x.id},
+                 {"org", x.org},
+                 {"target", x.target},
+                 {"position", x.position},
+                 {"text", x.text},
+                 {"by", x.by},
+                 {"ts", x.ts}},
+                x.lang);
 }
 
 json to_json(const champion& x) {

@@ -23,6 +23,11 @@ namespace a4p::protocol::detail {
 using outcome = std::expected<decision, rejection>;
 
 decision one(std::string name, std::string entity, json data, json result);
+// The language tag of written content, in the event data only when the command gave one (an
+// event without "lang" is content of unknown language: every event before this member existed).
+inline void with_lang(json& data, const std::string& lang) {
+  if (!lang.empty()) data["lang"] = lang;
+}
 std::string next_id(const char* prefix, std::uint64_t count);
 bool is_sec(const principal& p);
 bool is_member(const principal& p);
@@ -56,6 +61,7 @@ outcome org_update(const state& s, const principal& p, const json& a);
 outcome user_add(const state& s, const principal& p, const json& a);
 outcome user_set_role(const state& s, const principal& p, const json& a);
 outcome user_disable_or_enable(const state& s, const principal& p, const json& a, bool disable);
+outcome user_set_preference(const state& s, const principal& p, const json& a);
 outcome commitment_add(const state& s, const principal& p, const json& a);
 outcome commitment_update(const state& s, const principal& p, const json& a);
 outcome round_open(const state& s, const principal& p, const json& a);

@@ -10,7 +10,9 @@ namespace {
 
 constexpr char magic[4] = {'A', '4', 'P', 'S'};
 // 2: users carry `disabled`. Version 1 snapshots still load (every user enabled).
-constexpr std::uint32_t format_version = 2;
+// 3: language tags (`lang` of users, reports, pledges, discussions with `outcome_lang`, comments,
+// opinions), each at the end of its entity. Older snapshots load with every tag unknown.
+constexpr std::uint32_t format_version = 3;
 constexpr std::uint32_t oldest_readable_version = 1;
 
 // Little-endian base-128 varints and length-prefixed strings.
@@ -159,7 +161,7 @@ void get(reader& r, org& x) {
 }
 void put(writer& w, const user& x) {
   w.s(x.id), w.s(x.name), w.s(x.org), w.u(static_cast<std::uint64_t>(x.r)), w.b(x.disabled);
-  w.i(x.version);
+  w.i(x.version), w.s(x.lang);
 }
 void get(reader& r, user& x) {
   x.id = r.s(), x.name = r.s(), x.org = r.s();
@@ -168,6 +170,7 @@ void get(reader& r, user& x) {
   x.r = static_cast<role>(k);
   if (r.version >= 2) x.disabled = r.b();
   x.version = r.i();
+  if (r.version >= 3) x.lang = r.s();
 }
 void put(writer& w, const commitment& x) {
   w.s(x.id), w.s(x.theme), w.i(x.number), w.s(x.title), w.s(x.responsibility), w.i(x.version);
@@ -188,6 +191,7 @@ void put(writer& w, const report& x) {
   w.list(x.evidence), w.opt(x.impact_note);
   w.b(x.attrib.has_value());
   if (x.attrib) w.s(x.attrib->statement), w.b(x.attrib->preexisting), w.s(x.attrib->confidence);
+  w.s(x.lang);
 }
 void get(reader& r, report& x) {
   x.seq = r.u(), x.ts = r.s(), x.by = r.s(), x.round = r.s(), x.status = r.s();
@@ -197,6 +201,7 @@ void get(reader& r, report& x) {
     a.statement = r.s(), a.preexisting = r.b(), a.confidence = r.s();
     x.attrib = std::move(a);
   }
+  if (r.version >= 3) x.lang = r.s();
 }
 void put(writer& w, const pledge& x) {
   w.s(x.id), w.s(x.org), w.s(x.theme), w.s(x.title), w.s(x.description);
@@ -207,7 +212,7 @@ void put(writer& w, const pledge& x) {
   w.i(x.progress);
   w.u(x.reports.size());
   for (const auto& rp : x.reports) put(w, rp);
-  w.s(x.created_ts), w.s(x.updated_ts), w.fv(x.changed);
+  w.s(x.created_ts), w.s(x.updated_ts), w.fv(x.changed), w.s(x.lang);
 }
 void get(reader& r, pledge& x) {
   x.id = r.s(), x.org = r.s(), x.theme = r.s(), x.title = r.s(), x.description = r.s();
@@ -223,6 +228,7 @@ void get(reader& r, pledge& x) {
   report* rp = arena::data(x.reports);
   for (std::size_t k = 0; k < x.reports.size(); ++k) get(r, rp[k]);
   x.created_ts = r.s(), x.updated_ts = r.s(), x.changed = r.fv();
+  if (r.version >= 3) x.lang = r.s();
 }
 void put(writer& w, const gap& x) {
   w.s(x.id), w.s(x.theme), w.s(x.title), w.s(x.description), w.i(x.version), w.fv(x.changed);
@@ -242,20 +248,23 @@ void get(reader& r, action& x) {
 void put(writer& w, const discussion& x) {
   w.s(x.id), w.s(x.theme), w.s(x.title), w.s(x.agenda), w.s(x.visibility), w.list(x.invitees);
   w.s(x.convener), w.s(x.state), w.s(x.outcome), w.s(x.created_ts), w.i(x.version);
+  w.s(x.lang), w.s(x.outcome_lang);
 }
 void get(reader& r, discussion& x) {
   x.id = r.s(), x.theme = r.s(), x.title = r.s(), x.agenda = r.s(), x.visibility = r.s();
   x.invitees = r.list(), x.convener = r.s(), x.state = r.s(), x.outcome = r.s();
   x.created_ts = r.s(), x.version = r.i();
+  if (r.version >= 3) x.lang = r.s(), x.outcome_lang = r.s();
 }
 void put(writer& w, const comment& x) {
   w.s(x.id), w.s(x.target), w.s(x.author), w.s(x.org), w.s(x.body), w.s(x.reply_to);
-  w.b(x.hidden), w.s(x.hidden_reason), w.b(x.edited), w.s(x.ts), w.i(x.version);
+  w.b(x.hidden), w.s(x.hidden_reason), w.b(x.edited), w.s(x.ts), w.i(x.version), w.s(x.lang);
 }
 void get(reader& r, comment& x) {
   x.id = r.s(), x.target = r.s(), x.author = r.s(), x.org = r.s(), x.body = r.s();
   x.reply_to = r.s(), x.hidden = r.b(), x.hidden_reason = r.s(), x.edited = r.b();
   x.ts = r.s(), x.version = r.i();
+  if (r.version >= 3) x.lang = r.s();
 }
 void put(writer& w, const round& x) {
   w.s(x.id), w.s(x.name), w.s(x.closes), w.s(x.state), w.s(x.opened_ts);
@@ -265,10 +274,12 @@ void get(reader& r, round& x) {
 }
 void put(writer& w, const opinion& x) {
   w.s(x.id), w.s(x.org), w.s(x.target), w.s(x.position), w.s(x.text), w.s(x.by), w.s(x.ts);
+  w.s(x.lang);
 }
 void get(reader& r, opinion& x) {
   x.id = r.s(), x.org = r.s(), x.target = r.s(), x.position = r.s(), x.text = r.s();
   x.by = r.s(), x.ts = r.s();
+  if (r.version >= 3) x.lang = r.s();
 }
 void put(writer& w, const champion& x) {
   w.s(x.id), w.s(x.org), w.s(x.theme), w.s(x.offer);

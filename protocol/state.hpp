@@ -44,6 +44,7 @@ struct user {
   role r = role::member;
   bool disabled = false;  // user.disabled: no principal, so no sign-in, socket or command
   std::int64_t version = 1;
+  text lang;  // user.preference_set: the UI language (BCP 47); empty: none
   bool operator==(const user&) const = default;
 };
 
@@ -76,6 +77,7 @@ struct report {
   text_list evidence;
   std::optional<text> impact_note;
   std::optional<attribution> attrib;
+  text lang;  // of note and impact_note (BCP 47); empty: unknown
   bool operator==(const report&) const = default;
 };
 
@@ -92,6 +94,7 @@ struct pledge {
   arena_vector<report> reports;  // grown with state::arena().push_back
   text created_ts, updated_ts;
   field_versions changed;
+  text lang;  // of title and description, as created (BCP 47); empty: unknown
   bool operator==(const pledge&) const = default;
 };
 
@@ -118,6 +121,7 @@ struct discussion {
   text outcome;                        // empty: null
   text created_ts;
   std::int64_t version = 1;
+  text lang, outcome_lang;  // of title and agenda; of the outcome (BCP 47); empty: unknown
   bool operator==(const discussion&) const = default;
 };
 
@@ -128,6 +132,7 @@ struct comment {
   bool edited = false;
   text ts;
   std::int64_t version = 1;
+  text lang;  // of the body (BCP 47), set by comment.posted and comment.edited; empty: unknown
   bool operator==(const comment&) const = default;
 };
 
@@ -140,6 +145,7 @@ struct round {
 
 struct opinion {
   protocol::text id, org, target, position, text, by, ts;
+  protocol::text lang;  // of the text (BCP 47); empty: unknown
   bool operator==(const opinion&) const = default;
 };
 

@@ -46,7 +46,7 @@ describe('locales', () => {
   }
   it('no translation is left identical to English where the words differ (spot check)', () => {
     for (const l of locales.filter((x) => x !== 'en'))
-      for (const k of ['nav.overview', 'signin.submit', 'comments.post', 'reject.conflict', 'theme.protection'] as const)
+      for (const k of ['nav.overview', 'signin.submit', 'comments.post', 'reject.conflict', 'theme.politics'] as const)
         expect(catalogs[l][k], `${l} ${k}`).not.toBe(en[k]);
   });
 });

@@ -75,6 +75,12 @@ function merge_changes<T extends object>(
   return put(s, map, id, next as never);
 }
 
+/** A language tag of written content as an entity member: only when the event has one (older
+ * events: unknown language, no member), as the server's entity JSON does. */
+function tag(v: unknown, key = 'lang'): Record<string, string> {
+  return typeof v === 'string' && v ? { [key]: v } : {};
+}
+
 /** Applies one event. REQUIRES: ev.seq > s.seq (the caller drops duplicates). */
 export function apply_event(s: State, ev: EventMsg, ctx: ReduceContext): State {
   const data = (ev.data ?? {}) as Data;
@@ -113,6 +119,8 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
     case 'user.disabled':
     case 'user.enabled':
       return merge_changes(s, 'users', id, { changes: { disabled: ev.name === 'user.disabled' } });
+    case 'user.preference_set':
+      return merge_changes(s, 'users', id, { changes: { lang: str_or_null(data.lang) } });
     case 'commitment.added':
       return put(s, 'commitments', id, {
         id,
@@ -142,6 +150,7 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
         reports: [],
         created_ts: ev.ts,
         updated_ts: ev.ts,
+        ...tag(data.lang),
       };
       return put(s, 'pledges', id, p);
     }
@@ -161,6 +170,7 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
         evidence: arr<string>(data.evidence),
         impact_note: str_or_null(data.impact_note),
         attribution: (data.attribution as Report['attribution']) ?? null,
+        ...tag(data.lang),
       };
       return put(s, 'pledges', id, {
         ...p,
@@ -224,6 +234,7 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
         outcome: null,
         created_ts: ev.ts,
         version: 1,
+        ...tag(data.lang),
       };
       return put(s, 'discussions', id, d);
     }
@@ -239,6 +250,7 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
         state: 'closed',
         outcome: str_or_null(data.outcome),
         version: d.version + 1,
+        ...tag(data.lang, 'outcome_lang'),
       });
     }
     case 'comment.posted': {
@@ -253,6 +265,7 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
         edited: false,
         ts: ev.ts,
         version: 1,
+        ...tag(data.lang),
       };
       if (typeof data.body === 'string') c.body = data.body;
       else c.redacted = true;
@@ -262,6 +275,8 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
       const c = s.comments[id];
       if (!c) return s;
       const n: Comment = { ...c, edited: true, version: c.version + 1 };
+      delete n.lang; // an edit retags (or leaves the new text untagged), as the server does
+      Object.assign(n, tag(data.lang));
       if (typeof data.body === 'string') {
         n.body = data.body;
         delete n.redacted;
@@ -300,6 +315,7 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
         text: str(data.text),
         by: ev.actor.user,
         ts: ev.ts,
+        ...tag(data.lang),
       });
     case 'champion.assigned':
       return put(s, 'champions', id, {

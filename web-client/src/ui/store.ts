@@ -4,7 +4,7 @@
 // in the UI talks to the network.
 
 import { signal } from '@preact/signals';
-import { t } from '../i18n';
+import { is_locale, lang, on_user_choice, set_locale, t } from '../i18n';
 
 import { SyncClient } from '../sync';
 import { focus_request } from './router';
@@ -61,6 +61,7 @@ function get_client(): SyncClient {
         break;
       case 'state':
         state.value = e.state;
+        follow_language_preference();
         break;
       case 'welcome':
         reached.value = true;
@@ -82,6 +83,29 @@ function get_client(): SyncClient {
   outbox.value = [...client.pending];
   return client;
 }
+
+// ---- the UI language, remembered per user by the server (user.set_preference) ----
+
+/** The server's value last applied, so that a later snapshot does not undo a newer local choice. */
+let applied_preference: string | null | undefined;
+
+/** Follows the signed-in user's language preference as the log holds it, when it changes. */
+function follow_language_preference(): void {
+  const user = me.value;
+  const pref = (user && state.value?.users[user.id]?.lang) ?? null;
+  if (!user || pref === applied_preference) return;
+  applied_preference = pref;
+  if (is_locale(pref) && pref !== lang.value) set_locale(pref, false);
+}
+
+// A language picked in the menu is sent as the user's preference (auditors send no commands:
+// theirs stays in this browser).
+on_user_choice((l) => {
+  const user = me.value;
+  if (!user || !signed_in.value || user.roles.includes('auditor')) return;
+  if ((state.value?.users[user.id]?.lang ?? null) === l) return;
+  void command('user.set_preference', { lang: l });
+});
 
 /** Called once at start: reuse the session cookie if it is still valid. */
 export async function boot(): Promise<void> {
@@ -133,6 +157,7 @@ export function session_started(username: string): void {
     me.value = null;
     presence.value = {};
   }
+  applied_preference = undefined;
   focus_request.pending = true;
   signed_in.value = true;
   c.start();
