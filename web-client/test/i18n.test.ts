@@ -163,3 +163,19 @@ describe('the stylesheet', () => {
     expect(physical.map(([n, l]) => `${n}: ${l.trim()}`)).toEqual([]);
   });
 });
+
+describe('the connection badge', () => {
+  it('reads offline through the retries of an outage, and catching up only once the server answered', async () => {
+    const { shown_status } = await import('../src/ui/model');
+    // offline -> retry (resyncing, not reached) -> offline -> retry ...: one state throughout.
+    expect(['offline', 'resyncing', 'offline', 'resyncing'].map((s) => shown_status(s as never, false))).toEqual([
+      'offline',
+      'offline',
+      'offline',
+      'offline',
+    ]);
+    expect(shown_status('resyncing', true)).toBe('resyncing');
+    expect(shown_status('connecting', false)).toBe('connecting');
+    expect(shown_status('live', true)).toBe('live');
+  });
+});

@@ -1,6 +1,5 @@
 // The application shell: skip link, banner with navigation, the always-visible connection
 // status (aria-live), and the routed view inside <main>.
-import type { ConnectionStatus } from '../sync';
 import { Loading } from './components/common';
 import { is_auditor, is_privileged, is_secretariat } from './model';
 import { href, route } from './router';
@@ -22,16 +21,9 @@ import { AdminUsersView } from './views/admin/users';
 import { InviteView } from './views/invite';
 import { NotFound } from './components/common';
 import { LanguageMenu } from './components/language_menu';
-import { role_words } from './model';
+import { role_words, shown_status } from './model';
 import { t } from '../i18n';
 
-/** What the badge says: the sync engine's status, except that an attempt to reconnect during an
- * outage still reads "offline" (it is announced once, not on every retry), and "catching up" is
- * only said once the server has answered. */
-export function shown_status(raw: ConnectionStatus, reached: boolean): ConnectionStatus {
-  if ((raw === 'resyncing' || raw === 'connecting') && !reached) return raw === 'connecting' ? 'connecting' : 'offline';
-  return raw;
-}
 
 function ConnectionBadge() {
   const st = shown_status(status.value, reached.value);

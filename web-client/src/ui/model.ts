@@ -2,7 +2,7 @@
 // PROTOCOL.md section 4, so controls are shown only to those who may use them), sorting, and
 // the derived figures of the overview. No Preact, no I/O.
 
-import type { Discussion, Pledge, PledgeStatus, State, WelcomeUser } from '../sync';
+import type { ConnectionStatus, Discussion, Pledge, PledgeStatus, State, WelcomeUser } from '../sync';
 import { pledge_statuses } from '../sync';
 import { t, t_maybe, fmt_date } from '../i18n';
 
@@ -157,3 +157,12 @@ export function short_date(ts: string | undefined | null): string {
   return fmt_date(ts);
 }
 
+
+/** What the connection badge says: the sync engine's status, except that an attempt to
+ * reconnect during an outage still reads "offline" (announced once, not on every retry), and
+ * "catching up" is only said once the server has answered (`reached`: a welcome since the
+ * connection was lost). The very first connection reads "connecting". */
+export function shown_status(raw: ConnectionStatus, reached: boolean): ConnectionStatus {
+  if (raw === 'resyncing' && !reached) return 'offline';
+  return raw;
+}
