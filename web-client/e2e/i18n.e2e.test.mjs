@@ -53,7 +53,12 @@ const shot = (page, lang, view) => screenshot(page, `i18n/${lang}-${view}`);
 
 /** Does this a4pd serve helper P's public site (issue 15)? */
 async function has_public(page) {
-  return page.evaluate(() => fetch('/public/api/overview').then((r) => r.ok).catch(() => false));
+  // a4pd without it answers any unknown path with the client's index.html: only JSON counts.
+  return page.evaluate(() =>
+    fetch('/public/api/overview')
+      .then((r) => r.ok && (r.headers.get('content-type') ?? '').includes('json'))
+      .catch(() => false),
+  );
 }
 
 describe('the six UN languages (issue 17)', { concurrency: false }, () => {

@@ -4,7 +4,7 @@
 
 import type { ConnectionStatus, Discussion, Pledge, PledgeStatus, State, WelcomeUser } from '../sync';
 import { pledge_statuses } from '../sync';
-import { t, t_maybe, fmt_date } from '../i18n';
+import { fmt_date, t, t_maybe } from '../i18n';
 
 export type Me = WelcomeUser | null;
 
@@ -90,7 +90,7 @@ export function theme_name(s: State, id: string): string {
 
 /** Roles in words ("Secretariat, G10 member"), in the UI language. */
 export function role_words(roles: readonly string[]): string {
-  return roles.map((r) => t_maybe(`role.${r}`) ?? r).join(', ');
+  return roles.map((r) => t_maybe(`role.${r}`) ?? r).join(t('common.list_sep'));
 }
 
 /** A person as others should see them: "Jane Doe (United Kingdom)"; the login name only when the

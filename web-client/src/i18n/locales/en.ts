@@ -62,6 +62,7 @@ export const en = {
   'reject.unavailable': "the server cannot save right now; try again later",
   'reject.internal': "the server failed; try again later",
   'reject.other': "error {code}",
+  'common.list_sep': ", ",
   'common.person': "{name} ({org})",
   // pledge statuses
   'status.planned': "Planned",
@@ -271,7 +272,7 @@ export const en = {
   'comments.reply': "Reply",
   'comments.hide': "Hide",
   'comments.restore': "Restore",
-  'comments.reply_to': "Reply to {login} ({person})",
+  'comments.reply_to': "Reply to {login}, {person}",
   'comments.title': "Comments",
   'comments.count': "({n, number}{privileged, select, yes {{hidden, plural, =0 {} one {, # hidden} other {, # hidden}}} other {}})",
   'comments.none': "No comments yet.",
