@@ -106,6 +106,7 @@ function CommentItem({ c, s, all }: { c: Comment; s: State; all: Comment[] }) {
       <article aria-label={t('comments.by', { person: person(s, c.author, c.org) })}>
         <header class="comment-meta">
           <strong>{s.users[c.author]?.name || c.author}</strong> <span>({person_org(s, c.org)})</span>{' '}
+          <span class="login">{c.author}</span>{' '}
           <time dateTime={c.ts}>{fmt_datetime(c.ts)}</time>
           {c.edited && <span> · {t('comments.edited')}</span>}
           {is_other_lang(c.lang) && c.lang && <span class="lang-mark"> · {language_name(c.lang)}</span>}
