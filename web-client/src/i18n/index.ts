@@ -134,12 +134,14 @@ export function fmt_datetime(ts: string | number | Date | null | undefined, l: L
   }).format(d);
 }
 
-/** A calendar date. Plain dates ("2026-12-31") are shown as that day whatever the zone. */
+/** A calendar date. Plain dates ("2026-12-31") are shown as that day whatever the zone.
+ * English keeps the international form "2026-12-31", as `fmt_datetime` does. */
 export function fmt_date(ts: string | number | Date | null | undefined, l: Locale = lang.value): string {
   if (ts === null || ts === undefined || ts === '') return '';
   const plain = typeof ts === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(ts);
   const d = new Date(plain ? `${ts}T00:00:00Z` : ts);
   if (Number.isNaN(d.getTime())) return String(ts);
+  if (l === 'en') return new Intl.DateTimeFormat('en-CA', { timeZone: plain ? 'UTC' : time_zone() }).format(d);
   return new Intl.DateTimeFormat(l, {
     year: 'numeric',
     month: 'long',

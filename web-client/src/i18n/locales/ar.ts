@@ -190,6 +190,8 @@ export const ar: Messages = {
   'actions.due_optional': "الموعد النهائي (اختياري)",
   'kind.concrete': "ملموس",
   'kind.broad': "عام",
+  'kind.badge.concrete': "ملموس",
+  'kind.badge.broad': "عام",
   'resp.member_states': "الدول الأعضاء",
   'resp.secretary_general': "الأمين العام",
   'resp.shared': "مشتركة",

@@ -207,6 +207,8 @@ export const en = {
   'kind.concrete': "Concrete",
   'kind.broad': "Broad",
   // commitments
+  'kind.badge.concrete': "concrete",
+  'kind.badge.broad': "broad",
   'resp.member_states': "Member States",
   'resp.secretary_general': "Secretary-General",
   'resp.shared': "Shared",

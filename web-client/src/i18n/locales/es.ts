@@ -190,6 +190,8 @@ export const es: Messages = {
   'actions.due_optional': "Plazo (opcional)",
   'kind.concrete': "Concreta",
   'kind.broad': "General",
+  'kind.badge.concrete': "concreta",
+  'kind.badge.broad': "general",
   'resp.member_states': "Estados Miembros",
   'resp.secretary_general': "Secretario General",
   'resp.shared': "Compartida",

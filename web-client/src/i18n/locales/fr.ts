@@ -190,6 +190,8 @@ export const fr: Messages = {
   'actions.due_optional': "Échéance (facultatif)",
   'kind.concrete': "Concrète",
   'kind.broad': "Générale",
+  'kind.badge.concrete': "concrète",
+  'kind.badge.broad': "générale",
   'resp.member_states': "États Membres",
   'resp.secretary_general': "Secrétaire général",
   'resp.shared': "Partagée",

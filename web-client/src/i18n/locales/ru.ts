@@ -190,6 +190,8 @@ export const ru: Messages = {
   'actions.due_optional': "Срок (необязательно)",
   'kind.concrete': "Конкретная",
   'kind.broad': "Общая",
+  'kind.badge.concrete': "конкретная",
+  'kind.badge.broad': "общая",
   'resp.member_states': "Государства-члены",
   'resp.secretary_general': "Генеральный секретарь",
   'resp.shared': "Совместная",

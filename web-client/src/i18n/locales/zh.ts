@@ -190,6 +190,8 @@ export const zh: Messages = {
   'actions.due_optional': "截止日期（可选）",
   'kind.concrete': "具体",
   'kind.broad': "宽泛",
+  'kind.badge.concrete': "具体",
+  'kind.badge.broad': "宽泛",
   'resp.member_states': "会员国",
   'resp.secretary_general': "秘书长",
   'resp.shared': "共同",

@@ -33,7 +33,7 @@ export function ActionItem(props: { s: State; a: Action; pledges: Pledge[]; gaps
   return (
     <li class="action" data-action-id={a.id}>
       <p>
-        <strong>{t('actions.action')}</strong> {a.title} <span class="badge">{t_maybe(`kind.${a.kind}`) ?? a.kind}</span>
+        <strong>{t('actions.action')}</strong> {a.title} <span class="badge">{t_maybe(`kind.badge.${a.kind}`) ?? a.kind}</span>
         {a.due && <span class="muted"> · {t('actions.due', { date: fmt_date(a.due) })}</span>}
         <HistoryLink entity={key} noun="action" name={a.title} />
 
