@@ -187,39 +187,49 @@ int main(int argc, char** argv) {
 
   auto* cluster =
       app.add_subcommand("cluster", "the a4pd cluster on NATS JetStream")->require_subcommand(1);
-  auto* import = cluster->add_subcommand(
-      "import", "copy this log into a new JetStream stream (A4P_LOG), verified by reading it back");
   std::vector<std::string> nats_urls;
+  auto* imp = cluster->add_subcommand(
+      "import", "copy this log into a new JetStream stream (A4P_LOG), verified by reading it back");
   int replicas = 3;
-  import->add_option("--nats", nats_urls, "a NATS server URL (nats://HOST:PORT); repeatable")
+  imp->add_option("--nats", nats_urls, "a NATS server URL (nats://HOST:PORT); repeatable")
       ->required();
-  import->add_option("--replicas", replicas, "the stream's replicas")->capture_default_str();
-  import->callback([&] {
+  imp->add_option("--replicas", replicas, "the stream's replicas")->capture_default_str();
+  imp->callback([&] {
     if (!local_only("cluster import")) {
       code = exit_usage;
-  return;
-}
-code = cmd_cluster_import(data_dir, nats_urls, replicas);
-});
+      return;
+    }
+    code = cmd_cluster_import(data_dir, nats_urls, replicas);
+  });
+  auto* rep = cluster->add_subcommand(
+      "replicate", "make --data a verified replica of the stream A4P_LOG, or bring it up to date");
+  rep->add_option("--nats", nats_urls, "a NATS server URL (nats://HOST:PORT); repeatable")
+      ->required();
+  rep->callback([&] {
+    if (!local_only("cluster replicate")) {
+      code = exit_usage;
+      return;
+    }
+    code = cmd_cluster_replicate(data_dir, nats_urls);
+  });
 
-auto* kg = app.add_subcommand("keygen", "a new Ed25519 key pair for a4pd --checkpoint-key");
-std::string kg_out;
-kg->add_option("--out", kg_out, "writes OUT.key (secret, mode 0600) and OUT.pub")->required();
-kg->callback([&] { code = cmd_keygen(kg_out); });
+  auto* kg = app.add_subcommand("keygen", "a new Ed25519 key pair for a4pd --checkpoint-key");
+  std::string kg_out;
+  kg->add_option("--out", kg_out, "writes OUT.key (secret, mode 0600) and OUT.pub")->required();
+  kg->callback([&] { code = cmd_keygen(kg_out); });
 
-auto* demo = app.add_subcommand("demo", "fill a fresh data directory with the demo workspace");
-std::string demo_pw;
-demo->add_option("--password", demo_pw, "one password for every demo account (default: random)");
-demo->callback([&] {
-  code = local_only("demo") ? cmd_demo(data_dir, demo_pw, min_pw) : exit_usage;
-});
+  auto* demo = app.add_subcommand("demo", "fill a fresh data directory with the demo workspace");
+  std::string demo_pw;
+  demo->add_option("--password", demo_pw, "one password for every demo account (default: random)");
+  demo->callback(
+      [&] { code = local_only("demo") ? cmd_demo(data_dir, demo_pw, min_pw) : exit_usage; });
 
-try {
-  app.parse(argc, argv);
-} catch (const CLI::ParseError& e) {
-  return app.exit(e) == 0 ? exit_ok : exit_usage;
-} catch (const std::exception& e) {  // invalid UTF-8 in an argument, out of memory
-  return fail(e.what());
-}
-return code;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? exit_ok : exit_usage;
+  } catch (const std::exception& e) {  // invalid UTF-8 in an argument, out of memory
+    return fail(e.what());
+  }
+  return code;
 }

@@ -16,6 +16,7 @@
 #include "server/admin/ctl_commands.hpp"
 #include "server/admin/ctl_progress.hpp"
 #include "server/cluster/log_message.hpp"
+#include "server/cluster/replica.hpp"
 
 namespace a4p::ctl {
 
@@ -176,6 +177,25 @@ int cmd_cluster_import(const std::string& dir, const std::vector<std::string>& u
   if (!err.empty()) return fail(err);
   std::cout << "imported " << head << " events into stream " << stream << " (replicas " << replicas
             << "); read back: identical, head seq " << head << " hash " << last_hash << "\n";
+  return exit_ok;
+}
+
+int cmd_cluster_replicate(const std::string& dir, const std::vector<std::string>& urls) {
+  auto o = open_log(dir, true);
+  if (!o.log) return o.code;
+  nats_session ns(urls);
+  if (!ns.wait_connected(10s)) return fail("no NATS server answered at the given --nats URLs");
+  nats::jetstream js(ns.client(), 10s);
+  auto r = cl::catch_up(*o.log, js, 1s);
+  if (!r) return fail(r.error());
+  auto v = verify_with_progress(*o.log, "verify");
+  if (!v) return fail(v.error());
+  if (!v->ok)
+    return fail("the replica does not verify at seq " + std::to_string(v->first_bad_seq) + ": " +
+                v->problem);
+  std::cout << "caught up: " << r->messages << " messages, " << r->events
+            << " events appended; stream seq " << r->stream_seq << ", head " << o.log->head()
+            << " hash " << o.log->head_hash() << "; verify: ok\n";
   return exit_ok;
 }
 

@@ -83,6 +83,9 @@ int cmd_keygen(const std::string& prefix);
 // `replicas` replicas: one message per event, identical seqs and bytes, then read back and
 // compared. Refuses a stream that already holds messages.
 int cmd_cluster_import(const std::string& dir, const std::vector<std::string>& urls, int replicas);
+// `dir` (created if missing) made or brought up to date as a replica of the stream A4P_LOG
+// (server/cluster/replica.hpp), then verified: a new node's data directory, or one that was down.
+int cmd_cluster_replicate(const std::string& dir, const std::vector<std::string>& urls);
 
 // ---- on a stopped a4pd's data directory, or a file: audit (ctl_audit.cpp) ----
 

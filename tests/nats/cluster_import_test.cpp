@@ -20,7 +20,9 @@
 #include "nats/jetstream.hpp"
 #include "server/admin/demo.hpp"
 #include "server/cluster/log_message.hpp"
+#include "server/cluster/replica.hpp"
 #include "storage/event_log.hpp"
+#include "tests/nats/connected_client.hpp"
 #include "tests/nats/nats_server.hpp"
 
 #ifndef A4PCTL_BIN
@@ -37,6 +39,20 @@ struct run_result {
   int code;
   std::string out;
 };
+
+// A stored event at `seq` that is well formed but chains from nothing the replica holds.
+std::string m_forge(std::uint64_t seq) {
+  storage::event e;
+  e.seq = seq;
+  e.ts = "2099-01-01T00:00:00.000Z";
+  e.who = {"evil", "EVL"};
+  e.name = "note.added";
+  e.entity = "note:x";
+  e.data = "{}";
+  e.data_hash = storage::sha256_hex(e.data);
+  e.hash = storage::chain_hash(std::string(64, 'f'), e);
+  return e.to_json();
+}
 
 run_result run(const std::string& args, const fs::path& dir) {
   const auto out = dir / "a4pctl.out";
@@ -78,24 +94,12 @@ TEST(cluster_import, the_demo_log_goes_into_a_new_stream_byte_for_byte_once) {
       << again.out;
 
   // Read the stream independently of a4pctl.
-  boost::asio::io_context io;
-  auto work = boost::asio::make_work_guard(io);
-  options o;
-  o.servers = {server.url()};
-  client c(io, o);
-  std::thread t([&] { io.run(); });
-  c.start();
-  for (int i = 0; i < 500 && !c.connected(); ++i) std::this_thread::sleep_for(10ms);
-  ASSERT_TRUE(c.connected());
-  jetstream js(c);
+  testing::connected_client c(server.url());
+  jetstream js(*c);
   std::promise<js_result<std::vector<stored_message>>> p;
   js.fetch(std::string(server::cluster::stream_name), 1, 100000, 2s,
            [&](js_result<std::vector<stored_message>> r) { p.set_value(std::move(r)); });
   auto got = p.get_future().get();
-  c.close();
-  work.reset();
-  io.stop();
-  t.join();
   ASSERT_TRUE(got) << got.error().description;
   ASSERT_EQ(got->size(), head);
   for (std::size_t i = 0; i < got->size(); ++i) {
@@ -104,6 +108,91 @@ TEST(cluster_import, the_demo_log_goes_into_a_new_stream_byte_for_byte_once) {
     ASSERT_EQ(m->events.size(), 1u);
     EXPECT_EQ((*got)[i].seq, i + 1);
     EXPECT_EQ(m->events[0], stored[i]) << "seq " << i + 1;
+  }
+  fs::remove_all(dir);
+}
+
+// A new node's directory made from the stream by `a4pctl cluster replicate`, then brought up to
+// date after more messages; a crash between an append and the record of the stream position
+// costs nothing; a stream whose next event does not chain from the replica's head is refused.
+TEST(cluster_replicate, a_replica_from_the_stream_matches_the_log_and_follows_it) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("a4p-replica-" + std::to_string(std::random_device{}()));
+  fs::create_directories(dir);
+  const auto src = (dir / "src").string();
+  const auto dst = (dir / "dst").string();
+  {
+    auto log = storage::event_log::open(src);
+    ASSERT_TRUE(log) << log.error().message;
+    ASSERT_TRUE(server::populate(**log, "demo-pass-long"));
+  }
+  testing::nats_server server;
+  auto imp = run("--data " + src + " cluster import --nats " + server.url() + " --replicas 1", dir);
+  ASSERT_EQ(imp.code, 0) << imp.out;
+  auto rep = run("--data " + dst + " cluster replicate --nats " + server.url(), dir);
+  ASSERT_EQ(rep.code, 0) << rep.out;
+  EXPECT_NE(rep.out.find("verify: ok"), std::string::npos) << rep.out;
+
+  // More events in the source, published as the cluster would: one message for two events,
+  // with an idempotency record, at the expected last sequence.
+  testing::connected_client c(server.url());
+  jetstream js(*c);
+  std::uint64_t src_head = 0;
+  std::string src_hash;
+  {
+    auto log = std::move(*storage::event_log::open(src));
+    const auto before = log->head();
+    storage::append_request req;
+    req.events.push_back({{"gbr.delegate", "GBR"}, "note.added", "note:1", R"({"n":1})"});
+    req.events.push_back({{"gbr.delegate", "GBR"}, "note.added", "note:2", R"({"n":2})"});
+    ASSERT_TRUE(log->append(std::move(req)));
+    server::cluster::log_message m;
+    m.idempotency_key = "gbr.delegate\ncmd-1";
+    m.idempotency_value = R"({"seq":)" + std::to_string(before + 2) + "}";
+    ASSERT_TRUE(log->scan_raw(before, before + 2, [&](std::uint64_t, std::string_view b) {
+      m.events.emplace_back(b);
+      return true;
+    }));
+    std::promise<js_result<pub_ack>> p;
+    js.publish(std::string(server::cluster::stream_subject), server::cluster::encode(m),
+               {"cmd-1", before}, [&](js_result<pub_ack> r) { p.set_value(std::move(r)); });
+    auto ack = p.get_future().get();
+    ASSERT_TRUE(ack) << ack.error().description;
+    src_head = log->head();
+    src_hash = log->head_hash();
+  }
+  {
+    auto log = std::move(*storage::event_log::open(dst));
+    auto r = server::cluster::catch_up(*log, js, 500ms);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->messages, 1u);
+    EXPECT_EQ(r->events, 2u);
+    EXPECT_EQ(log->head(), src_head);
+    EXPECT_EQ(log->head_hash(), src_hash);
+    auto idem = log->lookup_idempotency("gbr.delegate\ncmd-1");
+    ASSERT_TRUE(idem && *idem);
+    // A crash after the last append and before its stream position was recorded: the next
+    // catch-up reads that message again and skips what the log holds.
+    const auto at = server::cluster::stream_seq_of(*log);
+    ASSERT_TRUE(at);
+    ASSERT_TRUE(log->put_aux("cluster/stream-seq", std::to_string(*at - 1)));
+    auto again = server::cluster::catch_up(*log, js, 500ms);
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(again->events, 0u);
+    EXPECT_EQ(again->stream_seq, *at);
+    EXPECT_EQ(log->head(), src_head);
+    // A message whose event does not follow this replica's head (a forged next event: its
+    // hash chains from nowhere) is refused, and nothing is written.
+    std::string forged = m_forge(log->head() + 1);
+    server::cluster::log_message bad;
+    bad.events.push_back(forged);
+    std::promise<js_result<pub_ack>> p;
+    js.publish(std::string(server::cluster::stream_subject), server::cluster::encode(bad), {},
+               [&](js_result<pub_ack> r) { p.set_value(std::move(r)); });
+    ASSERT_TRUE(p.get_future().get());
+    auto diverged = server::cluster::catch_up(*log, js, 500ms);
+    EXPECT_FALSE(diverged);
+    EXPECT_EQ(log->head(), src_head);
   }
   fs::remove_all(dir);
 }

@@ -1,0 +1,35 @@
+// A local event_log kept as a verified replica of the cluster's stream (docs/decisions/0313):
+// each message of A4P_LOG from the next stream seq on is decoded (log_message.hpp) and its
+// events appended with event_log::append_stored, which checks that they follow the head (seq,
+// chain, data hash, form). The stream seq reached is recorded in the aux space
+// (`cluster/stream-seq`) after each message; events the log already holds with the same bytes
+// are skipped, so a crash between the two writes costs nothing on the next catch-up.
+//
+// Thread safety: one catch_up at a time per log; it blocks the calling thread while the NATS
+// client's own thread does the network work.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+#include "nats/jetstream.hpp"
+#include "storage/event_log.hpp"
+
+namespace a4p::server::cluster {
+
+struct caught_up {
+  std::uint64_t messages = 0;    // stream messages read
+  std::uint64_t events = 0;      // events appended to the log
+  std::uint64_t stream_seq = 0;  // the stream seq now reached
+};
+
+// Reads the stream until a fetch comes back empty (waiting up to `wait` for each batch) and
+// appends what is new. An event that does not follow the log's head is an error (a diverged
+// replica: the log and the stream disagree), and nothing after it is appended.
+[[nodiscard]] storage::result<caught_up> catch_up(storage::event_log& log, nats::jetstream& js,
+                                                  std::chrono::milliseconds wait);
+
+// The stream seq recorded in the log's aux space (0 when none).
+[[nodiscard]] storage::result<std::uint64_t> stream_seq_of(const storage::event_log& log);
+
+}  // namespace a4p::server::cluster
