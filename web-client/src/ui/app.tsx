@@ -118,8 +118,8 @@ export function App() {
           <LanguageMenu />
           {si && user && (
             <span class="who">
-              {t('app.who', { name: user.name, org: user.org, roles: role_words(user.roles) }
-)}{' '}
+              {/* bdi: a Latin name beside Arabic role words keeps its own direction */}
+              <bdi>{user.name}</bdi> <bdi>{t('app.who', { org: user.org, roles: role_words(user.roles) })}</bdi>{' '}
               <button type="button" class="link-button" onClick={() => void sign_out()}>
                 {t('app.sign_out')}
               </button>

@@ -4,7 +4,7 @@ import type { Messages } from './en';
 export const ar: Messages = {
   'app.name': "مساحة عمل A4P",
   'app.skip': "الانتقال إلى المحتوى",
-  'app.who': "{name} ({org}، {roles})",
+  'app.who': "({org}، {roles})",
   'app.sign_out': "تسجيل الخروج",
   'app.footer': "العمل من أجل حفظ السلام: التزامات مشتركة وتعهدات وتقدم محرز.",
   'app.language': "اللغة",

@@ -6,7 +6,7 @@ export const en = {
   // application shell
   'app.name': "A4P Workspace",
   'app.skip': "Skip to content",
-  'app.who': "{name} ({org}, {roles})",
+  'app.who': "({org}, {roles})",
   'app.sign_out': "Sign out",
   'app.footer': "Action for Peacekeeping: shared commitments, pledges and progress.",
   'app.language': "Language",

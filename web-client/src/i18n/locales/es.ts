@@ -4,7 +4,7 @@ import type { Messages } from './en';
 export const es: Messages = {
   'app.name': "Espacio de trabajo A4P",
   'app.skip': "Ir al contenido",
-  'app.who': "{name} ({org}, {roles})",
+  'app.who': "({org}, {roles})",
   'app.sign_out': "Cerrar sesión",
   'app.footer': "Acción para el Mantenimiento de la Paz: compromisos compartidos, compromisos asumidos y progresos.",
   'app.language': "Idioma",

@@ -4,7 +4,7 @@ import type { Messages } from './en';
 export const fr: Messages = {
   'app.name': "Espace de travail A4P",
   'app.skip': "Aller au contenu",
-  'app.who': "{name} ({org}, {roles})",
+  'app.who': "({org}, {roles})",
   'app.sign_out': "Se déconnecter",
   'app.footer': "Action pour le maintien de la paix : engagements communs, engagements pris et progrès.",
   'app.language': "Langue",

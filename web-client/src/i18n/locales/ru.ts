@@ -4,7 +4,7 @@ import type { Messages } from './en';
 export const ru: Messages = {
   'app.name': "Рабочее пространство A4P",
   'app.skip': "Перейти к содержанию",
-  'app.who': "{name} ({org}, {roles})",
+  'app.who': "({org}, {roles})",
   'app.sign_out': "Выйти",
   'app.footer': "Действия в интересах миротворчества: взаимные обязательства, принятые обязательства и прогресс.",
   'app.language': "Язык",

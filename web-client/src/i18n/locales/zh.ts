@@ -4,7 +4,7 @@ import type { Messages } from './en';
 export const zh: Messages = {
   'app.name': "A4P 工作平台",
   'app.skip': "跳至正文",
-  'app.who': "{name}（{org}，{roles}）",
+  'app.who': "（{org}，{roles}）",
   'app.sign_out': "退出",
   'app.footer': "以行动促维和：共同承诺、各方承诺与进展。",
   'app.language': "语言",
