@@ -80,7 +80,7 @@ describe('formatting', () => {
     lang.value = 'fr';
     expect(content_lang('fr-CA')).toEqual({});
     expect(content_lang('ar')).toEqual({ lang: 'ar', dir: 'rtl' });
-    expect(content_lang(null)).toEqual({});
+    expect(content_lang(null)).toEqual({ dir: 'auto' });
     lang.value = was;
   });
   it('reject codes are words of the UI language, not the server message', () => {

@@ -176,9 +176,11 @@ export function valid_lang_tag(tag: string): boolean {
 }
 
 /** lang and dir attributes for content written in `tag`, when it differs from the UI language
- * (undefined members are not rendered). */
-export function content_lang(tag: string | null | undefined): { lang?: string; dir?: 'rtl' | 'ltr' } {
-  if (!tag) return {};
+ * (undefined members are not rendered). Content of unknown language (written before tags) gets
+ * dir="auto": the browser takes its direction from its first strong character, so an English
+ * note keeps its punctuation in place inside an Arabic page. */
+export function content_lang(tag: string | null | undefined): { lang?: string; dir?: 'rtl' | 'ltr' | 'auto' } {
+  if (!tag) return { dir: 'auto' };
   const ui = lang.value;
   if (tag.toLowerCase().split('-')[0] === ui) return {};
   return { lang: tag, dir: dir_of(tag) };
