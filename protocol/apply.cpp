@@ -5,6 +5,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "protocol/public_view.hpp"
 #include "protocol/workspace.hpp"
 
 namespace a4p::protocol {
@@ -261,6 +262,20 @@ result<void> ap_pledge_progress_reported(state& s, const event& e) {
   s.arena().push_back(x->reports, r);
   return {};
 }
+result<void> ap_pledge_published(state& s, const event& e) {
+  pledge* x = s.pledges.get(sget(e.data, "id"));
+  if (!x) return missing(e);
+  x->published = e.name == "pledge.published";
+  x->published_ts = x->published ? s.keep(e.ts) : text();
+  return {};
+}
+result<void> ap_public_configured(state& s, const event& e) {
+  auto c = public_category_from_string(sget(e.data, "id"));
+  if (!c) return missing(e);
+  const auto bit = std::uint32_t{1} << static_cast<unsigned>(*c);
+  s.public_off = bget(e.data, "public") ? s.public_off & ~bit : s.public_off | bit;
+  return {};
+}
 
 result<void> ap_round_opened(state& s, const event& e) {
   round r;
@@ -459,6 +474,9 @@ const std::unordered_map<std::string_view, applier>& appliers() {
       {"pledge.created", ap_pledge_created},
       {"pledge.updated", ap_pledge_updated},
       {"pledge.progress_reported", ap_pledge_progress_reported},
+      {"pledge.published", ap_pledge_published},
+      {"pledge.unpublished", ap_pledge_published},
+      {"public.configured", ap_public_configured},
       {"round.opened", ap_round_opened},
       {"round.closed", ap_round_closed},
       {"gap.added", ap_gap_added},

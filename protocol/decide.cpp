@@ -107,6 +107,13 @@ const std::unordered_map<std::string, handler>& handlers() {
       {"pledge.create", pledge_create},
       {"pledge.update", pledge_update},
       {"pledge.report", pledge_report},
+      {"pledge.publish", [](const state& s, const principal& p,
+                            const json& a) { return pledge_publish_or_withdraw(s, p, a, true); }},
+      {"pledge.withdraw_publication",
+       [](const state& s, const principal& p, const json& a) {
+         return pledge_publish_or_withdraw(s, p, a, false);
+       }},
+      {"public.configure", public_configure},
       {"round.open", round_open},
       {"round.close", round_close},
       {"gap.add", gap_add},

@@ -91,7 +91,8 @@ json pledge_fields(const pledge& x) {
                  {"status", x.status},
                  {"progress", x.progress},
                  {"created_ts", x.created_ts},
-                 {"updated_ts", x.updated_ts}},
+                 {"updated_ts", x.updated_ts},
+                 {"published", x.published}},
                 x.lang);
 }
 

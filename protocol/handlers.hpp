@@ -1,8 +1,8 @@
 // Internal to decide(): what the command handlers share (the merge check, the versioned
 // update, targets) and the handlers themselves, one file per area: decide_admin.cpp (org,
 // user, commitment, round), decide_work.cpp (pledge, gap, action), decide_talk.cpp
-// (discussion, comment, opinion, champion). decide.cpp dispatches. Not part of the library's
-// interface.
+// (discussion, comment, opinion, champion), decide_public.cpp (publication). decide.cpp dispatches.
+// Not part of the library's interface.
 //
 // Thread safety: pure functions over a const state.
 #pragma once
@@ -83,5 +83,8 @@ outcome opinion_give(const state& s, const principal& p, const json& a);
 outcome discussion_lock_or_close(const state& s, const principal& p, const json& a, bool close);
 outcome comment_hide_or_restore(const state& s, const principal& p, const json& a, bool hide);
 outcome champion_assign_or_withdraw(const state& s, const principal& p, const json& a, bool assign);
+// decide_public.cpp
+outcome pledge_publish_or_withdraw(const state& s, const principal& p, const json& a, bool publish);
+outcome public_configure(const state& s, const principal& p, const json& a);
 
 }  // namespace a4p::protocol::detail

@@ -12,7 +12,8 @@ constexpr char magic[4] = {'A', '4', 'P', 'S'};
 // 2: users carry `disabled`. Version 1 snapshots still load (every user enabled).
 // 3: language tags (`lang` of users, reports, pledges, discussions with `outcome_lang`, comments,
 // opinions), each at the end of its entity. Older snapshots load with every tag unknown.
-constexpr std::uint32_t format_version = 3;
+// 4: pledges carry `published` and `published_ts`, the state `public_off` (at the end).
+constexpr std::uint32_t format_version = 4;
 constexpr std::uint32_t oldest_readable_version = 1;
 
 // Little-endian base-128 varints and length-prefixed strings.
@@ -213,6 +214,7 @@ void put(writer& w, const pledge& x) {
   w.u(x.reports.size());
   for (const auto& rp : x.reports) put(w, rp);
   w.s(x.created_ts), w.s(x.updated_ts), w.fv(x.changed), w.s(x.lang);
+  w.b(x.published), w.s(x.published_ts);
 }
 void get(reader& r, pledge& x) {
   x.id = r.s(), x.org = r.s(), x.theme = r.s(), x.title = r.s(), x.description = r.s();
@@ -229,6 +231,7 @@ void get(reader& r, pledge& x) {
   for (std::size_t k = 0; k < x.reports.size(); ++k) get(r, rp[k]);
   x.created_ts = r.s(), x.updated_ts = r.s(), x.changed = r.fv();
   if (r.version >= 3) x.lang = r.s();
+  if (r.version >= 4) x.published = r.b(), x.published_ts = r.s();
 }
 void put(writer& w, const gap& x) {
   w.s(x.id), w.s(x.theme), w.s(x.title), w.s(x.description), w.i(x.version), w.fv(x.changed);
@@ -326,6 +329,7 @@ std::string serialize(const state& s) {
   put_map(w, s.rounds);
   put_map(w, s.opinions);
   put_map(w, s.champions);
+  w.u(s.public_off);
   return std::move(w.out);
 }
 
@@ -371,6 +375,7 @@ result<state> deserialize(std::shared_ptr<const snapshot_bytes> held) {
   get_map(r, s.rounds);
   get_map(r, s.opinions);
   get_map(r, s.champions);
+  if (r.version >= 4) s.public_off = static_cast<std::uint32_t>(r.u());
   if (!r.ok) return corrupt("snapshot: truncated or malformed");
   if (!r.at_end()) return corrupt("snapshot: trailing bytes");
   return s;

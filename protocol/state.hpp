@@ -95,6 +95,10 @@ struct pledge {
   text created_ts, updated_ts;
   field_versions changed;
   text lang;  // of title and description, as created (BCP 47); empty: unknown
+  // pledge.published / pledge.unpublished: its organisation's choice to show it, with its
+  // reports, on the public site (public_view.hpp). published_ts: empty while unpublished.
+  bool published = false;
+  text published_ts;
   bool operator==(const pledge&) const = default;
 };
 
@@ -180,6 +184,9 @@ class state {
   table<opinion> opinions;
   table<champion> champions;
   id_counters counters;
+  // The public categories the Secretariat switched off (public.configured): a bit per
+  // public_category of public_view.hpp; 0 = all public (the default).
+  std::uint32_t public_off = 0;
 
   // A text held by this state, for a field of one of its entities.
   [[nodiscard]] text keep(std::string_view s) { return arena_.keep(s); }

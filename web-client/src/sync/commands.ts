@@ -68,6 +68,12 @@ export type CommandArgs = {
     attribution?: Attribution | null;
     lang?: string;
   };
+  'pledge.publish': { id: Id };
+  'pledge.withdraw_publication': { id: Id };
+  'public.configure': {
+    category: 'themes' | 'commitments' | 'champions' | 'gaps' | 'actions' | 'rounds' | 'counts';
+    public: boolean;
+  };
   'round.open': { name: string; closes: string };
   'round.close': { id: Id };
   'gap.add': { theme: Id; title: string; description: string };
@@ -117,6 +123,9 @@ export const command_names = [
   'pledge.create',
   'pledge.update',
   'pledge.report',
+  'pledge.publish',
+  'pledge.withdraw_publication',
+  'public.configure',
   'round.open',
   'round.close',
   'gap.add',

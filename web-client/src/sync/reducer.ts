@@ -151,6 +151,7 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
         created_ts: ev.ts,
         updated_ts: ev.ts,
         ...tag(data.lang),
+        published: false,
       };
       return put(s, 'pledges', id, p);
     }
@@ -179,6 +180,11 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
         progress: r.progress,
         updated_ts: ev.ts,
       });
+    }
+    case 'pledge.published':
+    case 'pledge.unpublished': {
+      const p = s.pledges[id];
+      return p ? put(s, 'pledges', id, { ...p, published: ev.name === 'pledge.published' }) : s;
     }
     case 'round.opened':
       return put(s, 'rounds', id, {

@@ -100,6 +100,8 @@ export interface Pledge {
   updated_ts?: string;
   /** Language tag of title and description; absent or null: unknown. */
   lang?: string | null;
+  /** pledge.published / pledge.unpublished: shown on the public site (ADR 0208). */
+  published?: boolean;
 }
 
 export interface Gap {
