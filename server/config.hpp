@@ -83,6 +83,19 @@ struct server_config {
   std::uint64_t checkpoint_every = 10'000;
   std::chrono::milliseconds checkpoint_interval{60 * 60'000};
 
+  // The public site (public_site.hpp, docs/public-api.md): anonymous budgets, apart from every
+  // signed-in one. Requests per second per client address and in total (token buckets), live
+  // feed streams per address and in total, a stream's unsent bytes, and the Cache-Control
+  // max-age of /public/api/.
+  double public_rate = 20;
+  double public_burst = 60;
+  double public_rate_total = 2000;
+  double public_burst_total = 4000;
+  std::size_t public_max_streams = 10'000;
+  std::size_t public_max_address_streams = 8;
+  std::size_t public_max_queue_bytes = 256 * 1024;
+  std::chrono::seconds public_max_age{5};
+
   // Administration (admin_api.hpp).
   std::chrono::seconds invite_ttl{72 * 3600};  // one-time invitation and reset links
   std::string backup_dir;  // POST /api/admin/backup writes here; parse_options: "<data>-backups"

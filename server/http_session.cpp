@@ -14,6 +14,9 @@
 #include "server/config.hpp"
 #include "server/hub.hpp"
 #include "server/metrics.hpp"
+#include "server/public_api.hpp"
+#include "server/public_site.hpp"
+#include "server/public_stream.hpp"
 #include "server/rest_api.hpp"
 #include "server/server_context.hpp"
 #include "server/static_files.hpp"
@@ -217,6 +220,19 @@ void http_session::handle(http_request req) {
     return send(
         make_response(req, 200, ctx_.stats->render(), "text/plain; version=0.0.4; charset=utf-8"));
   }
+  if (*path == "/public" || path->starts_with("/public/")) {
+    // Anonymous: its own budgets (public_site.hpp), answered here from the immutable snapshot.
+    ctx_.stats->public_requests.fetch_add(1, std::memory_order_relaxed);
+    if (!ctx_.site->limits().take_request(client_.address)) {
+      ctx_.stats->public_rate_limited.fetch_add(1, std::memory_order_relaxed);
+      auto res = error_response(req, 429, "rate_limited", "too many public requests");
+      res.set(http::field::retry_after, "1");
+      return send(std::move(res));
+    }
+    if (*path == "/public/api/feed") return open_public_stream(std::move(req));
+    if (path->starts_with("/public/api/") || *path == "/public/api")
+      return send(public_api_response(ctx_, req, *path));
+  }
   if (path->starts_with("/api/") || *path == "/api") {
     // The answer may come from another thread: post it back to this session's strand.
     handle_api(ctx_, std::move(req), client_, [self = shared_from_this()](http_response res) {
@@ -253,6 +269,26 @@ void http_session::upgrade(http_request req) {
         ws->run(std::move(req));
       },
       stream_);
+}
+
+void http_session::open_public_stream(http_request req) {
+  if (req.method() != http::verb::get)
+    return send(error_response(req, 405, "method_not_allowed", "GET the feed"));
+  if (ctx_.stopping.load())
+    return send(error_response(req, 503, "unavailable", "the server is shutting down"));
+  if (!ctx_.site->current())
+    return send(error_response(req, 503, "unavailable", "the public site is starting"));
+  if (!ctx_.site->limits().open_stream(client_.address)) {
+    ctx_.stats->public_rate_limited.fetch_add(1, std::memory_order_relaxed);
+    auto res = error_response(req, 429, "too_many_streams", "too many public feed streams");
+    res.set(http::field::retry_after, "5");
+    return send(std::move(res));
+  }
+  upgraded_ = true;
+  auto s = std::make_shared<public_stream>(ctx_, std::move(stream_),
+                                           public_feed_head(req, client_.secure), client_.address,
+                                           std::move(slot_));
+  s->run();
 }
 
 void http_session::send(http_response res) {

@@ -47,6 +47,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle(http_request req);
   void upgrade(http_request req);
+  // GET /public/api/feed: the anonymous live feed (public_stream) takes the socket.
+  void open_public_stream(http_request req);
   void send(http_response res);
   void on_write(bool close, boost::beast::error_code ec, std::size_t bytes);
   void do_eof();

@@ -74,6 +74,13 @@ std::string metrics::render() const {
        "counter", ld(decide_internal));
   line(out, "a4p_writer_stopped", "1 once an event failed to apply; a restart is needed.", "gauge",
        ld(writer_stopped));
+  line(out, "a4p_public_streams", "Open anonymous public feed streams.", "gauge",
+       ld(public_streams));
+  line(out, "a4p_public_requests_total", "Requests under /public.", "counter", ld(public_requests));
+  line(out, "a4p_public_rate_limited_total", "Public requests and streams refused (429).",
+       "counter", ld(public_rate_limited));
+  line(out, "a4p_public_feed_batches_total", "Batches of public projections broadcast.", "counter",
+       ld(public_events));
 
   out +=
       "# HELP a4p_append_latency_seconds From append to durable callback.\n"

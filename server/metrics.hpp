@@ -34,6 +34,10 @@ class metrics {
   std::atomic<std::uint64_t> decide_internal{0};
   // 1 once an event failed to apply: the sequencer refuses every command until a restart.
   std::atomic<std::int64_t> writer_stopped{0};
+  std::atomic<std::int64_t> public_streams{0};        // open anonymous feed streams
+  std::atomic<std::uint64_t> public_requests{0};      // requests under /public
+  std::atomic<std::uint64_t> public_rate_limited{0};  // of them refused 429 (rate or streams)
+  std::atomic<std::uint64_t> public_events{0};        // public feed batches broadcast
 
   // Append latency: from append_async to the durable callback.
   void observe_append_latency(double seconds);

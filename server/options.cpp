@@ -184,6 +184,28 @@ void add_flags(CLI::App& app, options& o) {
   app.add_option("--backup-dir", cfg.backup_dir,
                  "where POST /api/admin/backup writes checkpoints (default: <data>-backups; the "
                  "same file system as --data makes them hard links)");
+  app.add_option("--public-rate", cfg.public_rate,
+                 "anonymous /public requests per second per client address")
+      ->capture_default_str();
+  app.add_option("--public-burst", cfg.public_burst, "of them at once per client address")
+      ->capture_default_str();
+  app.add_option("--public-rate-total", cfg.public_rate_total,
+                 "anonymous /public requests per second from everyone together")
+      ->capture_default_str();
+  app.add_option("--public-burst-total", cfg.public_burst_total,
+                 "of them at once from everyone together")
+      ->capture_default_str();
+  app.add_option("--public-max-streams", cfg.public_max_streams,
+                 "open anonymous public feed streams in total")
+      ->capture_default_str();
+  app.add_option("--public-max-address-streams", cfg.public_max_address_streams,
+                 "open anonymous public feed streams per client address")
+      ->capture_default_str();
+  app.add_option("--public-max-queue", cfg.public_max_queue_bytes,
+                 "unsent bytes per public feed stream before it is closed")
+      ->capture_default_str();
+  add_duration(app, "--public-max-age", cfg.public_max_age,
+               "seconds of Cache-Control max-age on /public/api/");
   app.add_option("--log-level", o.log_level, "trace|debug|info|warn|error|critical|off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));

@@ -16,6 +16,7 @@
 #include "server/invite_store.hpp"
 #include "server/log_state.hpp"
 #include "server/metrics.hpp"
+#include "server/public_site.hpp"
 #include "server/server_context.hpp"
 #include "server/websocket_session.hpp"
 #include "storage/event_log.hpp"
@@ -419,6 +420,8 @@ void sequencer::flush() {
   flush_posted_ = false;
   if (!outbox_.empty()) ctx_.clients->broadcast(outbox_);
   outbox_.clear();
+  // After the durable flush, the public site folds the same events in on its own strand.
+  if (ctx_.site) ctx_.site->on_durable(std::exchange(public_outbox_, {}));
   for (auto& [reply, msg] : outbox_acks_) reply(std::move(msg));
   outbox_acks_.clear();
 }
@@ -430,6 +433,7 @@ void sequencer::publish(const protocol::event& e) {
   // Hiding or restoring a comment changes how its older events replay.
   if (e.name == "comment.hidden" || e.name == "comment.restored") refresh_ring_entity(e.entity);
   outbox_.push_back(std::move(f));
+  public_outbox_.push_back(e);
 }
 
 void sequencer::revoke_access(const std::string& user) {

@@ -159,6 +159,7 @@ class sequencer {
   std::deque<std::shared_ptr<const fanout>> ring_;     // the last events, oldest first
   std::vector<std::shared_ptr<const fanout>> outbox_;  // published, not yet broadcast
   std::vector<std::pair<reply_fn, std::string>> outbox_acks_;
+  std::vector<protocol::event> public_outbox_;  // published, for the public site (issue 15)
   bool flush_posted_ = false;
 };
 

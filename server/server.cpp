@@ -18,6 +18,7 @@
 #include "server/invite_store.hpp"
 #include "server/listener.hpp"
 #include "server/log_state.hpp"
+#include "server/public_site.hpp"
 #include "server/sequencer.hpp"
 #include "storage/event_log.hpp"
 
@@ -60,7 +61,11 @@ server_app::server_app(options opts)
       sweep_timer_(ioc_),
       close_timer_(ioc_) {}
 
-server_app::~server_app() = default;
+server_app::~server_app() {
+  // Feed viewers still held by ioc_'s handlers outlive public_ (destroyed first): they must
+  // not reach it (public_stream's destructor checks).
+  ctx_.site = nullptr;
+}
 
 std::expected<void, int> server_app::open() {
   if (!cfg_.tls_cert.empty()) {
@@ -107,6 +112,9 @@ std::expected<void, int> server_app::open() {
   ctx_.tls = tls_.get();
   ctx_.metrics_token_hash = opts_.metrics_token_hash;
   ctx_.signer = signer_ ? &*signer_ : nullptr;
+  public_ = std::make_unique<public_site>(ctx_, *state);
+  ctx_.site = public_.get();
+  public_->start();
   seq_ = std::make_unique<sequencer>(ctx_, std::move(*state));
   ctx_.seq = seq_.get();
   seq_->start_checkpoints();
@@ -252,6 +260,7 @@ void server_app::on_sweep(const boost::system::error_code& ec) {
 void server_app::on_drained() {
   spdlog::info("durable writes finished; closing clients with 1001");
   clients_.close_all(1001);
+  public_->close_all();
   close_deadline_ = std::chrono::steady_clock::now() + close_wait;
   do_close_wait();
 }

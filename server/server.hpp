@@ -45,6 +45,7 @@ namespace a4p::server {
 
 class invite_store;
 class listener;
+class public_site;
 class sequencer;
 class session_store;
 
@@ -107,6 +108,7 @@ class server_app {
   // Installed at construction, before anything can report readiness: an early SIGTERM is
   // queued, not lost.
   boost::asio::signal_set signals_;
+  std::unique_ptr<public_site> public_;  // before seq_: the sequencer feeds it
   std::unique_ptr<sequencer> seq_;
   std::shared_ptr<listener> listener_;
   boost::asio::steady_timer sweep_timer_;

@@ -33,6 +33,7 @@ class sequencer;
 class checkpoint_signer;
 class login_guard;
 class peer_limits;
+class public_site;
 
 struct server_context {
   const server_config* cfg = nullptr;
@@ -42,6 +43,7 @@ struct server_context {
   invite_store* invites = nullptr;
   hub* clients = nullptr;
   sequencer* seq = nullptr;
+  public_site* site = nullptr;  // the anonymous public site (issue 15, public_site.hpp)
   boost::asio::io_context* ioc = nullptr;
   boost::asio::thread_pool* blocking = nullptr;  // audit verify, history, past states
   boost::asio::thread_pool* login_pool =

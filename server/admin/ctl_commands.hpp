@@ -23,6 +23,7 @@
 
 #include "protocol/state.hpp"
 #include "protocol/visibility.hpp"
+#include "server/admin/csv.hpp"
 #include "storage/event_log.hpp"
 
 namespace a4p::ctl {
@@ -48,7 +49,7 @@ opened open_log(const std::string& dir, bool create);
 // user (then *problem says so).
 std::optional<protocol::viewer> reader(const protocol::state& now, const std::string& as,
                                        std::string* problem);
-std::string csv_field(const std::string& s);
+using server::csv_field;  // server/admin/csv.hpp
 // Where an export goes: `path` (opened into `file`), or stdout when it is empty; the CSV header
 // is written first for format "csv". nullptr when the file cannot be opened.
 std::ostream* open_export(const std::string& path, const std::string& format, std::ofstream& file);

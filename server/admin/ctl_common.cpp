@@ -42,16 +42,6 @@ std::optional<protocol::viewer> reader(const protocol::state& now, const std::st
   return *p;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::ostream* open_export(const std::string& path, const std::string& format, std::ofstream& file) {
   std::ostream* out = &std::cout;
   if (!path.empty()) {

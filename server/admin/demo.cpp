@@ -520,6 +520,11 @@ storage::status demo_script::run() {
       {"position", "support"},
       {"text", "The performance report should become the baseline for every round."}});
 
+  // The public dashboard (issue 15): most organisations publish their pledges; two stay
+  // internal (USA's and Norway's), to show that publication is each organisation's choice.
+  for (std::size_t i = 0; i < pledges.size(); ++i)
+    if (i != 2 && i != 8) as(pledge_facts[i].user, "pledge.publish", {{"id", pledges[i]}});
+
   if (!ok()) return std::unexpected(*error_);
   return {};
 }

@@ -1,0 +1,182 @@
+#include "server/public_site.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+
+#include "protocol/json_codec.hpp"
+#include "server/config.hpp"
+#include "server/metrics.hpp"
+#include "server/public_csv.hpp"
+#include "server/public_stream.hpp"
+#include "server/server_context.hpp"
+#include "storage/event_log.hpp"
+
+namespace a4p::server {
+
+namespace net = boost::asio;
+using json = nlohmann::json;
+
+namespace {
+constexpr auto keepalive_every = std::chrono::seconds(20);
+
+// One Server-Sent Event: its id, its type and its data on one line (canonical JSON has no
+// newline).
+std::string sse(std::string_view type, std::uint64_t id, const json& data) {
+  std::string out = "id: " + std::to_string(id) + "\nevent: ";
+  out.append(type).append("\ndata: ").append(protocol::canonical(data)).append("\n\n");
+  return out;
+}
+}  // namespace
+
+// ---- snapshot ----
+
+public_snapshot::public_snapshot(std::uint64_t seq, std::string etag, json state)
+    : seq_(seq), etag_(std::move(etag)), state_(std::move(state)) {}
+
+const std::string& public_snapshot::body(public_file f) const {
+  const auto k = static_cast<std::size_t>(f);
+  std::call_once(once_[k], [&] { bodies_[k] = public_file_body(state_, f); });
+  return bodies_[k];
+}
+
+// ---- limits ----
+
+public_limits::public_limits(const server_config& cfg)
+    : cfg_(cfg),
+      per_address_(cfg.public_rate, cfg.public_burst),
+      total_(cfg.public_rate_total, cfg.public_burst_total) {}
+
+bool public_limits::take_request(const std::string& address) {
+  std::lock_guard lock(mu_);
+  // Buckets are forgotten now and then, so that many addresses cannot grow the map for ever
+  // (a forgotten address finds a full bucket: at most one burst more).
+  if (++requests_since_trim_ > 100'000) {
+    per_address_ = rate_limiter(cfg_.public_rate, cfg_.public_burst);
+    requests_since_trim_ = 0;
+  }
+  if (!total_.take("all")) return false;
+  return per_address_.take(address);
+}
+
+bool public_limits::open_stream(const std::string& address) {
+  std::lock_guard lock(mu_);
+  auto& n = streams_by_address_[address];
+  if (streams_ >= cfg_.public_max_streams || n >= cfg_.public_max_address_streams) {
+    if (n == 0) streams_by_address_.erase(address);
+    return false;
+  }
+  ++n;
+  ++streams_;
+  return true;
+}
+
+void public_limits::close_stream(const std::string& address) {
+  std::lock_guard lock(mu_);
+  auto it = streams_by_address_.find(address);
+  if (it == streams_by_address_.end()) return;
+  if (--it->second == 0) streams_by_address_.erase(it);
+  --streams_;
+}
+
+std::size_t public_limits::streams() const {
+  std::lock_guard lock(mu_);
+  return streams_;
+}
+
+// ---- site ----
+
+public_site::public_site(server_context& ctx, const protocol::state& durable)
+    : ctx_(ctx),
+      strand_(net::make_strand(*ctx.ioc)),
+      state_(durable),
+      keepalive_(strand_),
+      limits_(*ctx.cfg) {}
+
+void public_site::start() {
+  net::post(strand_, [this] {
+    const auto until = state_.seq();
+    auto st = ctx_.log->scan_raw(0, until, [&](std::uint64_t, std::string_view bytes) {
+      if (auto e = protocol::decode_stored(bytes)) stamps_.feed(*e);
+      return true;
+    });
+    if (!st) spdlog::error("public site: scanning the log failed: {}", st.error().message);
+    publish_snapshot();
+    spdlog::info("public site: projection at seq {}", stamps_.seq());
+    do_keepalive();
+  });
+}
+
+void public_site::on_durable(std::vector<protocol::event> events) {
+  if (events.empty()) return;
+  net::post(strand_, [this, events = std::move(events)] {
+    std::string out;
+    for (const auto& e : events) {
+      if (auto applied = protocol::apply(state_, e); !applied) {
+        // The sequencer stops its writer on the same failure; the public site stops moving.
+        spdlog::critical("public site: event {} failed to apply: {}", e.seq,
+                         applied.error().message);
+        return;
+      }
+      stamps_.feed(e);
+      if (auto p = protocol::public_event(state_, e, stamps_)) out += sse("change", e.seq, *p);
+    }
+    publish_snapshot();  // before the broadcast: see the header
+    if (out.empty()) return;
+    auto chunk = std::make_shared<const std::string>(std::move(out));
+    std::erase_if(viewers_, [&](const std::weak_ptr<public_stream>& w) {
+      auto s = w.lock();
+      if (!s) return true;
+      s->send(chunk);
+      return false;
+    });
+    ctx_.stats->public_events.fetch_add(1, std::memory_order_relaxed);
+  });
+}
+
+void public_site::publish_snapshot() {
+  const std::uint64_t seq = stamps_.seq();
+  std::string etag = "\"" + ctx_.log->epoch().substr(0, 16) + "-" + std::to_string(seq) + "\"";
+  auto snap = std::make_shared<const public_snapshot>(seq, std::move(etag),
+                                                      protocol::public_state(state_, stamps_));
+  std::lock_guard lock(snapshot_mu_);
+  snapshot_ = std::move(snap);
+}
+
+std::shared_ptr<const public_snapshot> public_site::current() const {
+  std::lock_guard lock(snapshot_mu_);
+  return snapshot_;
+}
+
+void public_site::subscribe(std::shared_ptr<public_stream> s) {
+  net::post(strand_, [this, s = std::move(s)] {
+    s->send(std::make_shared<const std::string>(
+        sse("hello", stamps_.seq(), json{{"seq", stamps_.seq()}})));
+    viewers_.push_back(s);
+  });
+}
+
+void public_site::close_all() {
+  net::post(strand_, [this] {
+    keepalive_.cancel();
+    for (auto& w : viewers_)
+      if (auto s = w.lock()) s->close();
+    viewers_.clear();
+  });
+}
+
+void public_site::do_keepalive() {
+  keepalive_.expires_after(keepalive_every);
+  keepalive_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || ctx_.stopping.load()) return;
+    auto ping = std::make_shared<const std::string>(":\n\n");
+    std::erase_if(viewers_, [&](const std::weak_ptr<public_stream>& w) {
+      auto s = w.lock();
+      if (!s) return true;
+      s->send(ping);
+      return false;
+    });
+    do_keepalive();
+  });
+}
+
+}  // namespace a4p::server

@@ -1,0 +1,133 @@
+// The public site's model (issue 15, decisions 0208 and 0310): a copy of the workspace state
+// kept on its own strand, fed with every durable event after the sequencer's flush, and the
+// immutable public projection built from it (public_snapshot), which the network threads serve
+// to anonymous readers without ever touching the sequencer's strand.
+//
+// Order, on the public strand: fold a batch of durable events in, compute each event's public
+// projection once (protocol::public_event), swap in the new snapshot, then send the
+// projections to every live viewer. The swap comes first, so a viewer that subscribes (and is
+// greeted with the snapshot's seq) and then fetches the snapshot never misses an event: every
+// event after the greeting's seq reaches it on the feed.
+//
+// At start() it scans the log once to learn the seq and hash of each entity's last event
+// (protocol::public_stamps): the state does not carry hashes. Until then current() is null and
+// /public/api answers 503.
+//
+// Anonymous budgets (public_limits): requests per second per client address and in total, and
+// live streams per address and in total, apart from every signed-in budget.
+//
+// Thread safety: on_durable, subscribe, start, close_all and current may be called from any
+// thread; everything else runs on the public strand. public_limits is guarded by its mutex.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <nlohmann/json.hpp>
+
+#include "protocol/public_view.hpp"
+#include "protocol/state.hpp"
+#include "protocol/workspace.hpp"
+#include "server/rate_limit.hpp"
+
+namespace a4p::server {
+
+struct server_context;
+class public_stream;
+
+// The files of /public/api/ (docs/public-api.md).
+enum class public_file {
+  state_json,
+  pledges_json,
+  pledges_csv,
+  reports_json,
+  reports_csv,
+  themes_json,
+  themes_csv,
+  orgs_json,
+  orgs_csv,
+  coverage_json,
+  coverage_csv,
+  count
+};
+
+// One immutable public projection: the state's at `seq`, and each file's body, made on first
+// use (once, by whichever network thread asks first) and shared after.
+class public_snapshot {
+ public:
+  public_snapshot(std::uint64_t seq, std::string etag, nlohmann::json state);
+  [[nodiscard]] std::uint64_t seq() const { return seq_; }
+  [[nodiscard]] const std::string& etag() const { return etag_; }
+  [[nodiscard]] const std::string& body(public_file f) const;
+
+ private:
+  static constexpr auto n = static_cast<std::size_t>(public_file::count);
+  std::uint64_t seq_;
+  std::string etag_;
+  nlohmann::json state_;
+  mutable std::array<std::once_flag, n> once_;
+  mutable std::array<std::string, n> bodies_;
+};
+
+// The budgets of anonymous readers.
+class public_limits {
+ public:
+  public_limits(const struct server_config& cfg);
+  // One request from `address`: false when its own or the total budget is spent.
+  [[nodiscard]] bool take_request(const std::string& address);
+  // A live stream from `address`: false when it or everyone holds the most allowed.
+  [[nodiscard]] bool open_stream(const std::string& address);
+  void close_stream(const std::string& address);
+  [[nodiscard]] std::size_t streams() const;
+
+ private:
+  mutable std::mutex mu_;
+  const server_config& cfg_;
+  rate_limiter per_address_;                                         // guarded by mu_
+  rate_limiter total_;                                               // guarded by mu_
+  std::unordered_map<std::string, std::size_t> streams_by_address_;  // guarded by mu_
+  std::size_t streams_ = 0;                                          // guarded by mu_
+  std::size_t requests_since_trim_ = 0;                              // guarded by mu_
+};
+
+class public_site {
+ public:
+  public_site(server_context& ctx, const protocol::state& durable);
+
+  // Scans the log for the stamps, then publishes the first snapshot. Call once.
+  void start();
+  // The durable events of one flush, in seq order (the sequencer's hook).
+  void on_durable(std::vector<protocol::event> events);
+  // The current projection, or null before start() has finished.
+  [[nodiscard]] std::shared_ptr<const public_snapshot> current() const;
+  // Adds a live viewer: it is greeted with the current seq, then gets every projection after.
+  void subscribe(std::shared_ptr<public_stream> s);
+  // Shutdown: close every viewer.
+  void close_all();
+  [[nodiscard]] public_limits& limits() { return limits_; }
+
+ private:
+  void publish_snapshot();
+  void do_keepalive();
+
+  server_context& ctx_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  protocol::state state_;                              // on the strand
+  protocol::public_stamps stamps_;                     // on the strand
+  std::vector<std::weak_ptr<public_stream>> viewers_;  // on the strand
+  boost::asio::steady_timer keepalive_;
+  mutable std::mutex snapshot_mu_;
+  std::shared_ptr<const public_snapshot> snapshot_;  // guarded by snapshot_mu_
+  public_limits limits_;
+};
+
+}  // namespace a4p::server

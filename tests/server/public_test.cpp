@@ -1,0 +1,255 @@
+// The public site through the real a4pd (issue 15): every public route and the public feed of
+// a demo workspace (restricted discussion, hidden comment, opinions, unpublished pledges) carry
+// nothing that is not public; a pledge appears only once its organisation publishes it, its new
+// report arrives on the feed, and withdrawal removes it; ETag and Cache-Control; the anonymous
+// budgets answer 429 without touching signed-in users.
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/server/a4pd_process.hpp"
+#include "tests/server/test_client.hpp"
+#include "tests/server/test_util.hpp"
+
+namespace a4p::test {
+namespace {
+
+using json = nlohmann::json;
+
+const std::vector<std::string> public_files = {
+    "state.json", "pledges.json", "pledges.csv", "reports.json",  "reports.csv", "themes.json",
+    "themes.csv", "orgs.json",    "orgs.csv",    "coverage.json", "coverage.csv"};
+
+// A raw Server-Sent Events reader: GET /public/api/feed, then everything the server sends.
+class feed_reader {
+ public:
+  explicit feed_reader(std::uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return;
+    std::string req = "GET /public/api/feed HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    ok_ = ::send(fd_, req.data(), req.size(), 0) == static_cast<ssize_t>(req.size());
+  }
+  ~feed_reader() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  // Reads until `needle` has arrived (true) or the time is up (false).
+  bool wait_for(const std::string& needle, std::chrono::milliseconds timeout) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (text_.find(needle) == std::string::npos) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          end - std::chrono::steady_clock::now());
+      if (!ok_ || left.count() <= 0) return false;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      char buf[8192];
+      auto n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return ok_ = false;
+      text_.append(buf, static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+  [[nodiscard]] const std::string& text() const { return text_; }
+
+ private:
+  int fd_ = -1;
+  bool ok_ = false;
+  std::string text_;
+};
+
+class public_test : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new temp_dir();
+    a4pd_options o;
+    o.data_dir = dir_->path() + "/data";
+    o.extra_args = {"--public-rate", "1000", "--public-burst", "1000"};
+    server_ = new a4pd_process(o);
+    ASSERT_TRUE(server_->started()) << server_->output();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+  static std::uint16_t port() { return server_->port(); }
+  static http_result anon(const std::string& target,
+                          const std::map<std::string, std::string>& h = {}) {
+    return http_call(port(), "GET", target, "", h);
+  }
+  static json command(const std::string& token, const std::string& name, const json& args) {
+    auto r = http_call(
+        port(), "POST", "/api/commands",
+        json{{"type", "command"}, {"id", unique_id(name)}, {"name", name}, {"args", args}}.dump(),
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
+    EXPECT_EQ(r.status, 200) << name << " " << r.body;
+    return json::parse(r.body, nullptr, false);
+  }
+  // Every text of the workspace that must never be public, as the Secretariat sees it now:
+  // users, discussions, comments (hidden ones too), opinions, unpublished pledges and their
+  // reports. Short strings (which also occur in public words) are left out.
+  static std::set<std::string> secrets(const std::string& sec) {
+    auto r = get(port(), "/api/state", sec);
+    EXPECT_EQ(r.status, 200);
+    json s = json::parse(r.body);
+    std::set<std::string> out;
+    auto add = [&](const json& v) {
+      if (v.is_string() && v.get<std::string>().size() >= 8) out.insert(v.get<std::string>());
+    };
+    for (auto& [id, u] : s["users"].items()) add(u["id"]), add(u["name"]);
+    for (auto& [id, d] : s["discussions"].items())
+      add(d["title"]), add(d["agenda"]), add(d["outcome"]);
+    for (auto& [id, c] : s["comments"].items()) add(c["body"]), add(c["hidden_reason"]);
+    for (auto& [id, o] : s["opinions"].items()) add(o["text"]);
+    for (auto& [id, p] : s["pledges"].items()) {
+      if (p["published"] == true) continue;
+      add(p["title"]), add(p["description"]);
+      for (const auto& rep : p["reports"]) add(rep["note"]), add(rep["impact_note"]);
+    }
+    return out;
+  }
+  // `text` holds none of `secrets`, raw, JSON-escaped or CSV-quoted.
+  static void expect_clean(const std::string& where, const std::string& text,
+                           const std::set<std::string>& secrets) {
+    for (const auto& s : secrets) {
+      std::string escaped = json(s).dump();
+      escaped = escaped.substr(1, escaped.size() - 2);
+      std::string csv;
+      for (char c : s) csv += c == '"' ? std::string("\"\"") : std::string(1, c);
+      for (const auto& form : {s, escaped, csv})
+        EXPECT_EQ(text.find(form), std::string::npos) << where << " shows \"" << s << "\"";
+    }
+  }
+
+  static temp_dir* dir_;
+  static a4pd_process* server_;
+};
+temp_dir* public_test::dir_ = nullptr;
+a4pd_process* public_test::server_ = nullptr;
+
+TEST_F(public_test, EveryRouteAndTheFeedShowOnlyWhatIsPublic) {
+  const auto sec = login(port(), "un.secretariat", demo_password);
+  const auto gha = login(port(), "gha.delegate", demo_password);
+  const auto nld = login(port(), "nld.delegate", demo_password);
+  ASSERT_FALSE(sec.empty());
+  feed_reader feed(port());
+  ASSERT_TRUE(feed.wait_for("event: hello", std::chrono::seconds(5))) << feed.text();
+
+  // A pledge of GHA: not public until GHA publishes it.
+  auto created = command(gha, "pledge.create",
+                         {{"theme", "politics"},
+                          {"title", "Ghana public pledge title"},
+                          {"description", "Ghana publishes this"},
+                          {"output", {{"indicator", "trainings"}, {"target", "12"}}}});
+  const std::string id = created["result"]["id"];
+  EXPECT_EQ(anon("/public/api/pledges.json").body.find("Ghana public pledge title"),
+            std::string::npos);
+  // Private activity meanwhile: a restricted discussion and comments on it and on the pledge.
+  command(nld, "discussion.convene",
+          {{"theme", "protection"},
+           {"title", "Restricted public-test discussion"},
+           {"agenda", "Restricted agenda never public"},
+           {"visibility", "restricted"},
+           {"invitees", {"BGD"}}});
+  command(gha, "comment.post", {{"target", "pledge:" + id}, {"body", "Comment body never public"}});
+
+  command(gha, "pledge.publish", {{"id", id}});
+  ASSERT_TRUE(feed.wait_for("Ghana public pledge title", std::chrono::seconds(5)));
+  EXPECT_NE(anon("/public/api/pledges.json").body.find("Ghana public pledge title"),
+            std::string::npos);
+  command(gha, "pledge.report",
+          {{"id", id},
+           {"status", "on_track"},
+           {"progress", 40},
+           {"note", "Live report on the public feed"},
+           {"evidence", {"https://example.org/evidence"}}});
+  ASSERT_TRUE(feed.wait_for("Live report on the public feed", std::chrono::seconds(5)));
+  EXPECT_NE(anon("/public/api/reports.csv").body.find("Live report on the public feed"),
+            std::string::npos);
+
+  // Every file, every page, the feed: nothing that is not public.
+  const auto hidden = secrets(sec);
+  ASSERT_GT(hidden.size(), 20u);
+  EXPECT_TRUE(hidden.contains("Restricted agenda never public"));
+  for (const auto& f : public_files) {
+    auto r = anon("/public/api/" + f);
+    ASSERT_EQ(r.status, 200) << f << " " << r.body;
+    expect_clean(f, r.body, hidden);
+    EXPECT_FALSE(r.headers["etag"].empty()) << f;
+    EXPECT_NE(r.headers["cache-control"].find("public"), std::string::npos) << f;
+    json head = json::parse(r.body, nullptr, false);
+    if (f.ends_with(".json")) EXPECT_TRUE(head.contains("seq")) << f;
+  }
+  // Every public record carries its seq and hash.
+  json st = json::parse(anon("/public/api/state.json").body);
+  for (const char* kind : {"themes", "commitments", "gaps", "actions", "rounds", "orgs", "pledges"})
+    for (const auto& rec : st[kind]) {
+      EXPECT_GT(rec["seq"].get<std::uint64_t>(), 0u) << kind << rec.dump();
+      EXPECT_EQ(rec["hash"].get<std::string>().size(), 64u) << kind;
+    }
+  for (const char* page : {"/public", "/public/pledge/P1", "/public/theme/politics"})
+    expect_clean(page, anon(page).body, hidden);
+  expect_clean("feed", feed.text(), hidden);
+
+  // Withdrawal removes it, live and from the files.
+  command(gha, "pledge.withdraw_publication", {{"id", id}});
+  ASSERT_TRUE(feed.wait_for("\"record\":null", std::chrono::seconds(5)));
+  EXPECT_EQ(anon("/public/api/pledges.json").body.find("Ghana public pledge title"),
+            std::string::npos);
+}
+
+TEST_F(public_test, EtagAnswers304AndUnknownFilesAre404) {
+  auto r = anon("/public/api/themes.json");
+  ASSERT_EQ(r.status, 200);
+  auto again = anon("/public/api/themes.json", {{"If-None-Match", r.headers["etag"]}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_EQ(anon("/public/api/users.json").status, 404);
+  EXPECT_EQ(http_call(port(), "POST", "/public/api/state.json", "{}").status, 405);
+}
+
+TEST_F(public_test, AnonymousBudgetsRefuseWithoutStarvingSignedInUsers) {
+  temp_dir dir;
+  a4pd_options o;
+  o.data_dir = dir.path() + "/data";
+  o.extra_args = {"--public-rate",
+                  "1",
+                  "--public-burst",
+                  "3",
+                  "--public-max-streams",
+                  "2",
+                  "--public-max-address-streams",
+                  "1"};
+  a4pd_process small(o);
+  ASSERT_TRUE(small.started()) << small.output();
+  // One feed stream per address here: the second is refused.
+  feed_reader first(small.port());
+  EXPECT_TRUE(first.wait_for("event: hello", std::chrono::seconds(5))) << first.text();
+  feed_reader second(small.port());
+  EXPECT_TRUE(second.wait_for("too_many_streams", std::chrono::seconds(5))) << second.text();
+  int refused = 0;
+  for (int k = 0; k < 10; ++k)
+    refused += http_call(small.port(), "GET", "/public/api/themes.json").status == 429;
+  EXPECT_GE(refused, 6);
+  // Signed-in reads go on.
+  auto token = login(small.port(), "gha.delegate", demo_password);
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(get(small.port(), "/api/state", token).status, 200);
+  auto session = open_session(small.port(), "gha.delegate");
+  EXPECT_NE(session, nullptr);
+}
+
+}  // namespace
+}  // namespace a4p::test
