@@ -78,6 +78,15 @@ export const by_id = <T extends { id: string }>(a: T, b: T) => id_num(a.id) - id
 
 export const status_label = (k: PledgeStatus | string): string => t_maybe(`status.${k}`) ?? k;
 
+/** One colour per status, shared by every chart of statuses. */
+export const status_colors: Record<PledgeStatus, string> = {
+  planned: '#6b7280',
+  on_track: '#1d7a3a',
+  delayed: '#b45309',
+  done: '#1e4fa3',
+  dropped: '#9b1c1c',
+};
+
 export function org_name(s: State, code: string): string {
   return s.orgs[code]?.name ?? code;
 }

@@ -24,10 +24,18 @@ export interface BarChartProps {
   unit?: string;
   max?: number;
   stacked?: boolean;
+  /** The chart's own words, when a page has its own (the public site); else the i18n layer's. */
+  labels?: { show_table: string; show_chart: string; no_data: string; category: string };
 }
 
 export function BarChart(p: BarChartProps) {
   const [as_table, set_as_table] = useState(false);
+  const l = p.labels ?? {
+    show_table: t('chart.as_table'),
+    show_chart: t('chart.as_chart'),
+    no_data: t('chart.no_data'),
+    category: t('chart.round'),
+  };
   const w = 560;
   const h = 220;
   const rtl = dir_of(lang.value) === 'rtl';
@@ -47,17 +55,17 @@ export function BarChart(p: BarChartProps) {
       <figcaption id={`${p.id}-cap`}>
         <strong>{p.title}</strong>
         <button type="button" class="link-button" aria-pressed={as_table} onClick={() => set_as_table(!as_table)}>
-          {as_table ? t('chart.as_chart') : t('chart.as_table')}
+          {as_table ? l.show_chart : l.show_table}
         </button>
       </figcaption>
       {p.categories.length === 0 ? (
-        <p>{t('chart.no_data')}</p>
+        <p>{l.no_data}</p>
       ) : as_table ? (
         <table>
           <caption class="visually-hidden">{p.title}</caption>
           <thead>
             <tr>
-              <th scope="col">{t('chart.round')}</th>
+              <th scope="col">{l.category}</th>
               {p.series.map((s) => (
                 <th scope="col" key={s.key}>
                   {s.label}

@@ -18,19 +18,12 @@ import {
   round_figures,
   status_counts,
   sorted_themes,
+  status_colors,
   status_label,
   theme_name,
 } from '../model';
 import { fmt_number, t } from '../../i18n';
 import { use_href } from '../view_mode';
-
-const status_colors: Record<string, string> = {
-  planned: '#6b7280',
-  on_track: '#1d7a3a',
-  delayed: '#b45309',
-  done: '#1e4fa3',
-  dropped: '#9b1c1c',
-};
 
 function ThemeCards({ s }: { s: State }) {
   const href = use_href();

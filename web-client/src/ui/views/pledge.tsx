@@ -262,6 +262,28 @@ function ReportHistory({ s, p }: { s: State; p: Pledge }) {
   );
 }
 
+/** Whether the pledge is on the public dashboard, and (for its organisation) the switch. */
+function Publication({ p, can_edit }: { p: Pledge; can_edit: boolean }) {
+  const [outcome, set_outcome] = useState<CommandOutcome | null | 'sending'>(null);
+  const toggle = async () => {
+    set_outcome('sending');
+    set_outcome(await command(p.published ? 'pledge.withdraw_publication' : 'pledge.publish', { id: p.id }));
+  };
+  return (
+    <div class="publication">
+      <p>
+        {p.published ? <a href={`/public/pledge/${encodeURIComponent(p.id)}`}>{t('pledge.public_yes')}</a> : t('pledge.public_no')}{' '}
+        {can_edit && (
+          <button type="button" id="publish-button" onClick={toggle}>
+            {p.published ? t('pledge.withdraw_publication') : t('pledge.publish')}
+          </button>
+        )}
+      </p>
+      <Notice outcome={outcome} />
+    </div>
+  );
+}
+
 export function PledgeView({ s, id }: { s: State; id: string }) {
   const href = use_href();
   const user = use_me();
@@ -303,6 +325,7 @@ export function PledgeView({ s, id }: { s: State; id: string }) {
         <IndicatorBox title={t('pledge.output')} ind={p.output} />
         <IndicatorBox title={t('pledge.impact')} ind={p.impact} />
       </div>
+      <Publication p={p} can_edit={can_edit} />
       {can_edit &&
         (editing ? (
           <EditForm key={`edit-${p.id}`} p={p} on_close={() => set_editing(false)} />
