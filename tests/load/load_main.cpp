@@ -32,6 +32,7 @@
 #include "server/admin/demo.hpp"
 #include "tests/load/baseline_server.hpp"
 #include "tests/load/load_client.hpp"
+#include "tests/load/public_viewers.hpp"
 #include "tests/load/readers.hpp"
 
 namespace {
@@ -69,6 +70,10 @@ struct options {
   std::size_t auditors = 0;      // export /api/events whole + /api/state?at, in a loop
   std::size_t reconnectors = 0;  // resume from resume_back events behind, in a loop
   std::uint64_t resume_back = 50'000;
+  // Issue 15: the steady state again with this many anonymous public feed viewers, beside a
+  // publisher of progress reports at public_report_rate (public_viewers.hpp).
+  std::size_t public_viewers = 0;
+  double public_report_rate = 20;
 };
 
 struct login {
@@ -240,6 +245,51 @@ void print_phase(const char* name, const phase_result& r, std::size_t clients) {
 }
 
 // The server run: connect, RSS, writers, storm. Returns the steady-state phase.
+// Issue 15: the steady state with the public publisher, first without and then with
+// o.public_viewers anonymous viewers; the writers' ack p99 ratio and the server's RSS per viewer.
+template <class Steady>
+bool run_public_viewers(const options& o, const std::vector<login>& logins, Steady& steady) {
+  auto sec = std::find_if(logins.begin(), logins.end(),
+                          [](const login& l) { return l.user == "un.secretariat"; });
+  if (sec == logins.end())
+    return std::fprintf(stderr, "public viewers need un.secretariat\n"), false;
+  a4p::load::viewer_params vp;
+  vp.host = o.host;
+  vp.port = o.port;
+  vp.viewers = o.public_viewers;
+  vp.source_base = o.source_base;
+  vp.per_source = o.per_source;
+  vp.secretariat_token = sec->token;
+  vp.report_rate = o.public_report_rate;
+  a4p::load::public_viewers viewers(vp);
+  std::printf("public: %zu UN pledges published; %.0f reports/s on them\n", viewers.prepare(),
+              o.public_report_rate);
+  viewers.start_publishing();
+  auto without = steady("a4pd + public reports, no viewers");
+  const std::uint64_t rss0 = rss_kib(o.server_pid);
+  const std::int64_t t0 = now_ns();
+  const std::size_t greeted = viewers.connect();
+  const std::uint64_t rss1 = rss_kib(o.server_pid);
+  std::printf(
+      "public: %zu viewers greeted in %.2f s; server RSS %.1f -> %.1f MiB: %.2f KiB per viewer\n",
+      greeted, seconds_since(t0), rss0 / 1024.0, rss1 / 1024.0,
+      greeted
+          ? (static_cast<double>(rss1) - static_cast<double>(rss0)) / static_cast<double>(greeted)
+          : 0.0);
+  const std::int64_t t1 = now_ns();
+  auto with = steady("a4pd + public reports + anonymous viewers");
+  viewers.stop_publishing();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  viewers.print(seconds_since(t1));
+  if (without && with && without->ack_p99 > 0)
+    std::printf(
+        "public viewers: writers' ack p99 %.2f ms with, %.2f ms without (x%.2f; target <= 1.5)\n",
+        with->ack_p99 / 1000.0, without->ack_p99 / 1000.0,
+        static_cast<double>(with->ack_p99) / static_cast<double>(without->ack_p99));
+  viewers.close();
+  return greeted == o.public_viewers;
+}
+
 int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
                std::size_t* out_connected) {
   // Sign in once per demo user.
@@ -425,6 +475,8 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
           with->p99 / 1000.0, out_phase->p99 / 1000.0,
           static_cast<double>(with->p99) / static_cast<double>(out_phase->p99));
   }
+
+  if (o.public_viewers > 0 && !run_public_viewers(o, logins, steady)) verdict = 1;
 
   // Reconnect storm: K clients drop, miss `storm_missed` events, and come back at once.
   if (o.reconnect_storm > 0 && w > 0 && n > w) {
@@ -615,6 +667,11 @@ int main(int argc, char** argv) {
   app.add_option("--resume-back", o.resume_back, "how far behind the head a reconnector resumes")
       ->capture_default_str();
   app.add_option("--storm-missed", o.storm_missed, "events missed in the storm")
+      ->capture_default_str();
+  app.add_option("--public-viewers", o.public_viewers,
+                 "anonymous public feed viewers (the steady state runs without, then with them)");
+  app.add_option("--public-report-rate", o.public_report_rate,
+                 "progress reports per second on the published UN pledges meanwhile")
       ->capture_default_str();
   bool no_baseline = false;
   app.add_flag("--no-baseline", no_baseline, "skip the bare Beast baseline");
