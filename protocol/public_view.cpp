@@ -279,8 +279,17 @@ std::optional<json> public_event(const state& now, const event& e, const public_
     const pledge* p = now.pledges.get(id);
     pledges_changed = true;
     // An unpublished pledge's events change only the counts; an unpublication removes it.
-    if (p && (p->published || e.name == "pledge.unpublished"))
-      changes.push_back(change(kind, id, record_of(kind, id)));
+    if (p && (p->published || e.name == "pledge.unpublished")) {
+      json c = change(kind, id, record_of(kind, id));
+      // Once published, a change carries the pledge without its reports (the viewer keeps
+      // those it has) and a new report on its own: its size does not grow with the history.
+      if (p->published && e.name != "pledge.published") {
+        c["record"].erase("reports");
+        if (e.name == "pledge.progress_reported" && !p->reports.empty())
+          c["report"] = public_report(p->reports.back(), st);
+      }
+      changes.push_back(std::move(c));
+    }
   } else {
     return std::nullopt;  // users, discussions, comments, opinions, checkpoints: never public
   }

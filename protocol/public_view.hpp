@@ -68,7 +68,9 @@ class public_stamps {
 // What `e` changed in the public projection, judged on `now` (the state with `e` applied, and
 // `st` fed with it): {"seq","hash","ts","changes":[{"kind","id","record"|null}],
 // "coverage"?,"counts"?} (record null: it left the public site), or {"seq","hash","ts",
-// "reload":true} when a switch changed, or nullopt when nothing public changed.
+// "reload":true} when a switch changed, or nullopt when nothing public changed. A published
+// pledge's change after its publication carries the record without "reports" (keep those held)
+// and, for a progress report, the new one as "report" beside it.
 [[nodiscard]] std::optional<nlohmann::json> public_event(const state& now, const event& e,
                                                          const public_stamps& st);
 

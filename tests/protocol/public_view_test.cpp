@@ -131,6 +131,16 @@ TEST(PublicView, EachEventProjectsOnceAndAgreesWithTheState) {
   ASSERT_TRUE(p.has_value());
   ASSERT_EQ((*p)["changes"].size(), 1u);
   EXPECT_EQ((*p)["changes"][0]["record"], public_state(w.log.s, st)["pledges"][0]);
+  // Once published, a report travels alone beside the pledge without its reports.
+  auto rep = step(w.owner, "pledge.report",
+                  {{"id", "P1"}, {"status", "done"}, {"progress", 100}, {"note", "finished"}});
+  ASSERT_TRUE(rep.has_value());
+  const json& ch = (*rep)["changes"][0];
+  EXPECT_FALSE(ch["record"].contains("reports"));
+  EXPECT_EQ(ch["record"]["status"], "done");
+  EXPECT_EQ(ch["report"]["note"], "finished");
+  EXPECT_EQ(ch["report"]["seq"], w.log.s.seq());
+  EXPECT_FALSE(ch["report"].contains("by"));
   auto u = step(w.owner, "pledge.withdraw_publication", {{"id", "P1"}});
   ASSERT_TRUE(u.has_value());
   EXPECT_TRUE((*u)["changes"][0]["record"].is_null());

@@ -45,6 +45,11 @@ describe('apply_change', () => {
     expect(s.pledges.map((p) => p.id)).toEqual(['P2', 'P10']);
     expect(published_rounds(s)[0]!.reports).toBe(1);
     expect(apply_change(s, { seq: 12, hash: 'b', ts: '', changes: [{ kind: 'pledge', id: 'P2', record: null }] })).toBe(s);
+    // A report arrives alone: the pledge's record without reports, the reports kept and extended.
+    const { reports: _, ...bare } = pledge('P2');
+    const report = { ...pledge('P2', 'R1').reports[0]!, seq: 13, note: 'later' };
+    const with_report = apply_change(s, { seq: 13, hash: 'r', ts: '', changes: [{ kind: 'pledge', id: 'P2', record: bare, report }] })!;
+    expect(with_report.pledges.find((p) => p.id === 'P2')!.reports.map((r) => r.seq)).toEqual([12, 13]);
     s = apply_change(s, { seq: 13, hash: 'c', ts: '', changes: [{ kind: 'pledge', id: 'P2', record: null }] })!;
     expect(s.pledges.map((p) => p.id)).toEqual(['P10']);
     expect(s.seq).toBe(13);

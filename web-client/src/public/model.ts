@@ -128,7 +128,9 @@ export interface Change {
   hash: string;
   ts: string;
   reload?: boolean;
-  changes?: { kind: string; id: string; record: Stamp | null }[];
+  /** A published pledge's record may come without `reports` (keep those held), and a new
+   * progress report beside it as `report`. */
+  changes?: { kind: string; id: string; record: Stamp | null; report?: PubReport }[];
   coverage?: Coverage;
   counts?: Counts | null;
 }
@@ -153,9 +155,15 @@ export function apply_change(s: PublicState, c: Change): PublicState | null {
   for (const ch of c.changes ?? []) {
     const key = lists[ch.kind];
     if (!key) continue;
+    const old = (next[key] as unknown as { id: string; reports?: PubReport[] }[]).find((x) => x.id === ch.id);
     const list = (next[key] as unknown as { id: string }[]).filter((x) => x.id !== ch.id);
     if (ch.record) {
-      list.push(ch.record as unknown as { id: string });
+      let rec = ch.record as unknown as { id: string; reports?: PubReport[] };
+      if (key === 'pledges' && !('reports' in rec)) {
+        const kept = old?.reports ?? [];
+        rec = { ...rec, reports: ch.report && !kept.some((r) => r.seq === ch.report!.seq) ? [...kept, ch.report] : kept };
+      }
+      list.push(rec);
       if (key === 'pledges') list.sort((a, b) => id_num(a.id) - id_num(b.id));
     }
     (next as unknown as Record<string, unknown>)[key] = list;
