@@ -3,7 +3,9 @@
 # against a fresh a4pd on a fresh demo data directory, and prints a4p_load's report. Usage:
 #   tests/load/run_scenarios.sh [BUILD_DIR] [scenario...]
 # scenarios: fanout rss writers storm (the default set), mixed (a log filled to 100,000 events,
-# then 1,000 subscribers and 10 writers, without and with 4 auditors and 2 reconnectors).
+# then 1,000 subscribers and 10 writers, without and with 4 auditors and 2 reconnectors),
+# public (issue 15: 10 writers, a publisher of 20 reports/s on the published UN pledges, without
+# and with 10,000 anonymous public feed viewers; PUBLIC_VIEWERS overrides the number).
 # BUILD_DIR defaults to build/release. Needs about 2 x 15,000 file descriptors in all (the
 # server and the load generator each stay under 20,000).
 set -euo pipefail
@@ -26,6 +28,8 @@ start_server() {
   "$a4pd" --data "$work/data" --listen "127.0.0.1:$port" --demo --demo-password load-password \
     --rate 1000000 --burst 1000000 --rate-bytes 1e9 --burst-bytes 1e9 --max-user-connections 1000000 --max-connections 100000 \
     --max-address-connections 1000000 --max-address-handshakes 1000000 \
+    --public-rate 1e6 --public-burst 1e6 --public-rate-total 1e6 --public-burst-total 1e6 \
+    --public-max-streams 100000 --public-max-address-streams 100000 \
     --log-level warn >"$work/a4pd.log" 2>&1 &
   pid=$!
   for _ in $(seq 100); do
@@ -51,6 +55,8 @@ for s in $scenarios; do
     writers) run writers --clients 10 --writers 10 --rate 0 --window 128 --duration 10 ;;
     storm)   run storm --clients 5010 --writers 10 --rate 100 --duration 3 \
                --reconnect-storm 5000 --storm-missed 200 --no-baseline ;;
+    public)  run public --clients 10 --writers 10 --rate 250 --duration 15 \
+               --public-viewers "${PUBLIC_VIEWERS:-10000}" --public-report-rate 20 --no-baseline ;;
     mixed)
       echo "=== mixed: fill to 100,000 events (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
       start_server
