@@ -297,7 +297,9 @@ std::optional<json> public_event(const state& now, const event& e, const public_
     return std::nullopt;
   head["changes"] = std::move(changes);
   if (pledges_changed) {
-    head["coverage"] = public_coverage(now);
+    // Coverage moves only when a pledge enters or leaves the public site, or an org changes.
+    if (kind == "org" || e.name == "pledge.published" || e.name == "pledge.unpublished")
+      head["coverage"] = public_coverage(now);
     head["counts"] = public_counts(now);
   }
   return head;
