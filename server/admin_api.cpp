@@ -16,9 +16,11 @@
 #include "protocol/workspace.hpp"
 #include "server/admin/credentials.hpp"
 #include "server/admin/session_store.hpp"
+#include "server/audit_api.hpp"
 #include "server/config.hpp"
 #include "server/hub.hpp"
 #include "server/invite_store.hpp"
+#include "server/published.hpp"
 #include "server/sequencer.hpp"
 #include "server/server_context.hpp"
 #include "storage/encoding.hpp"
@@ -256,33 +258,35 @@ void handle_admin_api(server_context& ctx, http_request req, const std::string& 
   if (!session) return done(error_response(req, 401, "unauthorized", "sign in first"));
   if (path == "/api/commands") return command(ctx, req, *session, std::move(done));
 
-  ctx.seq->query([&ctx, req = std::move(req), path, user = session->user,
-                  done = std::move(done)](const protocol::state& st) mutable {
-    auto p = protocol::principal_of(st, user);
-    if (!p) return done(error_response(req, 401, "unauthorized", "no such user"));
-    if (p->r != protocol::role::secretariat)
-      return done(error_response(req, 403, "forbidden", "only the Secretariat administers"));
-    if (path == "/api/admin/users") return users(ctx, req, st, std::move(done));
-    if (path == "/api/admin/backup") return backup(ctx, req, std::move(done));
-    // /api/admin/users/<id>/<action>
-    constexpr std::string_view prefix = "/api/admin/users/";
-    if (path.starts_with(prefix)) {
-      const std::string rest = path.substr(prefix.size());
-      const auto slash = rest.find('/');
-      const std::string id = rest.substr(0, slash);
-      const std::string action = slash == std::string::npos ? "" : rest.substr(slash + 1);
-      const bool known_action = action == "signout" || action == "invite" || action == "reset";
-      if (known_action && !st.users.contains(id))
-        return done(error_response(req, 404, "not_found", "no such user " + id));
-      if (action == "signout") return sign_out_everywhere(ctx, req, id, std::move(done));
-      if (action == "invite" || action == "reset") {
-        if (!protocol::principal_of(st, id))
-          return done(error_response(req, 409, "conflict", "the account is disabled"));
-        return make_link(ctx, req, id, action, std::move(done));
-      }
-    }
-    done(error_response(req, 404, "not_found", "no such API route"));
-  });
+  with_published(
+      ctx, req, std::move(done),
+      [&ctx, req, path, user = session->user](const published& pub, respond_fn done) {
+        const auto& st = *pub.state;
+        auto p = protocol::principal_of(st, user);
+        if (!p) return done(error_response(req, 401, "unauthorized", "no such user"));
+        if (p->r != protocol::role::secretariat)
+          return done(error_response(req, 403, "forbidden", "only the Secretariat administers"));
+        if (path == "/api/admin/users") return users(ctx, req, st, std::move(done));
+        if (path == "/api/admin/backup") return backup(ctx, req, std::move(done));
+        // /api/admin/users/<id>/<action>
+        constexpr std::string_view prefix = "/api/admin/users/";
+        if (path.starts_with(prefix)) {
+          const std::string rest = path.substr(prefix.size());
+          const auto slash = rest.find('/');
+          const std::string id = rest.substr(0, slash);
+          const std::string action = slash == std::string::npos ? "" : rest.substr(slash + 1);
+          const bool known_action = action == "signout" || action == "invite" || action == "reset";
+          if (known_action && !st.users.contains(id))
+            return done(error_response(req, 404, "not_found", "no such user " + id));
+          if (action == "signout") return sign_out_everywhere(ctx, req, id, std::move(done));
+          if (action == "invite" || action == "reset") {
+            if (!protocol::principal_of(st, id))
+              return done(error_response(req, 409, "conflict", "the account is disabled"));
+            return make_link(ctx, req, id, action, std::move(done));
+          }
+        }
+        done(error_response(req, 404, "not_found", "no such API route"));
+      });
 }
 
 }  // namespace a4p::server

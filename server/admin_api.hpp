@@ -9,7 +9,7 @@
 // /api/admin/* is for the Secretariat only (403 otherwise). Every POST passes the cross-site
 // checks of POST /api/session (an allowed Origin when one is sent; application/json unless it
 // authenticates with Authorization: Bearer). Slow work (argon2id, checkpoint,
-// chain verification) runs on the blocking pool; state reads on the sequencer's strand.
+// chain verification) runs on the blocking pool; state reads on the reader pool (decision 0308).
 //
 // Thread safety: handle_admin_api() may be called from any thread; `done` is called exactly
 // once, from any thread.

@@ -8,8 +8,6 @@
 #include <optional>
 #include <vector>
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <nlohmann/json.hpp>
 
 #include "protocol/history.hpp"
@@ -19,6 +17,8 @@
 #include "server/log_state.hpp"
 #include "server/audit_time.hpp"
 #include "server/config.hpp"
+#include "server/published.hpp"
+#include "server/reader_pool.hpp"
 #include "server/sequencer.hpp"
 #include "server/server_context.hpp"
 #include "storage/event_log.hpp"
@@ -89,14 +89,6 @@ struct event_filter {
   }
 };
 
-struct events_page {
-  std::vector<protocol::event> events;
-  // Each event's stored bytes: its canonical JSON, byte for byte what full_event_json(e).dump()
-  // would write (storage/FORMAT.md), so a full sight is sent as stored.
-  std::vector<std::string> stored;
-  std::optional<std::uint64_t> next;  // the cursor (after=) of the next page, if any
-};
-
 void events(server_context& ctx, http_request req, const std::string& user, respond_fn done) {
   std::optional<http_response> bad;
   const auto after = u64_param(req, "after", 0, bad).value_or(0);
@@ -118,79 +110,66 @@ void events(server_context& ctx, http_request req, const std::string& user, resp
   }
   if (bad) return done(std::move(*bad));
 
-  ctx.seq->query([&ctx, req = std::move(req), user, after, limit, f,
-                  done = std::move(done)](const protocol::state& now) mutable {
-    auto v = reader_of(now, req, user);
-    if (!v) return done(std::move(v.error()));
-    const auto head = now.seq();
-    net::post(*ctx.blocking, [&ctx, req = std::move(req), v = *v, head, after, limit,
-                              f = std::move(f), done = std::move(done)]() mutable {
-      // The time bounds become a seq range (ts never goes backwards along the log).
-      std::uint64_t lo = after, hi = head;
-      if (f.from) {
-        auto s = last_seq_where(*ctx.log, head, *f.from, false);
-        if (!s) return done(internal_error(req, "storage read", s.error().message));
-        lo = std::max(lo, *s);
-      }
-      if (f.to) {
-        auto s = last_seq_where(*ctx.log, head, *f.to, true);
-        if (!s) return done(internal_error(req, "storage read", s.error().message));
-        hi = std::min(hi, *s);
-      }
-      auto page = std::make_shared<events_page>();
-      std::uint64_t last = lo, scanned = 0, bytes = 0;
-      bool decoded = true;
-      if (lo < hi) {
-        auto st = ctx.log->scan_raw(lo, hi, [&](std::uint64_t seq, std::string_view raw) {
-          auto e = protocol::decode_stored(raw);
-          if (!e) return decoded = false;
-          last = seq;
-          if (f.matches(*e)) {
-            page->events.push_back(std::move(*e));
-            page->stored.emplace_back(raw);
-            bytes += raw.size();
-          }
-          return page->events.size() < limit && bytes < ctx.cfg->max_page_bytes &&
-                 ++scanned < ctx.cfg->max_scan_events;
-        });
-        if (!st || !decoded)
-          return done(error_response(req, 500, "internal", "the log could not be read"));
-      }
-      if (last < hi) page->next = last;
-      // Judged against the state as it is now, on the strand; serialised back here.
-      ctx.seq->query([&ctx, req = std::move(req), v, head, narrows = f.narrows(), page,
-                      done = std::move(done)](const protocol::state& now) mutable {
-        auto sights = std::make_shared<std::vector<protocol::sight>>();
-        sights->reserve(page->events.size());
-        for (const auto& e : page->events) sights->push_back(protocol::sight_of(now, v, e));
-        net::post(*ctx.blocking, [req = std::move(req), head, narrows, page, sights,
-                                  done = std::move(done)]() mutable {
-          std::string out;
-          for (std::size_t i = 0; i < page->events.size(); ++i) {
-            const auto& e = page->events[i];
-            switch ((*sights)[i]) {
-              case protocol::sight::full:
-                out += page->stored[i];
-                break;
-              case protocol::sight::redacted:
-                out += protocol::redacted_event_json(e).dump();
-                break;
-              case protocol::sight::withheld:
-                // A narrowing filter must not say what a withheld event is about.
-                if (narrows) continue;
-                out += json{{"seq", e.seq}, {"withheld", true}, {"hash", e.hash}}.dump();
-                break;
+  with_published(
+      ctx, req, std::move(done),
+      [&ctx, req, user, after, limit, f](const published& pub, respond_fn done) {
+        const auto& now = *pub.state;
+        auto v = reader_of(now, req, user);
+        if (!v) return done(std::move(v.error()));
+        const auto head = pub.seq;
+        // The time bounds become a seq range (ts never goes backwards along the log).
+        std::uint64_t lo = after, hi = head;
+        if (f.from) {
+          auto s = last_seq_where(*ctx.log, head, *f.from, false);
+          if (!s) return done(internal_error(req, "storage read", s.error().message));
+          lo = std::max(lo, *s);
+        }
+        if (f.to) {
+          auto s = last_seq_where(*ctx.log, head, *f.to, true);
+          if (!s) return done(internal_error(req, "storage read", s.error().message));
+          hi = std::min(hi, *s);
+        }
+        // Judged against the published state (as it is now, PROTOCOL.md section 5) as they are
+        // read; a full sight is sent as stored.
+        std::string out;
+        std::uint64_t last = lo, scanned = 0, bytes = 0, kept = 0;
+        bool decoded = true;
+        if (lo < hi) {
+          auto st = ctx.log->scan_raw(lo, hi, [&](std::uint64_t seq, std::string_view raw) {
+            auto e = protocol::decode_stored(raw);
+            if (!e) return decoded = false;
+            last = seq;
+            if (f.matches(*e)) {
+              ++kept;
+              bytes += raw.size();
+              switch (protocol::sight_of(now, *v, *e)) {
+                case protocol::sight::full:
+                  out += raw;
+                  out += '\n';
+                  break;
+                case protocol::sight::redacted:
+                  out += protocol::redacted_event_json(*e).dump();
+                  out += '\n';
+                  break;
+                case protocol::sight::withheld:
+                  // A narrowing filter must not say what a withheld event is about.
+                  if (f.narrows()) break;
+                  out += json{{"seq", e->seq}, {"withheld", true}, {"hash", e->hash}}.dump();
+                  out += '\n';
+                  break;
+              }
             }
-            out += '\n';
-          }
-          auto res = make_response(req, 200, std::move(out), "application/x-ndjson");
-          res.set("X-A4P-Head", std::to_string(head));
-          if (page->next) res.set("X-A4P-Next", std::to_string(*page->next));
-          done(std::move(res));
-        });
+            return kept < limit && bytes < ctx.cfg->max_page_bytes &&
+                   ++scanned < ctx.cfg->max_scan_events;
+          });
+          if (!st || !decoded)
+            return done(error_response(req, 500, "internal", "the log could not be read"));
+        }
+        auto res = make_response(req, 200, std::move(out), "application/x-ndjson");
+        res.set("X-A4P-Head", std::to_string(head));
+        if (last < hi) res.set("X-A4P-Next", std::to_string(last));
+        done(std::move(res));
       });
-    });
-  });
 }
 
 // ---- GET /api/state ----
@@ -206,33 +185,29 @@ void state_view(server_context& ctx, http_request req, const std::string& user, 
   }
   if (bad) return done(std::move(*bad));
 
-  ctx.seq->query([&ctx, req = std::move(req), user, at, at_time,
-                  done = std::move(done)](const protocol::state& now) mutable {
-    auto v = reader_of(now, req, user);
-    if (!v) return done(std::move(v.error()));
-    if (at && *at > now.seq())
-      return done(error_response(req, 404, "not_found",
-                                 "at is beyond the head (" + std::to_string(now.seq()) + ")"));
-    if ((!at && !at_time) || (at && *at == now.seq()))
-      return done(json_response(req, 200, protocol::view_state(now, *v).dump()));
-    // A past state: found and rebuilt off the strand, then viewed against the state as it is
-    // now (comments hidden since stay redacted, PROTOCOL.md section 5).
-    net::post(*ctx.blocking, [&ctx, req = std::move(req), v = *v, at, at_time, head = now.seq(),
-                              done = std::move(done)]() mutable {
-      std::uint64_t seq = at.value_or(0);
-      if (at_time) {
-        auto s = last_seq_where(*ctx.log, head, *at_time, true);
-        if (!s) return done(internal_error(req, "storage read", s.error().message));
-        seq = *s;
-      }
-      auto past = load_state(*ctx.log, seq);
-      if (!past) return done(internal_error(req, "storage read", past.error().message));
-      ctx.seq->query([req = std::move(req), v, past = std::move(*past),
-                      done = std::move(done)](const protocol::state& now) mutable {
-        done(json_response(req, 200, protocol::view_state(past, now, v).dump()));
+  with_published(
+      ctx, req, std::move(done),
+      [&ctx, req, user, at, at_time](const published& pub, respond_fn done) {
+        const auto& now = *pub.state;
+        auto v = reader_of(now, req, user);
+        if (!v) return done(std::move(v.error()));
+        if (at && *at > pub.seq)
+          return done(error_response(req, 404, "not_found",
+                                     "at is beyond the head (" + std::to_string(pub.seq) + ")"));
+        if ((!at && !at_time) || (at && *at == pub.seq))
+          return done(json_response(req, 200, protocol::view_state(now, *v).dump()));
+        // A past state, viewed against the state as it is now (comments hidden since stay
+        // redacted, PROTOCOL.md section 5).
+        std::uint64_t seq = at.value_or(0);
+        if (at_time) {
+          auto s = last_seq_where(*ctx.log, pub.seq, *at_time, true);
+          if (!s) return done(internal_error(req, "storage read", s.error().message));
+          seq = *s;
+        }
+        auto past = load_state(*ctx.log, seq);
+        if (!past) return done(internal_error(req, "storage read", past.error().message));
+        done(json_response(req, 200, protocol::view_state(*past, now, *v).dump()));
       });
-    });
-  });
 }
 
 // ---- GET /api/history ----
@@ -245,72 +220,70 @@ void history(server_context& ctx, http_request req, const std::string& user, res
   if (!entity || entity->find(':') == std::string::npos || entity->size() > max_filter_bytes)
     bad = error_response(req, 400, "bad_request", "entity: expected <kind>:<id>");
   if (bad) return done(std::move(*bad));
-  const auto head = ctx.seq->durable_head();
-  net::post(*ctx.blocking, [&ctx, req = std::move(req), user, e = *entity, head, after, limit,
-                            done = std::move(done)]() mutable {
-    std::shared_ptr<std::vector<protocol::history_entry>> entries;
-    std::optional<std::uint64_t> next;
-    {
-      // The state just before the page (nearest snapshot + replay), then the page's events.
-      protocol::state s;
-      if (after > 0) {
-        auto st = load_state(*ctx.log, std::min(after, head));
-        if (!st) return done(internal_error(req, "storage read", st.error().message));
-        s = std::move(*st);
-      }
-      // The page ends at `limit` entries or once its entries hold about max_history_page_bytes
-      // (an entry costs what changed: its event's stored bytes and its changes). The scan goes on
-      // to the next entry, if any, so that `next` is there only when there is more.
-      protocol::history_builder h(e);
-      bool decoded = true;
-      bool full = false;
-      std::size_t kept = 0;
-      std::size_t bytes = 0;
-      if (after < head) {
-        auto st = ctx.log->scan_raw(after, head, [&](std::uint64_t, std::string_view raw) {
-          auto ev = protocol::decode_stored(raw);
-          if (!ev) return decoded = false;
-          const auto had = h.entries().size();
-          if (!h.feed(s, *ev)) return decoded = false;
-          if (h.entries().size() == had) return true;
-          if (full) {
-            next = h.entries()[kept - 1].ev.seq;
-            return false;
+  with_published(
+      ctx, req, std::move(done),
+      [&ctx, req, user, e = *entity, after, limit](const published& pub, respond_fn done) {
+        const auto head = pub.seq;
+        auto v = reader_of(*pub.state, req, user);
+        if (!v) return done(std::move(v.error()));
+        std::vector<protocol::history_entry> entries;
+        std::optional<std::uint64_t> next;
+        {
+          // The state just before the page (nearest snapshot + replay), then the page's events.
+          protocol::state s;
+          if (after > 0) {
+            auto st = load_state(*ctx.log, std::min(after, head));
+            if (!st) return done(internal_error(req, "storage read", st.error().message));
+            s = std::move(*st);
           }
-          kept = h.entries().size();
-          bytes += raw.size() + h.entries().back().changes.dump().size();
-          full = kept >= limit || bytes >= ctx.cfg->max_history_page_bytes;
-          return true;
-        });
-        if (!st || !decoded)
-          return done(error_response(req, 500, "internal", "history replay failed"));
-      }
-      entries = std::make_shared<std::vector<protocol::history_entry>>(
-          h.entries().begin(), h.entries().begin() + static_cast<std::ptrdiff_t>(kept));
-    }
-    // The replayed state is gone: give its pages back to the system, or glibc keeps them in
-    // this pool thread's arena and a4pd's RSS stays at the largest page's replay.
-    ::malloc_trim(0);
-    ctx.seq->query([req = std::move(req), user, e = std::move(e), head, entries, next,
-                    done = std::move(done)](const protocol::state& now) mutable {
-      auto v = reader_of(now, req, user);
-      if (!v) return done(std::move(v.error()));
-      json out = json::array();
-      for (const auto& entry : *entries) {
-        auto view = protocol::view_history(now, *v, entry);
-        if (!view.is_null()) out.push_back(std::move(view));
-      }
-      json body = {{"entity", e}, {"head", head}, {"events", std::move(out)}};
-      if (next) body["next"] = *next;
-      done(json_response(req, 200, body.dump()));
-    });
-  });
+          // The page ends at `limit` entries or once its entries hold about max_history_page_bytes
+          // (an entry costs what changed: its event's stored bytes and its changes). The scan goes
+          // on to the next entry, if any, so that `next` is there only when there is more.
+          protocol::history_builder h(e);
+          bool decoded = true;
+          bool full = false;
+          std::size_t kept = 0;
+          std::size_t bytes = 0;
+          if (after < head) {
+            auto st = ctx.log->scan_raw(after, head, [&](std::uint64_t, std::string_view raw) {
+              auto ev = protocol::decode_stored(raw);
+              if (!ev) return decoded = false;
+              const auto had = h.entries().size();
+              if (!h.feed(s, *ev)) return decoded = false;
+              if (h.entries().size() == had) return true;
+              if (full) {
+                next = h.entries()[kept - 1].ev.seq;
+                return false;
+              }
+              kept = h.entries().size();
+              bytes += raw.size() + h.entries().back().changes.dump().size();
+              full = kept >= limit || bytes >= ctx.cfg->max_history_page_bytes;
+              return true;
+            });
+            if (!st || !decoded)
+              return done(error_response(req, 500, "internal", "history replay failed"));
+          }
+          entries.assign(h.entries().begin(),
+                         h.entries().begin() + static_cast<std::ptrdiff_t>(kept));
+        }
+        // The replayed state is gone: give its pages back to the system, or glibc keeps them in
+        // this pool thread's arena and a4pd's RSS stays at the largest page's replay.
+        ::malloc_trim(0);
+        json out = json::array();
+        for (const auto& entry : entries) {
+          auto view = protocol::view_history(*pub.state, *v, entry);
+          if (!view.is_null()) out.push_back(std::move(view));
+        }
+        json body = {{"entity", e}, {"head", head}, {"events", std::move(out)}};
+        if (next) body["next"] = *next;
+        done(json_response(req, 200, body.dump()));
+      });
 }
 
 // ---- GET /api/audit/checkpoints ----
 
 void checkpoints(server_context& ctx, http_request req, respond_fn done) {
-  net::post(*ctx.blocking, [&ctx, req = std::move(req), done = std::move(done)]() mutable {
+  on_reader(ctx, req, std::move(done), [&ctx, req](respond_fn done) {
     json list = json::array();
     auto st = ctx.log->scan_aux(checkpoint_index_prefix, [&](std::string_view, std::string_view v) {
       auto j = json::parse(v, nullptr, false);  // written by a4pd itself
@@ -328,6 +301,27 @@ void checkpoints(server_context& ctx, http_request req, respond_fn done) {
 }
 
 }  // namespace
+
+http_response reader_busy(const http_request& req) {
+  return retry_later(req, 503, "unavailable", "too many reads at once; retry",
+                     std::chrono::seconds(1));
+}
+
+void with_published(server_context& ctx, const http_request& req, respond_fn done,
+                    std::function<void(const published&, respond_fn)> fn) {
+  auto answer = std::make_shared<respond_fn>(std::move(done));
+  if (!ctx.seq->read([answer, fn = std::move(fn)](const std::shared_ptr<const published>& v) {
+        fn(*v, std::move(*answer));
+      }))
+    (*answer)(reader_busy(req));
+}
+
+void on_reader(server_context& ctx, const http_request& req, respond_fn done,
+               std::function<void(respond_fn)> fn) {
+  auto answer = std::make_shared<respond_fn>(std::move(done));
+  if (!ctx.readers->try_post([answer, fn = std::move(fn)] { fn(std::move(*answer)); }))
+    (*answer)(reader_busy(req));
+}
 
 void handle_audit_read(server_context& ctx, const std::string& path, http_request req,
                        const std::string& user, respond_fn done) {

@@ -4,8 +4,9 @@
 // the reader; and GET /api/audit/checkpoints. An auditor may add as_org=X to the first three
 // to read as a plain member of org X would ("as org X saw it"); anyone else gets 403.
 //
-// Reads of the log and replays run on the blocking thread pool; only the visibility judgement
-// against the current state runs on the sequencer's strand (sequencer::query).
+// Every read runs on the reader pool (decision 0308), from the published version of the durable
+// state and the log: nothing here runs on the sequencer's strand. When the pool's queue is full,
+// the answer is 503 with Retry-After.
 //
 // Thread safety: may be called from any thread; `done` is called exactly once, from any thread.
 #pragma once
@@ -18,6 +19,18 @@
 namespace a4p::server {
 
 struct server_context;
+struct published;
+
+// Runs fn(version, done) on the reader pool with the published version of the durable state (at
+// least the durable head as of this call); when the pool's queue is full, answers 503 with
+// Retry-After instead. Also for the other REST reads (admin, sign-in).
+void with_published(server_context& ctx, const http_request& req,
+                    std::function<void(http_response)> done,
+                    std::function<void(const published&, std::function<void(http_response)>)> fn);
+// The same for a read that needs no state (chain verification, the checkpoint index).
+void on_reader(server_context& ctx, const http_request& req,
+               std::function<void(http_response)> done,
+               std::function<void(std::function<void(http_response)>)> fn);
 
 // REQUIRES: `path` is one of /api/events, /api/state, /api/history, /api/audit/checkpoints;
 // `user` is signed in.

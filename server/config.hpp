@@ -59,6 +59,12 @@ struct server_config {
   std::size_t max_history_page_bytes = 512 * 1024;     // of one /api/history page, about
   std::uint64_t max_scan_events = 200'000;             // events one filtered /api/events page reads
 
+  // Reads (decision 0308): the reader pool's threads, their nice value (0: as the writer), and
+  // the requests it holds at once (over it: 503 + Retry-After).
+  int reader_threads = 2;
+  int reader_nice = 5;
+  std::size_t reader_queue = 64;
+
   // Sign-in (login_guard.hpp): failures before the backoff starts, its first step and cap,
   // when failures are forgotten, the argon2 pool and its queue, the shortest password set.
   std::size_t login_free_user_failures = 5;

@@ -73,6 +73,13 @@ http_response error_response(const http_request& req, unsigned status, std::stri
   return json_response(req, status, error_body(code, message));
 }
 
+http_response retry_later(const http_request& req, unsigned status, std::string_view code,
+                          std::string_view message, std::chrono::seconds after) {
+  auto res = error_response(req, status, code, message);
+  res.set(boost::beast::http::field::retry_after, std::to_string(after.count()));
+  return res;
+}
+
 http_response internal_error(const http_request& req, std::string_view what,
                              std::string_view detail) {
   spdlog::error("{} {}: {}: {}", std::string_view(req.method_string()),

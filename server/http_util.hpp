@@ -7,6 +7,8 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <chrono>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +41,10 @@ inline constexpr std::string_view hsts_value = "max-age=31536000";
                                           std::string body);
 [[nodiscard]] http_response error_response(const http_request& req, unsigned status,
                                            std::string_view code, std::string_view message);
+// An error that says when to come back: the same JSON error with Retry-After (429, 503).
+[[nodiscard]] http_response retry_later(const http_request& req, unsigned status,
+                                        std::string_view code, std::string_view message,
+                                        std::chrono::seconds after);
 // A 500 with a fixed message: storage errors can hold file paths and RocksDB internals, which
 // are for the operator's log (where `what` and `detail` go), never for clients.
 [[nodiscard]] http_response internal_error(const http_request& req, std::string_view what,

@@ -133,6 +133,18 @@ void add_flags(CLI::App& app, options& o) {
   app.add_option("--login-per-address", cfg.login_per_address,
                  "of them from one client address before 429 + Retry-After")
       ->capture_default_str();
+  app.add_option("--reader-threads", cfg.reader_threads,
+                 "threads serving reads (REST reads, welcome snapshots, resume pages)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  app.add_option("--reader-nice", cfg.reader_nice,
+                 "nice value of the reader threads (0: the writer's priority)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 19));
+  app.add_option("--reader-queue", cfg.reader_queue,
+                 "REST reads queued or running before 503 + Retry-After")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
   app.add_option("--min-password", cfg.min_password_length, "shortest --demo-password accepted")
       ->capture_default_str();
   app.add_option("--max-send-queue", cfg.max_send_queue_bytes,

@@ -29,13 +29,6 @@ using json = nlohmann::json;
 
 namespace {
 
-http_response retry_later(const http_request& req, unsigned status, std::string_view code,
-                          std::string_view message, std::chrono::seconds after) {
-  auto res = error_response(req, status, code, message);
-  res.set(http::field::retry_after, std::to_string(after.count()));
-  return res;
-}
-
 // A user name as a log shows it: quoted and escaped (it comes from the client).
 std::string shown(std::string_view name) {
   return json(std::string(name)).dump(-1, ' ', false, json::error_handler_t::replace);
@@ -121,7 +114,7 @@ void logout(server_context& ctx, const http_request& req, respond_fn done) {
 
 // ---- GET /api/audit/verify ----
 void verify(server_context& ctx, const http_request& req, respond_fn done) {
-  net::post(*ctx.blocking, [&ctx, req, done = std::move(done)]() mutable {
+  on_reader(ctx, req, std::move(done), [&ctx, req](respond_fn done) {
     auto r = ctx.log->verify();
     if (!r) return done(internal_error(req, "chain verification", r.error().message));
     json out = {{"ok", r->ok}, {"head", r->head}, {"hash", r->head_hash}};

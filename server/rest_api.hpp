@@ -10,9 +10,10 @@
 // queue is full, both with Retry-After) and checked on their own small thread pool. A 5xx
 // answer carries a fixed message; the storage error behind it goes to the log only.
 //
-// Reads that need the current state run on the sequencer's strand (sequencer::query), so they
-// see exactly the durable head; slow work (password hashing, chain verification, history
-// replay, historical state) runs on the blocking thread pool, never on the network threads.
+// Reads that need the current state run on the reader pool from the published version of the
+// durable state (decision 0308: at least the durable head when they asked, so a client reads its
+// own acknowledged writes), never on the sequencer's strand nor the network threads; password
+// hashing has its own small pool.
 //
 // Thread safety: handle_api() may be called from any thread; `done` may be called from any
 // thread, exactly once.
@@ -39,8 +40,8 @@ using respond_fn = std::function<void(http_response)>;
 void handle_api(server_context& ctx, http_request req, const client_info& client, respond_fn done);
 
 // A new login session for `p`: 200 {"token","user"} with the a4p_session cookie (Secure when
-// `secure`: TLS here or at a trusted proxy), as POST /api/session answers. Call on the
-// sequencer's strand (`st` is its state).
+// `secure`: TLS here or at a trusted proxy), as POST /api/session answers. `st`: a published
+// version of the durable state (sequencer::query).
 [[nodiscard]] http_response sign_in(server_context& ctx, const http_request& req,
                                     const protocol::state& st, const protocol::principal& p,
                                     bool secure);

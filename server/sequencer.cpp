@@ -32,6 +32,35 @@ namespace {
 constexpr std::uint64_t resume_page_events = 1024;
 constexpr const char* stopped_message = "the server stopped writing; it needs a restart";
 
+// The welcome's user: who the session is, as `st` has them.
+protocol::welcome_user welcome_of(const protocol::state& st, const protocol::principal& p) {
+  protocol::welcome_user wu;
+  wu.id = p.user;
+  wu.org = p.org;
+  if (auto it = st.users.find(p.user); it != st.users.end()) wu.name = it->second.name;
+  wu.roles = protocol::roles_of(st, p);
+  return wu;
+}
+
+// One page of a resume's catch-up: the events read after `cursor` up to `last`, at most
+// resume_page_events of them or `max_bytes` of bodies kept.
+struct catch_up_page {
+  catch_up_page(std::size_t max_bytes, std::uint64_t cursor)
+      : max_bytes(max_bytes), cursor(cursor), last(cursor) {}
+  [[nodiscard]] bool full() const {
+    return bytes >= max_bytes || last - cursor >= resume_page_events;
+  }
+  void take(std::uint64_t seq, std::shared_ptr<const std::string> body) {
+    bytes += body->size();
+    batch.emplace_back(seq, std::move(body));
+  }
+  std::size_t max_bytes;
+  std::uint64_t cursor;
+  std::uint64_t last;
+  std::size_t bytes = 0;
+  std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> batch;
+};
+
 std::shared_ptr<const fanout> make_fanout(const protocol::state& now, const protocol::event& e) {
   auto f = std::make_shared<fanout>();
   f->seq = e.seq;
@@ -53,7 +82,6 @@ sequencer::sequencer(server_context& ctx, protocol::state durable)
       spec_(durable),
       durable_(std::move(durable)),
       durable_head_(durable_.seq()),
-      last_snapshot_(durable_.seq()),
       durable_hash_(ctx.log->head_hash()),
       limits_(ctx.cfg->commands_per_second, ctx.cfg->command_burst),
       byte_limits_(ctx.cfg->command_bytes_per_second, ctx.cfg->command_burst_bytes) {
@@ -102,7 +130,6 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
     return;
   }
   const auto& v = *p;
-  const auto& pv = v;
   const auto head = durable_.seq();
   const auto epoch = ctx_.log->epoch();
   bool resume = h.resume && h.resume->epoch == epoch && h.resume->seq <= head &&
@@ -113,19 +140,39 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
       resume && it != view_changed_at_.end() && h.resume->seq < it->second)
     resume = false;
 
-  protocol::welcome_user wu;
-  wu.id = p->user;
-  wu.org = p->org;
-  if (auto it = durable_.users.find(p->user); it != durable_.users.end()) wu.name = it->second.name;
-  wu.roles = protocol::roles_of(durable_, *p);
+  if (!resume) {
+    // The snapshot is viewed and serialised on the reader pool from a published version at
+    // least as new as `head`, not here (decision 0308).
+    (void)ctx_.published->read(
+        head, [this, s](const std::shared_ptr<const published>& pub) { welcome_snapshot(s, *pub); },
+        false);
+    return;
+  }
+  s->send(protocol::welcome_message(welcome_of(durable_, *p), epoch, head, "resume"));
+  s->start_feed(h.resume->seq, v);
+  // The events after the resume point, then the live feed.
+  catch_up(s, v, h.resume->seq, head);
+}
 
-  const auto from = resume ? h.resume->seq : head;
-  s->send(protocol::welcome_message(wu, epoch, head, resume ? "resume" : "snapshot"));
-  if (!resume)
-    s->send_snapshot(protocol::snapshot_message(head, protocol::view_state(durable_, pv)));
-  s->start_feed(from, v);
-  // The events after `from` (none after a snapshot), then the live feed: one way in for both.
-  catch_up(s, v, from, head);
+void sequencer::welcome_snapshot(const std::shared_ptr<websocket_session>& s,
+                                 const published& pub) {
+  if (s->ended()) return;
+  const auto& st = *pub.state;
+  auto p = protocol::principal_of(st, s->user());
+  if (!p) {  // disabled since the hello was read
+    s->send(protocol::error_message("forbidden", "this account does not exist any more"));
+    s->refuse(1008);
+    return;
+  }
+  const protocol::principal v = *p;
+  s->send(protocol::welcome_message(welcome_of(st, v), ctx_.log->epoch(), pub.seq, "snapshot"));
+  s->send_snapshot(protocol::snapshot_message(pub.seq, protocol::view_state(st, v)));
+  // The events after the snapshot (from the ring), then the live feed: the same way in as a
+  // resume's. A view change after pub.seq closes it there (4003).
+  net::post(strand_, [this, s, v, seq = pub.seq] {
+    s->start_feed(seq, v);
+    catch_up(s, v, seq, seq);
+  });
 }
 
 void sequencer::catch_up(const std::shared_ptr<websocket_session>& s, const protocol::principal& v,
@@ -137,63 +184,69 @@ void sequencer::catch_up(const std::shared_ptr<websocket_session>& s, const prot
     return s->close(4003);  // what it was sent so far was judged for the view it had
   flush();  // every published event is with the live sessions: the ring below is complete
   const auto head = durable_.seq();
-  const auto& pv = v;
   const std::uint64_t ring_first = ring_.empty() ? head + 1 : ring_.front()->seq;
-  // One page: at most resume_page_events events read, or a quarter of the send-queue bound.
-  std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> batch;
-  std::size_t bytes = 0;
-  std::uint64_t last = cursor;
-  auto full = [&] {
-    return bytes >= ctx_.cfg->max_send_queue_bytes / 4 || last - cursor >= resume_page_events;
-  };
-  auto take = [&](std::uint64_t seq, std::shared_ptr<const std::string> body) {
-    bytes += body->size();
-    batch.emplace_back(seq, std::move(body));
-  };
-  bool done = false;
   if (cursor + 1 < ring_first) {
-    // Older than the ring: from the log, judged against the state as it is now.
+    // Older than the ring: one page from the log on the reader pool, judged against a published
+    // version (the state as it is now), then back here for the next step.
     const auto up_to = std::min<std::uint64_t>(ring_first - 1, head);
-    auto st = ctx_.log->scan_raw(cursor, up_to, [&](std::uint64_t seq, std::string_view raw) {
-      auto e = protocol::decode_stored(raw);
-      if (!e) return false;
-      last = seq;
-      auto sight = protocol::sight_of(durable_, pv, *e);
-      if (sight != protocol::sight::withheld)
-        take(e->seq, std::make_shared<const std::string>(protocol::event_body(
-                         *e, sight == protocol::sight::full ? protocol::redaction::none
-                                                            : protocol::redaction::redacted)));
-      return !full();
-    });
-    if (!st || last == cursor) {
-      spdlog::error("sequencer: resume read failed after seq {}: {}", cursor,
-                    st ? "an event did not decode" : st.error().message);
-      return s->close(1011);
-    }
-  } else {
-    // From the ring (sorted by seq): the entries after `cursor`.
-    auto it = std::upper_bound(ring_.begin(), ring_.end(), cursor,
-                               [](std::uint64_t x, const auto& f) { return x < f->seq; });
-    for (; it != ring_.end() && !full(); ++it) {
-      last = (*it)->seq;
-      if (const auto* body = (*it)->body_for(v)) take(last, *body);
-    }
-    done = it == ring_.end();
-  }
-  s->deliver_events(std::move(batch));
-  if (!done) {
-    // The next page once the session's queue has room. A weak reference: the session holds
-    // this waiter, and must not keep itself alive by it.
-    s->when_drained([this, w = std::weak_ptr(s), v, last, attached_at] {
-      net::post(strand_, [this, w, v, last, attached_at] {
-        if (auto live = w.lock()) catch_up(live, v, last, attached_at);
-      });
-    });
+    (void)ctx_.published->read(
+        up_to,
+        [this, w = std::weak_ptr(s), v, cursor, up_to,
+         attached_at](const std::shared_ptr<const published>& pub) {
+          if (auto live = w.lock()) log_page(live, v, cursor, up_to, attached_at, *pub);
+        },
+        false);
     return;
   }
+  // From the ring (sorted by seq): the entries after `cursor`.
+  catch_up_page page(ctx_.cfg->max_send_queue_bytes / 4, cursor);
+  auto it = std::upper_bound(ring_.begin(), ring_.end(), cursor,
+                             [](std::uint64_t x, const auto& f) { return x < f->seq; });
+  for (; it != ring_.end() && !page.full(); ++it) {
+    page.last = (*it)->seq;
+    if (const auto* body = (*it)->body_for(v)) page.take(page.last, *body);
+  }
+  s->deliver_events(std::move(page.batch));
+  if (it != ring_.end()) return next_page(s, v, page.last, attached_at);
   // Caught up with everything published: from here on the live feed. False when the session
   // was closed meanwhile: it is not enrolled any more, gets nothing.
   (void)ctx_.clients->add(s->id(), v);
+}
+
+void sequencer::log_page(const std::shared_ptr<websocket_session>& s, const protocol::principal& v,
+                         std::uint64_t cursor, std::uint64_t up_to, std::uint64_t attached_at,
+                         const published& pub) {
+  if (s->ended()) return;
+  catch_up_page page(ctx_.cfg->max_send_queue_bytes / 4, cursor);
+  auto st = ctx_.log->scan_raw(cursor, up_to, [&](std::uint64_t seq, std::string_view raw) {
+    auto e = protocol::decode_stored(raw);
+    if (!e) return false;
+    page.last = seq;
+    auto sight = protocol::sight_of(*pub.state, v, *e);
+    if (sight != protocol::sight::withheld)
+      page.take(e->seq, std::make_shared<const std::string>(protocol::event_body(
+                            *e, sight == protocol::sight::full ? protocol::redaction::none
+                                                               : protocol::redaction::redacted)));
+    return !page.full();
+  });
+  if (!st || page.last == cursor) {
+    spdlog::error("sequencer: resume read failed after seq {}: {}", cursor,
+                  st ? "an event did not decode" : st.error().message);
+    return s->close(1011);
+  }
+  s->deliver_events(std::move(page.batch));
+  next_page(s, v, page.last, attached_at);
+}
+
+void sequencer::next_page(const std::shared_ptr<websocket_session>& s, const protocol::principal& v,
+                          std::uint64_t last, std::uint64_t attached_at) {
+  // Once the session's queue has room. A weak reference: the session holds this waiter, and
+  // must not keep itself alive by it.
+  s->when_drained([this, w = std::weak_ptr(s), v, last, attached_at] {
+    net::post(strand_, [this, w, v, last, attached_at] {
+      if (auto live = w.lock()) catch_up(live, v, last, attached_at);
+    });
+  });
 }
 
 // ---- rooms ----
@@ -357,17 +410,24 @@ void sequencer::on_durable(std::shared_ptr<pending> p, bool ok, std::string erro
         std::chrono::duration<double>(std::chrono::steady_clock::now() - p->started).count();
     ctx_.stats->observe_append_latency(secs);
     bool applied = true;
+    std::size_t n = 0;
     for (const auto& e : p->events) {
       if (!(applied = apply_or_stop(durable_, e, "durable"))) break;
+      ++n;
       durable_hash_ = e.hash;
       close_changed_views(e);
       if (e.name == "user.disabled") revoke_access(e.data.value("id", ""));
       publish(e);
       if (e.name == checkpoint_event) index_checkpoint(e);
     }
-    durable_head_.store(durable_.seq());
     ctx_.stats->events_appended.fetch_add(p->events.size(), std::memory_order_relaxed);
     const auto seq = p->events.back().seq;
+    // The readers' published version follows (on the reader pool), before the new head is
+    // visible to them: a read that knows the head waits for a version that has it.
+    p->events.resize(n);
+    ctx_.published->advance(
+        std::make_shared<const std::vector<protocol::event>>(std::move(p->events)));
+    durable_head_.store(durable_.seq());
     // Acks go out after the events they acknowledge (same flush). A command whose events did
     // not apply is not acknowledged: after the restart, its resend gets the stored ack.
     for (auto& w : waiters) {
@@ -382,7 +442,6 @@ void sequencer::on_durable(std::shared_ptr<pending> p, bool ok, std::string erro
       flush_posted_ = true;
       net::post(strand_, [this] { flush(); });
     }
-    maybe_snapshot();
     maybe_checkpoint();
   }
   if (draining_ && in_flight_ == 0 && drained_) {
@@ -460,19 +519,6 @@ void sequencer::refresh_ring_entity(const std::string& entity) {
   }
 }
 
-void sequencer::maybe_snapshot() {
-  if (durable_.seq() < last_snapshot_ + ctx_.cfg->snapshot_every) return;
-  last_snapshot_ = durable_.seq();
-  // Serialised here (it needs the state); the synced write goes to the blocking pool so the
-  // strand does not wait for an fsync.
-  net::post(*ctx_.blocking,
-            [log = ctx_.log, seq = durable_.seq(), bytes = protocol::serialize(durable_)] {
-              auto st = log->save_snapshot(seq, bytes);
-              if (!st)
-                spdlog::warn("sequencer: snapshot at {} failed: {}", seq, st.error().message);
-            });
-}
-
 // ---- signed checkpoints ----
 
 void sequencer::index_checkpoint(const protocol::event& e) {
@@ -529,7 +575,12 @@ void sequencer::arm_checkpoint_timer() {
 // ---- REST and shutdown ----
 
 void sequencer::query(std::function<void(const protocol::state&)> fn) {
-  net::post(strand_, [this, fn = std::move(fn)] { fn(durable_); });
+  (void)ctx_.published->read(
+      durable_head(), [fn = std::move(fn)](const auto& v) { fn(*v->state); }, false);
+}
+
+bool sequencer::read(publisher::read_fn fn) {
+  return ctx_.published->read(durable_head(), std::move(fn), true);
 }
 
 void sequencer::drain(std::function<void()> done) {

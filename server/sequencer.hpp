@@ -9,7 +9,8 @@
 //    log's writer batches everything queued into one synced write, i.e. group commit);
 //  - once durable (the log's callback, posted back here in seq order): folds the events into
 //    the durable state, serialises each once per visibility variant, keeps them in a ring for
-//    fast resume, broadcasts them through the hub, then acks the sender(s).
+//    fast resume, hands them to the readers' published version, broadcasts them through the
+//    hub, then acks the sender(s).
 // If an append fails, the command is rejected with `unavailable` and the speculative state is
 // rebuilt from the durable one; reads, the feed and resumes go on.
 // If an appended event fails to apply (the rules and the log disagree: a bug), the writer
@@ -27,8 +28,11 @@
 // durable, the account's login sessions and one-time links are revoked and its sockets closed
 // with 4001 (the state already refuses it as a principal).
 //
-// A hello is answered here too, so that the catch-up (from the ring or the log) and the live
-// feed are queued to the session from the same strand: no gap, no duplicate.
+// A hello is decided here (resume or snapshot) and the session joins the live feed here, after
+// the ring's part of its catch-up, so that catch-up and live feed meet on one strand: no gap, no
+// duplicate. What costs (the welcome snapshot's view and serialisation, catch-up pages read from
+// the log) runs on the reader pool from a published version (published.hpp, decision 0308), as
+// every REST read does: the strand decides, applies, appends and hands off, and reads nothing.
 //
 // Thread safety: the public methods may be called from any thread (they post to the strand);
 // every member is touched on the strand only, except durable_head_ (atomic).
@@ -52,6 +56,7 @@
 #include "protocol/state.hpp"
 #include "protocol/workspace.hpp"
 #include "server/fanout.hpp"
+#include "server/published.hpp"
 #include "server/rate_limit.hpp"
 
 namespace a4p::storage {
@@ -79,8 +84,12 @@ class sequencer {
   void submit(std::string user, std::string token_hash, protocol::command c, std::size_t bytes,
               reply_fn reply);
   void join(std::shared_ptr<websocket_session> s, std::string room);
-  // Runs fn(durable state) on the strand (REST reads). fn must not block for long.
+  // Runs fn(state) on the reader pool, with a published version of the durable state at least
+  // as new as the durable head now (decision 0308): never on the strand. Always queued.
   void query(std::function<void(const protocol::state&)> fn);
+  // The same for a request (a REST read): fn gets the published version, and false means the
+  // reader pool's queue is full (answer 503 + Retry-After); fn is then not called.
+  [[nodiscard]] bool read(publisher::read_fn fn);
   // Shutdown: refuse new commands, and call `done` (on the strand) once every appended
   // command is durable and acknowledged.
   void drain(std::function<void()> done);
@@ -103,12 +112,24 @@ class sequencer {
 
   void do_attach(const std::shared_ptr<websocket_session>& s, const protocol::hello& h);
   // One step of a resume's catch-up, on the strand: the events after `cursor` that `v` may see,
-  // one page from the log (older than the ring), then, once the session's queue has room
-  // (websocket_session::when_drained), the next step; when the ring reaches back to `cursor`,
-  // the rest from the ring and the session joins the live feed. Stops when the session ends,
-  // and closes it if its user's view changed since `attached_at` (4003) or the login ended.
+  // one page from the log (older than the ring, read on the reader pool: log_page), then, once
+  // the session's queue has room (websocket_session::when_drained), the next step; when the
+  // ring reaches back to `cursor`, the rest from the ring and the session joins the live feed.
+  // Stops when the session ends, and closes it if its user's view changed since `attached_at`
+  // (4003) or the login ended.
   void catch_up(const std::shared_ptr<websocket_session>& s, const protocol::principal& v,
                 std::uint64_t cursor, std::uint64_t attached_at);
+  // On the reader pool (they touch no member but ctx_ and strand_): the welcome and snapshot
+  // of a hello that gets one, from `pub`; then catch_up from pub.seq on the strand.
+  void welcome_snapshot(const std::shared_ptr<websocket_session>& s, const published& pub);
+  // One page of the catch-up read from the log: the events in (cursor, up_to] that `v` may see
+  // in `pub`; then next_page.
+  void log_page(const std::shared_ptr<websocket_session>& s, const protocol::principal& v,
+                std::uint64_t cursor, std::uint64_t up_to, std::uint64_t attached_at,
+                const published& pub);
+  // catch_up from `last` once the session's queue has room (websocket_session::when_drained).
+  void next_page(const std::shared_ptr<websocket_session>& s, const protocol::principal& v,
+                 std::uint64_t last, std::uint64_t attached_at);
   void do_submit(const std::string& user, const std::string& token_hash, protocol::command& c,
                  std::size_t bytes, const reply_fn& reply);
   // After user.disabled is durable: sessions, links and sockets of `user` end.
@@ -123,7 +144,6 @@ class sequencer {
   // session per flush, however many events (scheduled once per strand turn).
   void flush();
   void refresh_ring_entity(const std::string& entity);
-  void maybe_snapshot();
   // Appends `req` (whose events' parsed data is `data`), applies it to spec_ and counts it in
   // flight; on_durable(p) follows. False when the log refuses it.
   bool append(storage::append_request&& req, std::vector<nlohmann::json> data,
@@ -142,7 +162,6 @@ class sequencer {
   protocol::state spec_;     // durable + appended-not-yet-durable
   protocol::state durable_;  // exactly the durable log
   std::atomic<std::uint64_t> durable_head_{0};
-  std::uint64_t last_snapshot_ = 0;
   std::string durable_hash_;            // the hash of the event at durable_.seq()
   std::uint64_t checkpointed_seq_ = 0;  // the seq the last checkpoint signed
   std::uint64_t checkpoint_event_ = 0;  // the seq of the last audit.checkpoint event

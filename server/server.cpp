@@ -19,6 +19,8 @@
 #include "server/listener.hpp"
 #include "server/log_state.hpp"
 #include "server/public_site.hpp"
+#include "server/published.hpp"
+#include "server/reader_pool.hpp"
 #include "server/sequencer.hpp"
 #include "storage/event_log.hpp"
 
@@ -115,6 +117,11 @@ std::expected<void, int> server_app::open() {
   public_ = std::make_unique<public_site>(ctx_, *state);
   ctx_.site = public_.get();
   public_->start();
+  readers_ =
+      std::make_unique<reader_pool>(cfg_.reader_threads, cfg_.reader_queue, cfg_.reader_nice);
+  ctx_.readers = readers_.get();
+  published_ = std::make_unique<publisher>(ctx_, *readers_, *state);
+  ctx_.published = published_.get();
   seq_ = std::make_unique<sequencer>(ctx_, std::move(*state));
   ctx_.seq = seq_.get();
   seq_->start_checkpoints();
@@ -216,6 +223,7 @@ void server_app::run() {
   for (int i = 1; i < cfg_.threads; ++i) threads.emplace_back([this] { ioc_.run(); });
   ioc_.run();
   for (auto& t : threads) t.join();
+  readers_->join();
   blocking_.join();
   login_pool_.join();
   spdlog::info("a4pd stopped at seq {}", log_->head());

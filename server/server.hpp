@@ -46,6 +46,8 @@ namespace a4p::server {
 class invite_store;
 class listener;
 class public_site;
+class publisher;
+class reader_pool;
 class sequencer;
 class session_store;
 
@@ -102,7 +104,9 @@ class server_app {
   server_context ctx_;
   boost::asio::io_context ioc_;
   boost::asio::thread_pool blocking_;
-  boost::asio::thread_pool login_pool_;  // argon2: sign-in checks, invitation accepts
+  std::unique_ptr<reader_pool> readers_;  // every read (decision 0308)
+  std::unique_ptr<publisher> published_;  // the durable state for the readers
+  boost::asio::thread_pool login_pool_;   // argon2: sign-in checks, invitation accepts
   login_guard logins_;
   peer_limits peers_;
   // Installed at construction, before anything can report readiness: an early SIGTERM is

@@ -34,6 +34,8 @@ class checkpoint_signer;
 class login_guard;
 class peer_limits;
 class public_site;
+class publisher;
+class reader_pool;
 
 struct server_context {
   const server_config* cfg = nullptr;
@@ -45,7 +47,9 @@ struct server_context {
   sequencer* seq = nullptr;
   public_site* site = nullptr;  // the anonymous public site (issue 15, public_site.hpp)
   boost::asio::io_context* ioc = nullptr;
-  boost::asio::thread_pool* blocking = nullptr;  // audit verify, history, past states
+  boost::asio::thread_pool* blocking = nullptr;  // admin writes: backups, links, index
+  reader_pool* readers = nullptr;                // every read (decision 0308)
+  publisher* published = nullptr;                // the durable state as the readers see it
   boost::asio::thread_pool* login_pool =
       nullptr;  // argon2 checks of sign-ins and invitation accepts
   login_guard* logins = nullptr;

@@ -403,6 +403,19 @@ void BM_serialize_snapshot(benchmark::State& st) {
 }
 BENCHMARK(BM_serialize_snapshot)->Unit(benchmark::kMillisecond)->Iterations(5);
 
+// A copy of the whole state at the head (a4pd's published version for readers, decision
+// 0308): the tables are copied, the arena's immutable bytes are shared.
+void BM_copy_state(benchmark::State& st) {
+  const corpus& c = get_corpus();
+  auto s = deserialize(std::prev(c.snapshots.end())->second);
+  for (auto _ : st) {
+    state copy = *s;
+    benchmark::DoNotOptimize(copy);
+  }
+  st.counters["seq"] = static_cast<double>(s->seq());
+}
+BENCHMARK(BM_copy_state)->Unit(benchmark::kMillisecond)->Iterations(20)->UseRealTime();
+
 void BM_view_event_member(benchmark::State& st) {
   const auto& events = decoded();
   const corpus& c = get_corpus();
