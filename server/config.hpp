@@ -64,6 +64,9 @@ struct server_config {
   int reader_threads = 2;
   int reader_nice = 5;
   std::size_t reader_queue = 64;
+  std::size_t max_user_reads = 8;      // REST reads in flight per user (429)
+  std::size_t max_user_catch_ups = 2;  // resumes from the log per user not yet caught up (4008)
+  std::size_t max_snapshot_bytes = 256 * 1024 * 1024;  // welcome snapshots unsent, in all
 
   // Sign-in (login_guard.hpp): failures before the backoff starts, its first step and cap,
   // when failures are forgotten, the argon2 pool and its queue, the shortest password set.

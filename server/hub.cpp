@@ -34,7 +34,13 @@ bool hub::add(std::uint64_t id, const protocol::principal& v) {
   if (it == members_.end()) return false;
   it->second.v = v;
   it->second.live = true;
+  it->second.catching_up.reset();
   return true;
+}
+
+void hub::hold(std::uint64_t id, std::shared_ptr<void> h) {
+  std::lock_guard lock(mu_);
+  if (auto it = members_.find(id); it != members_.end()) it->second.catching_up = std::move(h);
 }
 
 std::set<std::string> hub::erase_locked(std::uint64_t id) {

@@ -42,6 +42,9 @@ class hub {
   // Starts live delivery to an enrolled session (after its catch-up was queued, on the
   // sequencer's strand). False when the session is no longer enrolled (it is closing).
   bool add(std::uint64_t id, const protocol::principal& v);
+  // Keeps `h` (a place in the per-user catch-up bound, user_slots) with an enrolled session
+  // until add() or until the session is forgotten, whichever comes first.
+  void hold(std::uint64_t id, std::shared_ptr<void> h);
   // Forgets the session: stops delivery, leaves every room (announcing presence). Any thread.
   void remove(std::uint64_t id);
 
@@ -72,8 +75,9 @@ class hub {
     std::weak_ptr<websocket_session> s;
     std::string user;
     std::string token_hash;
-    bool live = false;      // add() ran: receives the feed, may join rooms
-    protocol::principal v;  // set by add()
+    bool live = false;                  // add() ran: receives the feed, may join rooms
+    protocol::principal v;              // set by add()
+    std::shared_ptr<void> catching_up;  // hold(): let go by add()
     std::set<std::string> rooms;
   };
   // Erases the member and its rooms; returns the rooms it was in. REQUIRES: mu_ held.

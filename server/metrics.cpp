@@ -61,6 +61,9 @@ std::string metrics::render() const {
   line(out, "a4p_frames_sent_total", "WebSocket frames written.", "counter", ld(frames_sent));
   line(out, "a4p_send_queue_bytes", "Unsent bytes queued over all sessions.", "gauge",
        ld(send_queue_bytes));
+  line(out, "a4p_welcome_snapshot_bytes",
+       "Of them, welcome snapshots (bounded by --max-snapshot-bytes).", "gauge",
+       ld(snapshot_bytes));
   line(out, "a4p_sequencer_pending", "Commands appended and not yet durable.", "gauge",
        ld(sequencer_pending));
   line(out, "a4p_slow_consumer_closes_total", "Sessions closed with 4008.", "counter",

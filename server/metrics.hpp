@@ -25,6 +25,7 @@ class metrics {
   std::atomic<std::uint64_t> events_appended{0};
   std::atomic<std::uint64_t> events_delivered{0};  // event messages queued to clients
   std::atomic<std::uint64_t> frames_sent{0};
+  std::atomic<std::int64_t> snapshot_bytes{0};     // of them, welcome snapshots (exempt)
   std::atomic<std::int64_t> send_queue_bytes{0};   // sum over sessions of unsent bytes
   std::atomic<std::int64_t> sequencer_pending{0};  // commands appended but not yet durable
   std::atomic<std::uint64_t> slow_closes{0};       // 4008

@@ -145,6 +145,17 @@ void add_flags(CLI::App& app, options& o) {
                  "REST reads queued or running before 503 + Retry-After")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  app.add_option("--max-user-reads", cfg.max_user_reads,
+                 "REST reads in flight per user before 429 + Retry-After")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  app.add_option("--max-user-catch-ups", cfg.max_user_catch_ups,
+                 "resumes from the log per user still catching up before the next is closed 4008")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  app.add_option("--max-snapshot-bytes", cfg.max_snapshot_bytes,
+                 "welcome snapshots' unsent bytes in all before a new one waits")
+      ->capture_default_str();
   app.add_option("--min-password", cfg.min_password_length, "shortest --demo-password accepted")
       ->capture_default_str();
   app.add_option("--max-send-queue", cfg.max_send_queue_bytes,

@@ -19,6 +19,7 @@
 #include "server/login_guard.hpp"
 #include "server/sequencer.hpp"
 #include "server/server_context.hpp"
+#include "server/user_slots.hpp"
 #include "storage/event_log.hpp"
 
 namespace a4p::server {
@@ -179,6 +180,16 @@ void handle_api(server_context& ctx, http_request req, const client_info& client
   auto session = token ? ctx.sessions->find(*token) : std::nullopt;
   if (!session) return done(error_response(req, 401, "unauthorized", "sign in first"));
   const std::string user = session->user;
+  // Reads in flight per user are bounded (--max-user-reads); the place is given back with the
+  // answer.
+  auto place = ctx.user_reads->take(user);
+  if (!place)
+    return done(retry_later(req, 429, "rate_limited", "too many reads at once; retry",
+                            std::chrono::seconds(1)));
+  done = [place = std::move(place), done = std::move(done)](http_response res) mutable {
+    place.reset();
+    done(std::move(res));
+  };
 
   if (*path == "/api/audit/verify") return verify(ctx, req, std::move(done));
   handle_audit_read(ctx, *path, std::move(req), user, std::move(done));

@@ -17,7 +17,9 @@
 #include "server/log_state.hpp"
 #include "server/metrics.hpp"
 #include "server/public_site.hpp"
+#include "server/reader_pool.hpp"
 #include "server/server_context.hpp"
+#include "server/user_slots.hpp"
 #include "server/websocket_session.hpp"
 #include "storage/event_log.hpp"
 
@@ -30,6 +32,8 @@ namespace {
 // Events one step of a resume's catch-up reads from the log (besides the byte bound: a quarter
 // of --max-send-queue), before it waits for the session's queue to drain.
 constexpr std::uint64_t resume_page_events = 1024;
+// How long a welcome snapshot waits when --max-snapshot-bytes are unsent, before it tries again.
+constexpr std::chrono::milliseconds snapshot_retry{50};
 constexpr const char* stopped_message = "the server stopped writing; it needs a restart";
 
 // The welcome's user: who the session is, as `st` has them.
@@ -139,6 +143,20 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
   if (auto it = view_changed_at_.find(p->user);
       resume && it != view_changed_at_.end() && h.resume->seq < it->second)
     resume = false;
+  // A user's resumes that read from the log (older than the ring) are bounded
+  // (--max-user-catch-ups): each reads up to --max-resume events. The place is held with the
+  // session until it is live. (Snapshots are bounded in bytes, in welcome_snapshot.)
+  if (resume && h.resume->seq + 1 < (ring_.empty() ? head + 1 : ring_.front()->seq)) {
+    auto place = ctx_.user_catch_ups->take(p->user);
+    if (!place) {
+      s->send(protocol::error_message("rate_limited",
+                                      "too many connections of this user catching up from the "
+                                      "log at once; reconnect later"));
+      s->close(4008);
+      return;
+    }
+    ctx_.clients->hold(s->id(), std::move(place));
+  }
 
   if (!resume) {
     // The snapshot is viewed and serialised on the reader pool from a published version at
@@ -157,6 +175,19 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
 void sequencer::welcome_snapshot(const std::shared_ptr<websocket_session>& s,
                                  const published& pub) {
   if (s->ended()) return;
+  // Welcome snapshots are exempt from the send-queue bound, so their unsent bytes are bounded
+  // in all (--max-snapshot-bytes): over it, this one waits and is built later, from a newer
+  // version.
+  if (ctx_.stats->snapshot_bytes.load() >=
+      static_cast<std::int64_t>(ctx_.cfg->max_snapshot_bytes)) {
+    auto timer = std::make_shared<net::steady_timer>(ctx_.readers->get_executor(), snapshot_retry);
+    timer->async_wait([this, s, timer, seq = pub.seq](const boost::system::error_code&) {
+      (void)ctx_.published->read(
+          seq, [this, s](const std::shared_ptr<const published>& v) { welcome_snapshot(s, *v); },
+          false);
+    });
+    return;
+  }
   const auto& st = *pub.state;
   auto p = protocol::principal_of(st, s->user());
   if (!p) {  // disabled since the hello was read

@@ -54,6 +54,8 @@ server_app::server_app(options opts)
       clients_(cfg_.max_connections_per_user),
       ioc_(cfg_.threads),
       blocking_(2),
+      user_reads_(cfg_.max_user_reads),
+      user_catch_ups_(cfg_.max_user_catch_ups),
       login_pool_(static_cast<std::size_t>(cfg_.login_threads)),
       logins_({cfg_.login_free_user_failures, cfg_.login_free_address_failures, cfg_.login_backoff,
                cfg_.login_backoff_max, cfg_.login_forget_after, cfg_.login_queue,
@@ -122,6 +124,8 @@ std::expected<void, int> server_app::open() {
   ctx_.readers = readers_.get();
   published_ = std::make_unique<publisher>(ctx_, *readers_, *state);
   ctx_.published = published_.get();
+  ctx_.user_reads = &user_reads_;
+  ctx_.user_catch_ups = &user_catch_ups_;
   seq_ = std::make_unique<sequencer>(ctx_, std::move(*state));
   ctx_.seq = seq_.get();
   seq_->start_checkpoints();

@@ -32,6 +32,7 @@
 #include "server/options.hpp"
 #include "server/peer_limits.hpp"
 #include "server/server_context.hpp"
+#include "server/user_slots.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -50,6 +51,7 @@ class publisher;
 class reader_pool;
 class sequencer;
 class session_store;
+class user_slots;
 
 class server_app {
  public:
@@ -106,7 +108,9 @@ class server_app {
   boost::asio::thread_pool blocking_;
   std::unique_ptr<reader_pool> readers_;  // every read (decision 0308)
   std::unique_ptr<publisher> published_;  // the durable state for the readers
-  boost::asio::thread_pool login_pool_;   // argon2: sign-in checks, invitation accepts
+  user_slots user_reads_;
+  user_slots user_catch_ups_;
+  boost::asio::thread_pool login_pool_;  // argon2: sign-in checks, invitation accepts
   login_guard logins_;
   peer_limits peers_;
   // Installed at construction, before anything can report readiness: an early SIGTERM is

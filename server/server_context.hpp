@@ -36,6 +36,7 @@ class peer_limits;
 class public_site;
 class publisher;
 class reader_pool;
+class user_slots;
 
 struct server_context {
   const server_config* cfg = nullptr;
@@ -50,6 +51,8 @@ struct server_context {
   boost::asio::thread_pool* blocking = nullptr;  // admin writes: backups, links, index
   reader_pool* readers = nullptr;                // every read (decision 0308)
   publisher* published = nullptr;                // the durable state as the readers see it
+  user_slots* user_reads = nullptr;              // REST reads in flight per user
+  user_slots* user_catch_ups = nullptr;          // hellos per user not yet caught up
   boost::asio::thread_pool* login_pool =
       nullptr;  // argon2 checks of sign-ins and invitation accepts
   login_guard* logins = nullptr;

@@ -75,6 +75,7 @@ websocket_session::~websocket_session() {
   ctx_.clients->release(user_);
   ctx_.stats->connections_ws.fetch_sub(1);
   ctx_.stats->send_queue_bytes.fetch_sub(static_cast<std::int64_t>(queued_bytes_));
+  ctx_.stats->snapshot_bytes.fetch_sub(static_cast<std::int64_t>(exempt_bytes_));
 }
 
 void websocket_session::run(http::request<http::string_body> req) {
@@ -265,7 +266,10 @@ void websocket_session::enqueue(out_item item) {
   }
   const auto n = item.body->size() + 32;
   queued_bytes_ += n;
-  if (item.exempt) exempt_bytes_ += n;
+  if (item.exempt) {
+    exempt_bytes_ += n;
+    ctx_.stats->snapshot_bytes.fetch_add(static_cast<std::int64_t>(n));
+  }
   ctx_.stats->send_queue_bytes.fetch_add(static_cast<std::int64_t>(n), std::memory_order_relaxed);
   if (item.seq != 0) {
     // prev is decided here, in queue order: the seq this connection delivered just before.
@@ -324,6 +328,7 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
   queued_bytes_ -= frame_accounted_;
   exempt_bytes_ -= frame_exempt_;
+  ctx_.stats->snapshot_bytes.fetch_sub(static_cast<std::int64_t>(frame_exempt_));
   frame_exempt_ = 0;
   ctx_.stats->send_queue_bytes.fetch_sub(static_cast<std::int64_t>(frame_accounted_),
                                          std::memory_order_relaxed);
@@ -368,6 +373,7 @@ void websocket_session::start_close(int code) {
   ctx_.stats->send_queue_bytes.fetch_sub(
       static_cast<std::int64_t>(queued_bytes_ - frame_accounted_), std::memory_order_relaxed);
   queued_bytes_ = frame_accounted_;
+  ctx_.stats->snapshot_bytes.fetch_sub(static_cast<std::int64_t>(exempt_bytes_ - frame_exempt_));
   exempt_bytes_ = frame_exempt_;
   queue_.clear();
   if (accepted_ && !writing_) do_close();  // else on_accept or on_write sends it

@@ -57,15 +57,4 @@ class inprocess_a4pd {
   std::thread runner_;
 };
 
-// Polls `done` every 10 ms for up to `timeout`; whether it became true.
-inline bool eventually(const std::function<bool()>& done,
-                       std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
-
 }  // namespace a4p::test

@@ -17,44 +17,6 @@ namespace {
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
-// One gauge or counter of GET /metrics (loopback: no token needed); -1 if absent.
-double metric(std::uint16_t port, const std::string& name) {
-  auto r = http_call(port, "GET", "/metrics");
-  std::istringstream in(r.body);
-  std::string line;
-  while (std::getline(in, line))
-    if (line.starts_with(name + " ")) return std::stod(line.substr(name.size() + 1));
-  return -1;
-}
-
-// Polls `pred` every 20 ms until it holds or `timeout` passes; whether it held.
-template <class F>
-bool eventually(F pred, std::chrono::milliseconds timeout) {
-  const auto end = clock_type::now() + timeout;
-  while (clock_type::now() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return pred();
-}
-
-// The first open discussion of a snapshot, as a comment target.
-std::string open_discussion(const nlohmann::json& snapshot) {
-  for (const auto& [id, d] : snapshot["state"]["discussions"].items())
-    if (d["visibility"] == "open" && d["state"] == "open") return "discussion:" + id;
-  return {};
-}
-
-// Floods `target` with `n` comments of `size` bytes from `c` (pipelined), then reads their acks.
-bool flood(ws_client& c, const std::string& target, int n, std::size_t size) {
-  const std::string body(size, 'x');
-  for (int i = 0; i < n; ++i)
-    if (!c.send(comment_cmd(unique_id("flood"), target, body))) return false;
-  for (int i = 0; i < n; ++i)
-    if (!c.next_of("ack", 30s)) return false;
-  return true;
-}
-
 // A real a4pd over a fresh demo directory, default flags.
 std::unique_ptr<a4pd_process> demo_server(const temp_dir& dir) {
   a4pd_options o;

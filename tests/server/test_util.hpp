@@ -1,6 +1,6 @@
 // Shared helpers of the a4pd integration tests: sign in and open a live session, send a
-// command and collect its answer, make unique comment commands and post one, read the whole
-// log through /api/events.
+// command and collect its answer, make unique comment commands and post one (or flood many),
+// read the whole log through /api/events, read a metric, wait until something holds.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -13,12 +13,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "tests/server/a4pd_process.hpp"
@@ -172,6 +174,44 @@ inline std::string raw_http(const std::string& address, std::uint16_t port,
 inline int status_of(const std::string& answer) {
   if (!answer.starts_with("HTTP/1.1 ") || answer.size() < 12) return 0;
   return std::stoi(answer.substr(9, 3));
+}
+
+// One gauge or counter of GET /metrics (loopback: no token needed); -1 if absent.
+inline double metric(std::uint16_t port, const std::string& name) {
+  auto r = http_call(port, "GET", "/metrics");
+  std::istringstream in(r.body);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.starts_with(name + " ")) return std::stod(line.substr(name.size() + 1));
+  return -1;
+}
+
+// Polls `done` every 10 ms for up to `timeout`; whether it became true.
+inline bool eventually(const std::function<bool()>& done,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+// The first open discussion of a snapshot, as a comment target.
+inline std::string open_discussion(const nlohmann::json& snapshot) {
+  for (const auto& [id, d] : snapshot["state"]["discussions"].items())
+    if (d["visibility"] == "open" && d["state"] == "open") return "discussion:" + id;
+  return {};
+}
+
+// Floods `target` with `n` comments of `size` bytes from `c` (pipelined), then reads their acks.
+inline bool flood(ws_client& c, const std::string& target, int n, std::size_t size) {
+  const std::string body(size, 'x');
+  for (int i = 0; i < n; ++i)
+    if (!c.send(comment_cmd(unique_id("flood"), target, body))) return false;
+  for (int i = 0; i < n; ++i)
+    if (!c.next_of("ack", std::chrono::seconds(30))) return false;
+  return true;
 }
 
 }  // namespace a4p::test
