@@ -11,8 +11,9 @@ std::shared_ptr<void> user_slots::take(const std::string& user) {
     if (n >= limit_) return nullptr;
     ++n;
   }
-  // The handle owns nothing but its place: the deleter gives it back.
-  return {static_cast<void*>(nullptr), [s = s_, user](void*) {
+  // The handle owns nothing but its place: the deleter gives it back. (Its pointer is not null,
+  // so that the handle tests true.)
+  return {static_cast<void*>(s_.get()), [s = s_, user](void*) {
             std::lock_guard lock(s->mu);
             if (auto it = s->held.find(user); it != s->held.end() && --it->second == 0)
               s->held.erase(it);
