@@ -25,7 +25,7 @@ void hub::release(const std::string& user) {
 void hub::enroll(std::uint64_t id, const std::weak_ptr<websocket_session>& s,
                  const std::string& user, const std::string& token_hash) {
   std::lock_guard lock(mu_);
-  members_[id] = member{s, user, token_hash, false, {}, {}};
+  members_[id] = member{s, user, token_hash, false, {}, {}, {}};
 }
 
 bool hub::add(std::uint64_t id, const protocol::principal& v) {

@@ -191,7 +191,9 @@ TEST_F(public_test, EveryRouteAndTheFeedShowOnlyWhatIsPublic) {
     EXPECT_FALSE(r.headers["etag"].empty()) << f;
     EXPECT_NE(r.headers["cache-control"].find("public"), std::string::npos) << f;
     json head = json::parse(r.body, nullptr, false);
-    if (f.ends_with(".json")) EXPECT_TRUE(head.contains("seq")) << f;
+    if (f.ends_with(".json")) {
+      EXPECT_TRUE(head.contains("seq")) << f;
+    }
   }
   // Every public record carries its seq and hash.
   json st = json::parse(anon("/public/api/state.json").body);
