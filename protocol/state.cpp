@@ -24,8 +24,8 @@ std::optional<role> role_from_string(std::string_view s) {
 }
 
 bool state::operator==(const state& o) const {
-  return seq_ == o.seq_ && counters == o.counters && public_off == o.public_off && themes == o.themes &&
-         commitments == o.commitments && orgs == o.orgs && users == o.users &&
+  return seq_ == o.seq_ && counters == o.counters && public_off == o.public_off &&
+         themes == o.themes && commitments == o.commitments && orgs == o.orgs && users == o.users &&
          pledges == o.pledges && gaps == o.gaps && actions == o.actions &&
          discussions == o.discussions && comments == o.comments && rounds == o.rounds &&
          opinions == o.opinions && champions == o.champions;
