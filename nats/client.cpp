@@ -324,7 +324,7 @@ void client::close() {
 
 bool client::publish(const std::string& subject, const std::string& payload, const headers& h,
                      const std::string& reply) {
-  // The size check needs the strand's view of the buffer; a closed client refuses at once.
+  // Only the size is checked here; whether it fits the buffer is known on the strand.
   auto frame = pub_frame(subject, reply, h, payload);
   if (frame.size() > impl_->opts.max_buffered_bytes) return false;
   impl_->run([frame = std::move(frame)](impl& i) { (void)i.publish(frame); });

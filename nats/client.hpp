@@ -3,7 +3,8 @@
 // MSG/HMSG, PING/PONG and request-reply through one wildcard inbox subscription. When the
 // connection drops it reconnects for ever (next server, `reconnect_wait` between rounds),
 // subscribes again to everything, and sends what was published while it was away (up to
-// `max_buffered_bytes`; beyond that publish() reports false).
+// `max_buffered_bytes`; a message that does not fit then is dropped, as core NATS is
+// at-most-once: JetStream publishes go through request() and learn it from the missing ack).
 //
 // Thread safety: every public method may be called from any thread; the work runs on the
 // client's strand, and every handler is called on it.
@@ -52,7 +53,8 @@ class client {
   // on the strand.
   void close();
 
-  // False when the message cannot be buffered (disconnected and over max_buffered_bytes).
+  // False when the message alone is over max_buffered_bytes. While disconnected, a message
+  // that does not fit the buffer is dropped (see above); after close() every one is.
   bool publish(const std::string& subject, const std::string& payload, const headers& h = {},
                const std::string& reply = {});
   std::uint64_t subscribe(const std::string& subject, msg_handler h, const std::string& queue = {});
