@@ -15,10 +15,14 @@ import type {
   StateMap,
 } from './types';
 import { state_maps } from './types';
+import { bump_thread } from './threads';
 
 export interface ReduceContext {
   /** Secretariat and auditors keep hidden comment bodies; everyone else drops them. */
   privileged: boolean;
+  /** Light sessions: whether a room is joined. A pledge whose room is not joined keeps only its
+   * latest report (the skeleton's rule). Absent: every report is kept (whole state). */
+  room_joined?: (room: string) => boolean;
 }
 
 export function empty_state(): State {
@@ -173,9 +177,14 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
         attribution: (data.attribution as Report['attribution']) ?? null,
         ...tag(data.lang),
       };
+      const light = typeof p.report_count === 'number';
+      const keep_all = !light || (ctx.room_joined?.(`pledge:${id}`) ?? true);
+      // A room's page read from a state ahead of this event holds the report already.
+      const held = (p.reports.at(-1)?.seq ?? 0) >= ev.seq;
       return put(s, 'pledges', id, {
         ...p,
-        reports: [...p.reports, r],
+        reports: held ? p.reports : keep_all ? [...p.reports, r] : [r],
+        ...(light ? { report_count: (p.report_count ?? 0) + 1 } : {}),
         status: r.status,
         progress: r.progress,
         updated_ts: ev.ts,
@@ -275,7 +284,9 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
       };
       if (typeof data.body === 'string') c.body = data.body;
       else c.redacted = true;
-      return put(s, 'comments', id, c);
+      const had = !!s.comments[id];
+      const next = put(s, 'comments', id, c);
+      return had ? next : bump_thread(next, c.target, (t) => ({ count: t.count + 1, last_seq: ev.seq, last_ts: ev.ts }));
     }
     case 'comment.edited': {
       const c = s.comments[id];
@@ -293,6 +304,7 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
       const c = s.comments[id];
       if (!c) return s;
       const n: Comment = { ...c, hidden: true, version: c.version + 1 };
+      const counted = c.hidden ? s : bump_thread(s, c.target, (t) => ({ ...t, count: Math.max(0, t.count - 1) }));
       if (ctx.privileged) {
         n.hidden_reason = str_or_null(data.reason);
       } else {
@@ -300,7 +312,7 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
         delete n.hidden_reason;
         n.redacted = true;
       }
-      return put(s, 'comments', id, n);
+      return put(counted, 'comments', id, n);
     }
     case 'comment.restored': {
       const c = s.comments[id];
@@ -310,7 +322,8 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
         n.body = data.body;
         delete n.redacted;
       }
-      return put(s, 'comments', id, n);
+      const counted = c.hidden ? bump_thread(s, c.target, (t) => ({ ...t, count: t.count + 1 })) : s;
+      return put(counted, 'comments', id, n);
     }
     case 'opinion.given':
       return put(s, 'opinions', id, {

@@ -4,7 +4,10 @@
 // via `prev` and resumes, reconnects with exponential backoff and jitter, queues commands
 // while offline (persisted in sessionStorage, resent with the same id), resolves each
 // command's promise on its ack or reject, re-joins rooms after a reconnect and publishes the
-// connection status. Close code 4001 (session ended) or a failed auth probe means signed out:
+// connection status. With `view: "light"` it asks for the workspace's skeleton and holds the
+// comments (and a pledge's reports) only of the rooms joined, page by page (rooms.ts, ADR 0508);
+// a server that does not know the light view answers with the whole state, and then it works
+// as before. Close code 4001 (session ended) or a failed auth probe means signed out:
 // it stops reconnecting until start() is called again.
 //
 // Threading: single-threaded (the browser event loop); every callback runs on it. All I/O is
@@ -12,13 +15,17 @@
 
 import type { CommandArgs, CommandName } from './commands';
 import { apply_event, normalize_state, restore_needs_snapshot } from './reducer';
+import type { ReduceContext } from './reducer';
+import { apply_earlier_page, apply_latest_page, apply_tick, drop_room, event_room, replay_kept, room_limits } from './rooms';
 import type {
   Actor,
   CommandOutcome,
   ConnectionStatus,
   EventMsg,
+  PageMsg,
   ServerMsg,
   State,
+  TickMsg,
   WelcomeUser,
 } from './types';
 
@@ -54,6 +61,30 @@ export interface SyncOptions {
   /** How long to wait for `welcome` (and the snapshot) after the socket opens. */
   welcome_timeout_ms?: number;
   make_id?: () => string;
+  /** `light`: ask for the skeleton and rooms (ADR 0508); default `full`, a4p.v1 as in PROTOCOL.md. */
+  view?: 'light' | 'full';
+  /** Clock for dropping rooms left long ago (ms). */
+  now?: () => number;
+}
+
+/** What a view needs to know of a room. */
+export interface RoomView {
+  joined: boolean;
+  /** The latest page has arrived (since the last join or snapshot). */
+  loaded: boolean;
+  /** Cursors for "load earlier": null when there is nothing earlier (or not known yet). */
+  before: number | null;
+  reports_before: number | null;
+  /** A "load earlier" request is on its way. */
+  loading: 'comments' | 'reports' | null;
+}
+
+interface RoomInfo extends RoomView {
+  /** The latest page was asked for and has not arrived: the join race rule applies. */
+  pending: boolean;
+  /** The seq the latest page was read from. */
+  page_seq: number;
+  left_at: number | null;
 }
 
 export interface QueuedCommand {
@@ -69,7 +100,8 @@ export type SyncEvent =
   | { kind: 'welcome'; user: WelcomeUser }
   | { kind: 'presence'; room: string; members: Actor[] }
   | { kind: 'outcome'; outcome: CommandOutcome }
-  | { kind: 'queue'; pending: number };
+  | { kind: 'queue'; pending: number }
+  | { kind: 'rooms'; rooms: Record<string, RoomView> };
 
 export const outbox_key = 'a4p.outbox';
 export const protocol_name = 'a4p.v1';
@@ -79,6 +111,10 @@ const open_state = 1;
 export function backoff_delay(attempt: number, base: number, max: number, rnd: number): number {
   const cap = Math.min(max, base * 2 ** Math.min(attempt, 20));
   return Math.round(cap / 2 + (cap / 2) * rnd);
+}
+
+function view_of(r: RoomInfo): RoomView {
+  return { joined: r.joined, loaded: r.loaded, before: r.before, reports_before: r.reports_before, loading: r.loading };
 }
 
 function default_id(): string {
@@ -110,6 +146,13 @@ export class SyncClient {
   private readonly rooms_ = new Set<string>();
   private readonly presence_ = new Map<string, Actor[]>();
   private readonly listeners_ = new Set<(e: SyncEvent) => void>();
+  /** The server gave this session the light view (welcome.view). */
+  private light_ = false;
+  private readonly room_info_ = new Map<string, RoomInfo>();
+  /** Rooms named in the last hello (joined by the server before its catch-up). */
+  private hello_rooms_ = new Set<string>();
+  /** Events received while a room's latest page is pending (the join race rule). */
+  private kept_: EventMsg[] = [];
 
   constructor(options: SyncOptions) {
     this.opt_ = {
@@ -123,6 +166,8 @@ export class SyncClient {
       ping_interval_ms: 20_000,
       welcome_timeout_ms: 15_000,
       make_id: default_id,
+      view: 'full',
+      now: () => Date.now(),
       ...(options as Partial<SyncOptions>),
     } as SyncClient['opt_'];
     this.load_outbox();
@@ -147,6 +192,14 @@ export class SyncClient {
   }
   presence(room: string): Actor[] {
     return this.presence_.get(room) ?? [];
+  }
+  /** Whether this session holds the skeleton and rooms (else the whole state). */
+  get light(): boolean {
+    return this.light_;
+  }
+  room(room: string): RoomView | null {
+    const r = this.room_info_.get(room);
+    return r ? view_of(r) : null;
   }
 
   subscribe(fn: (e: SyncEvent) => void): () => void {
@@ -184,6 +237,9 @@ export class SyncClient {
     this.user_ = null;
     this.queue_.length = 0;
     this.rooms_.clear();
+    this.room_info_.clear();
+    this.kept_ = [];
+    this.light_ = false;
     this.presence_.clear();
     this.save_outbox();
     for (const [id, ws] of this.waiters_)
@@ -210,13 +266,42 @@ export class SyncClient {
 
   join(room: string): void {
     this.rooms_.add(room);
-    if (this.status_ === 'live') this.send_json({ type: 'join', room });
+    const info = this.info(room);
+    info.joined = true;
+    info.left_at = null;
+    if (this.status_ === 'live') this.send_join(room);
+    this.evict();
+    this.emit_rooms();
   }
 
   leave(room: string): void {
     this.rooms_.delete(room);
     this.presence_.delete(room);
     if (this.status_ === 'live') this.send_json({ type: 'leave', room });
+    const info = this.room_info_.get(room);
+    if (info) {
+      info.joined = false;
+      info.left_at = this.opt_.now();
+      info.loading = null;
+      // A page still on its way will be ignored: what is held may miss events, so drop it.
+      if (info.pending) this.drop(room);
+    }
+    this.evict();
+    this.emit_rooms();
+  }
+
+  /** Asks for the page before the earliest held (comments, or a pledge's reports). Returns
+   * false when there is nothing earlier, a request is on its way, or the link is down. */
+  load_earlier(room: string, what: 'comments' | 'reports' = 'comments'): boolean {
+    const info = this.room_info_.get(room);
+    if (!info || !info.joined || !info.loaded || info.loading || this.status_ !== 'live') return false;
+    const cursor = what === 'comments' ? info.before : info.reports_before;
+    if (cursor === null) return false;
+    const key = what === 'comments' ? 'before' : 'reports_before';
+    this.send_json({ type: 'page', room, [key]: cursor, limit: room_limits.page });
+    info.loading = what;
+    this.emit_rooms();
+    return true;
   }
 
   /** Reconnects for a fresh snapshot. The current state stays visible until it arrives,
@@ -259,8 +344,18 @@ export class SyncClient {
         if (this.socket_ === sock && this.status_ !== 'live') this.reconnect_now();
       }, this.opt_.welcome_timeout_ms);
       const hello: Record<string, unknown> = { type: 'hello' };
-      if (this.state_ && this.epoch_ && !this.force_snapshot_)
-        hello.resume = { epoch: this.epoch_, seq: this.state_.seq };
+      const resume = !!(this.state_ && this.epoch_ && !this.force_snapshot_);
+      if (resume) hello.resume = { epoch: this.epoch_, seq: this.state_!.seq };
+      this.hello_rooms_ = new Set();
+      if (this.opt_.view === 'light') {
+        hello.view = 'light';
+        // Rooms whose contents are held are joined before the catch-up, so it is exact per
+        // room; a room still waiting for its first page is joined again after the welcome.
+        if (resume && this.light_)
+          for (const [room, info] of this.room_info_)
+            if (info.joined && info.loaded && !info.pending && this.hello_rooms_.size < 64) this.hello_rooms_.add(room);
+        if (this.hello_rooms_.size) hello.rooms = [...this.hello_rooms_];
+      }
       this.send_json(hello);
     };
     sock.onmessage = (ev) => {
@@ -291,6 +386,7 @@ export class SyncClient {
     this.welcomed_ = false;
     this.clear_ping();
     this.presence_.clear();
+    for (const info of this.room_info_.values()) info.loading = null;
     if (!this.running_) return;
     if (code === 4001) {
       this.sign_out();
@@ -356,6 +452,8 @@ export class SyncClient {
         const resumed =
           msg.mode === 'resume' && this.state_ !== null && msg.epoch === this.epoch_ && !this.force_snapshot_;
         this.epoch_ = msg.epoch;
+        this.light_ = msg.view === 'light';
+        if (!resumed || !this.light_) this.hello_rooms_ = new Set();
         if (resumed) {
           this.go_live();
         } else {
@@ -369,12 +467,26 @@ export class SyncClient {
         this.state_.seq = msg.seq;
         this.awaiting_snapshot_ = false;
         this.force_snapshot_ = false;
+        // A new snapshot holds no room's contents (light) or all of them (whole state).
+        this.kept_ = [];
+        for (const [room, info] of this.room_info_)
+          if (!info.joined) this.room_info_.delete(room);
+          else Object.assign(info, { loaded: !this.light_, pending: false, before: null, reports_before: null, page_seq: 0 });
         this.emit({ kind: 'state', state: this.state_ });
         this.go_live();
         return;
       }
       case 'event':
         this.on_event(msg);
+        return;
+      case 'tick':
+        this.on_tick(msg);
+        return;
+      case 'page':
+        this.on_page(msg);
+        return;
+      case 'error':
+        this.on_error(msg);
         return;
       case 'ack':
       case 'reject':
@@ -394,7 +506,9 @@ export class SyncClient {
 
   private go_live(): void {
     this.set_status('live');
-    for (const room of this.rooms_) this.send_json({ type: 'join', room });
+    for (const room of this.rooms_) if (!this.hello_rooms_.has(room)) this.send_join(room);
+    this.hello_rooms_ = new Set();
+    this.emit_rooms();
     for (const cmd of this.queue_) this.send_json({ type: 'command', ...cmd });
     this.start_ping();
   }
@@ -407,11 +521,125 @@ export class SyncClient {
       this.reconnect_now();
       return;
     }
+    const room = this.light_ ? event_room(this.state_, ev) : null;
+    const info = room ? this.room_info_.get(room) : undefined;
     const need_snapshot = restore_needs_snapshot(this.state_, ev);
-    this.state_ = apply_event(this.state_, ev, { privileged: this.privileged() });
+    if (info && !info.pending && info.loaded && ev.seq <= info.page_seq && ev.name.startsWith('comment.')) {
+      // Read into the page already (the page came from a state ahead of this event).
+      this.state_ = { ...this.state_, seq: ev.seq };
+    } else {
+      this.state_ = apply_event(this.state_, ev, this.context());
+    }
+    if (this.any_pending()) this.kept_.push(ev);
     this.emit({ kind: 'event', event: ev });
     this.emit({ kind: 'state', state: this.state_ });
-    if (need_snapshot) this.resync();
+    if (need_snapshot && room && this.rooms_.has(room)) {
+      // Light: only this room's page can show the body again.
+      this.send_json({ type: 'leave', room });
+      this.send_join(room);
+    } else if (need_snapshot) this.resync();
+  }
+
+  private on_tick(tick: TickMsg): void {
+    if (!this.state_ || this.awaiting_snapshot_) return;
+    if (tick.seq <= this.state_.seq) return;
+    if (typeof tick.prev === 'number' && tick.prev !== this.state_.seq) {
+      this.reconnect_now();
+      return;
+    }
+    this.state_ = apply_tick(this.state_, tick);
+    this.emit({ kind: 'state', state: this.state_ });
+  }
+
+  private on_page(page: PageMsg): void {
+    const info = this.room_info_.get(page.room);
+    if (!this.state_ || !info || !info.joined) return;
+    const earlier = page.from !== undefined || page.reports_from !== undefined;
+    if (!earlier) {
+      if (!info.pending) return; // a stale answer to an earlier join
+      this.state_ = replay_kept(apply_latest_page(this.state_, page), page, this.kept_, this.context());
+      Object.assign(info, {
+        pending: false,
+        loaded: true,
+        loading: null,
+        page_seq: page.seq,
+        before: page.before ?? null,
+        reports_before: page.reports_before ?? null,
+      });
+      if (!this.any_pending()) this.kept_ = [];
+    } else {
+      if (!info.loaded) return;
+      this.state_ = apply_earlier_page(this.state_, page);
+      if (page.from !== undefined) info.before = page.before ?? null;
+      if (page.reports_from !== undefined) info.reports_before = page.reports_before ?? null;
+      info.loading = null;
+    }
+    this.emit({ kind: 'state', state: this.state_ });
+    this.emit_rooms();
+  }
+
+  /** A join refused (`not_found`, or over the room limit): that room gets no page. */
+  private on_error(msg: { code: string; message?: string }): void {
+    const m = /room:? (\S+)$/.exec(msg.message ?? '');
+    const info = m ? this.room_info_.get(m[1]!) : undefined;
+    if (!info || !info.pending) return;
+    info.pending = false;
+    if (!this.any_pending()) this.kept_ = [];
+    this.emit_rooms();
+  }
+
+  private send_join(room: string): void {
+    const info = this.info(room);
+    if (this.light_) {
+      info.pending = true;
+      this.send_json({ type: 'join', room, limit: room_limits.page });
+    } else {
+      this.send_json({ type: 'join', room });
+    }
+  }
+
+  private info(room: string): RoomInfo {
+    let info = this.room_info_.get(room);
+    if (!info) {
+      info = { joined: false, loaded: !this.light_, pending: false, before: null, reports_before: null, loading: null, page_seq: 0, left_at: null };
+      this.room_info_.set(room, info);
+    }
+    return info;
+  }
+
+  private any_pending(): boolean {
+    for (const info of this.room_info_.values()) if (info.pending) return true;
+    return false;
+  }
+
+  /** Drops rooms left more than room_limits.keep_ms ago, and all but the room_limits.keep_rooms
+   * most recently left (light sessions only: a whole state keeps everything). */
+  private evict(): void {
+    if (!this.light_) return;
+    const now = this.opt_.now();
+    const left = [...this.room_info_.entries()]
+      .filter(([, i]) => !i.joined && i.left_at !== null)
+      .sort((a, b) => b[1].left_at! - a[1].left_at!);
+    left.forEach(([room, i], n) => {
+      if (n >= room_limits.keep_rooms || now - i.left_at! > room_limits.keep_ms) this.drop(room);
+    });
+  }
+
+  private drop(room: string): void {
+    this.room_info_.delete(room);
+    if (!this.state_ || !this.light_) return;
+    this.state_ = drop_room(this.state_, room);
+    this.emit({ kind: 'state', state: this.state_ });
+  }
+
+  private emit_rooms(): void {
+    const rooms: Record<string, RoomView> = {};
+    for (const [room, info] of this.room_info_) rooms[room] = view_of(info);
+    this.emit({ kind: 'rooms', rooms });
+  }
+
+  private context(): ReduceContext {
+    return { privileged: this.privileged(), room_joined: (room) => this.rooms_.has(room) };
   }
 
   private on_outcome(msg: Extract<ServerMsg, { type: 'ack' | 'reject' }>): void {

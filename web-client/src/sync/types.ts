@@ -81,6 +81,14 @@ export interface Report {
   lang?: string | null;
 }
 
+/** A target's thread as the light snapshot and ticks carry it (protocol/README.md, "Rooms and
+ * the light snapshot"): comments that are not hidden, and the latest comment.posted. */
+export interface Thread {
+  count: number;
+  last_seq: number;
+  last_ts: string;
+}
+
 export interface Pledge {
   id: Id;
   org: string;
@@ -102,6 +110,11 @@ export interface Pledge {
   lang?: string | null;
   /** pledge.published / pledge.unpublished: shown on the public site (ADR 0208). */
   published?: boolean;
+  /** Light snapshot only: how many reports the pledge has (`reports` then holds the latest,
+   * or the pages loaded while its room is joined). */
+  report_count?: number;
+  /** Light snapshot only: its comment thread. */
+  thread?: Thread;
 }
 
 export interface Gap {
@@ -121,6 +134,8 @@ export interface Action {
   due: string | null;
   taken_up_by: string[];
   version: number;
+  /** Light snapshot only: its comment thread. */
+  thread?: Thread;
 }
 
 export interface Discussion {
@@ -138,6 +153,8 @@ export interface Discussion {
   /** Language tags of title and agenda, and of the outcome; absent or null: unknown. */
   lang?: string | null;
   outcome_lang?: string | null;
+  /** Light snapshot only: its comment thread. */
+  thread?: Thread;
 }
 
 export interface Comment {
@@ -242,12 +259,39 @@ export interface WelcomeMsg {
   epoch: string;
   head: number;
   mode: 'snapshot' | 'resume';
+  /** Present on servers that know the light view: the view this session got. */
+  view?: 'light' | 'full';
 }
 
 export interface SnapshotMsg {
   type: 'snapshot';
   seq: number;
+  view?: 'light' | 'full';
   state: Partial<State>;
+}
+
+/** A comment event on a target this (light) session has not joined: only the thread. */
+export interface TickMsg {
+  type: 'tick';
+  prev: number;
+  seq: number;
+  room: string;
+  thread: Thread;
+}
+
+/** A room's page of comments (and, for pledge rooms, reports), oldest first: the latest after
+ * a join, or an earlier one (`from` / `reports_from` echo the cursor asked). */
+export interface PageMsg {
+  type: 'page';
+  room: string;
+  seq: number;
+  comments?: Comment[];
+  before?: number | null;
+  from?: number;
+  reports?: Report[];
+  reports_before?: number | null;
+  reports_from?: number;
+  thread?: Thread;
 }
 
 export interface AckMsg {
@@ -278,6 +322,8 @@ export type ServerMsg =
   | AckMsg
   | RejectMsg
   | PresenceMsg
+  | TickMsg
+  | PageMsg
   | { type: 'pong'; nonce?: string }
   | { type: 'error'; code: string; message?: string };
 

@@ -8,12 +8,14 @@ import { is_locale, lang, on_user_choice, set_locale, t } from '../i18n';
 
 import { SyncClient } from '../sync';
 import { focus_request } from './router';
-import type { Actor, ConnectionStatus, QueuedCommand, RunCommand, SocketLike, State, WelcomeUser } from '../sync';
+import type { Actor, ConnectionStatus, QueuedCommand, RoomView, RunCommand, SocketLike, State, WelcomeUser } from '../sync';
 
 export const status = signal<ConnectionStatus>('connecting');
 export const state = signal<State | null>(null);
 export const me = signal<WelcomeUser | null>(null);
 export const presence = signal<Record<string, Actor[]>>({});
+/** The rooms joined or still held (light sessions: cursors for "load earlier"). */
+export const rooms = signal<Record<string, RoomView>>({});
 export const pending = signal(0);
 /** Commands not yet acknowledged (sent or waiting for the connection), oldest first. */
 export const outbox = signal<readonly QueuedCommand[]>([]);
@@ -51,6 +53,7 @@ function get_client(): SyncClient {
     socket_factory: (url, protocol) => new WebSocket(url, protocol) as unknown as SocketLike,
     storage: session_storage(),
     auth_probe,
+    view: 'light',
   });
   client.subscribe((e) => {
     switch (e.kind) {
@@ -70,6 +73,9 @@ function get_client(): SyncClient {
         break;
       case 'presence':
         presence.value = { ...presence.value, [e.room]: e.members };
+        break;
+      case 'rooms':
+        rooms.value = e.rooms;
         break;
       case 'queue':
         pending.value = e.pending;
@@ -156,6 +162,7 @@ export function session_started(username: string): void {
     state.value = null;
     me.value = null;
     presence.value = {};
+    rooms.value = {};
   }
   applied_preference = undefined;
   focus_request.pending = true;
@@ -178,6 +185,7 @@ export async function sign_out(): Promise<void> {
   get_client().reset();
   state.value = null;
   me.value = null;
+  rooms.value = {};
   signed_in.value = false;
   status.value = 'signed_out';
 }
@@ -186,6 +194,11 @@ export async function sign_out(): Promise<void> {
 export const command: RunCommand = (name, args) => get_client().command(name, args);
 export function join(room: string): void {
   get_client().join(room);
+}
+
+/** Asks for the page before the earliest held; false when there is none or one is on its way. */
+export function load_earlier(room: string, what: 'comments' | 'reports' = 'comments'): boolean {
+  return get_client().load_earlier(room, what);
 }
 
 export function leave(room: string): void {
