@@ -2,7 +2,7 @@
 // with replies, lock/close for the convening champion and the Secretariat, hide/restore for
 // the Secretariat (in the comment list), and G10 opinions.
 import { HistoryLink } from '../components/history_link';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { CommandArgs, CommandOutcome, State, Target } from '../../sync';
 import { Comments } from '../components/comments';
 import { Notice, NotFound, PageTitle, TaggedText } from '../components/common';
@@ -10,7 +10,8 @@ import { Opinions } from '../components/opinions';
 import { can_moderate_discussion, org_name, person, theme_name } from '../model';
 import { lang, t, t_maybe } from '../../i18n';
 
-import { command, join, leave, presence } from '../store';
+import { command, presence } from '../store';
+import { use_room } from '../use_room';
 import { use_href, use_me, use_mode } from '../view_mode';
 
 /** Who is in the room: members by name and organisation (with the sign-in name, which is how
@@ -83,12 +84,7 @@ export function DiscussionView({ s, id }: { s: State; id: string }) {
   const { read_only } = use_mode();
   const room: Target = `discussion:${id}`;
   // Presence is of the room now: a past view (read-only) neither joins nor shows it.
-  const live = !!s.discussions[id] && !read_only;
-  useEffect(() => {
-    if (!live) return;
-    join(room);
-    return () => leave(room);
-  }, [room, live]);
+  use_room(room, !!s.discussions[id]);
   const d = s.discussions[id];
   if (!d) return <NotFound what={t('disc.not_found', { id })} />;
   return (

@@ -1,4 +1,5 @@
-// Overview: the eight themes with champions and pledge counts by status; progress over
+// Overview: the eight themes with champions and pledge counts by status; the discussions
+// with their comment counts and last activity (from the skeleton, live); progress over
 // reporting rounds (charts with table alternatives); the coverage grid of organisations by
 // theme, filterable and broken down by region or group, so gaps (such as few African troop
 // contributors among champions) are visible.
@@ -7,6 +8,8 @@ import type { Org, State } from '../../sync';
 import { pledge_statuses } from '../../sync';
 import { BarChart } from '../components/bar_chart';
 import { PageTitle } from '../components/common';
+import { ThreadInfo } from '../components/thread_info';
+import { thread_of } from '../../sync';
 import {
   champions_of,
   group_name,
@@ -292,6 +295,34 @@ function DeliverablesSummary({ s }: { s: State }) {
   );
 }
 
+const recent_discussions = 8;
+
+/** The discussions one may see, latest activity first (the last comment, else convening). */
+function RecentDiscussions({ s }: { s: State }) {
+  const href = use_href();
+  const last = (id: string) => thread_of(s, `discussion:${id}`).last_ts || s.discussions[id]?.created_ts || '';
+  const list = Object.values(s.discussions)
+    .map((d) => ({ d, at: last(d.id) }))
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+    .slice(0, recent_discussions);
+  return (
+    <section aria-labelledby="recent-disc-h">
+      <h2 id="recent-disc-h">{t('overview.discussions_h')}</h2>
+      {list.length === 0 ? (
+        <p>{t('disc.none')}</p>
+      ) : (
+        <ul class="recent-discussions">
+          {list.map(({ d }) => (
+            <li key={d.id}>
+              <a href={href.discussion(d.id)}>{d.title}</a> <ThreadInfo s={s} target={`discussion:${d.id}`} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 export function OverviewView({ s }: { s: State }) {
   return (
     <>
@@ -299,6 +330,7 @@ export function OverviewView({ s }: { s: State }) {
 
       <DeliverablesSummary s={s} />
       <ThemeCards s={s} />
+      <RecentDiscussions s={s} />
       <RoundCharts s={s} />
       <CoverageGrid s={s} />
     </>

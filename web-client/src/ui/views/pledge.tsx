@@ -3,7 +3,7 @@
 // yours, pick per field, resubmit on the new base_version); the progress report form.
 import { HistoryLink } from '../components/history_link';
 import { useState } from 'preact/hooks';
-import type { Attribution, CommandArgs, CommandOutcome, Indicator, Pledge, State } from '../../sync';
+import type { Attribution, CommandArgs, CommandOutcome, Indicator, Pledge, RoomView, State } from '../../sync';
 import { pledge_statuses } from '../../sync';
 import { Comments } from '../components/comments';
 import { IndicatorInputs, Notice, NotFound, PageTitle, Progress, StatusBadge, TextField } from '../components/common';
@@ -12,7 +12,8 @@ import type { EditSpec } from '../components/versioned_edit';
 import { show_value, VersionedEdit } from '../components/versioned_edit';
 import { can_edit_pledge, org_name, person, safe_url, sorted_rounds, status_label, theme_name } from '../model';
 import { content_lang, dir_of, fmt_date, fmt_datetime, fmt_percent, is_other_lang, lang, language_name, t, type MessageKey } from '../../i18n';
-import { command } from '../store';
+import { command, load_earlier } from '../store';
+import { use_room } from '../use_room';
 import { use_href, use_me } from '../view_mode';
 
 function IndicatorBox({ title, ind }: { title: string; ind: Indicator | null }) {
@@ -202,6 +203,29 @@ function ReportForm({ s, p }: { s: State; p: Pledge }) {
   );
 }
 
+/** Earlier reports of a joined pledge room (light sessions), at the end of the newest-first list. */
+function EarlierReports({ p, room }: { p: Pledge; room: RoomView | null }) {
+  const total = p.report_count;
+  return (
+    <>
+      {typeof total === 'number' && total > p.reports.length && <p class="muted">{t('report.shown_of', { n: p.reports.length, total })}</p>}
+      {room?.loaded && room.reports_before !== null && (
+        <p class="load-earlier">
+          <button
+            type="button"
+            class="link-button"
+            disabled={room.loading === 'reports'}
+            aria-busy={room.loading === 'reports'}
+            onClick={() => load_earlier(`pledge:${p.id}`, 'reports')}
+          >
+            {room.loading === 'reports' ? t('report.loading_earlier') : t('report.load_earlier')}
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
+
 function ReportHistory({ s, p }: { s: State; p: Pledge }) {
   if (p.reports.length === 0) return <p>{t('report.none')}</p>;
   return (
@@ -289,6 +313,7 @@ export function PledgeView({ s, id }: { s: State; id: string }) {
   const user = use_me();
   const p = s.pledges[id];
   const [editing, set_editing] = useState(false);
+  const room = use_room(`pledge:${id}`, !!p);
   if (!p) return <NotFound what={t('pledge.not_found', { id })} />;
   const can_edit = can_edit_pledge(user, p);
   const cm = p.commitment ? s.commitments[p.commitment] : undefined;
@@ -340,6 +365,7 @@ export function PledgeView({ s, id }: { s: State; id: string }) {
         <h2 id="history-h">{t('pledge.history')}</h2>
 
         <ReportHistory s={s} p={p} />
+        <EarlierReports p={p} room={room} />
       </section>
       {can_edit && <ReportForm s={s} p={p} />}
       <Comments s={s} target={`pledge:${p.id}`} />

@@ -5,6 +5,7 @@ import { href as live_href } from '../../router';
 import { command } from '../../store';
 import { use_href, use_me } from '../../view_mode';
 import { SmallForm } from './small_form';
+import { ThreadInfo } from '../../components/thread_info';
 import { lang, t, t_maybe } from '../../../i18n';
 
 function ConveneForm({ theme }: { theme: string }) {
@@ -59,7 +60,8 @@ export function Discussions(props: { s: State; theme: string; discussions: Discu
                   visibility: t_maybe(`disc.visibility.${d.visibility}`) ?? d.visibility,
                   org: org_name(s, d.convener),
                 })}
-              </span>
+              </span>{' '}
+              <ThreadInfo s={s} target={`discussion:${d.id}`} />
             </li>
           ))}
         </ul>
