@@ -85,6 +85,25 @@ function tag(v: unknown, key = 'lang'): Record<string, string> {
   return typeof v === 'string' && v ? { [key]: v } : {};
 }
 
+/** The report a `pledge.progress_reported` event adds (status and progress default to the
+ * pledge's, when given). */
+export function report_of(ev: EventMsg, p?: Pick<Pledge, 'status' | 'progress'>): Report {
+  const data = (ev.data ?? {}) as Data;
+  return {
+    seq: ev.seq,
+    ts: ev.ts,
+    by: ev.actor.user,
+    round: str_or_null(data.round),
+    status: str(data.status, p?.status ?? 'planned') as Report['status'],
+    progress: num(data.progress, p?.progress ?? 0),
+    note: str(data.note),
+    evidence: arr<string>(data.evidence),
+    impact_note: str_or_null(data.impact_note),
+    attribution: (data.attribution as Report['attribution']) ?? null,
+    ...tag(data.lang),
+  };
+}
+
 /** Applies one event. REQUIRES: ev.seq > s.seq (the caller drops duplicates). */
 export function apply_event(s: State, ev: EventMsg, ctx: ReduceContext): State {
   const data = (ev.data ?? {}) as Data;
@@ -164,19 +183,7 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
     case 'pledge.progress_reported': {
       const p = s.pledges[id];
       if (!p) return s;
-      const r: Report = {
-        seq: ev.seq,
-        ts: ev.ts,
-        by: ev.actor.user,
-        round: str_or_null(data.round),
-        status: (str(data.status, p.status) as Report['status']) ?? p.status,
-        progress: num(data.progress, p.progress),
-        note: str(data.note),
-        evidence: arr<string>(data.evidence),
-        impact_note: str_or_null(data.impact_note),
-        attribution: (data.attribution as Report['attribution']) ?? null,
-        ...tag(data.lang),
-      };
+      const r = report_of(ev, p);
       const light = typeof p.report_count === 'number';
       const keep_all = !light || (ctx.room_joined?.(`pledge:${id}`) ?? true);
       // A room's page read from a state ahead of this event holds the report already.

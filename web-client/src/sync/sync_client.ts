@@ -448,11 +448,11 @@ export class SyncClient {
         this.welcomed_ = true;
         this.attempt_ = 0;
         this.user_ = msg.user;
+        this.light_ = msg.view === 'light';
         this.emit({ kind: 'welcome', user: msg.user });
         const resumed =
           msg.mode === 'resume' && this.state_ !== null && msg.epoch === this.epoch_ && !this.force_snapshot_;
         this.epoch_ = msg.epoch;
-        this.light_ = msg.view === 'light';
         if (!resumed || !this.light_) this.hello_rooms_ = new Set();
         if (resumed) {
           this.go_live();

@@ -8,12 +8,14 @@ import { is_locale, lang, on_user_choice, set_locale, t } from '../i18n';
 
 import { SyncClient } from '../sync';
 import { focus_request } from './router';
-import type { Actor, ConnectionStatus, QueuedCommand, RoomView, RunCommand, SocketLike, State, WelcomeUser } from '../sync';
+import type { Actor, ConnectionStatus, EventMsg, QueuedCommand, RoomView, RunCommand, SocketLike, State, WelcomeUser } from '../sync';
 
 export const status = signal<ConnectionStatus>('connecting');
 export const state = signal<State | null>(null);
 export const me = signal<WelcomeUser | null>(null);
 export const presence = signal<Record<string, Actor[]>>({});
+/** The server gave the light view: the state is the skeleton plus the rooms joined (ADR 0508). */
+export const light = signal(false);
 /** The rooms joined or still held (light sessions: cursors for "load earlier"). */
 export const rooms = signal<Record<string, RoomView>>({});
 export const pending = signal(0);
@@ -26,6 +28,13 @@ export const reached = signal(false);
 export const signed_in = signal<boolean | null>(null);
 
 let client: SyncClient | null = null;
+const event_listeners = new Set<(ev: EventMsg) => void>();
+
+/** Every live event as it is applied (for data kept beside the state: report_history.ts). */
+export function on_event(fn: (ev: EventMsg) => void): () => void {
+  event_listeners.add(fn);
+  return () => event_listeners.delete(fn);
+}
 const user_key = 'a4p.user';
 
 async function auth_probe(): Promise<boolean> {
@@ -66,7 +75,11 @@ function get_client(): SyncClient {
         state.value = e.state;
         follow_language_preference();
         break;
+      case 'event':
+        for (const fn of event_listeners) fn(e.event);
+        break;
       case 'welcome':
+        light.value = client?.light ?? false;
         reached.value = true;
         me.value = e.user;
         session_storage()?.setItem(user_key, e.user.id);

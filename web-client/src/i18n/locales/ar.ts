@@ -263,6 +263,7 @@ export const ar: Messages = {
   'comments.loading_earlier': "جارٍ تحميل التعليقات السابقة…",
   'comments.arrived': "تعليق جديد من {person}",
   'comments.thread_label': "{title}: سلسلة التعليقات، الأحدث في آخرها",
+  'report.loading_history': "جارٍ تحميل تقارير جميع التعهدات…",
   'report.load_earlier': "تحميل التقارير السابقة",
   'report.loading_earlier': "جارٍ تحميل التقارير السابقة…",
   'report.shown_of': "أحدث {n, number} من أصل {total, number} تقريرًا.",

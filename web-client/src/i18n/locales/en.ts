@@ -283,6 +283,7 @@ export const en = {
   'comments.loading_earlier': "Loading earlier comments…",
   'comments.arrived': "New comment by {person}",
   'comments.thread_label': "{title}: the thread, newest at the end",
+  'report.loading_history': "Loading every pledge’s reports…",
   'report.load_earlier': "Load earlier reports",
   'report.loading_earlier': "Loading earlier reports…",
   'report.shown_of': "The latest {n, number} of {total, number} reports.",

@@ -263,6 +263,7 @@ export const es: Messages = {
   'comments.loading_earlier': "Cargando comentarios anteriores…",
   'comments.arrived': "Nuevo comentario de {person}",
   'comments.thread_label': "{title}: el hilo, lo más reciente al final",
+  'report.loading_history': "Cargando los informes de todos los compromisos…",
   'report.load_earlier': "Cargar informes anteriores",
   'report.loading_earlier': "Cargando informes anteriores…",
   'report.shown_of': "Los últimos {n, number} de {total, number} informes.",

@@ -263,6 +263,7 @@ export const fr: Messages = {
   'comments.loading_earlier': "Chargement des commentaires précédents…",
   'comments.arrived': "Nouveau commentaire de {person}",
   'comments.thread_label': "{title} : le fil, le plus récent à la fin",
+  'report.loading_history': "Chargement des rapports de tous les engagements…",
   'report.load_earlier': "Charger les rapports précédents",
   'report.loading_earlier': "Chargement des rapports précédents…",
   'report.shown_of': "Les {n, number} derniers rapports sur {total, number}.",

@@ -263,6 +263,7 @@ export const ru: Messages = {
   'comments.loading_earlier': "Загрузка более ранних комментариев…",
   'comments.arrived': "Новый комментарий: {person}",
   'comments.thread_label': "{title}: обсуждение, новые в конце",
+  'report.loading_history': "Загрузка отчётов по всем обязательствам…",
   'report.load_earlier': "Загрузить более ранние отчёты",
   'report.loading_earlier': "Загрузка более ранних отчётов…",
   'report.shown_of': "Последние отчёты: {n, number} из {total, number}.",

@@ -263,6 +263,7 @@ export const zh: Messages = {
   'comments.loading_earlier': "正在加载更早的评论…",
   'comments.arrived': "{person} 发表了新评论",
   'comments.thread_label': "{title}：讨论串，最新的在末尾",
+  'report.loading_history': "正在加载所有承诺的报告…",
   'report.load_earlier': "加载更早的报告",
   'report.loading_earlier': "正在加载更早的报告…",
   'report.shown_of': "最近 {n, number} 份报告，共 {total, number} 份。",

@@ -7,8 +7,11 @@ import { by_id, status_counts, status_label } from '../model';
 import { fmt_percent, t } from '../../i18n';
 import { pledge_statuses } from '../../sync';
 import { use_href } from '../view_mode';
+import { use_whole_reports } from '../report_history';
 
-export function DeliverablesView({ s }: { s: State }) {
+export function DeliverablesView({ s: state }: { s: State }) {
+  // Every report of every pledge (a light session's skeleton holds the latest only).
+  const { s } = use_whole_reports(state);
   const href = use_href();
   const all = Object.values(s.pledges).sort(by_id);
   const un = all.filter((p) => p.org === 'UN');

@@ -14,6 +14,7 @@ import { content_lang, fmt_date, fmt_number, fmt_percent, t, t_maybe } from '../
 const percent = (share: number | null) => (share === null ? t('common.na') : fmt_percent(share));
 import { download } from '../download';
 import { use_href, use_me } from '../view_mode';
+import { use_whole_reports } from '../report_history';
 
 function Select(props: { id: string; label: string; value: string; options: [string, string][]; on: (v: string) => void }) {
   return (
@@ -54,10 +55,19 @@ function TotalsBox({ t: x, title, id }: { t: Totals; title: string; id: string }
   );
 }
 
-export function ImpactView({ s }: { s: State }) {
+export function ImpactView({ s: state }: { s: State }) {
+  // Every report of every pledge (a light session's skeleton holds the latest only).
+  const { s, ready } = use_whole_reports(state);
   const user = use_me();
   const href = use_href();
   const [f, set_f] = useState<Required<ReportFilter>>({ theme: '', round: '', region: '', group: '' });
+  if (!ready)
+    return (
+      <div class="impact-report">
+        <PageTitle>{t('nav.impact')}</PageTitle>
+        <p aria-busy="true">{t('report.loading_history')}</p>
+      </div>
+    );
   const privileged = is_privileged(user);
   const r = attribution_report(s, f, { org: user?.org ?? '', privileged });
   const set = (k: keyof ReportFilter) => (v: string) => set_f({ ...f, [k]: v });

@@ -27,6 +27,7 @@ import {
 } from '../model';
 import { fmt_number, t } from '../../i18n';
 import { use_href } from '../view_mode';
+import { use_whole_reports } from '../report_history';
 
 function ThemeCards({ s }: { s: State }) {
   const href = use_href();
@@ -67,7 +68,9 @@ function ThemeCards({ s }: { s: State }) {
   );
 }
 
-function RoundCharts({ s }: { s: State }) {
+function RoundCharts({ s: state }: { s: State }) {
+  // Every report of every pledge (a light session's skeleton holds the latest only).
+  const { s } = use_whole_reports(state);
   const figs = round_figures(s);
   const cats = figs.map((f) => f.name);
   return (

@@ -8,6 +8,7 @@ import { command } from '../store';
 import { href as live_href } from '../router';
 import { use_href, use_me } from '../view_mode';
 import { fmt_date, fmt_percent, t, t_maybe } from '../../i18n';
+import { use_whole_reports } from '../report_history';
 
 function OpenRoundForm() {
   const [name, set_name] = useState('');
@@ -39,7 +40,9 @@ function OpenRoundForm() {
   );
 }
 
-export function RoundsView({ s, id }: { s: State; id: string | null }) {
+export function RoundsView({ s: state, id }: { s: State; id: string | null }) {
+  // Every report of every pledge (a light session's skeleton holds the latest only).
+  const { s } = use_whole_reports(state);
   const href = use_href();
   const rounds = sorted_rounds(s);
   const current = (id && s.rounds[id]) || rounds.filter((r) => r.state === 'open').pop() || rounds[rounds.length - 1];

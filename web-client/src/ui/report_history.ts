@@ -1,0 +1,86 @@
+// Every pledge's whole report history, for the views that aggregate over all of them (the
+// overview's round charts, reporting rounds, deliverables, the attribution report). A light
+// session's skeleton holds each pledge's latest report only (ADR 0508): these views load the
+// reports once, in the background, from `GET /api/events?name=pledge.progress_reported`
+// (paged by `X-A4P-Next`), and follow the live events from then on. Until it has arrived they
+// draw from the skeleton. A whole state (a server without the light view) has them already,
+// and so does a past state (read-only).
+import { signal } from '@preact/signals';
+import { useEffect, useMemo } from 'preact/hooks';
+import { report_of } from '../sync';
+import type { EventMsg, Report, State } from '../sync';
+import { light, me, on_event } from './store';
+import { use_mode } from './view_mode';
+
+type Histories = Record<string, Report[]>;
+
+/** null: not loaded (or not needed). */
+export const histories = signal<Histories | null>(null);
+let loading_for: string | null = null;
+let follow: (() => void) | null = null;
+
+const reported = 'pledge.progress_reported';
+const pledge_of = (ev: { entity: string }) => ev.entity.slice(ev.entity.indexOf(':') + 1);
+
+/** Loads every report; events arriving meanwhile are applied after it, once (by seq). */
+async function load(user: string): Promise<void> {
+  const live: EventMsg[] = [];
+  const stop = on_event((ev) => {
+    if (ev.name === reported) live.push(ev);
+  });
+  try {
+    const out: Histories = {};
+    let after = 0;
+    let last = 0;
+    for (;;) {
+      const r = await fetch(`/api/events?after=${after}&limit=10000&name=${reported}`, { credentials: 'same-origin' });
+      if (!r.ok) return;
+      for (const line of (await r.text()).split('\n')) {
+        if (!line) continue;
+        const ev = JSON.parse(line) as EventMsg;
+        if (ev.name !== reported) continue;
+        (out[pledge_of(ev)] ??= []).push(report_of(ev));
+        last = Math.max(last, ev.seq);
+      }
+      const next = r.headers.get('X-A4P-Next');
+      if (next === null || Number(next) <= after) break;
+      after = Number(next);
+    }
+    if (loading_for !== user) return;
+    for (const ev of live) if (ev.seq > last) (out[pledge_of(ev)] ??= []).push(report_of(ev));
+    histories.value = out;
+    follow?.();
+    follow = on_event((ev) => {
+      const h = histories.value;
+      if (ev.name !== reported || !h || loading_for !== user) return;
+      histories.value = { ...h, [pledge_of(ev)]: [...(h[pledge_of(ev)] ?? []), report_of(ev)] };
+    });
+  } catch {
+    /* drawn from the skeleton; tried again when a view next asks */
+    loading_for = null;
+  } finally {
+    stop();
+  }
+}
+
+/** The state with every pledge's whole report history where the session holds the skeleton;
+ * `ready` is false while it is being loaded (the state is then the skeleton's). */
+export function use_whole_reports(s: State): { s: State; ready: boolean } {
+  const { read_only } = use_mode();
+  const needed = light.value && !read_only;
+  const user = me.value?.id ?? null;
+  useEffect(() => {
+    if (!needed || !user || loading_for === user) return;
+    loading_for = user;
+    histories.value = null;
+    void load(user);
+  }, [needed, user]);
+  const h = histories.value;
+  return useMemo(() => {
+    if (!needed) return { s, ready: true };
+    if (!h) return { s, ready: false };
+    const pledges: State['pledges'] = {};
+    for (const [id, p] of Object.entries(s.pledges)) pledges[id] = { ...p, reports: h[id] ?? p.reports };
+    return { s: { ...s, pledges }, ready: true };
+  }, [s, h, needed]);
+}
