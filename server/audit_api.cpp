@@ -15,6 +15,7 @@
 #include "protocol/workspace.hpp"
 #include "server/admin/checkpoint.hpp"
 #include "server/audit_time.hpp"
+#include "server/audit_timeline.hpp"
 #include "server/config.hpp"
 #include "server/log_state.hpp"
 #include "server/published.hpp"
@@ -300,6 +301,23 @@ void checkpoints(server_context& ctx, http_request req, respond_fn done) {
   });
 }
 
+// ---- GET /api/audit/timeline ----
+
+// The timeline's index (audit_timeline.hpp): times and markers of every event, so for readers
+// who see every event (auditors, the Secretariat) only; others page through /api/events.
+void timeline(server_context& ctx, http_request req, const std::string& user, respond_fn done) {
+  with_published(ctx, req, std::move(done), [&ctx, req, user](const published& v, respond_fn done) {
+    auto p = protocol::principal_of(*v.state, user);
+    if (!p) return done(error_response(req, 401, "unauthorized", "no such user"));
+    if (!protocol::privileged(*p))
+      return done(error_response(req, 403, "forbidden",
+                                 "the timeline's index is for auditors and the Secretariat"));
+    if (auto st = ctx.timeline->extend(*ctx.log, v.seq); !st)
+      return done(internal_error(req, "storage read", st.error().message));
+    done(json_response(req, 200, ctx.timeline->body()));
+  });
+}
+
 }  // namespace
 
 http_response reader_busy(const http_request& req) {
@@ -329,6 +347,7 @@ void handle_audit_read(server_context& ctx, const std::string& path, http_reques
   if (path == "/api/state") return state_view(ctx, std::move(req), user, std::move(done));
   if (path == "/api/history") return history(ctx, std::move(req), user, std::move(done));
   if (path == "/api/audit/checkpoints") return checkpoints(ctx, std::move(req), std::move(done));
+  if (path == "/api/audit/timeline") return timeline(ctx, std::move(req), user, std::move(done));
   done(error_response(req, 404, "not_found", "no such API route"));
 }
 

@@ -171,7 +171,8 @@ void handle_api(server_context& ctx, http_request req, const client_info& client
     return handle_admin_api(ctx, std::move(req), *path, client, std::move(done));
 
   const bool known = *path == "/api/events" || *path == "/api/state" || *path == "/api/history" ||
-                     *path == "/api/audit/verify" || *path == "/api/audit/checkpoints";
+                     *path == "/api/audit/verify" || *path == "/api/audit/checkpoints" ||
+                     *path == "/api/audit/timeline";
   if (!known) return done(error_response(req, 404, "not_found", "no such API route"));
   if (verb != http::verb::get)
     return done(error_response(req, 405, "method_not_allowed", "only GET"));

@@ -15,6 +15,7 @@
 #include "server/admin/checkpoint.hpp"
 #include "server/admin/demo.hpp"
 #include "server/admin/session_store.hpp"
+#include "server/audit_timeline.hpp"
 #include "server/invite_store.hpp"
 #include "server/listener.hpp"
 #include "server/log_state.hpp"
@@ -122,6 +123,14 @@ std::expected<void, int> server_app::open() {
   readers_ =
       std::make_unique<reader_pool>(cfg_.reader_threads, cfg_.reader_queue, cfg_.reader_nice);
   ctx_.readers = readers_.get();
+  timeline_ = std::make_unique<timeline_index>();
+  ctx_.timeline = timeline_.get();
+  // Warmed on the reader pool, so that the first auditor does not wait for the log's scan.
+  if (!readers_->try_post([this] {
+        if (auto st = timeline_->extend(*log_, log_->head()); !st)
+          spdlog::warn("audit timeline: the log's scan failed: {}", st.error().message);
+      }))
+    spdlog::warn("audit timeline: not warmed (the reader queue is full)");
   published_ = std::make_unique<publisher>(ctx_, *readers_, *state);
   ctx_.published = published_.get();
   ctx_.user_reads = &user_reads_;

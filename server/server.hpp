@@ -51,6 +51,7 @@ class publisher;
 class reader_pool;
 class sequencer;
 class session_store;
+class timeline_index;
 class user_slots;
 
 class server_app {
@@ -106,8 +107,9 @@ class server_app {
   server_context ctx_;
   boost::asio::io_context ioc_;
   boost::asio::thread_pool blocking_;
-  std::unique_ptr<reader_pool> readers_;  // every read (decision 0308)
-  std::unique_ptr<publisher> published_;  // the durable state for the readers
+  std::unique_ptr<timeline_index> timeline_;  // GET /api/audit/timeline (before readers_)
+  std::unique_ptr<reader_pool> readers_;      // every read (decision 0308)
+  std::unique_ptr<publisher> published_;      // the durable state for the readers
   user_slots user_reads_;
   user_slots user_catch_ups_;
   boost::asio::thread_pool login_pool_;  // argon2: sign-in checks, invitation accepts

@@ -36,6 +36,7 @@ class peer_limits;
 class public_site;
 class publisher;
 class reader_pool;
+class timeline_index;
 class user_slots;
 
 struct server_context {
@@ -51,6 +52,7 @@ struct server_context {
   boost::asio::thread_pool* blocking = nullptr;  // admin writes: backups, links, index
   reader_pool* readers = nullptr;                // every read (decision 0308)
   publisher* published = nullptr;                // the durable state as the readers see it
+  timeline_index* timeline = nullptr;            // GET /api/audit/timeline
   user_slots* user_reads = nullptr;              // REST reads in flight per user
   user_slots* user_catch_ups = nullptr;          // hellos per user not yet caught up
   boost::asio::thread_pool* login_pool =

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -104,6 +106,61 @@ TEST_F(audit_test, as_org_x_saw_it_hides_a_restricted_discussion_x_was_not_invit
   auto stubs = lines_of(get(port(), "/api/events?limit=10000&as_org=GHA", auditor()).body);
   EXPECT_TRUE(std::any_of(stubs.begin(), stubs.end(),
                           [](const json& e) { return e.value("withheld", false); }));
+}
+
+TEST_F(audit_test, the_timeline_index_has_every_marker_and_the_times_the_log_has) {
+  const std::set<std::string> marked = {
+      "round.opened",      "round.closed",      "comment.hidden",  "comment.restored",
+      "discussion.locked", "discussion.closed", "audit.checkpoint"};
+  const auto check = [&] {
+    auto all = lines_of(all_event_lines(port(), auditor()));
+    auto idx = get_json(port(), "/api/audit/timeline", auditor());
+    ASSERT_FALSE(all.empty());
+    // The index may be ahead of the log read just before (never behind it).
+    ASSERT_GE(idx["head"].get<std::uint64_t>(), all.back()["seq"].get<std::uint64_t>());
+    const auto head = idx["head"].get<std::uint64_t>();
+    const auto step = idx["step"].get<std::uint64_t>();
+    ASSERT_GE(step, 1u);
+    json want_markers = json::array();
+    std::map<std::uint64_t, std::string> want_points;
+    for (const auto& e : all) {
+      const auto seq = e["seq"].get<std::uint64_t>();
+      if (seq == 1 || seq % step == 0 || seq == head) want_points[seq] = e["ts"];
+      if (marked.contains(e["name"]))
+        want_markers.push_back(
+            {{"seq", e["seq"]}, {"ts", e["ts"]}, {"name", e["name"]}, {"entity", e["entity"]}});
+    }
+    if (idx["head"] == all.back()["seq"]) {
+      EXPECT_EQ(idx["markers"], want_markers);
+      std::map<std::uint64_t, std::string> points;
+      for (const auto& p : idx["points"]) points[p["seq"].get<std::uint64_t>()] = p["ts"];
+      EXPECT_EQ(points, want_points);
+    }
+  };
+  check();
+  // A new marker (a round opened) and a new head reach the index.
+  auto sec = login(port(), "un.secretariat", demo_password);
+  auto c = std::make_unique<ws_client>();
+  ASSERT_EQ(c->connect(port(), sec), 101);
+  ASSERT_TRUE(c->hello());
+  ASSERT_TRUE(c->send({{"type", "command"},
+                       {"id", unique_id("round")},
+                       {"name", "round.open"},
+                       {"args", {{"name", "Timeline test round"}, {"closes", "2031-01-01"}}}}));
+  auto ack = c->next_of("ack", std::chrono::seconds(5));
+  ASSERT_TRUE(ack) << "no ack";
+  auto idx = get_json(port(), "/api/audit/timeline", auditor());
+  EXPECT_EQ(idx["head"], (*ack)["seq"]);
+  ASSERT_FALSE(idx["markers"].empty());
+  EXPECT_EQ(idx["markers"].back()["seq"], (*ack)["seq"]);
+  EXPECT_EQ(idx["markers"].back()["name"], "round.opened");
+  EXPECT_EQ(idx["points"].back()["seq"], (*ack)["seq"]);
+  check();
+  // Readers who do not see every event are refused; so is an anonymous one.
+  EXPECT_EQ(get(port(), "/api/audit/timeline", login(port(), "gha.delegate", demo_password)).status,
+            403);
+  EXPECT_EQ(get_json(port(), "/api/audit/timeline", sec)["head"], idx["head"]);
+  EXPECT_EQ(get(port(), "/api/audit/timeline", "").status, 401);
 }
 
 TEST_F(audit_test, as_org_is_for_auditors_only) {

@@ -11,7 +11,7 @@ import { check_checkpoints, check_signature, checkpoint_ok, fingerprint, stateme
 import { ChainChecker, canonical_json, web_sha256, zero_hash } from '../src/audit/chain';
 import { csv_cell, csv_header, csv_row } from '../src/audit/export_format';
 import type { IndexEntry } from '../src/audit/timeline';
-import { markers, seq_at_time, time_at } from '../src/audit/timeline';
+import { index_of_timeline, markers, seq_at_time, time_at } from '../src/audit/timeline';
 import { audit_href, parse_route, past_hrefs } from '../src/ui/router';
 
 const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -120,6 +120,26 @@ describe('timeline index', () => {
   it('gives the time of a seq from the last visible event at or before it', () => {
     expect(time_at(index, 3)).toBe('2026-03-01T10:00:00Z');
     expect(time_at(index, 0)).toBeNull();
+  });
+  it("is built from the server's sampled timeline: points and markers merged in seq order", () => {
+    const merged = index_of_timeline({
+      points: [
+        { seq: 1, ts: '2026-02-27T08:00:00Z' },
+        { seq: 1000, ts: '2026-03-04T00:00:00Z' },
+        { seq: 1500, ts: '2026-03-09T00:00:00Z' },
+      ],
+      markers: [
+        { seq: 1500, ts: '2026-03-09T00:00:00Z', name: 'round.closed', entity: 'round:R1' },
+        { seq: 2, ts: '2026-03-01T10:00:00Z', name: 'round.opened', entity: 'round:R1' },
+      ],
+    });
+    expect(merged.map((e) => e.seq)).toEqual([1, 2, 1000, 1500]);
+    expect(markers(merged).map((m) => [m.seq, m.label])).toEqual([
+      [2, 'round:R1 round opened'],
+      [1500, 'round:R1 round closed'],
+    ]);
+    expect(time_at(merged, 999)).toBe('2026-03-01T10:00:00Z');
+    expect(time_at(merged, 1200)).toBe('2026-03-04T00:00:00Z');
   });
 });
 

@@ -136,6 +136,28 @@ export interface Checkpoints {
 /** Servers without signed checkpoints answer 404. */
 export const checkpoints = (f: Fetch = browser_fetch) => get_json<Checkpoints>('/api/audit/checkpoints', f);
 
+/** GET /api/audit/timeline (auditors and the Secretariat): the time of every `step`-th event
+ * and of the head, and every marked event, so that the scrubber needs no download of the log. */
+export interface TimelineIndex {
+  head: number;
+  step: number;
+  points: { seq: number; ts: string }[];
+  markers: { seq: number; ts: string; name: string; entity: string }[];
+}
+export const timeline_index = (f: Fetch = browser_fetch) => get_json<TimelineIndex>('/api/audit/timeline', f);
+
+/** The time of the event at `seq` as this reader sees it (null: withheld from this reader, or
+ * no such event). */
+export async function event_time(seq: number, f: Fetch = browser_fetch): Promise<string | null> {
+  if (seq < 1) return null;
+  const r = await f(`/api/events?after=${seq - 1}&limit=1`);
+  if (!r.ok) return null;
+  const line = (await r.text()).split('\n').find((l) => l.length > 0);
+  if (!line) return null;
+  const e = JSON.parse(line) as LogLine;
+  return e.seq === seq && !e.withheld && e.ts ? e.ts : null;
+}
+
 export interface EventPage {
   /** The lines exactly as served (an export keeps them byte for byte). */
   raw: string[];

@@ -1,6 +1,8 @@
 // The audit timeline's index of the log: one entry per event (seq, time, name, entity), the
 // markers (rounds opening and closing, moderation acts, signed checkpoints) and the mapping between a date and
-// a seq. Pure functions over the index, which the view loads page by page from /api/events.
+// a seq. Pure functions over the index, which the view takes from the server's timeline index
+// (GET /api/audit/timeline: sampled times and every marker) or, for readers who may not have
+// it, loads page by page from /api/events (one entry per event).
 import type { LogLine } from './chain';
 
 export interface IndexEntry {
@@ -31,6 +33,18 @@ const marker_names: Record<string, [MarkerKind, string]> = {
 
 export function index_entry(e: LogLine): IndexEntry {
   return e.withheld ? { seq: e.seq } : { seq: e.seq, ts: e.ts, name: e.name, entity: e.entity };
+}
+
+/** The index from the server's timeline (api.ts `TimelineIndex`): its sampled times and its
+ * markers, in seq order, one entry per seq. */
+export function index_of_timeline(t: {
+  points: readonly { seq: number; ts: string }[];
+  markers: readonly { seq: number; ts: string; name: string; entity: string }[];
+}): IndexEntry[] {
+  const by_seq = new Map<number, IndexEntry>();
+  for (const p of t.points) by_seq.set(p.seq, { seq: p.seq, ts: p.ts });
+  for (const m of t.markers) by_seq.set(m.seq, { seq: m.seq, ts: m.ts, name: m.name, entity: m.entity });
+  return [...by_seq.values()].sort((a, b) => a.seq - b.seq);
 }
 
 export function markers(index: readonly IndexEntry[]): Marker[] {

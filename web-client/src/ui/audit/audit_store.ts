@@ -4,10 +4,10 @@
 // Single-threaded (browser event loop).
 import { signal } from '@preact/signals';
 import type { State } from '../../sync';
-import { event_pages, server_features, state_at } from '../../audit/api';
+import { event_pages, event_time, server_features, state_at, timeline_index } from '../../audit/api';
 import type { Result, ServerFeatures } from '../../audit/api';
 import type { IndexEntry } from '../../audit/timeline';
-import { index_entry } from '../../audit/timeline';
+import { index_entry, index_of_timeline, time_at } from '../../audit/timeline';
 import type { At } from '../router';
 
 export const index = signal<readonly IndexEntry[]>([]);
@@ -17,11 +17,23 @@ export const index_error = signal<string | null>(null);
 
 let loading: Promise<void> | null = null;
 
-/** Loads the index of the whole log (once per tab; again after `reload_index`). */
+/** True when the index is the server's sampled one (times between its points are not exact). */
+export const index_sampled = signal(false);
+
+/** Loads the index of the whole log (once per tab; again after `reload_index`): the server's
+ * timeline index when this reader may have it, else every event page by page. */
 export function load_index(): Promise<void> {
   if (loading) return loading;
   loading = (async () => {
     const acc: IndexEntry[] = [];
+    const t = await timeline_index();
+    if (t.ok) {
+      head.value = t.value.head;
+      index.value = index_of_timeline(t.value);
+      index_sampled.value = true;
+      index_loaded.value = true;
+      return;
+    }
     try {
       for await (const page of event_pages({ limit: 10000 })) {
         head.value = page.head;
@@ -56,6 +68,25 @@ export function past_state(at: At): Promise<Result<State>> {
   cache.set(key, p);
   if (cache.size > cache_size) cache.delete(cache.keys().next().value!);
   return p;
+}
+
+// The exact time of the event at a seq, for the "as of" banner when the index is sampled.
+const exact = signal<ReadonlyMap<number, string | null>>(new Map());
+const asked = new Set<number>();
+
+/** The time of the event at `seq` for the banner: from the index when it has that seq, else
+ * fetched once (until it is known, the time of the index's last point before it; null: none). */
+export function time_of(seq: number): string | null {
+  const e = index.value.find((x) => x.seq === seq);
+  if (e?.ts) return e.ts;
+  if (!index_sampled.value) return time_at(index.value, seq);
+  const known = exact.value.get(seq);
+  if (known !== undefined) return known;
+  if (!asked.has(seq)) {
+    asked.add(seq);
+    void event_time(seq).then((ts) => (exact.value = new Map(exact.value).set(seq, ts)));
+  }
+  return time_at(index.value, seq);
 }
 
 /** Set when the scrubber is released (performance.now()); the view reports the time to render. */

@@ -5,13 +5,13 @@
 // exports, the attribution report. Everyone else is refused here, whatever the URL.
 import { useEffect, useState } from 'preact/hooks';
 import { state_at_time } from '../../audit/api';
-import { seq_at_time, time_at } from '../../audit/timeline';
+import { seq_at_time } from '../../audit/timeline';
 import { Loading, PageTitle } from '../components/common';
 import { is_auditor, is_privileged, org_name } from '../model';
 import type { At, AuditPage, AuditRoute } from '../router';
 import { audit_href } from '../router';
 import { me, state } from '../store';
-import { features, head, index, index_error, index_loaded, load_index, probe_features } from './audit_store';
+import { features, head, index, index_error, index_loaded, load_index, probe_features, time_of } from './audit_store';
 import { ChainPage } from './chain_page';
 import { ExportPage } from './export_page';
 import { HistoryPage } from './history_page';
@@ -168,8 +168,8 @@ export function AuditView({ r }: { r: AuditRoute }) {
       <p class="asof-banner" id="asof-banner" data-seq={seq} data-as-org={r.as_org ?? ''}>
         <strong>
           {as_name
-            ? t('audit.as_of_org', { time: readable_time(time_at(index.value, seq)), seq, org: as_name })
-            : t('audit.as_of', { time: readable_time(time_at(index.value, seq)), seq })}
+            ? t('audit.as_of_org', { time: readable_time(time_of(seq)), seq, org: as_name })
+            : t('audit.as_of', { time: readable_time(time_of(seq)), seq })}
         </strong>{' '}
         <span class="muted">
           {r.on !== null ? t('audit.head_resolved', { head: h, on: r.on }) : t('audit.head', { head: h })}
