@@ -5,13 +5,11 @@
 #include <deque>
 #include <future>
 #include <iostream>
-#include <thread>
+#include <memory>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
-#include "nats/client.hpp"
+#include "nats/blocking.hpp"
 #include "nats/jetstream.hpp"
 #include "server/admin/ctl_commands.hpp"
 #include "server/admin/ctl_progress.hpp"
@@ -25,47 +23,15 @@ namespace {
 using namespace std::chrono_literals;
 namespace cl = server::cluster;
 
-// A NATS connection on its own thread for the length of one subcommand.
-class nats_session {
- public:
-  explicit nats_session(const std::vector<std::string>& urls) : work_(io_.get_executor()) {
-    nats::options o;
-    o.servers = urls;
-    o.name = "a4pctl";
-    client_ = std::make_unique<nats::client>(io_, o);
-    thread_ = std::thread([this] { io_.run(); });
-    client_->start();
-  }
-  ~nats_session() {
-    client_->close();
-    work_.reset();
-    io_.stop();
-    thread_.join();
-  }
-  bool wait_connected(std::chrono::milliseconds limit) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (!client_->connected()) {
-      if (std::chrono::steady_clock::now() > end) return false;
-      std::this_thread::sleep_for(10ms);
-    }
-    return true;
-  }
-  nats::client& client() { return *client_; }
-
- private:
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  std::unique_ptr<nats::client> client_;
-  std::thread thread_;
-};
-
-// Calls `start(callback)` and waits for the callback's value.
-template <class T, class Start>
-T await(Start start) {
-  auto p = std::make_shared<std::promise<T>>();
-  auto f = p->get_future();
-  start([p](T v) { p->set_value(std::move(v)); });
-  return f.get();
+// A NATS connection on its own thread for the length of one subcommand; nullptr when no server
+// answered within 10 s.
+std::unique_ptr<nats::threaded_client> connect(const std::vector<std::string>& urls) {
+  nats::options o;
+  o.servers = urls;
+  o.name = "a4pctl";
+  auto c = std::make_unique<nats::threaded_client>(std::move(o));
+  if (!c->wait_connected(10s)) return nullptr;
+  return c;
 }
 
 std::string describe(const nats::js_error& e) {
@@ -84,12 +50,12 @@ int cmd_cluster_import(const std::string& dir, const std::vector<std::string>& u
   const auto head = o.log->head();
   if (head == 0) return fail("the log in " + dir + " is empty: nothing to import");
 
-  nats_session ns(urls);
-  if (!ns.wait_connected(10s)) return fail("no NATS server answered at the given --nats URLs");
-  nats::jetstream js(ns.client(), 10s);
+  auto ns = connect(urls);
+  if (!ns) return fail("no NATS server answered at the given --nats URLs");
+  nats::jetstream js(**ns, 10s);
 
   const std::string stream(cl::stream_name);
-  auto info = await<nats::js_result<nlohmann::json>>(
+  auto info = nats::await<nats::js_result<nlohmann::json>>(
       [&](auto cb) { js.stream_info(stream, std::move(cb)); });
   if (info) {
     const auto held = (*info)["state"].value("messages", std::uint64_t{0});
@@ -106,7 +72,7 @@ int cmd_cluster_import(const std::string& dir, const std::vector<std::string>& u
                              {"deny_delete", true},
                              {"deny_purge", true},
                              {"duplicate_window", std::int64_t{120'000'000'000}}};
-    auto created = await<nats::js_result<nlohmann::json>>(
+    auto created = nats::await<nats::js_result<nlohmann::json>>(
         [&](auto cb) { js.create_stream(config, std::move(cb)); });
     if (!created) return fail("stream create: " + describe(created.error()));
   }
@@ -150,7 +116,7 @@ int cmd_cluster_import(const std::string& dir, const std::vector<std::string>& u
   std::size_t at = 0;
   auto check = o.log->scan_raw(0, head, [&](std::uint64_t seq, std::string_view bytes) {
     if (at == page.size()) {
-      auto got = await<nats::js_result<std::vector<nats::stored_message>>>(
+      auto got = nats::await<nats::js_result<std::vector<nats::stored_message>>>(
           [&](auto cb) { js.fetch(stream, next, 1000, 2s, std::move(cb)); });
       if (!got || got->empty()) {
         err = "reading the stream back at seq " + std::to_string(next) + ": " +
@@ -183,9 +149,9 @@ int cmd_cluster_import(const std::string& dir, const std::vector<std::string>& u
 int cmd_cluster_replicate(const std::string& dir, const std::vector<std::string>& urls) {
   auto o = open_log(dir, true);
   if (!o.log) return o.code;
-  nats_session ns(urls);
-  if (!ns.wait_connected(10s)) return fail("no NATS server answered at the given --nats URLs");
-  nats::jetstream js(ns.client(), 10s);
+  auto ns = connect(urls);
+  if (!ns) return fail("no NATS server answered at the given --nats URLs");
+  nats::jetstream js(**ns, 10s);
   auto r = cl::catch_up(*o.log, js, 1s);
   if (!r) return fail(r.error());
   auto v = verify_with_progress(*o.log, "verify");

@@ -1,50 +1,31 @@
-// A nats::client on its own io_context thread, connected before the test goes on (the tests of
+// A nats::threaded_client (nats/blocking.hpp) connected before the test goes on (the tests of
 // nats/ and of the cluster tools).
 #pragma once
 
 #include <chrono>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include <gtest/gtest.h>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 
-#include "nats/client.hpp"
+#include "nats/blocking.hpp"
 
 namespace a4p::nats::testing {
 
 using namespace std::chrono_literals;
 
-// An io_context on its own thread and a client on it, connected before the test goes on.
-class connected_client {
+inline options test_options(const std::string& url) {
+  options o;
+  o.servers = {url};
+  o.reconnect_wait = 50ms;
+  o.name = "nats_test";
+  return o;
+}
+
+class connected_client : public threaded_client {
  public:
-  explicit connected_client(const std::string& url) : work_(io_.get_executor()) {
-    options o;
-    o.servers = {url};
-    o.reconnect_wait = 50ms;
-    o.name = "nats_test";
-    c_ = std::make_unique<client>(io_, o);
-    thread_ = std::thread([this] { io_.run(); });
-    c_->start([this](bool up) {
-      std::lock_guard lock(mu_);
-      ++(up ? ups_ : downs_);
-    });
-    EXPECT_TRUE(wait_for([this] { return c_->connected(); }, 10s)) << "no connection to " << url;
-  }
-  ~connected_client() {
-    c_->close();
-    work_.reset();
-    io_.stop();
-    thread_.join();
-  }
-  client& operator*() { return *c_; }
-  client* operator->() { return c_.get(); }
-  int ups() {
-    std::lock_guard lock(mu_);
-    return ups_;
+  explicit connected_client(const std::string& url) : threaded_client(test_options(url)) {
+    EXPECT_TRUE(wait_connected(10s)) << "no connection to " << url;
   }
 
   template <class F>
@@ -56,14 +37,6 @@ class connected_client {
     }
     return true;
   }
-
- private:
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  std::unique_ptr<client> c_;
-  std::thread thread_;
-  std::mutex mu_;
-  int ups_ = 0, downs_ = 0;
 };
 
 }  // namespace a4p::nats::testing
