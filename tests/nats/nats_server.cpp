@@ -50,7 +50,8 @@ bool accepts(int port) {
 
 }  // namespace
 
-nats_server::nats_server(int port) : port_(port == 0 ? free_port() : port) {
+nats_server::nats_server(int port, std::optional<cluster_member> member)
+    : port_(port == 0 ? free_port() : port), member_(std::move(member)) {
   std::random_device rd;
   dir_ = std::filesystem::temp_directory_path() / ("a4p-nats-" + std::to_string(rd()));
   std::filesystem::create_directories(dir_);
@@ -75,6 +76,17 @@ void nats_server::start() {
   if (pid_ == 0) {
     std::vector<std::string> args = {NATS_SERVER_BIN, "-a",  "127.0.0.1", "-p", port,
                                      "-js",           "-sd", store,       "-l", log};
+    if (member_) {
+      std::string routes;
+      for (int p : member_->peer_route_ports)
+        routes +=
+            (routes.empty() ? "" : ",") + std::string("nats://127.0.0.1:") + std::to_string(p);
+      const std::vector<std::string> more = {
+          "-n",       member_->name, "--cluster_name",
+          "a4p",      "--cluster",   "nats://127.0.0.1:" + std::to_string(member_->route_port),
+          "--routes", routes};
+      args.insert(args.end(), more.begin(), more.end());
+    }
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -87,6 +99,27 @@ void nats_server::start() {
       throw std::runtime_error("nats-server did not listen on " + port + " (log " + log + ")");
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+}
+
+nats_cluster::nats_cluster(int n) {
+  std::vector<int> client_ports, route_ports;
+  for (int i = 0; i < n; ++i) {
+    client_ports.push_back(free_port());
+    route_ports.push_back(free_port());
+  }
+  for (int i = 0; i < n; ++i) {
+    cluster_member m{"n" + std::to_string(i + 1), route_ports[static_cast<std::size_t>(i)], {}};
+    for (int j = 0; j < n; ++j)
+      if (j != i) m.peer_route_ports.push_back(route_ports[static_cast<std::size_t>(j)]);
+    nodes_.push_back(
+        std::make_unique<nats_server>(client_ports[static_cast<std::size_t>(i)], std::move(m)));
+  }
+}
+
+std::vector<std::string> nats_cluster::urls() const {
+  std::vector<std::string> out;
+  for (const auto& s : nodes_) out.push_back(s->url());
+  return out;
 }
 
 void nats_server::kill9() {
