@@ -145,7 +145,8 @@ void jetstream::fetch(const std::string& stream, std::uint64_t start_seq, std::s
                    {"opt_start_seq", start_seq},
                    {"mem_storage", true},
                    {"inactive_threshold", std::int64_t{30'000'000'000}}}}};
-  api("$JS.API.CONSUMER.CREATE." + stream, config.dump(),
+  consumer_create(
+      stream, config,
       [this, stream, batch, wait, done = std::move(done)](js_result<json> created) mutable {
         if (!created) return done(std::unexpected(created.error()));
         const std::string consumer = created->value("name", "");
@@ -161,7 +162,7 @@ void jetstream::fetch(const std::string& stream, std::uint64_t start_seq, std::s
           if (st->finished) return;
           st->finished = true;
           c_.unsubscribe(st->sid);
-          api("$JS.API.CONSUMER.DELETE." + stream + "." + consumer, "", [](js_result<json>) {});
+          consumer_delete(stream, consumer);
           st->done(std::move(st->got));
         };
         const auto inbox = c_.new_inbox();
@@ -215,6 +216,130 @@ void jetstream::kv_get(const std::string& bucket, const std::string& key,
                  if (!r) return done(std::unexpected(r.error()));
                  done(std::optional<std::string>(std::move(r->data)));
                });
+}
+
+// ---- KV watch (an ordered push consumer) ----
+
+struct kv_watcher::state : std::enable_shared_from_this<kv_watcher::state> {
+  jetstream* js = nullptr;
+  client* c = nullptr;
+  std::string bucket;
+  std::function<void(const kv_entry&)> on_entry;
+  std::chrono::milliseconds heartbeat{};
+  // On the client's strand:
+  std::uint64_t last_revision = 0;
+  std::uint64_t sid = 0;
+  std::string consumer;
+  std::chrono::steady_clock::time_point last_heard;
+  bool creating = false;
+  bool stopped = false;
+
+  [[nodiscard]] std::string stream() const { return "KV_" + bucket; }
+  [[nodiscard]] std::string prefix() const { return "$KV." + bucket + "."; }
+
+  // (Re)creates the consumer to deliver from the revision after the last one delivered.
+  void create() {
+    if (stopped) return;
+    drop();
+    creating = true;
+    last_heard = std::chrono::steady_clock::now();
+    const auto inbox = c->new_inbox();
+    sid = c->subscribe(inbox, [w = weak_from_this()](const message& m) {
+      if (auto self = w.lock()) self->on_message(m);
+    });
+    json config = {
+        {"deliver_subject", inbox},
+        {"ack_policy", "none"},
+        {"filter_subject", prefix() + ">"},
+        {"flow_control", true},
+        {"idle_heartbeat", std::chrono::duration_cast<std::chrono::nanoseconds>(heartbeat).count()},
+        {"mem_storage", true},
+        {"inactive_threshold", std::int64_t{60'000'000'000}}};
+    if (last_revision == 0) {
+      config["deliver_policy"] = "last_per_subject";
+    } else {
+      config["deliver_policy"] = "by_start_sequence";
+      config["opt_start_seq"] = last_revision + 1;
+    }
+    js->consumer_create(stream(), json{{"stream_name", stream()}, {"config", config}},
+                        [w = weak_from_this(), sid = sid](js_result<json> r) {
+                          auto self = w.lock();
+                          if (!self || self->stopped || self->sid != sid) return;
+                          self->creating = false;
+                          if (r) self->consumer = r->value("name", "");
+                          // On failure the heartbeat check makes it again.
+                        });
+  }
+  // Forgets the current consumer (its inbox; the server deletes it when idle).
+  void drop() {
+    if (sid != 0) c->unsubscribe(sid);
+    sid = 0;
+    if (!consumer.empty()) js->consumer_delete(stream(), consumer);
+    consumer.clear();
+  }
+  void on_message(const message& m) {
+    if (stopped) return;
+    last_heard = std::chrono::steady_clock::now();
+    if (m.status == 100) {  // flow control (with a reply to answer) or an idle heartbeat
+      if (!m.reply.empty()) c->publish(m.reply, "");
+      return;
+    }
+    if (m.status != 0 || !m.subject.starts_with(prefix())) return;
+    std::uint64_t seq = 0, pending = 0;
+    if (!ack_info(m.reply, seq, pending)) return;
+    if (seq <= last_revision) return;  // a redelivery after a re-creation
+    last_revision = seq;
+    kv_entry e;
+    e.key = m.subject.substr(prefix().size());
+    e.value = m.payload;
+    e.revision = seq;
+    auto op = m.header("KV-Operation");
+    e.deleted = op && (*op == "DEL" || *op == "PURGE");
+    on_entry(e);
+  }
+  // Every heartbeat period: no message and no heartbeat for three periods means the consumer
+  // is gone (a lost connection, a restarted server): make it again.
+  void check() {
+    if (stopped) return;
+    if (!creating && std::chrono::steady_clock::now() - last_heard > 3 * heartbeat) create();
+    c->after(heartbeat, [w = weak_from_this()] {
+      if (auto self = w.lock()) self->check();
+    });
+  }
+};
+
+void kv_watcher::stop() {
+  if (!s_) return;
+  auto s = std::move(s_);
+  s->c->after(std::chrono::milliseconds(0), [s] {
+    s->stopped = true;
+    s->drop();
+  });
+}
+
+void jetstream::consumer_create(const std::string& stream, const json& request,
+                                std::function<void(js_result<json>)> done) {
+  api("$JS.API.CONSUMER.CREATE." + stream, request.dump(), std::move(done));
+}
+
+void jetstream::consumer_delete(const std::string& stream, const std::string& consumer) {
+  api("$JS.API.CONSUMER.DELETE." + stream + "." + consumer, "", [](js_result<json>) {});
+}
+
+std::shared_ptr<kv_watcher> jetstream::kv_watch(const std::string& bucket,
+                                                std::function<void(const kv_entry&)> on_entry,
+                                                std::chrono::milliseconds idle_heartbeat) {
+  auto s = std::make_shared<kv_watcher::state>();
+  s->js = this;
+  s->c = &c_;
+  s->bucket = bucket;
+  s->on_entry = std::move(on_entry);
+  s->heartbeat = idle_heartbeat;
+  c_.after(std::chrono::milliseconds(0), [s] {
+    s->create();
+    s->check();
+  });
+  return std::make_shared<kv_watcher>(s);
 }
 
 }  // namespace a4p::nats

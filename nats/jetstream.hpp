@@ -4,7 +4,8 @@
 //    (Nats-Expected-Last-Sequence), the ack naming the stream seq;
 //  - read one stored message by seq, or the last one on a subject (STREAM.MSG.GET);
 //  - fetch a batch from an ephemeral pull consumer starting at a seq;
-//  - KV buckets: create, put (returns the revision), get (nullopt when absent).
+//  - KV buckets: create, put (returns the revision), get (nullopt when absent), and watch (every
+//    current value, then every change, in order, across reconnects and server restarts).
 // Every call answers once through its callback, on the client's strand.
 //
 // Thread safety: as nats::client.
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +55,30 @@ struct stored_message {
   std::string data;
 };
 
+// One value of a KV bucket as a watch delivers it: `revision` is its stream seq; `deleted` for a
+// delete or purge marker.
+struct kv_entry {
+  std::string key;
+  std::string value;
+  std::uint64_t revision = 0;
+  bool deleted = false;
+};
+
+// The handle of a kv_watch(): stop() or destroy it to end the watch.
+class kv_watcher {
+ public:
+  struct state;
+  explicit kv_watcher(std::shared_ptr<state> s) : s_(std::move(s)) {}
+  ~kv_watcher() { stop(); }
+  kv_watcher(const kv_watcher&) = delete;
+  kv_watcher& operator=(const kv_watcher&) = delete;
+  // No on_entry call starts once the stop has run on the client's strand.
+  void stop();
+
+ private:
+  std::shared_ptr<state> s_;
+};
+
 // Well-known err_code values of the JetStream API.
 inline constexpr int err_wrong_last_sequence = 10071;
 inline constexpr int err_no_message_found = 10037;
@@ -86,10 +112,23 @@ class jetstream {
               std::function<void(js_result<std::uint64_t>)> done);
   void kv_get(const std::string& bucket, const std::string& key,
               std::function<void(js_result<std::optional<std::string>>)> done);
+  // Calls `on_entry` (on the client's strand) with the bucket's current values (the latest of
+  // each key), then with every change, each revision once and in order, until the watcher is
+  // stopped or destroyed. An ordered push consumer: flow control answered; when its idle
+  // heartbeats stop (the connection or the server was lost) it is made again from the revision
+  // after the last one delivered. `idle_heartbeat` is also the longest a change waits after a
+  // server comes back.
+  [[nodiscard]] std::shared_ptr<kv_watcher> kv_watch(
+      const std::string& bucket, std::function<void(const kv_entry&)> on_entry,
+      std::chrono::milliseconds idle_heartbeat = std::chrono::seconds(2));
 
  private:
+  friend struct kv_watcher::state;
   void api(const std::string& subject, const std::string& body,
            std::function<void(js_result<nlohmann::json>)> done);
+  void consumer_create(const std::string& stream, const nlohmann::json& request,
+                       std::function<void(js_result<nlohmann::json>)> done);
+  void consumer_delete(const std::string& stream, const std::string& consumer);
   void msg_get(const std::string& stream, const std::string& body,
                std::function<void(js_result<stored_message>)> done);
 

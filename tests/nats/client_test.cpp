@@ -1,10 +1,11 @@
 // nats/client and nats/jetstream against a real nats-server (Debian's), started on a loopback
 // port by each test: publish/subscribe, request-reply, no responders, a server killed and
 // restarted under a live client, JetStream's de-duplication and expected last sequence, reads
-// by seq, a pull fetch, and KV.
+// by seq, a pull fetch, KV, and a KV watch across a server restart.
 #include <gtest/gtest.h>
 
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -166,6 +167,72 @@ TEST(nats_jetstream, dedup_expected_last_sequence_reads_fetch_and_kv) {
   auto none = absent.get();
   ASSERT_TRUE(none) << none.error().description;
   EXPECT_FALSE(none->has_value());
+}
+
+TEST(nats_jetstream, kv_watch_gives_current_values_then_every_change_across_a_server_restart) {
+  nats_server server;
+  connected_client c(server.url());
+  jetstream js(*c);
+  promised<js_result<json>> bucket;
+  js.kv_create("sessions", 1, bucket.cb());
+  ASSERT_TRUE(bucket.get());
+  const auto put = [&](const std::string& key, const std::string& value) {
+    return connected_client::wait_for(
+        [&] {
+          return await<js_result<std::uint64_t>>(
+                     [&](auto cb) { js.kv_put("sessions", key, value, cb); })
+              .has_value();
+        },
+        20s);
+  };
+  ASSERT_TRUE(put("a", "1"));
+  ASSERT_TRUE(put("a", "2"));  // only the latest of a key is a current value
+  ASSERT_TRUE(put("b", "1"));
+
+  std::mutex mu;
+  std::vector<kv_entry> seen;
+  const auto got = [&](std::size_t n) {
+    return connected_client::wait_for(
+        [&] {
+          std::lock_guard lock(mu);
+          return seen.size() >= n;
+        },
+        20s);
+  };
+  auto watch = js.kv_watch(
+      "sessions",
+      [&](const kv_entry& e) {
+        std::lock_guard lock(mu);
+        seen.push_back(e);
+      },
+      500ms);
+  ASSERT_TRUE(got(2));
+  ASSERT_TRUE(put("a", "3"));
+  ASSERT_TRUE(got(3));
+
+  // The server is killed and comes back: the watch is made again and misses nothing.
+  server.kill9();
+  server.start();
+  ASSERT_TRUE(put("b", "2"));
+  ASSERT_TRUE(put("c", "1"));
+  ASSERT_TRUE(got(5));
+  {
+    std::lock_guard lock(mu);
+    std::vector<std::pair<std::string, std::string>> values;
+    for (const auto& e : seen) values.emplace_back(e.key, e.value);
+    const std::vector<std::pair<std::string, std::string>> want = {
+        {"a", "2"}, {"b", "1"}, {"a", "3"}, {"b", "2"}, {"c", "1"}};
+    EXPECT_EQ(values, want);
+    for (std::size_t i = 1; i < seen.size(); ++i) EXPECT_LT(seen[i - 1].revision, seen[i].revision);
+    for (const auto& e : seen) EXPECT_FALSE(e.deleted);
+  }
+  // Stopped: nothing more is delivered.
+  watch->stop();
+  std::this_thread::sleep_for(200ms);
+  ASSERT_TRUE(put("d", "1"));
+  std::this_thread::sleep_for(1500ms);
+  std::lock_guard lock(mu);
+  EXPECT_EQ(seen.size(), 5u);
 }
 
 TEST(nats_jetstream, base64_decodes_with_and_without_padding) {
