@@ -119,15 +119,16 @@ export function launch_browser() {
 /**
  * A new browser context signed in as `user`, on `hash` once the workspace is live.
  * `context_options` adds to Playwright's context options (e.g. ignoreHTTPSErrors behind a
- * proxy with a self-signed certificate).
+ * proxy with a self-signed certificate); `prepare(page)` runs before the page first loads.
  */
-export async function open_as(browser, base_url, user, hash = '#/', context_options = {}) {
+export async function open_as(browser, base_url, user, hash = '#/', context_options = {}, prepare = null) {
   const context = await browser.newContext({
     baseURL: base_url,
     viewport: { width: 1280, height: 900 },
     ...context_options,
   });
   const page = await context.newPage();
+  if (prepare) prepare(page); // before the first load (e.g. to record WebSocket frames)
   page.on('pageerror', (e) => console.error(`[${user}] page error: ${e.message}`));
   await page.goto('/#/');
   await page.locator('#username').fill(user);
@@ -136,6 +137,17 @@ export async function open_as(browser, base_url, user, hash = '#/', context_opti
   await wait_live(page);
   if (hash !== '#/') await go(page, hash);
   return { context, page };
+}
+
+/** A session token for `user` (demo password), for `Authorization: Bearer` REST calls. */
+export async function api_token(base_url, user) {
+  const r = await fetch(`${base_url}/api/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: user, password: demo_password }),
+  });
+  assert.equal(r.status, 200, `sign-in of ${user}`);
+  return (await r.json()).token;
 }
 
 /** The hash of the first open discussion in `theme`, read from the theme page. */

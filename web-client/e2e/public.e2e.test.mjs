@@ -6,7 +6,7 @@
 // pledge disappear live when publication is withdrawn. Plus axe-core and 390 px on every page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assert_no_serious_axe, demo_password, eventually, open_as, screenshot, start_suite, stop_suite } from './harness.mjs';
+import { api_token, assert_no_serious_axe, eventually, open_as, screenshot, start_suite, stop_suite } from './harness.mjs';
 
 const T = { timeout: 120_000 };
 const uniq = Math.random().toString(36).slice(2, 7);
@@ -27,13 +27,7 @@ const tokens = {};
 const api_bodies = []; // every /public/api response the anonymous page received
 
 async function sign_in(user) {
-  const r = await fetch(`${server.url}/api/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: user, password: demo_password }),
-  });
-  assert.equal(r.status, 200, `sign-in of ${user}`);
-  tokens[user] = (await r.json()).token;
+  tokens[user] = await api_token(server.url, user);
 }
 
 let command_n = 0;

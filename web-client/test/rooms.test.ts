@@ -44,7 +44,7 @@ function skeleton(seq: number) {
       D2: { id: 'D2', theme: 'politics', title: 'E', agenda: '', visibility: 'open', invitees: [], convener: 'GBR', state: 'open', outcome: null, version: 1, thread: thread(0) },
     },
     pledges: {
-      P1: { id: 'P1', org: 'GBR', theme: 'politics', title: 'P', description: '', output: { indicator: '', target: '' }, impact: null, commitment: null, actions: [], due: null, version: 1, status: 'on_track', progress: 40, reports: [report(8, 40)], report_count: 4, thread: thread(0) },
+      P1: { id: 'P1', org: 'GBR', theme: 'politics', title: 'P', description: '', output: { indicator: '', target: '' }, impact: null, commitment: null, actions: [], due: null, version: 1, status: 'on_track', progress: 40, reports: [report(8, 40)], report_count: 4, round_reports: {}, thread: thread(0) },
     },
     comments: {},
   };
@@ -140,17 +140,19 @@ describe('light session', () => {
     let p = h.client.state!.pledges.P1!;
     expect(p.reports.map((r) => r.seq)).toEqual([11]);
     expect(p.report_count).toBe(5);
+    s.recv(ev(12, 11, 'pledge.progress_reported', { id: 'P1', round: 'R1', status: 'delayed', progress: 55 }, 'pledge:P1'));
+    expect(h.client.state!.pledges.P1!.round_reports).toEqual({ R1: { status: 'delayed', progress: 55, ts: 'ts12' } });
     h.client.join('pledge:P1');
-    s.recv({ type: 'page', room: 'pledge:P1', seq: 11, comments: [], before: null, reports: [report(9, 45), report(11, 50)], reports_before: 9, thread: thread(0) });
-    expect(h.client.state!.pledges.P1!.reports.map((r) => r.seq)).toEqual([9, 11]);
-    s.recv(ev(12, 11, 'pledge.progress_reported', { id: 'P1', status: 'done', progress: 100 }, 'pledge:P1'));
+    s.recv({ type: 'page', room: 'pledge:P1', seq: 12, comments: [], before: null, reports: [report(9, 45), report(11, 50), report(12, 55)], reports_before: 9, thread: thread(0) });
+    expect(h.client.state!.pledges.P1!.reports.map((r) => r.seq)).toEqual([9, 11, 12]);
+    s.recv(ev(13, 12, 'pledge.progress_reported', { id: 'P1', status: 'done', progress: 100 }, 'pledge:P1'));
     p = h.client.state!.pledges.P1!;
-    expect(p.reports.map((r) => r.seq)).toEqual([9, 11, 12]);
-    expect(p.report_count).toBe(6);
+    expect(p.reports.map((r) => r.seq)).toEqual([9, 11, 12, 13]);
+    expect(p.report_count).toBe(7);
     expect(h.client.load_earlier('pledge:P1', 'reports')).toBe(true);
     expect(s.of_type('page')).toEqual([{ type: 'page', room: 'pledge:P1', reports_before: 9, limit: room_limits.page }]);
-    s.recv({ type: 'page', room: 'pledge:P1', seq: 12, reports_from: 9, reports: [report(3, 10), report(8, 40)], reports_before: null });
-    expect(h.client.state!.pledges.P1!.reports.map((r) => r.seq)).toEqual([3, 8, 9, 11, 12]);
+    s.recv({ type: 'page', room: 'pledge:P1', seq: 13, reports_from: 9, reports: [report(3, 10), report(8, 40)], reports_before: null });
+    expect(h.client.state!.pledges.P1!.reports.map((r) => r.seq)).toEqual([3, 8, 9, 11, 12, 13]);
     expect(h.client.room('pledge:P1')?.reports_before).toBeNull();
   });
 

@@ -192,6 +192,9 @@ function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceC
         ...p,
         reports: held ? p.reports : keep_all ? [...p.reports, r] : [r],
         ...(light ? { report_count: (p.report_count ?? 0) + 1 } : {}),
+        ...(p.round_reports && r.round
+          ? { round_reports: { ...p.round_reports, [r.round]: { status: r.status, progress: r.progress, ts: r.ts } } }
+          : {}),
         status: r.status,
         progress: r.progress,
         updated_ts: ev.ts,

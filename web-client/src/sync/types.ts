@@ -113,6 +113,9 @@ export interface Pledge {
   /** Light snapshot only: how many reports the pledge has (`reports` then holds the latest,
    * or the pages loaded while its room is joined). */
   report_count?: number;
+  /** Light snapshot (when the server gives it): the pledge's latest report in each round, for
+   * the overview's round charts without every report (rooms-spec, B 22:47). */
+  round_reports?: Record<Id, { status: PledgeStatus; progress: number; ts: string }>;
   /** Light snapshot only: its comment thread. */
   thread?: Thread;
 }

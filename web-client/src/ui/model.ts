@@ -129,10 +129,15 @@ export interface RoundFigure {
   by_status: Record<PledgeStatus, number>;
 }
 
-/** Per reporting round: how many reports came in, their average progress, their statuses. */
+/** Per reporting round: how many reports came in, their average progress, their statuses.
+ * From a light skeleton's `round_reports` where the pledges carry them: then each pledge counts
+ * with its latest report of the round. */
 export function round_figures(s: State): RoundFigure[] {
   return sorted_rounds(s).map((r) => {
-    const reps = Object.values(s.pledges).flatMap((p) => p.reports.filter((x) => x.round === r.id));
+    const reps = Object.values(s.pledges).flatMap((p) => {
+      if (p.round_reports) return p.round_reports[r.id] ? [p.round_reports[r.id]!] : [];
+      return p.reports.filter((x) => x.round === r.id);
+    });
     const by_status = Object.fromEntries(pledge_statuses.map((k) => [k, 0])) as Record<PledgeStatus, number>;
     for (const x of reps) by_status[x.status] = (by_status[x.status] ?? 0) + 1;
     const avg = reps.length ? Math.round(reps.reduce((a, x) => a + x.progress, 0) / reps.length) : 0;

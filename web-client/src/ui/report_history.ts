@@ -1,10 +1,11 @@
-// Every pledge's whole report history, for the views that aggregate over all of them (the
-// overview's round charts, reporting rounds, deliverables, the attribution report). A light
-// session's skeleton holds each pledge's latest report only (ADR 0508): these views load the
-// reports once, in the background, from `GET /api/events?name=pledge.progress_reported`
-// (paged by `X-A4P-Next`), and follow the live events from then on. Until it has arrived they
-// draw from the skeleton. A whole state (a server without the light view) has them already,
-// and so does a past state (read-only).
+// Every pledge's whole report history, for the views that aggregate over all of them
+// (reporting rounds, deliverables, the attribution report; not the overview, whose charts use
+// the skeleton's `round_reports`). A light session's skeleton holds each pledge's latest report
+// only (ADR 0508): such a view, when it opens (never at sign-in), loads the reports from
+// `GET /api/events?name=pledge.progress_reported` (paged by `X-A4P-Next`) and follows the live
+// events; when the last such view closes they are let go (bounded memory), and loaded again
+// by the next. Until they have arrived the view draws from the skeleton. A whole state (a
+// server without the light view) has them already, and so does a past state (read-only).
 import { signal } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
 import { report_of } from '../sync';
@@ -18,12 +19,24 @@ type Histories = Record<string, Report[]>;
 export const histories = signal<Histories | null>(null);
 let loading_for: string | null = null;
 let follow: (() => void) | null = null;
+/** Views mounted that use the histories; a load is kept only while there are any. */
+let users = 0;
+let generation = 0;
+
+function release(): void {
+  generation += 1;
+  loading_for = null;
+  follow?.();
+  follow = null;
+  histories.value = null;
+}
 
 const reported = 'pledge.progress_reported';
 const pledge_of = (ev: { entity: string }) => ev.entity.slice(ev.entity.indexOf(':') + 1);
 
 /** Loads every report; events arriving meanwhile are applied after it, once (by seq). */
 async function load(user: string): Promise<void> {
+  const gen = generation;
   const live: EventMsg[] = [];
   const stop = on_event((ev) => {
     if (ev.name === reported) live.push(ev);
@@ -46,7 +59,7 @@ async function load(user: string): Promise<void> {
       if (next === null || Number(next) <= after) break;
       after = Number(next);
     }
-    if (loading_for !== user) return;
+    if (loading_for !== user || gen !== generation) return;
     for (const ev of live) if (ev.seq > last) (out[pledge_of(ev)] ??= []).push(report_of(ev));
     histories.value = out;
     follow?.();
@@ -57,7 +70,7 @@ async function load(user: string): Promise<void> {
     });
   } catch {
     /* drawn from the skeleton; tried again when a view next asks */
-    loading_for = null;
+    if (gen === generation) loading_for = null;
   } finally {
     stop();
   }
@@ -70,10 +83,17 @@ export function use_whole_reports(s: State): { s: State; ready: boolean } {
   const needed = light.value && !read_only;
   const user = me.value?.id ?? null;
   useEffect(() => {
-    if (!needed || !user || loading_for === user) return;
-    loading_for = user;
-    histories.value = null;
-    void load(user);
+    if (!needed || !user) return;
+    users += 1;
+    if (loading_for !== user) {
+      release();
+      loading_for = user;
+      void load(user);
+    }
+    return () => {
+      users -= 1;
+      if (users === 0) release();
+    };
   }, [needed, user]);
   const h = histories.value;
   return useMemo(() => {

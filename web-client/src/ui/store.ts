@@ -55,6 +55,16 @@ function session_storage(): Storage | null {
   }
 }
 
+/** The light view (ADR 0508), unless `localStorage['a4p.view']` is "full": a switch for
+ * measuring before and after on the same server (e2e/perf/rooms_perf.mjs), not a setting. */
+function requested_view(): 'light' | 'full' {
+  try {
+    return window.localStorage.getItem('a4p.view') === 'full' ? 'full' : 'light';
+  } catch {
+    return 'light';
+  }
+}
+
 function get_client(): SyncClient {
   if (client) return client;
   client = new SyncClient({
@@ -62,7 +72,7 @@ function get_client(): SyncClient {
     socket_factory: (url, protocol) => new WebSocket(url, protocol) as unknown as SocketLike,
     storage: session_storage(),
     auth_probe,
-    view: 'light',
+    view: requested_view(),
   });
   client.subscribe((e) => {
     switch (e.kind) {

@@ -270,6 +270,7 @@ export const ar: Messages = {
   'thread.summary': "{n, plural, =0 {لا تعليقات} one {تعليق واحد} two {تعليقان} few {# تعليقات} many {# تعليقًا} other {# تعليق}}",
   'thread.last': "آخرها {when}",
   'overview.discussions_h': "المناقشات، الأحدث نشاطًا أولًا",
+  'overview.chart_latest_only': "لا تحسب هذه الأرقام إلا أحدث تقرير لكل تعهد؛ وتتضمن صفحة جولات الإبلاغ جميع التقارير.",
   'comments.pending_label': "تعليقك، لم يُرسل بعد",
   'comments.waiting': "بانتظار الإرسال",
   'comments.yours': "تعليقك",

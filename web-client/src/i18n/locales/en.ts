@@ -290,6 +290,7 @@ export const en = {
   'thread.summary': "{n, plural, =0 {no comments} one {# comment} other {# comments}}",
   'thread.last': "last {when}",
   'overview.discussions_h': "Discussions, latest activity first",
+  'overview.chart_latest_only': "These figures count each pledge’s latest report only; the reporting rounds page has every report.",
   'comments.pending_label': "Your comment, not sent yet",
   'comments.waiting': "waiting to be sent",
   'comments.yours': "Your comment",

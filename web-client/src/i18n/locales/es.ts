@@ -270,6 +270,7 @@ export const es: Messages = {
   'thread.summary': "{n, plural, =0 {sin comentarios} one {# comentario} other {# comentarios}}",
   'thread.last': "el último {when}",
   'overview.discussions_h': "Debates, primero los de actividad más reciente",
+  'overview.chart_latest_only': "Estas cifras cuentan solo el último informe de cada compromiso; la página de rondas de informes los contiene todos.",
   'comments.pending_label': "Su comentario, todavía sin enviar",
   'comments.waiting': "pendiente de envío",
   'comments.yours': "Su comentario",

@@ -270,6 +270,7 @@ export const fr: Messages = {
   'thread.summary': "{n, plural, =0 {aucun commentaire} one {# commentaire} other {# commentaires}}",
   'thread.last': "dernier le {when}",
   'overview.discussions_h': "Discussions, les plus actives récemment d’abord",
+  'overview.chart_latest_only': "Ces chiffres ne comptent que le dernier rapport de chaque engagement ; la page des cycles de rapport les contient tous.",
   'comments.pending_label': "Votre commentaire, pas encore envoyé",
   'comments.waiting': "en attente d’envoi",
   'comments.yours': "Votre commentaire",

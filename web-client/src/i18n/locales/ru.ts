@@ -270,6 +270,7 @@ export const ru: Messages = {
   'thread.summary': "{n, plural, =0 {нет комментариев} one {# комментарий} few {# комментария} many {# комментариев} other {# комментария}}",
   'thread.last': "последний {when}",
   'overview.discussions_h': "Обсуждения, сначала недавно активные",
+  'overview.chart_latest_only': "Эти показатели учитывают только последний отчёт по каждому обязательству; все отчёты — на странице циклов отчётности.",
   'comments.pending_label': "Ваш комментарий, еще не отправлен",
   'comments.waiting': "ожидает отправки",
   'comments.yours': "Ваш комментарий",

@@ -270,6 +270,7 @@ export const zh: Messages = {
   'thread.summary': "{n, plural, =0 {没有评论} other {# 条评论}}",
   'thread.last': "最近一条 {when}",
   'overview.discussions_h': "讨论，最近活跃的在前",
+  'overview.chart_latest_only': "这些数字只计入每项承诺的最新报告；报告周期页面包含全部报告。",
   'comments.pending_label': "您的评论，尚未发送",
   'comments.waiting': "等待发送",
   'comments.yours': "您的评论",

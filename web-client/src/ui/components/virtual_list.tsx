@@ -99,10 +99,25 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
     anchor.current = i >= 0 ? { key: keys[i]!, offset: tops[i]! - y } : null;
   };
 
-  // After every render: keep the end in view, or the anchor row where it was.
+  // After every render: measure the rows drawn (before anything else reads the layout, so the
+  // spacers and the rows' real heights agree: else the end of the box moves with the range and
+  // the range with the end), then keep the end in view, or the anchor row where it was.
   useLayoutEffect(() => {
     const b = box.current;
     if (!b) return;
+    let changed = false;
+    for (const el of Array.from(list.current?.children ?? []) as HTMLElement[]) {
+      const key = el.dataset.vkey;
+      const h = el.offsetHeight;
+      if (key && h > 0 && sizes.current.get(key) !== h) {
+        sizes.current.set(key, h);
+        changed = true;
+      }
+    }
+    if (changed) {
+      set_measured((n) => n + 1); // drawn again with the spacers right; scroll then
+      return;
+    }
     if (at_end.current) {
       b.scrollTop = b.scrollHeight;
     } else if (anchor.current) {

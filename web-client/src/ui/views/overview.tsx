@@ -27,7 +27,7 @@ import {
 } from '../model';
 import { fmt_number, t } from '../../i18n';
 import { use_href } from '../view_mode';
-import { use_whole_reports } from '../report_history';
+import { light } from '../store';
 
 function ThemeCards({ s }: { s: State }) {
   const href = use_href();
@@ -68,10 +68,10 @@ function ThemeCards({ s }: { s: State }) {
   );
 }
 
-function RoundCharts({ s: state }: { s: State }) {
-  // Every report of every pledge (a light session's skeleton holds the latest only).
-  const { s } = use_whole_reports(state);
+function RoundCharts({ s }: { s: State }) {
   const figs = round_figures(s);
+  // A light skeleton without `round_reports` holds each pledge's latest report only.
+  const partial = light.value && !Object.values(s.pledges).some((p) => p.round_reports);
   const cats = figs.map((f) => f.name);
   return (
     <section aria-labelledby="progress-h">
@@ -109,6 +109,7 @@ function RoundCharts({ s: state }: { s: State }) {
           stacked
         />
       </div>
+      {partial && <p class="muted">{t('overview.chart_latest_only')}</p>}
     </section>
   );
 }

@@ -1,0 +1,146 @@
+// Issue 18's browser figures, run by hand (not a test): a4pd on a large workspace, Debian's
+// Chromium, the same server and run for the whole-state client ("before": localStorage
+// a4p.view = full) and the light one ("after"). Prints one `a4p-figure` JSON line per figure.
+//
+//   node e2e/perf/rooms_perf.mjs [--data DIR] [--comments 50000] [--threads 10] [--busy 2000]
+//                                [--pages 5] [--runs 3]
+//
+// --data DIR keeps the workspace (made on the first run: the demo, then --comments comments
+// on one pledge and --busy on each of --threads - 1 other pledges, through POST /api/commands)
+// and reuses it later. Figures: the welcome snapshot's bytes; sign-in to the overview drawn;
+// a pledge with --comments comments opened until its first comments are on screen; each of
+// --pages "load earlier" pages until drawn; the JS heap (after a forced GC) after opening
+// --threads busy threads one after the other. A4PD_BIN picks the server (default the release
+// build); the web client must be built (`npm run build`).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { api_token, demo_password, launch_browser, start_server, wait_live } from '../harness.mjs';
+
+const arg = (name, d) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : d;
+};
+const data_dir = arg('data', join(tmpdir(), 'a4p-rooms-perf'));
+const n_comments = Number(arg('comments', 50_000));
+const n_threads = Number(arg('threads', 10));
+const n_busy = Number(arg('busy', 2_000));
+const n_pages = Number(arg('pages', 5));
+const n_runs = Number(arg('runs', 3));
+const unlimited = ['--rate', '1000000', '--burst', '1000000', '--rate-bytes', '1000000000', '--burst-bytes', '1000000000'];
+
+const figure = (o) => console.log(`a4p-figure ${JSON.stringify(o)}`);
+const ms = (t0) => Math.round(performance.now() - t0);
+
+/** Posts `n` comments on `target`, `parallel` at a time. */
+async function post_many(url, token, target, n, parallel = 16) {
+  let next = 0;
+  const body = (i) => `Comment ${i} on ${target}: ` + 'a realistic length of text for a comment in a busy thread. '.repeat(3);
+  const worker = async () => {
+    for (let i = next++; i < n; i = next++) {
+      const r = await fetch(`${url}/api/commands`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ type: 'command', id: `perf-${target}-${i}`, name: 'comment.post', args: { target, body: body(i) } }),
+      });
+      if (r.status !== 200) throw new Error(`comment ${i} on ${target}: ${r.status} ${await r.text()}`);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+}
+
+async function make_workspace(url) {
+  const token = await api_token(url, 'gbr.delegate');
+  const st = await (await fetch(`${url}/api/state`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  const pledges = Object.keys(st.pledges).slice(0, n_threads);
+  const t0 = performance.now();
+  await post_many(url, token, `pledge:${pledges[0]}`, n_comments);
+  for (const p of pledges.slice(1)) await post_many(url, token, `pledge:${p}`, n_busy);
+  console.log(`made: ${n_comments} comments on ${pledges[0]}, ${n_busy} on each of ${pledges.slice(1).join(' ')} in ${ms(t0)} ms`);
+  return pledges;
+}
+
+async function heap_mb(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return Math.round((usedSize / 1048576) * 10) / 10;
+}
+
+/** A fresh context signed in as gbr.delegate with the view asked for; returns its timings. */
+async function one_run(browser, url, view, pledges) {
+  const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const frames = [];
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
+  await page.goto('/#/');
+  await page.evaluate((v) => localStorage.setItem('a4p.view', v), view);
+  await page.reload();
+  await page.locator('#username').fill('gbr.delegate');
+  await page.locator('#password').fill(demo_password);
+  const t_sign_in = performance.now();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await wait_live(page, 300_000);
+  await page.locator('#themes-h').waitFor({ timeout: 300_000 });
+  const sign_in_ms = ms(t_sign_in);
+  const snapshot = frames.find((f) => f.includes('"type":"snapshot"'));
+  const snapshot_bytes = snapshot ? Buffer.byteLength(snapshot) : null;
+  const out = { view, snapshot_bytes, sign_in_ms };
+
+  // The busiest thread: first comments on screen.
+  const t_open = performance.now();
+  await page.evaluate((h) => (location.hash = h), `#/pledge/${pledges[0]}`);
+  await page.locator('.comment-thread li.comment').first().waitFor({ timeout: 300_000 });
+  out.first_comments_ms = ms(t_open);
+  out.rows_in_dom = await page.locator('.comment-thread li.comment').count();
+
+  // Load earlier, page by page (light only: the whole state has every comment already).
+  out.load_earlier_ms = [];
+  for (let i = 0; i < n_pages; i++) {
+    const button = page.getByRole('button', { name: 'Load earlier comments' });
+    if ((await button.count()) === 0) break;
+    const earlier_pages = () => frames.filter((f) => f.includes('"type":"page"') && f.includes('"from":')).length;
+    const before = earlier_pages();
+    const t = performance.now();
+    await button.click();
+    // Drawn: the earlier page has arrived and two frames have been painted since.
+    while (earlier_pages() === before) {
+      if (performance.now() - t > 60_000) throw new Error('no earlier page within 60 s');
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    out.load_earlier_ms.push(ms(t));
+  }
+
+  // Ten busy threads, one after the other, then the heap.
+  for (const p of pledges.slice(0, n_threads)) {
+    await page.evaluate((h) => (location.hash = h), `#/pledge/${p}`);
+    await page.locator('.comment-thread li.comment').first().waitFor({ timeout: 300_000 });
+  }
+  out.heap_mb_after_threads = await heap_mb(page);
+  await context.close();
+  return out;
+}
+
+const fresh = !existsSync(join(data_dir, '.perf-made'));
+mkdirSync(data_dir, { recursive: true });
+const server = await start_server({ data_dir, demo: fresh, extra_args: unlimited, timeout_ms: 300_000 });
+let browser;
+try {
+  let pledges;
+  if (fresh) {
+    pledges = await make_workspace(server.url);
+    writeFileSync(join(data_dir, '.perf-made'), JSON.stringify(pledges));
+  } else {
+    pledges = JSON.parse((await import('node:fs')).readFileSync(join(data_dir, '.perf-made'), 'utf8'));
+  }
+  const head = (await fetch(`${server.url}/api/events?after=0&limit=1`, { headers: { Authorization: `Bearer ${await api_token(server.url, 'gbr.delegate')}` } })).headers.get('X-A4P-Head');
+  console.log(`workspace: ${data_dir}, head seq ${head}`);
+  browser = await launch_browser();
+  for (let run = 0; run < n_runs; run++)
+    for (const view of ['full', 'light']) figure({ run, head: Number(head), ...(await one_run(browser, server.url, view, pledges)) });
+} finally {
+  await browser?.close().catch(() => {});
+  await server.stop().catch(() => {});
+}
