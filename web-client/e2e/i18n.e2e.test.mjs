@@ -5,8 +5,10 @@
 // the right; axe-core finds nothing serious in Arabic and French; a pledge created in French
 // keeps its language tag through live sync, a reload (replay) and the export (/api/events);
 // the language chosen in the menu is the user's preference on the server, so it survives
-// sign-out and sign-in in a new browser context. The public overview and the public API are
-// helper P's (issue 15): their checks run once /public exists on this a4pd, and say so when not.
+// sign-out and sign-in in a new browser context. The public site takes its language from the
+// URL (/public/<lang>/...: html lang and dir, its words, axe in Arabic and French), its language
+// menu moves to the same page in another language, and a published French pledge keeps its tag
+// in the public API and on its public page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { assert_no_serious_axe, demo_password, eventually, go, screenshot, start_suite, stop_suite, wait_live } from './harness.mjs';
@@ -51,15 +53,8 @@ const api = (page, path) => page.evaluate((p) => fetch(p, { credentials: 'same-o
 const api_text = (page, path) => page.evaluate((p) => fetch(p, { credentials: 'same-origin' }).then((r) => r.text()), path);
 const shot = (page, lang, view) => screenshot(page, `i18n/${lang}-${view}`);
 
-/** Does this a4pd serve helper P's public site (issue 15)? */
-async function has_public(page) {
-  // a4pd without it answers any unknown path with the client's index.html: only JSON counts.
-  return page.evaluate(() =>
-    fetch('/public/api/overview')
-      .then((r) => r.ok && (r.headers.get('content-type') ?? '').includes('json'))
-      .catch(() => false),
-  );
-}
+/** The public API's published pledges (anonymous). */
+const public_pledges = async (page) => (await api(page, '/public/api/pledges.json')).pledges;
 
 describe('the six UN languages (issue 17)', { concurrency: false }, () => {
   before(async () => {
@@ -124,13 +119,23 @@ describe('the six UN languages (issue 17)', { concurrency: false }, () => {
       await shot(aud, lang, '06-audit-timeline');
       if (lang === 'ar' || lang === 'fr') await assert_no_serious_axe(aud, `audit timeline in ${lang}`);
 
-      if (await has_public(page)) {
-        await page.goto(`/public/${lang}/`);
-        await page.locator('h1').first().waitFor();
-        await shot(page, lang, '07-public-overview');
-      } else {
-        console.log(`[i18n] ${lang}: no public site on this a4pd (issue 15 not landed): public overview not checked`);
+      // The public overview in this language, from its URL (any browser language would do).
+      await page.goto(`/public/${lang}/`);
+      await page.locator('main h1').first().waitFor();
+      await page.locator('#pub-status-cap').waitFor();
+      assert.deepEqual(await html_lang(page), [lang, lang === 'ar' ? 'rtl' : 'ltr'], 'the URL sets the public page language');
+      assert.equal(await page.locator('#language-menu').inputValue(), lang);
+      const pub_nav = await page.locator('header nav').textContent();
+      if (lang !== 'en') assert.ok(!pub_nav.includes('Coverage') && !pub_nav.includes('Open data'), `public nav in ${lang}: ${pub_nav}`);
+      // Its links stay in this language.
+      assert.equal(await page.locator('header nav a').nth(1).getAttribute('href'), `/public/${lang}/coverage`);
+      if (lang === 'ar') {
+        const width = page.viewportSize().width;
+        const brand = await page.locator('.brand').boundingBox();
+        assert.ok(brand.x + brand.width > width - 40, `public brand at the right edge (${JSON.stringify(brand)})`);
       }
+      await shot(page, lang, '07-public-overview');
+      if (lang === 'ar' || lang === 'fr') await assert_no_serious_axe(page, `public overview in ${lang}`);
     });
   }
 
@@ -178,12 +183,14 @@ describe('the six UN languages (issue 17)', { concurrency: false }, () => {
     const st = await api(en, '/api/state');
     assert.equal(st.pledges[id].lang, 'fr');
 
-    if (await has_public(en)) {
-      const pub = await api(en, `/public/api/pledges/${id}`);
-      console.log(`[i18n] public API: ${pub ? `lang ${pub.lang}` : 'the pledge is not public (not published)'}`);
-    } else {
-      console.log('[i18n] no public API on this a4pd (issue 15 not landed): the public leg is not checked');
-    }
+    // The public API and page: GBR publishes it from its French page.
+    assert.ok(!(await public_pledges(en)).some((p) => p.id === id), 'not public before it is published');
+    await fr.locator('#publish-button').click();
+    await eventually(async () => (await public_pledges(en)).some((p) => p.id === id), { what: 'the pledge in the public API' });
+    assert.equal((await public_pledges(en)).find((p) => p.id === id).lang, 'fr');
+    await en.goto(`/public/en/pledge/${id}`);
+    await en.locator('main h1', { hasText: title }).waitFor();
+    assert.equal(await en.locator('#pledge-description').getAttribute('lang'), 'fr');
   });
 
   test('an Arabic comment inside a French page is right to left and marked', T, async () => {
@@ -204,6 +211,27 @@ describe('the six UN languages (issue 17)', { concurrency: false }, () => {
     assert.equal(await body.getAttribute('dir'), 'rtl');
     assert.equal(await body.evaluate((el) => getComputedStyle(el).direction), 'rtl');
     await shot(fr, 'fr', '09-arabic-comment-in-french-page');
+  });
+
+  test('the public site: the URL names the language, and the menu moves to it', T, async () => {
+    const page = await context_in('en-US');
+    await page.goto('/public/coverage');
+    await page.locator('main h1').first().waitFor();
+    assert.deepEqual(await html_lang(page), ['en', 'ltr'], 'no language in the URL: the browser\'s');
+    await page.locator('#language-menu').selectOption('ar');
+    await eventually(async () => (await page.evaluate(() => location.pathname)) === '/public/ar/coverage', { what: 'the Arabic URL' });
+    await eventually(async () => (await html_lang(page)).join() === 'ar,rtl', { what: 'the page in Arabic' });
+    const arabic = /[\u0600-\u06FF]/;
+    await eventually(async () => arabic.test(await page.locator('main h1').first().textContent()), { what: 'an Arabic heading' });
+    assert.match(await page.title(), arabic, 'the title in Arabic');
+    assert.ok(!(await page.locator('header nav').textContent()).includes('Coverage'));
+    // Back to the URL without a language: the language picked in the menu is remembered.
+    await page.goBack();
+    await eventually(async () => (await page.evaluate(() => location.pathname)) === '/public/coverage', { what: 'back' });
+    assert.deepEqual(await html_lang(page), ['ar', 'rtl']);
+    await page.goto('/public/fr/coverage');
+    await eventually(async () => (await html_lang(page)).join() === 'fr,ltr', { what: 'a French URL in French' });
+    await shot(page, 'fr', '11-public-coverage-from-url');
   });
 
   test('the language preference survives sign-out and sign-in in a new context', T, async () => {

@@ -6,11 +6,22 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
-import { catalogs, content_lang, dir_of, fmt_datetime, fmt_percent, lang, locales, pick_locale, t, valid_lang_tag } from '../src/i18n';
+import { content_lang, dir_of, fmt_datetime, fmt_percent, lang, load_locale, locales, pick_locale, t, valid_lang_tag } from '../src/i18n';
 import { en } from '../src/i18n/locales/en';
+import { fr } from '../src/i18n/locales/fr';
+import { es } from '../src/i18n/locales/es';
+import { ru } from '../src/i18n/locales/ru';
+import { zh } from '../src/i18n/locales/zh';
+import { ar } from '../src/i18n/locales/ar';
+
+/** Every catalogue, the public site's `public.*` keys included (src/public has no strings of its own). */
+const catalogs = { en, fr, es, ru, zh, ar };
+beforeAll(async () => {
+  for (const l of locales) expect(await load_locale(l)).toBe(catalogs[l]);
+});
 
 const en_keys = Object.keys(en).sort();
 
@@ -48,6 +59,20 @@ describe('locales', () => {
     for (const l of locales.filter((x) => x !== 'en'))
       for (const k of ['nav.overview', 'signin.submit', 'comments.post', 'reject.conflict', 'theme.politics'] as const)
         expect(catalogs[l][k], `${l} ${k}`).not.toBe(en[k]);
+  });
+});
+
+describe('loading a language', () => {
+  it('the last language asked for wins, each shown only once its catalogue is loaded', async () => {
+    const { show_locale } = await import('../src/i18n');
+    const was = lang.value;
+    const a = show_locale('fr');
+    const b = show_locale('ar');
+    expect(await a).toBe(false);
+    expect(await b).toBe(true);
+    expect(lang.value).toBe('ar');
+    expect(t('nav.overview')).toBe(ar['nav.overview']);
+    await show_locale(was);
   });
 });
 
@@ -146,6 +171,16 @@ describe('no literal user-facing strings in components', () => {
     const files = tsx_files(src);
     expect(files.length).toBeGreaterThan(30);
     expect(files.flatMap(literals_in)).toEqual([]);
+  });
+  it('the public site is scanned too, and takes its words from the catalogues', () => {
+    const pub = tsx_files(join(src, 'public'));
+    expect(pub.map((f) => f.slice(src.length))).toContain('public/app.tsx');
+    const code = readdirSync(join(src, 'public'))
+      .map((n) => readFileSync(join(src, 'public', n), 'utf8'))
+      .join('\n');
+    // Every public.* message is used there (none left behind), and t() is the i18n layer's.
+    for (const k of en_keys.filter((k) => k.startsWith('public.'))) expect(code, k).toContain(`'${k}'`);
+    expect(code).toMatch(/import \{[^}]*\bt\b[^}]*\} from '\.\.\/i18n'/);
   });
   it('the scan catches a literal (self-test)', () => {
     const probe = join(src, '..', 'test', 'fixtures', 'literal_probe.tsx');

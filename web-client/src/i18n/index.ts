@@ -1,20 +1,41 @@
 // The i18n layer: every user-facing string of the client goes through `t(key, values)`, an ICU
 // MessageFormat message (plural, select) looked up in the UI language's locale file and
-// formatted by intl-messageformat (ADR 0505). Dates, numbers and percentages go through Intl.
+// formatted by intl-messageformat (ADR 0505). English is built in; each other catalogue is
+// fetched when its language is first chosen (ADR 0510). Dates, numbers and percentages go through Intl.
 // The UI language is a signal: components that call `t` re-render when it changes.
 import { signal } from '@preact/signals';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { en, type MessageKey, type Messages } from './locales/en';
-import { fr } from './locales/fr';
-import { es } from './locales/es';
-import { ru } from './locales/ru';
-import { zh } from './locales/zh';
-import { ar } from './locales/ar';
 
 export type { MessageKey, Messages };
 export const locales = ['en', 'fr', 'es', 'ru', 'zh', 'ar'] as const;
 export type Locale = (typeof locales)[number];
-export const catalogs: Record<Locale, Messages> = { en, fr, es, ru, zh, ar };
+
+// English is in the entry chunk (the reference, and the fallback); every other catalogue is its
+// own chunk, fetched only when that language is chosen (issue 17: all six inline made the entry
+// 259 KB; see web-client/README.md, "Figures").
+const loaders: Record<Exclude<Locale, 'en'>, () => Promise<Messages>> = {
+  fr: () => import('./locales/fr').then((m) => m.fr),
+  es: () => import('./locales/es').then((m) => m.es),
+  ru: () => import('./locales/ru').then((m) => m.ru),
+  zh: () => import('./locales/zh').then((m) => m.zh),
+  ar: () => import('./locales/ar').then((m) => m.ar),
+};
+const loaded: Partial<Record<Locale, Messages>> = { en };
+const loading = new Map<Locale, Promise<Messages>>();
+
+/** A language's catalogue, fetched once (English at once). */
+export function load_locale(l: Locale): Promise<Messages> {
+  const have = loaded[l];
+  if (have) return Promise.resolve(have);
+  let p = loading.get(l);
+  if (!p) {
+    p = loaders[l as Exclude<Locale, 'en'>]().then((m) => (loaded[l] = m));
+    loading.set(l, p);
+    p.catch(() => loading.delete(l)); // a failed fetch may be retried
+  }
+  return p;
+}
 
 /** Each language's name in itself, for the language menu. */
 export const endonyms: Record<Locale, string> = {
@@ -38,7 +59,8 @@ export function pick_locale(preferred: readonly string[]): Locale {
 }
 
 const storage_key = 'a4p.lang';
-function initial_locale(): Locale {
+/** The language to start in: the one last chosen in this browser, else the browser's. */
+export function initial_locale(): Locale {
   try {
     const saved = globalThis.localStorage?.getItem(storage_key);
     if (is_locale(saved)) return saved;
@@ -49,11 +71,12 @@ function initial_locale(): Locale {
   return pick_locale(nav ? (nav.languages?.length ? nav.languages : [nav.language]) : []);
 }
 
-export const lang = signal<Locale>(initial_locale());
+/** The UI language; it changes only once its catalogue is loaded (`show_locale`). */
+export const lang = signal<Locale>('en');
 
 export const dir_of = (l: string): 'rtl' | 'ltr' => (/^(ar|he|fa|ur|ps|yi)(-|$)/i.test(l) ? 'rtl' : 'ltr');
 
-/** Sets <html lang dir>; called at start and on every change of language. */
+/** Sets <html lang dir>; called on every change of language. */
 export function apply_document_lang(l: Locale = lang.value) {
   if (typeof document === 'undefined') return;
   document.documentElement.lang = l;
@@ -67,28 +90,47 @@ export function on_user_choice(f: Listener) {
   listeners.push(f);
 }
 
-/** Switches the UI language; `by_user` also remembers it (browser, then server via listeners). */
-export function set_locale(l: Locale, by_user = true) {
+let latest = 0;
+/** Shows the UI in `l` once its catalogue is loaded, without remembering it (the language of a
+ * /public/<lang>/ URL, or the start). If another language was asked for meanwhile, that one wins.
+ * A catalogue that cannot be fetched leaves the language as it was. */
+export async function show_locale(l: Locale): Promise<boolean> {
+  const mine = ++latest;
+  try {
+    await load_locale(l);
+  } catch {
+    return false;
+  }
+  if (mine !== latest) return false;
+  lang.value = l;
+  apply_document_lang(l);
+  return true;
+}
+
+/** Switches the UI language and remembers it (this browser; and, for a choice of the user, the
+ * server through the listeners). */
+export async function set_locale(l: Locale, by_user = true) {
   try {
     globalThis.localStorage?.setItem(storage_key, l);
   } catch {
     /* not remembered in this browser */
   }
-  lang.value = l;
-  apply_document_lang(l);
+  if (!(await show_locale(l))) return;
   if (by_user) for (const f of listeners) f(l);
 }
 
 const cache = new Map<string, IntlMessageFormat>();
 export type Values = Record<string, string | number | boolean | Date | null | undefined>;
 
-/** Formats a message of the UI language (English if the key has no text there). */
+/** Formats a message of the UI language (English if the key has no text there, or if that
+ * language's catalogue is not loaded). */
 export function t(key: MessageKey, values?: Values, l: Locale = lang.value): string {
   const id = `${l}\u0000${key}`;
   let f = cache.get(id);
   if (!f) {
-    f = new IntlMessageFormat(catalogs[l][key] ?? en[key], l);
-    cache.set(id, f);
+    const msgs = loaded[l];
+    f = new IntlMessageFormat(msgs?.[key] ?? en[key], msgs ? l : 'en');
+    if (msgs) cache.set(id, f); // a language not loaded yet is English for now, not for ever
   }
   return String(f.format(values as Record<string, string | number | boolean | Date>));
 }

@@ -3,6 +3,7 @@
 import type { PledgeStatus } from '../sync/types';
 import { pledge_statuses } from '../sync';
 import { id_num } from '../ui/model';
+import { t_maybe } from '../i18n';
 
 export interface Stamp {
   seq: number;
@@ -68,6 +69,8 @@ export interface PubReport extends Stamp {
   evidence: string[];
   impact_note: string | null;
   attribution: PubAttribution | null;
+  /** The language the note was written in (BCP 47), when known. */
+  lang?: string;
 }
 export interface PubPledge extends Stamp {
   id: string;
@@ -84,6 +87,8 @@ export interface PubPledge extends Stamp {
   progress: number;
   published_ts: string | null;
   reports: PubReport[];
+  /** The language the title and description were written in (BCP 47), when known. */
+  lang?: string;
 }
 export interface CoverageRow {
   region?: string;
@@ -189,4 +194,5 @@ export function published_rounds(s: PublicState): RoundCount[] {
 }
 
 export const org_name = (s: PublicState, id: string) => s.orgs.find((o) => o.id === id)?.name ?? id;
-export const theme_name = (s: PublicState, id: string) => s.themes.find((x) => x.id === id)?.name ?? id;
+/** A theme's name in the UI language when the catalogues have it (the A4P themes), else the server's. */
+export const theme_name = (s: PublicState, id: string) => t_maybe(`theme.${id}`) ?? s.themes.find((x) => x.id === id)?.name ?? id;

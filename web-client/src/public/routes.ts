@@ -1,16 +1,16 @@
 // The public site's URLs: /public[/<lang>]/<page>[/<id>], real paths (a4pd serves index.html
-// for every page), stable and shareable. The optional language segment is kept in every link,
-// ready for the six UN languages (issue 17).
+// for every page, with that page's title and link-preview tags), stable and shareable. The
+// optional language segment (one of the six UN languages) sets the page's language and is kept
+// in every link, so that a link can be shared per language (issue 17).
 import { signal } from '@preact/signals';
+import { is_locale, type Locale } from '../i18n';
 
 export type PublicPage = 'overview' | 'theme' | 'pledge' | 'org' | 'orgs' | 'coverage' | 'data' | 'not_found';
 export interface PublicRoute {
   page: PublicPage;
   id: string | null;
-  lang: string | null;
+  lang: Locale | null;
 }
-
-export const languages = ['en', 'fr', 'es', 'ru', 'zh', 'ar'] as const;
 
 export function parse_public_path(path: string): PublicRoute {
   const parts = path.split('/').filter(Boolean).map((p) => {
@@ -22,8 +22,8 @@ export function parse_public_path(path: string): PublicRoute {
   });
   if (parts[0] !== 'public') return { page: 'not_found', id: null, lang: null };
   let rest = parts.slice(1);
-  let lang: string | null = null;
-  if (rest[0] && (languages as readonly string[]).includes(rest[0])) {
+  let lang: Locale | null = null;
+  if (is_locale(rest[0])) {
     lang = rest[0];
     rest = rest.slice(1);
   }
@@ -37,7 +37,10 @@ export function parse_public_path(path: string): PublicRoute {
   return bad;
 }
 
-export function public_href(page: PublicPage, id: string | null = null, lang: string | null = current.value.lang): string {
+/** The language named by a /public/<lang>/... path, if any. */
+export const url_locale = (path: string): Locale | null => parse_public_path(path).lang;
+
+export function public_href(page: PublicPage, id: string | null = null, lang: Locale | null = current.value.lang): string {
   const base = lang ? `/public/${lang}` : '/public';
   if (page === 'overview' || page === 'not_found') return base;
   return id ? `${base}/${page}/${encodeURIComponent(id)}` : `${base}/${page}`;
@@ -45,9 +48,17 @@ export function public_href(page: PublicPage, id: string | null = null, lang: st
 
 export const current = signal<PublicRoute>({ page: 'overview', id: null, lang: null });
 
+let sync = () => {};
+
+/** Goes to a /public path (a history push), as a click on a link to it would. */
+export function navigate(path: string) {
+  if (path !== location.pathname) history.pushState(null, '', path);
+  sync();
+}
+
 /** Follows the address bar, and turns clicks on same-site /public links into history pushes. */
 export function install_public_router() {
-  const sync = () => {
+  sync = () => {
     current.value = parse_public_path(location.pathname);
   };
   sync();
@@ -59,8 +70,7 @@ export function install_public_router() {
     if (url.origin !== location.origin || !url.pathname.startsWith('/public') || url.pathname.startsWith('/public/api/'))
       return;
     ev.preventDefault();
-    if (url.pathname !== location.pathname) history.pushState(null, '', url.pathname);
-    sync();
+    navigate(url.pathname);
     scrollTo(0, 0);
     document.getElementById('main')?.focus();
   });

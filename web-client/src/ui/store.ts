@@ -124,7 +124,7 @@ function follow_language_preference(): void {
   const pref = (user && state.value?.users[user.id]?.lang) ?? null;
   if (!user || pref === applied_preference) return;
   applied_preference = pref;
-  if (is_locale(pref) && pref !== lang.value) set_locale(pref, false);
+  if (is_locale(pref) && pref !== lang.value) void set_locale(pref, false);
 }
 
 // A language picked in the menu is sent as the user's preference (auditors send no commands:
