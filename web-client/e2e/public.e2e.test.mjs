@@ -3,7 +3,8 @@
 // after its organisation publishes it; sees its new progress report live, without a reload;
 // never sees a restricted discussion, a comment, an unpublished pledge or a user name (the
 // whole DOM of every page visited and every public API response are searched); sees the
-// pledge disappear live when publication is withdrawn. Plus axe-core and 390 px on every page.
+// pledge disappear live when publication is withdrawn; loses a category live when the
+// Secretariat switches it off on its administration screen. Plus axe-core and 390 px on every page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { api_token, assert_no_serious_axe, eventually, open_as, screenshot, start_suite, stop_suite } from './harness.mjs';
@@ -197,5 +198,38 @@ describe('the public dashboard, anonymous and live', { concurrency: false }, () 
       await no_sideways_scroll(narrow, path);
     }
     await screenshot(narrow, 'public-overview-390');
+  });
+
+  test('the Secretariat switches a category off on its screen, and an anonymous page loses it live', T, async () => {
+    const gaps = (page) => page.locator('section[aria-labelledby="gap-h"]');
+    await anon.goto('/public/theme/politics');
+    await gaps(anon).locator('li.gap').first().waitFor();
+    await anon.evaluate(() => {
+      window.__no_reload = true;
+    });
+    const { context, page: sec } = await open_as(browser, server.url, 'un.secretariat', '#/admin/public');
+    contexts.push(context);
+    const gaps_switch = sec.locator('#public-gaps');
+    await gaps_switch.waitFor();
+    assert.equal(await gaps_switch.isChecked(), true, 'gaps are public by default');
+    assert.equal(await sec.locator('#public-categories input[role="switch"]').count(), 7);
+    await assert_no_serious_axe(sec, 'the public dashboard administration');
+    await gaps_switch.uncheck();
+    await sec.getByText('Saved.').waitFor();
+    // Live: the open anonymous page says so without a reload, and the API has no gap left.
+    await gaps(anon).getByText('Not published by the Secretariat.').waitFor({ timeout: 10_000 });
+    assert.equal(await gaps(anon).locator('li.gap').count(), 0);
+    assert.equal(await anon.evaluate(() => window.__no_reload), true, 'the page reloaded');
+    const st = await (await anon.request.get('/public/api/state.json')).json();
+    assert.equal(st.categories.gaps, false);
+    assert.deepEqual(st.gaps, []);
+    // The screen, read again, shows it off; switched back on, the gaps return live.
+    await sec.reload();
+    await gaps_switch.waitFor();
+    assert.equal(await gaps_switch.isChecked(), false);
+    await screenshot(sec, 'admin-public-categories');
+    await gaps_switch.check();
+    await gaps(anon).locator('li.gap').first().waitFor({ timeout: 10_000 });
+    assert.equal(await anon.evaluate(() => window.__no_reload), true, 'the page reloaded');
   });
 });

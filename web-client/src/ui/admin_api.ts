@@ -4,6 +4,7 @@
 // store.ts. Every call is same-origin JSON (the server refuses other content types and
 // foreign origins); every answer is a value, never a throw.
 
+import type { CommandArgs } from '../sync/commands';
 import type { SessionInfo } from './views/admin/model';
 
 export type ApiResult<T> = { ok: true; body: T } | { ok: false; status: number; code: string; message: string };
@@ -15,6 +16,8 @@ export const admin_routes = {
   invite: (user: string) => `/api/admin/users/${encodeURIComponent(user)}/invite`,
   reset: (user: string) => `/api/admin/users/${encodeURIComponent(user)}/reset`,
   accept: '/api/invite/accept',
+  /** The public projection (anonymous, served by a4pd from its public snapshot). */
+  public_state: '/public/api/state.json',
 };
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
@@ -99,3 +102,16 @@ export const reset_link = (user: string) => link_call(admin_routes.reset(user));
 /** Sets the password through a one-time link; on success the server set the session cookie. */
 export const accept_invite = (token: string, password: string) =>
   call<{ user: { id: string } }>('POST', admin_routes.accept, { token, password });
+
+/** The seven switchable categories of the public dashboard (protocol/README.md, public.configure). */
+export type PublicCategory = CommandArgs['public.configure']['category'];
+export const public_categories: readonly PublicCategory[] = ['themes', 'commitments', 'champions', 'gaps', 'actions', 'rounds', 'counts'];
+
+/** Which categories the public dashboard shows now, as its own projection says (the workspace
+ * state does not carry them). */
+export async function public_settings(): Promise<ApiResult<Record<PublicCategory, boolean>>> {
+  const r = await call<{ categories?: Partial<Record<PublicCategory, boolean>> }>('GET', admin_routes.public_state);
+  if (!r.ok) return r;
+  const c = r.body?.categories ?? {};
+  return { ok: true, body: Object.fromEntries(public_categories.map((k) => [k, c[k] !== false])) as Record<PublicCategory, boolean> };
+}

@@ -18,6 +18,7 @@ import { AdminOrgView } from './views/admin/org';
 import { AdminOrgsView } from './views/admin/orgs';
 import { AdminUserView } from './views/admin/user';
 import { AdminUsersView } from './views/admin/users';
+import { AdminPublicView } from './views/admin/public';
 import { InviteView } from './views/invite';
 import { NotFound } from './components/common';
 import { LanguageMenu } from './components/language_menu';
@@ -91,6 +92,8 @@ function View() {
       return <AdminOrgsView s={s} />;
     case 'admin_users':
       return <AdminUsersView s={s} />;
+    case 'admin_public':
+      return <AdminPublicView />;
     case 'admin_org':
       return <AdminOrgView key={r.id} s={s} id={r.id!} />;
     case 'admin_user':

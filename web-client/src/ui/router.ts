@@ -15,6 +15,7 @@ export interface Route {
     | 'audit'
     | 'admin_orgs'
     | 'admin_users'
+    | 'admin_public'
     | 'admin_org'
     | 'admin_user'
     | 'invite'
@@ -97,6 +98,7 @@ export function parse_route(hash: string): Route {
 function parse_admin([what, id]: string[]): Route {
   if (what === undefined || what === 'orgs') return { name: 'admin_orgs', id: null };
   if (what === 'users') return { name: 'admin_users', id: null };
+  if (what === 'public') return { name: 'admin_public', id: null };
   if ((what === 'org' || what === 'user') && id) return { name: what === 'org' ? 'admin_org' : 'admin_user', id };
   return { name: 'not_found', id: null };
 }
@@ -144,6 +146,7 @@ export const href = {
   discussion: (id: string) => `#/discussion/${encodeURIComponent(id)}`,
   admin_orgs: () => '#/admin/orgs',
   admin_users: () => '#/admin/users',
+  admin_public: () => '#/admin/public',
   admin_org: (id: string) => `#/admin/org/${encodeURIComponent(id)}`,
   admin_user: (id: string) => `#/admin/user/${encodeURIComponent(id)}`,
   target: (t: string) => {

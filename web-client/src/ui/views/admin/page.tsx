@@ -1,5 +1,6 @@
 // The frame of every administration page: the Secretariat-only gate (anyone else gets a
-// refusal, whatever the URL), the heading and the tabs between organisations and users.
+// refusal, whatever the URL), the heading and the tabs: organisations, users, the public
+// dashboard's categories.
 import type { ComponentChildren } from 'preact';
 import { PageTitle } from '../../components/common';
 import { is_secretariat } from '../../model';
@@ -7,7 +8,9 @@ import { href } from '../../router';
 import { me } from '../../store';
 import { t } from '../../../i18n';
 
-export function AdminPage(props: { title: string; tab: 'orgs' | 'users'; children: ComponentChildren }) {
+export type AdminTab = 'orgs' | 'users' | 'public';
+
+export function AdminPage(props: { title: string; tab: AdminTab; children: ComponentChildren }) {
   if (!is_secretariat(me.value))
     return (
       <section>
@@ -18,7 +21,7 @@ export function AdminPage(props: { title: string; tab: 'orgs' | 'users'; childre
         </p>
       </section>
     );
-  const tab = (name: 'orgs' | 'users', to: string, label: string) => (
+  const tab = (name: AdminTab, to: string, label: string) => (
     <li>
       <a href={to} aria-current={props.tab === name ? 'page' : undefined}>
         {label}
@@ -32,6 +35,7 @@ export function AdminPage(props: { title: string; tab: 'orgs' | 'users'; childre
         <ul class="tabs">
           {tab('orgs', href.admin_orgs(), t('admin.orgs'))}
           {tab('users', href.admin_users(), t('admin.users'))}
+          {tab('public', href.admin_public(), t('admin.public'))}
         </ul>
       </nav>
       {props.children}
