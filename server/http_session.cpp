@@ -15,6 +15,7 @@
 #include "server/hub.hpp"
 #include "server/metrics.hpp"
 #include "server/public_api.hpp"
+#include "server/public_page.hpp"
 #include "server/public_site.hpp"
 #include "server/public_stream.hpp"
 #include "server/rest_api.hpp"
@@ -232,6 +233,10 @@ void http_session::handle(http_request req) {
     if (*path == "/public/api/feed") return open_public_stream(std::move(req));
     if (path->starts_with("/public/api/") || *path == "/public/api")
       return send(public_api_response(ctx_, req, *path));
+    // A page: the client's shell with that page's title and link-preview tags.
+    const auto snap = ctx_.site->current();
+    if (auto page = public_page_response(ctx_.cfg->web_root, snap.get(), req, *path))
+      return send(std::move(*page));
   }
   if (path->starts_with("/api/") || *path == "/api") {
     // The answer may come from another thread: post it back to this session's strand.

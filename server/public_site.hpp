@@ -68,6 +68,8 @@ class public_snapshot {
   [[nodiscard]] std::uint64_t seq() const { return seq_; }
   [[nodiscard]] const std::string& etag() const { return etag_; }
   [[nodiscard]] const std::string& body(public_file f) const;
+  // The projection itself (protocol::public_state), for the pages' titles (public_page.hpp).
+  [[nodiscard]] const nlohmann::json& state() const { return state_; }
 
  private:
   static constexpr auto n = static_cast<std::size_t>(public_file::count);

@@ -34,8 +34,7 @@ std::string_view mime_type(std::string_view path) {
   return "application/octet-stream";
 }
 
-namespace {
-bool read_file(const fs::path& p, std::string& out) {
+bool read_whole_file(const fs::path& p, std::string& out) {
   std::ifstream in(p, std::ios::binary);
   if (!in) return false;
   std::ostringstream ss;
@@ -43,6 +42,8 @@ bool read_file(const fs::path& p, std::string& out) {
   out = std::move(ss).str();
   return true;
 }
+
+namespace {
 
 http_response file_response(const http_request& req, const fs::path& p, std::string body) {
   const auto name = p.filename().string();
@@ -85,13 +86,13 @@ http_response serve_static(const std::string& web_root, const http_request& req)
     return error_response(req, 404, "not_found", "no such file");
   if (fs::is_directory(canon, ec)) canon /= "index.html";
   std::string body;
-  if (fs::is_regular_file(canon, ec) && read_file(canon, body))
+  if (fs::is_regular_file(canon, ec) && read_whole_file(canon, body))
     return file_response(req, canon, std::move(body));
   // A client-side route (no extension): the app's entry page.
   const auto last = fs::path(*path).filename().string();
   if (last.find('.') == std::string::npos) {
     auto index = root / "index.html";
-    if (read_file(index, body)) return file_response(req, index, std::move(body));
+    if (read_whole_file(index, body)) return file_response(req, index, std::move(body));
   }
   return error_response(req, 404, "not_found", "no such file");
 }

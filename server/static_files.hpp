@@ -6,6 +6,7 @@
 // Thread safety: pure function (reads files).
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 #include "server/http_util.hpp"
@@ -16,5 +17,8 @@ namespace a4p::server {
 [[nodiscard]] http_response serve_static(const std::string& web_root, const http_request& req);
 
 [[nodiscard]] std::string_view mime_type(std::string_view path);
+
+// The whole file at `p` into `out`; false when it cannot be read.
+[[nodiscard]] bool read_whole_file(const std::filesystem::path& p, std::string& out);
 
 }  // namespace a4p::server

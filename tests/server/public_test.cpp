@@ -2,7 +2,9 @@
 // a demo workspace (restricted discussion, hidden comment, opinions, unpublished pledges) carry
 // nothing that is not public; a pledge appears only once its organisation publishes it, its new
 // report arrives on the feed, and withdrawal removes it; ETag and Cache-Control; the anonymous
-// budgets answer 429 without touching signed-in users.
+// budgets answer 429 without touching signed-in users; each page comes with its own title,
+// description and Open Graph tags for link previews, in the URL's language, escaped, and from
+// the public projection only.
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -12,8 +14,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -251,6 +256,149 @@ TEST_F(public_test, AnonymousBudgetsRefuseWithoutStarvingSignedInUsers) {
   EXPECT_EQ(get(small.port(), "/api/state", token).status, 200);
   auto session = open_session(small.port(), "gha.delegate");
   EXPECT_NE(session, nullptr);
+}
+
+// A web root like the client's build: index.html and public-meta.json (a few languages' words).
+void write_web_root(const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/index.html")
+      << "<!doctype html>\n<html lang=\"en\">\n  <head>\n    <meta charset=\"utf-8\" />\n"
+         "    <title>A4P Workspace</title>\n  </head>\n  <body><div id=\"app\"></div></body>\n"
+         "</html>\n";
+  const json words = {{"en",
+                       {{"public.site_name", "A4P public dashboard"},
+                        {"public.overview_description", "Themes, champions and published pledges."},
+                        {"public.pledge_title", "{title}: pledge by {org}"},
+                        {"public.pledge_description",
+                         "{org} pledged under {theme}: {title}. Status: {status}, "
+                         "{progress}% done."},
+                        {"public.theme_title", "{name}: A4P theme"},
+                        {"public.theme_description", "Commitments and gaps under {name}."},
+                        {"public.org_title", "{name}: A4P pledges"},
+                        {"public.org_description", "What {name} pledged."},
+                        {"public.coverage_title", "Coverage by region and group"},
+                        {"public.coverage_description", "Coverage."},
+                        {"common.not_found", "Not found"},
+                        {"public.not_found_body", "There is no public page here."},
+                        {"status.on_track", "On track"},
+                        {"status.planned", "Planned"},
+                        {"theme.politics", "Political solutions"}}},
+                      {"fr",
+                       {{"public.site_name", "Tableau de bord public A4P"},
+                        {"public.pledge_title", "{title} : engagement de {org}"},
+                        {"status.planned", "Prévu"}}},
+                      {"ar", {{"public.site_name", "لوحة المعلومات العامة لمبادرة A4P"}}}};
+  std::ofstream(dir + "/public-meta.json") << words.dump();
+}
+
+std::string between(const std::string& text, const std::string& from, const std::string& to) {
+  const auto a = text.find(from);
+  if (a == std::string::npos) return {};
+  const auto b = text.find(to, a + from.size());
+  return b == std::string::npos ? std::string() : text.substr(a + from.size(), b - a - from.size());
+}
+
+TEST_F(public_test, PagesCarryTheirTitleAndLinkPreviewTagsInTheUrlsLanguageEscaped) {
+  temp_dir dir;
+  write_web_root(dir.path() + "/web");
+  a4pd_options o;
+  o.data_dir = dir.path() + "/data";
+  o.extra_args = {"--web-root", dir.path() + "/web", "--public-rate",
+                  "1000",       "--public-burst",    "1000"};
+  a4pd_process server(o);
+  ASSERT_TRUE(server.started()) << server.output();
+  auto page = [&](const std::string& target) { return http_call(server.port(), "GET", target); };
+  auto call = [&](const std::string& token, const std::string& name, const json& args) {
+    auto r = http_call(
+        server.port(), "POST", "/api/commands",
+        json{{"type", "command"}, {"id", unique_id(name)}, {"name", name}, {"args", args}}.dump(),
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
+    EXPECT_EQ(r.status, 200) << name << " " << r.body;
+    return json::parse(r.body, nullptr, false);
+  };
+  const auto gha = login(server.port(), "gha.delegate", demo_password);
+  const auto sec = login(server.port(), "un.secretariat", demo_password);
+  ASSERT_FALSE(gha.empty());
+  const std::string title = R"(Train <script>alert("x")</script> & 'mediators')";
+  const std::string id = call(gha, "pledge.create",
+                              {{"theme", "politics"},
+                               {"title", title},
+                               {"description", "d"},
+                               {"output", {{"indicator", "i"}, {"target", "t"}}}})["result"]["id"];
+  const std::string unpublished =
+      call(gha, "pledge.create",
+           {{"theme", "politics"},
+            {"title", "Unpublished title never previewed"},
+            {"description", "d"},
+            {"output", {{"indicator", "i"}, {"target", "t"}}}})["result"]["id"];
+  call(gha, "pledge.publish", {{"id", id}});
+  // The projection follows the flush on its own strand: wait until the pledge is public.
+  for (int k = 0; k < 100 && page("/public/api/pledges.json").body.find(id) == std::string::npos;
+       ++k)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+
+  // The pledge's page: its title and description, escaped, in <title>, meta and Open Graph.
+  auto r = page("/public/pledge/" + id);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.headers["content-type"].find("text/html"), std::string::npos);
+  const std::string escaped =
+      "Train &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;mediators&#39;";
+  EXPECT_EQ(between(r.body, "<title>", "</title>"),
+            escaped + ": pledge by Ghana | A4P public dashboard");
+  EXPECT_EQ(between(r.body, "<meta property=\"og:title\" content=\"", "\""),
+            escaped + ": pledge by Ghana");
+  EXPECT_EQ(between(r.body, "<meta name=\"description\" content=\"", "\""),
+            "Ghana pledged under Political solutions: " + escaped + ". Status: Planned, 0% done.");
+  EXPECT_NE(r.body.find("<meta property=\"og:description\" content=\"Ghana pledged"),
+            std::string::npos);
+  EXPECT_EQ(r.body.find("<script>alert"), std::string::npos);
+  EXPECT_NE(r.body.find("<html lang=\"en\" dir=\"ltr\">"), std::string::npos);
+  EXPECT_NE(r.body.find("<div id=\"app\"></div>"), std::string::npos) << "the shell is kept";
+
+  // In the URL's language (English for the words it lacks), Arabic right to left.
+  r = page("/public/fr/pledge/" + id);
+  EXPECT_NE(r.body.find("<html lang=\"fr\" dir=\"ltr\">"), std::string::npos);
+  EXPECT_EQ(between(r.body, "<title>", "</title>"),
+            escaped + " : engagement de Ghana | Tableau de bord public A4P");
+  EXPECT_NE(r.body.find("Status: Prévu"), std::string::npos);
+  EXPECT_EQ(r.headers["content-language"], "fr");
+  r = page("/public/ar");
+  EXPECT_NE(r.body.find("<html lang=\"ar\" dir=\"rtl\">"), std::string::npos);
+  EXPECT_EQ(between(r.body, "<title>", "</title>"), "لوحة المعلومات العامة لمبادرة A4P");
+
+  // A theme and an organisation by name; an unpublished pledge is not found, and says nothing.
+  EXPECT_EQ(between(page("/public/theme/politics").body, "<title>", "</title>"),
+            "Political solutions: A4P theme | A4P public dashboard");
+  EXPECT_EQ(between(page("/public/org/GHA").body, "<title>", "</title>"),
+            "Ghana: A4P pledges | A4P public dashboard");
+  for (const auto& target : {"/public/pledge/" + unpublished, std::string("/public/pledge/P999"),
+                             std::string("/public/nowhere"), std::string("/public/theme")}) {
+    r = page(target);
+    EXPECT_EQ(r.status, 404) << target;
+    EXPECT_EQ(between(r.body, "<title>", "</title>"), "Not found | A4P public dashboard") << target;
+  }
+  // Nothing private on any page.
+  const auto hidden = [&] {
+    auto s = json::parse(get(server.port(), "/api/state", sec).body);
+    std::set<std::string> out;
+    auto add = [&](const json& v) {  // short strings also occur in public words
+      if (v.is_string() && v.get<std::string>().size() >= 8) out.insert(v.get<std::string>());
+    };
+    for (auto& [uid, u] : s["users"].items()) add(u["id"]), add(u["name"]);
+    for (auto& [did, d] : s["discussions"].items()) add(d["title"]);
+    out.insert("Unpublished title never previewed");
+    return out;
+  }();
+  for (const std::string& target :
+       std::vector<std::string>{"/public", "/public/pledge/" + id, "/public/pledge/" + unpublished,
+                                "/public/org/GHA", "/public/theme/politics", "/public/fr/coverage"})
+    expect_clean(target, page(target).body, hidden);
+  // Files under /public are not pages; without public-meta.json a4pd serves the plain shell.
+  EXPECT_EQ(page("/public/missing.js").status, 404);
+  std::filesystem::remove(dir.path() + "/web/public-meta.json");
+  r = page("/public/pledge/" + id);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(between(r.body, "<title>", "</title>"), "A4P Workspace");
 }
 
 }  // namespace

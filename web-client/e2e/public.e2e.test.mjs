@@ -127,6 +127,14 @@ describe('the public dashboard, anonymous and live', { concurrency: false }, () 
     assert.match(await anon.title(), new RegExp(pledge_title));
     const description = await anon.locator('meta[name="description"]').getAttribute('content');
     assert.ok(description?.includes(pledge_title), `meta description: ${description}`);
+    // As a link-preview bot gets it, with no script run: a4pd wrote the title and tags (ADR 0318).
+    const raw = await anon.request.get(`/public/pledge/${pledge_id}`);
+    assert.equal(raw.status(), 200);
+    const html = await raw.text();
+    assert.match(html, new RegExp(`<title>${pledge_title}: pledge by Ghana \\| A4P public dashboard</title>`));
+    assert.match(html, new RegExp(`<meta property="og:title" content="${pledge_title}: pledge by Ghana"`));
+    assert.match(html, /<meta property="og:description" content="Ghana pledged under Political solutions: /);
+    assert.match(await (await anon.request.get(`/public/fr/pledge/${pledge_id}`)).text(), /<html lang="fr" dir="ltr">[\s\S]*engagement de Ghana/);
     await command('gha.delegate', 'pledge.report', {
       id: pledge_id,
       status: 'on_track',

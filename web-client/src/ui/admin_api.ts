@@ -20,11 +20,12 @@ export const admin_routes = {
   public_state: '/public/api/state.json',
 };
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+async function call<T>(method: string, path: string, body?: unknown, cache: RequestCache = 'default'): Promise<ApiResult<T>> {
   let r: Response;
   try {
     r = await fetch(path, {
       method,
+      cache,
       credentials: 'same-origin',
       headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
       body: body === undefined ? null : JSON.stringify(body),
@@ -110,7 +111,8 @@ export const public_categories: readonly PublicCategory[] = ['themes', 'commitme
 /** Which categories the public dashboard shows now, as its own projection says (the workspace
  * state does not carry them). */
 export async function public_settings(): Promise<ApiResult<Record<PublicCategory, boolean>>> {
-  const r = await call<{ categories?: Partial<Record<PublicCategory, boolean>> }>('GET', admin_routes.public_state);
+  // Revalidated (ETag), never the copy the browser may hold for max-age: it may predate a switch.
+  const r = await call<{ categories?: Partial<Record<PublicCategory, boolean>> }>('GET', admin_routes.public_state, undefined, 'no-cache');
   if (!r.ok) return r;
   const c = r.body?.categories ?? {};
   return { ok: true, body: Object.fromEntries(public_categories.map((k) => [k, c[k] !== false])) as Record<PublicCategory, boolean> };
