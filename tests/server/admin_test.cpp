@@ -18,23 +18,13 @@ namespace {
 
 using json = nlohmann::json;
 
-class admin_test : public ::testing::Test {
+class admin_test : public suite_a4pd<admin_test> {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new temp_dir();
-    a4pd_options o;
-    o.data_dir = dir_->path() + "/data";
-    o.extra_args = {"--invite-ttl", "6"};
-    server_ = new a4pd_process(o);
-    ASSERT_TRUE(server_->started()) << server_->output();
+    start({"--invite-ttl", "6"});
     sec_ = login(port(), "un.secretariat", demo_password);
     ASSERT_FALSE(sec_.empty());
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
-  }
-  static std::uint16_t port() { return server_->port(); }
 
   static http_result post(const std::string& target, const json& body, const std::string& token) {
     std::map<std::string, std::string> h = {{"Content-Type", "application/json"}};
@@ -66,8 +56,6 @@ class admin_test : public ::testing::Test {
     return body(link).value("token", "");
   }
 
-  static inline temp_dir* dir_ = nullptr;
-  static inline a4pd_process* server_ = nullptr;
   static inline std::string sec_;
 };
 

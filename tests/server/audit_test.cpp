@@ -17,33 +17,16 @@ namespace {
 
 using nlohmann::json;
 
-class audit_test : public ::testing::Test {
+class audit_test : public suite_a4pd<audit_test> {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new temp_dir();
-    a4pd_options o;
-    o.data_dir = dir_->path();
-    o.extra_args = {"--rate",       "100000", "--burst",       "100000",
-                    "--rate-bytes", "1e9",    "--burst-bytes", "1e9"};
-    server_ = new a4pd_process(o);
-    ASSERT_TRUE(server_->started()) << server_->output();
-    auditor_ = new std::string(login(port(), "un.auditor", demo_password));
-    ASSERT_FALSE(auditor_->empty());
+    start({"--rate", "100000", "--burst", "100000", "--rate-bytes", "1e9", "--burst-bytes", "1e9"});
+    auditor_ = login(port(), "un.auditor", demo_password);
+    ASSERT_FALSE(auditor_.empty());
   }
-  static void TearDownTestSuite() {
-    delete auditor_;
-    delete server_;
-    delete dir_;
-  }
-  static std::uint16_t port() { return server_->port(); }
-  static const std::string& auditor() { return *auditor_; }
-  static temp_dir* dir_;
-  static a4pd_process* server_;
-  static std::string* auditor_;
+  static const std::string& auditor() { return auditor_; }
+  static inline std::string auditor_;
 };
-temp_dir* audit_test::dir_ = nullptr;
-a4pd_process* audit_test::server_ = nullptr;
-std::string* audit_test::auditor_ = nullptr;
 
 json get_json(std::uint16_t port, const std::string& target, const std::string& token) {
   auto r = get(port, target, token);

@@ -12,30 +12,22 @@
 namespace a4p::test {
 namespace {
 
-class limits_test : public ::testing::Test {
+class limits_test : public suite_a4pd<limits_test> {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new temp_dir();
     web_ = new temp_dir();
     std::ofstream(web_->path() + "/index.html") << "<!doctype html><title>a4p</title>";
     std::filesystem::create_directories(web_->path() + "/assets");
     std::ofstream(web_->path() + "/assets/app.js") << "console.log('a4p')";
     std::ofstream(secret_path()) << "top secret";
-    a4pd_options o;
-    o.data_dir = dir_->path() + "/data";
-    o.extra_args = {
-        "--rate",      "5",    "--burst",    "10",         "--hello-timeout",        "700",
-        "--max-frame", "4096", "--web-root", web_->path(), "--max-user-connections", "3"};
-    server_ = new a4pd_process(o);
-    ASSERT_TRUE(server_->started()) << server_->output();
+    start({"--rate", "5", "--burst", "10", "--hello-timeout", "700", "--max-frame", "4096",
+           "--web-root", web_->path(), "--max-user-connections", "3"});
   }
   static void TearDownTestSuite() {
-    delete server_;
+    suite_a4pd::TearDownTestSuite();
     std::filesystem::remove(secret_path());
     delete web_;
-    delete dir_;
   }
-  static std::uint16_t port() { return server_->port(); }
   // A file beside the web root, which traversal must not reach.
   static std::string secret_name() {
     return std::filesystem::path(web_->path()).filename().string() + "-secret.txt";
@@ -44,13 +36,8 @@ class limits_test : public ::testing::Test {
     return (std::filesystem::path(web_->path()).parent_path() / secret_name()).string();
   }
   static bool alive() { return http_call(port(), "GET", "/healthz").status == 200; }
-  static temp_dir* dir_;
-  static temp_dir* web_;
-  static a4pd_process* server_;
+  static inline temp_dir* web_ = nullptr;
 };
-temp_dir* limits_test::dir_ = nullptr;
-temp_dir* limits_test::web_ = nullptr;
-a4pd_process* limits_test::server_ = nullptr;
 
 TEST_F(limits_test, login_answers_401_alike_for_unknown_user_and_wrong_password) {
   auto unknown =

@@ -192,29 +192,17 @@ TEST(login_throttling, two_hundred_concurrent_wrong_logins_do_not_stop_a_correct
 
 // ---- item 4: sign-in hardening and headers ----
 
-class sign_in_test : public ::testing::Test {
+class sign_in_test : public suite_a4pd<sign_in_test> {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new temp_dir();
-    fs::create_directories(dir_->path() + "/web/assets");
-    std::ofstream(dir_->path() + "/web/index.html") << "<!doctype html><title>a4p</title>";
-    std::ofstream(dir_->path() + "/web/assets/app.js") << "console.log('a4p')";
-    auto o = options_in(*dir_, {"--web-root", dir_->path() + "/web", "--max-header", "2048",
-                                "--trust-proxy", "127.0.0.1"});
-    server_ = new a4pd_process(o);
-    ASSERT_TRUE(server_->started()) << server_->output();
+    const std::string web = dir().path() + "/web";
+    fs::create_directories(web + "/assets");
+    std::ofstream(web + "/index.html") << "<!doctype html><title>a4p</title>";
+    std::ofstream(web + "/assets/app.js") << "console.log('a4p')";
+    start({"--web-root", web, "--max-header", "2048", "--trust-proxy", "127.0.0.1"});
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
-  }
-  static std::uint16_t port() { return server_->port(); }
   static std::string own_origin() { return "http://127.0.0.1:" + std::to_string(port()); }
-  static temp_dir* dir_;
-  static a4pd_process* server_;
 };
-temp_dir* sign_in_test::dir_ = nullptr;
-a4pd_process* sign_in_test::server_ = nullptr;
 
 TEST_F(sign_in_test, a_text_plain_form_or_cross_origin_login_is_refused_without_a_cookie) {
   const auto body = login_body("gbr.delegate", demo_password);

@@ -1,6 +1,7 @@
-// Shared helpers of the a4pd integration tests: sign in and open a live session, send a
-// command and collect its answer, make unique comment commands and post one (or flood many),
-// read the whole log through /api/events, read a metric, wait until something holds.
+// Shared helpers of the a4pd integration tests: one demo a4pd per test suite (suite_a4pd), sign
+// in and open a live session, send a command and collect its answer, make unique comment
+// commands and post one (or flood many), read the whole log through /api/events, read a metric,
+// wait until something holds.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -27,6 +28,40 @@
 #include "tests/server/test_client.hpp"
 
 namespace a4p::test {
+
+// One demo a4pd shared by every test of a suite (gtest's SetUpTestSuite): a suite derives
+// `class my_test : public suite_a4pd<my_test>` and calls start(flags) from its own
+// SetUpTestSuite. The data directory is dir()/data; dir() may hold other files (a web root).
+template <class Suite>
+class suite_a4pd : public ::testing::Test {
+ protected:
+  // Starts a4pd --demo with `extra` flags; a failure to start fails the suite.
+  static void start(std::vector<std::string> extra = {}) {
+    if (!dir_) dir_ = new temp_dir();
+    a4pd_options o;
+    o.data_dir = dir_->path() + "/data";
+    o.extra_args = std::move(extra);
+    server_ = new a4pd_process(o);
+    ASSERT_TRUE(server_->started()) << server_->output();
+  }
+  // The suite's directory, made before start() if a suite needs files there first.
+  static const temp_dir& dir() {
+    if (!dir_) dir_ = new temp_dir();
+    return *dir_;
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+    delete dir_;
+    dir_ = nullptr;
+  }
+  static std::uint16_t port() { return server_->port(); }
+  static a4pd_process& server() { return *server_; }
+
+ private:
+  static inline temp_dir* dir_ = nullptr;
+  static inline a4pd_process* server_ = nullptr;
+};
 
 inline const std::string demo_password = "test-password-1";
 
