@@ -9,9 +9,9 @@ import type { PledgeStatus } from '../sync/types';
 import { BarChart } from '../ui/components/bar_chart';
 import { group_name, region_name, safe_url, short_date, status_colors } from '../ui/model';
 import { last_change, live_status, pub } from './live';
-import { org_name, published_rounds, theme_name, type PubPledge, type PublicState } from './model';
+import { org_name, published_rounds, theme_name, type Change, type PubPledge, type PublicState } from './model';
 import { current, navigate, public_href } from './routes';
-import { content_lang, set_locale, t, type Locale, type MessageKey } from '../i18n';
+import { content_lang, fmt_number, set_locale, t, type Locale, type MessageKey } from '../i18n';
 import { LanguageMenu } from '../ui/components/language_menu';
 
 const status_text = (s: string) => t(`status.${s}` as MessageKey);
@@ -114,13 +114,13 @@ function Overview({ s }: { s: PublicState }) {
           <h2 id="agg-h">{t('public.all_pledges_counts')}</h2>
           <dl class="status-counts">
             <dt>{t('public.total_pledges')}</dt>
-            <dd>{s.counts.pledges}</dd>
+            <dd>{fmt_number(s.counts.pledges)}</dd>
             <dt>{t('public.orgs_pledging')}</dt>
-            <dd>{s.counts.organisations_pledging}</dd>
+            <dd>{fmt_number(s.counts.organisations_pledging)}</dd>
             <dt>{t('public.reports_filed')}</dt>
-            <dd>{s.counts.reports}</dd>
+            <dd>{fmt_number(s.counts.reports)}</dd>
             <dt>{t('public.published_pledges')}</dt>
-            <dd data-testid="published-count">{s.pledges.length}</dd>
+            <dd data-testid="published-count">{fmt_number(s.pledges.length)}</dd>
           </dl>
         </section>
       )}
@@ -164,7 +164,7 @@ function Overview({ s }: { s: PublicState }) {
                       .filter((k) => counts[k])
                       .map((k) => (
                         <li key={k}>
-                          <StatusBadge status={k} /> {counts[k]}
+                          <StatusBadge status={k} /> {fmt_number(counts[k] ?? 0)}
                         </li>
                       ))}
                   </ul>
@@ -374,7 +374,7 @@ function Orgs({ s }: { s: PublicState }) {
                   <a href={public_href('org', o.id)}>{o.name}</a>
                 </th>
                 <td>{o.region ? (region_name(o.region)) : ''}</td>
-                <td>{s.pledges.filter((p) => p.org === o.id).length}</td>
+                <td>{fmt_number(s.pledges.filter((p) => p.org === o.id).length)}</td>
               </tr>
             ))}
           </tbody>
@@ -400,9 +400,9 @@ function CoverageTable({ rows, label, name }: { rows: PublicState['coverage']['r
           {rows.map((r) => (
             <tr key={name(r)}>
               <th scope="row">{name(r)}</th>
-              <td>{r.endorsing}</td>
-              <td>{r.pledging}</td>
-              <td>{r.published_pledges}</td>
+              <td>{fmt_number(r.endorsing)}</td>
+              <td>{fmt_number(r.pledging)}</td>
+              <td>{fmt_number(r.published_pledges)}</td>
             </tr>
           ))}
         </tbody>
@@ -468,6 +468,12 @@ function NotFound() {
   );
 }
 
+/** What a change is called when announced: its title or name (data, in no UI language), else its id. */
+function changed_name(x: NonNullable<Change['changes']>[number]): string {
+  const r = x.record as { title?: unknown; name?: unknown } | null;
+  return typeof r?.title === 'string' ? r.title : typeof r?.name === 'string' ? r.name : x.id;
+}
+
 function Live() {
   const st = live_status.value;
   const c = last_change.value;
@@ -477,7 +483,7 @@ function Live() {
         <span class="conn-dot" aria-hidden="true" /> {t(st === 'offline' ? 'public.live_offline' : st === 'live' ? 'conn.live' : 'conn.connecting')}
       </span>
       <span class="visually-hidden" aria-live="polite">
-        {c ? t('public.updated_live', { what: (c.changes ?? []).map((x) => `${x.kind} ${x.id}`).join(', ') }) : ''}
+        {c ? t('public.updated_live', { what: (c.changes ?? []).map(changed_name).join(', ') }) : ''}
       </span>
     </>
   );
