@@ -21,8 +21,8 @@ export const screenshot_dir = resolve(client_root, process.env.A4P_SCREENSHOTS ?
 export const chromium_path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Starts a4pd and resolves once it printed "listening on http://HOST:PORT". */
-export function start_server({ data_dir, listen = '127.0.0.1:0', demo = true, timeout_ms = 30_000, extra_args = [] }) {
-  const args = ['--data', data_dir, '--listen', listen, '--web-root', web_root, ...extra_args];
+export function start_server({ data_dir, listen = '127.0.0.1:0', demo = true, timeout_ms = 30_000, extra_args = [], root = web_root }) {
+  const args = ['--data', data_dir, '--listen', listen, '--web-root', root, ...extra_args];
   if (demo) args.push('--demo', '--demo-password', demo_password);
   const proc = spawn(a4pd_bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -3,7 +3,7 @@
 // a4p.view = full) and the light one ("after"). Prints one `a4p-figure` JSON line per figure.
 //
 //   node e2e/perf/rooms_perf.mjs [--data DIR] [--comments 50000] [--threads 10] [--busy 2000]
-//                                [--pages 5] [--runs 3]
+//                                [--pages 5] [--runs 3] [--views full,light] [--web-root DIR --label L]
 //
 // --data DIR keeps the workspace (made on the first run: the demo, then --comments comments
 // on one pledge and --busy on each of --threads - 1 other pledges, through POST /api/commands)
@@ -11,7 +11,8 @@
 // a pledge with --comments comments opened until its first comments are on screen; each of
 // --pages "load earlier" pages until drawn; the JS heap (after a forced GC) after opening
 // --threads busy threads one after the other. A4PD_BIN picks the server (default the release
-// build); the web client must be built (`npm run build`).
+// build); the web client must be built (`npm run build`). --web-root serves another build of
+// the client (e.g. one from before issue 18, made with `vite build --outDir`), --label names it.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,9 @@ const n_threads = Number(arg('threads', 10));
 const n_busy = Number(arg('busy', 2_000));
 const n_pages = Number(arg('pages', 5));
 const n_runs = Number(arg('runs', 3));
+const views = arg('views', 'full,light').split(',');
+const label = arg('label', 'this client');
+const other_root = arg('web-root', null);
 const unlimited = ['--rate', '1000000', '--burst', '1000000', '--rate-bytes', '1000000000', '--burst-bytes', '1000000000'];
 
 const figure = (o) => console.log(`a4p-figure ${JSON.stringify(o)}`);
@@ -91,9 +95,9 @@ async function one_run(browser, url, view, pledges) {
   // The busiest thread: first comments on screen.
   const t_open = performance.now();
   await page.evaluate((h) => (location.hash = h), `#/pledge/${pledges[0]}`);
-  await page.locator('.comment-thread li.comment').first().waitFor({ timeout: 300_000 });
+  await page.locator('section.comments li.comment').first().waitFor({ timeout: 300_000 });
   out.first_comments_ms = ms(t_open);
-  out.rows_in_dom = await page.locator('.comment-thread li.comment').count();
+  out.rows_in_dom = await page.locator('section.comments li.comment').count();
 
   // Load earlier, page by page (light only: the whole state has every comment already).
   out.load_earlier_ms = [];
@@ -116,7 +120,7 @@ async function one_run(browser, url, view, pledges) {
   // Ten busy threads, one after the other, then the heap.
   for (const p of pledges.slice(0, n_threads)) {
     await page.evaluate((h) => (location.hash = h), `#/pledge/${p}`);
-    await page.locator('.comment-thread li.comment').first().waitFor({ timeout: 300_000 });
+    await page.locator('section.comments li.comment').first().waitFor({ timeout: 300_000 });
   }
   out.heap_mb_after_threads = await heap_mb(page);
   await context.close();
@@ -125,7 +129,7 @@ async function one_run(browser, url, view, pledges) {
 
 const fresh = !existsSync(join(data_dir, '.perf-made'));
 mkdirSync(data_dir, { recursive: true });
-const server = await start_server({ data_dir, demo: fresh, extra_args: unlimited, timeout_ms: 300_000 });
+const server = await start_server({ data_dir, demo: fresh, extra_args: unlimited, timeout_ms: 300_000, ...(other_root ? { root: other_root } : {}) });
 let browser;
 try {
   let pledges;
@@ -139,7 +143,7 @@ try {
   console.log(`workspace: ${data_dir}, head seq ${head}`);
   browser = await launch_browser();
   for (let run = 0; run < n_runs; run++)
-    for (const view of ['full', 'light']) figure({ run, head: Number(head), ...(await one_run(browser, server.url, view, pledges)) });
+    for (const view of views) figure({ run, label, head: Number(head), ...(await one_run(browser, server.url, view, pledges)) });
 } finally {
   await browser?.close().catch(() => {});
   await server.stop().catch(() => {});
