@@ -228,6 +228,16 @@ describe('light session', () => {
     expect(h.client.state!.seq).toBe(11);
   });
 
+  it('a page that does not come is asked for again instead of keeping events without bound', () => {
+    const h = harness();
+    const s = bring_live(h);
+    h.client.join('discussion:D1');
+    for (let seq = 11; seq <= 5011; seq++) s.recv(ev(seq, seq - 1, 'unknown.event', {}));
+    expect(s.of_type('join')).toHaveLength(2);
+    s.recv({ type: 'page', room: 'discussion:D1', seq: 5011, comments: [comment('C9')], before: null });
+    expect(h.client.room('discussion:D1')).toMatchObject({ loaded: true });
+  });
+
   it('a server without the light view gives the whole state and joins stay as in a4p.v1', () => {
     const h = harness();
     h.client.start();

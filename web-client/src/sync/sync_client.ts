@@ -104,6 +104,8 @@ export type SyncEvent =
   | { kind: 'rooms'; rooms: Record<string, RoomView> };
 
 export const outbox_key = 'a4p.outbox';
+/** Events kept for the join race while a room's page is pending, at most (then it joins again). */
+const max_kept = 5000;
 export const protocol_name = 'a4p.v1';
 const open_state = 1;
 
@@ -531,6 +533,11 @@ export class SyncClient {
       this.state_ = apply_event(this.state_, ev, this.context());
     }
     if (this.any_pending()) this.kept_.push(ev);
+    if (this.kept_.length > max_kept) {
+      // A page that does not come: ask again rather than keep events without bound.
+      this.kept_ = [];
+      for (const [r, i] of this.room_info_) if (i.pending) this.send_join(r);
+    }
     this.emit({ kind: 'event', event: ev });
     this.emit({ kind: 'state', state: this.state_ });
     if (need_snapshot && room && this.rooms_.has(room)) {
