@@ -225,10 +225,18 @@ describe('the six UN languages (issue 17)', { concurrency: false }, () => {
     await eventually(async () => arabic.test(await page.locator('main h1').first().textContent()), { what: 'an Arabic heading' });
     assert.match(await page.title(), arabic, 'the title in Arabic');
     assert.ok(!(await page.locator('header nav').textContent()).includes('Coverage'));
+    await assert_no_serious_axe(page, 'public coverage in Arabic');
     // Back to the URL without a language: the language picked in the menu is remembered.
     await page.goBack();
     await eventually(async () => (await page.evaluate(() => location.pathname)) === '/public/coverage', { what: 'back' });
     assert.deepEqual(await html_lang(page), ['ar', 'rtl']);
+    // A theme page in Arabic, right to left, its name from the catalogue, and axe.
+    await page.goto('/public/ar/theme/politics');
+    await page.locator('section[aria-labelledby="gap-h"]').waitFor();
+    assert.deepEqual(await html_lang(page), ['ar', 'rtl']);
+    assert.match(await page.locator('main h1').textContent(), arabic);
+    await assert_no_serious_axe(page, 'public theme in Arabic');
+    await shot(page, 'ar', '12-public-theme');
     await page.goto('/public/fr/coverage');
     await eventually(async () => (await html_lang(page)).join() === 'fr,ltr', { what: 'a French URL in French' });
     await shot(page, 'fr', '11-public-coverage-from-url');
