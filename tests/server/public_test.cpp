@@ -76,21 +76,9 @@ class feed_reader {
   std::string text_;
 };
 
-class public_test : public ::testing::Test {
+class public_test : public suite_a4pd<public_test> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new temp_dir();
-    a4pd_options o;
-    o.data_dir = dir_->path() + "/data";
-    o.extra_args = {"--public-rate", "1000", "--public-burst", "1000"};
-    server_ = new a4pd_process(o);
-    ASSERT_TRUE(server_->started()) << server_->output();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
-  }
-  static std::uint16_t port() { return server_->port(); }
+  static void SetUpTestSuite() { start({"--public-rate", "1000", "--public-burst", "1000"}); }
   static http_result anon(const std::string& target,
                           const std::map<std::string, std::string>& h = {}) {
     return http_call(port(), "GET", target, "", h);
@@ -138,12 +126,7 @@ class public_test : public ::testing::Test {
         EXPECT_EQ(text.find(form), std::string::npos) << where << " shows \"" << s << "\"";
     }
   }
-
-  static temp_dir* dir_;
-  static a4pd_process* server_;
 };
-temp_dir* public_test::dir_ = nullptr;
-a4pd_process* public_test::server_ = nullptr;
 
 TEST_F(public_test, EveryRouteAndTheFeedShowOnlyWhatIsPublic) {
   const auto sec = login(port(), "un.secretariat", demo_password);

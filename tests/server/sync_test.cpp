@@ -10,27 +10,13 @@
 namespace a4p::test {
 namespace {
 
-class sync_test : public ::testing::Test {
+class sync_test : public suite_a4pd<sync_test> {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new temp_dir();
-    a4pd_options o;
-    o.data_dir = dir_->path();
-    o.extra_args = {"--rate", "100000",        "--burst", "100000",       "--rate-bytes",
-                    "1e9",    "--burst-bytes", "1e9",     "--max-resume", "50"};
-    server_ = new a4pd_process(o);
-    ASSERT_TRUE(server_->started()) << server_->output();
+    start({"--rate", "100000", "--burst", "100000", "--rate-bytes", "1e9", "--burst-bytes", "1e9",
+           "--max-resume", "50"});
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
-  }
-  static std::uint16_t port() { return server_->port(); }
-  static temp_dir* dir_;
-  static a4pd_process* server_;
 };
-temp_dir* sync_test::dir_ = nullptr;
-a4pd_process* sync_test::server_ = nullptr;
 
 // Reads events until one with seq >= until; checks prev chaining from `last`.
 void expect_chain(ws_client& c, std::uint64_t& last, std::uint64_t until,
