@@ -92,10 +92,15 @@ struct server_config {
   std::uint64_t checkpoint_every = 10'000;
   std::chrono::milliseconds checkpoint_interval{60 * 60'000};
 
-  // The public site (public_site.hpp, docs/public-api.md): anonymous budgets, apart from every
-  // signed-in one. Requests per second per client address and in total (token buckets), live
+  // The public site (public_site.hpp, docs/public-api.md): its own network threads (an
+  // io_context apart from the signed-in sockets', decision 0316) and their nice value; how long
+  // changes are gathered into one write per viewer; anonymous budgets, apart from every
+  // signed-in one: requests per second per client address and in total (token buckets), live
   // feed streams per address and in total, a stream's unsent bytes, and the Cache-Control
   // max-age of /public/api/.
+  int public_threads = 1;
+  int public_nice = 5;
+  std::chrono::milliseconds public_batch{250};
   double public_rate = 20;
   double public_burst = 60;
   double public_rate_total = 2000;

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
@@ -41,13 +42,14 @@ void fail(beast::error_code ec, const char* what) {
 }  // namespace
 
 http_session::http_session(server_context& ctx, net::ip::tcp::socket&& socket, std::string peer,
-                           bool from_proxy, connection_slot slot)
+                           bool from_proxy, connection_slot slot, bool public_lane)
     : ctx_(ctx),
       stream_(std::in_place_index<0>, std::move(socket)),
       ex_(std::get<0>(stream_).get_executor()),
       slot_(std::move(slot)),
       peer_(std::move(peer)),
-      peer_is_proxy_(from_proxy) {
+      peer_is_proxy_(from_proxy),
+      public_lane_(public_lane) {
   ctx_.stats->connections_http.fetch_add(1);
   boost::system::error_code ec;
   peer_loopback_ = net::ip::make_address(peer_, ec).is_loopback() && !ec;
@@ -194,6 +196,9 @@ void http_session::handle(http_request req) {
   if (auto refused = refuse_plain_http(req)) return send(std::move(*refused));
   auto path = target_path(req.target());
   if (!path) return send(error_response(req, 400, "bad_request", "malformed target"));
+  const bool anonymous = *path == "/public" || path->starts_with("/public/");
+  const bool signed_in = *path == "/ws" || *path == "/api" || path->starts_with("/api/");
+  if ((public_lane_ ? signed_in : anonymous) && move_lane(req)) return;
 
   if (*path == "/ws") {
     if (!websocket::is_upgrade(req))
@@ -221,7 +226,7 @@ void http_session::handle(http_request req) {
     return send(
         make_response(req, 200, ctx_.stats->render(), "text/plain; version=0.0.4; charset=utf-8"));
   }
-  if (*path == "/public" || path->starts_with("/public/")) {
+  if (anonymous) {
     // Anonymous: its own budgets (public_site.hpp), answered here from the immutable snapshot.
     ctx_.stats->public_requests.fetch_add(1, std::memory_order_relaxed);
     if (!ctx_.site->limits().take_request(client_.address)) {
@@ -248,6 +253,32 @@ void http_session::handle(http_request req) {
     return;
   }
   send(serve_static(ctx_.cfg->web_root, req));
+}
+
+bool http_session::move_lane(http_request& req) {
+  auto* plain = std::get_if<0>(&stream_);
+  if (!plain || !ctx_.public_ioc) return false;
+  beast::error_code ec;
+  const auto protocol = plain->socket().local_endpoint(ec).protocol();
+  if (ec) return false;
+  plain->expires_never();  // no operation is pending: the request has just been read
+  const auto fd = plain->socket().release(ec);
+  if (ec) return false;
+  net::ip::tcp::socket moved(net::make_strand(public_lane_ ? *ctx_.ioc : *ctx_.public_ioc));
+  moved.assign(protocol, fd, ec);
+  if (ec) {
+    ::close(fd);  // deliberate: the connection is lost, as if it had been reset
+    spdlog::warn("http: moving a connection to the {} lane: {}", public_lane_ ? "main" : "public",
+                 ec.message());
+    return true;
+  }
+  auto next = std::make_shared<http_session>(ctx_, std::move(moved), peer_, peer_is_proxy_,
+                                             std::move(slot_), !public_lane_);
+  next->buffer_ = std::move(buffer_);  // a pipelined request already read
+  net::dispatch(next->ex_, [next, r = std::make_shared<http_request>(std::move(req))] {
+    next->handle(std::move(*r));
+  });
+  return true;
 }
 
 void http_session::upgrade(http_request req) {

@@ -8,6 +8,13 @@
 // --tls-cert/--tls-key it first detects whether the client speaks TLS (Beast advanced/server-flex)
 // and serves plain HTTP and HTTPS on the same port.
 //
+// Two lanes (decision 0316): a connection starts on the network threads of the signed-in
+// sockets (server_context::ioc); its first anonymous /public request moves it to the public
+// site's own io_context (public_ioc), and a later /api or /ws request on it moves it back, so
+// that anonymous readers' writes never queue beside a signed-in socket's. A move hands the
+// socket's descriptor and the bytes already read to a new http_session on the other lane. A
+// TLS connection cannot move (its TLS state stays with its stream): it is served where it is.
+//
 // Thread safety: runs on its own strand (make_strand at accept); the response callbacks of
 // asynchronous routes may come from any thread and are posted back to the strand.
 #pragma once
@@ -31,9 +38,10 @@ struct server_context;
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
   // `peer`: the socket's remote address (normalised); `from_proxy`: it is a --trust-proxy
-  // address; `slot`: the socket's places in peer_limits.
+  // address; `slot`: the socket's places in peer_limits; `public_lane`: the socket's executor
+  // is on ctx.public_ioc.
   http_session(server_context& ctx, boost::asio::ip::tcp::socket&& socket, std::string peer,
-               bool from_proxy, connection_slot slot);
+               bool from_proxy, connection_slot slot, bool public_lane = false);
   ~http_session();
   void run();
 
@@ -46,6 +54,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void on_header(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle(http_request req);
+  // Hands the connection to a new session on the other lane, which answers `req`; false (and
+  // `req` untouched) when it cannot move: TLS, or the descriptor could not be taken.
+  [[nodiscard]] bool move_lane(http_request& req);
   void upgrade(http_request req);
   // GET /public/api/feed: the anonymous live feed (public_stream) takes the socket.
   void open_public_stream(http_request req);
@@ -73,6 +84,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   bool peer_is_proxy_ = false;  // the peer is a --trust-proxy address
   client_info client_;          // of the request being answered
   bool upgraded_ = false;
+  bool public_lane_ = false;  // on ctx_.public_ioc
 };
 
 }  // namespace a4p::server

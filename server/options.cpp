@@ -207,6 +207,17 @@ void add_flags(CLI::App& app, options& o) {
   app.add_option("--backup-dir", cfg.backup_dir,
                  "where POST /api/admin/backup writes checkpoints (default: <data>-backups; the "
                  "same file system as --data makes them hard links)");
+  app.add_option("--public-threads", cfg.public_threads,
+                 "network threads of the anonymous /public connections and the public feed")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  app.add_option("--public-nice", cfg.public_nice,
+                 "nice value of the public threads (0: the writer's priority)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 19));
+  add_duration(app, "--public-batch", cfg.public_batch,
+               "milliseconds during which public changes are gathered into one write per viewer")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{10'000}));
   app.add_option("--public-rate", cfg.public_rate,
                  "anonymous /public requests per second per client address")
       ->capture_default_str();

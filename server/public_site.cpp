@@ -87,8 +87,9 @@ std::size_t public_limits::streams() const {
 
 public_site::public_site(server_context& ctx, const protocol::state& durable)
     : ctx_(ctx),
-      strand_(net::make_strand(*ctx.ioc)),
+      strand_(net::make_strand(*ctx.public_ioc)),
       state_(durable),
+      batch_(strand_),
       keepalive_(strand_),
       limits_(*ctx.cfg) {}
 
@@ -109,27 +110,45 @@ void public_site::start() {
 void public_site::on_durable(std::vector<protocol::event> events) {
   if (events.empty()) return;
   net::post(strand_, [this, events = std::move(events)] {
-    std::string out;
+    if (failed_) return;
     for (const auto& e : events) {
       if (auto applied = protocol::apply(state_, e); !applied) {
         // The sequencer stops its writer on the same failure; the public site stops moving.
         spdlog::critical("public site: event {} failed to apply: {}", e.seq,
                          applied.error().message);
+        failed_ = true;
         return;
       }
       stamps_.feed(e);
-      if (auto p = protocol::public_event(state_, e, stamps_)) out += sse("change", e.seq, *p);
+      if (auto p = protocol::public_event(state_, e, stamps_))
+        gathered_ += sse("change", e.seq, *p);
     }
-    publish_snapshot();  // before the broadcast: see the header
-    if (out.empty()) return;
-    auto chunk = std::make_shared<const std::string>(std::move(out));
-    std::erase_if(viewers_, [&](const std::weak_ptr<public_stream>& w) {
-      auto s = w.lock();
-      if (!s) return true;
-      s->send(chunk);
-      return false;
+    if (batching_) return;
+    if (ctx_.cfg->public_batch.count() == 0) return flush();
+    batching_ = true;
+    batch_.expires_after(ctx_.cfg->public_batch);
+    batch_.async_wait([this](const boost::system::error_code& ec) {
+      batching_ = false;
+      if (!ec && !failed_) flush();
     });
-    ctx_.stats->public_events.fetch_add(1, std::memory_order_relaxed);
+  });
+}
+
+void public_site::flush() {
+  publish_snapshot();  // before the broadcast: see the header
+  if (gathered_.empty()) return;
+  auto chunk = std::make_shared<const std::string>(std::move(gathered_));
+  gathered_.clear();
+  send_all(chunk);
+  ctx_.stats->public_events.fetch_add(1, std::memory_order_relaxed);
+}
+
+void public_site::send_all(const std::shared_ptr<const std::string>& chunk) {
+  std::erase_if(viewers_, [&](const std::weak_ptr<public_stream>& w) {
+    auto s = w.lock();
+    if (!s) return true;
+    s->send(chunk);
+    return false;
   });
 }
 
@@ -138,6 +157,7 @@ void public_site::publish_snapshot() {
   std::string etag = "\"" + ctx_.log->epoch().substr(0, 16) + "-" + std::to_string(seq) + "\"";
   auto snap = std::make_shared<const public_snapshot>(seq, std::move(etag),
                                                       protocol::public_state(state_, stamps_));
+  published_seq_ = seq;
   std::lock_guard lock(snapshot_mu_);
   snapshot_ = std::move(snap);
 }
@@ -150,7 +170,7 @@ std::shared_ptr<const public_snapshot> public_site::current() const {
 void public_site::subscribe(std::shared_ptr<public_stream> s) {
   net::post(strand_, [this, s = std::move(s)] {
     s->send(std::make_shared<const std::string>(
-        sse("hello", stamps_.seq(), json{{"seq", stamps_.seq()}})));
+        sse("hello", published_seq_, json{{"seq", published_seq_}})));
     viewers_.push_back(s);
   });
 }
@@ -158,6 +178,7 @@ void public_site::subscribe(std::shared_ptr<public_stream> s) {
 void public_site::close_all() {
   net::post(strand_, [this] {
     keepalive_.cancel();
+    batch_.cancel();
     for (auto& w : viewers_)
       if (auto s = w.lock()) s->close();
     viewers_.clear();
@@ -168,13 +189,7 @@ void public_site::do_keepalive() {
   keepalive_.expires_after(keepalive_every);
   keepalive_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || ctx_.stopping.load()) return;
-    auto ping = std::make_shared<const std::string>(":\n\n");
-    std::erase_if(viewers_, [&](const std::weak_ptr<public_stream>& w) {
-      auto s = w.lock();
-      if (!s) return true;
-      s->send(ping);
-      return false;
-    });
+    send_all(std::make_shared<const std::string>(":\n\n"));
     do_keepalive();
   });
 }

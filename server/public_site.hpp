@@ -3,11 +3,16 @@
 // immutable public projection built from it (public_snapshot), which the network threads serve
 // to anonymous readers without ever touching the sequencer's strand.
 //
-// Order, on the public strand: fold a batch of durable events in, compute each event's public
-// projection once (protocol::public_event), swap in the new snapshot, then send the
-// projections to every live viewer. The swap comes first, so a viewer that subscribes (and is
-// greeted with the snapshot's seq) and then fetches the snapshot never misses an event: every
-// event after the greeting's seq reaches it on the feed.
+// The strand is on the public lane's io_context (--public-threads, decision 0316), as are the
+// viewers' sockets: nothing here runs on the threads of the signed-in sockets.
+//
+// Order, on the public strand: fold each flush's durable events in and compute each event's
+// public projection once (protocol::public_event), gathering them for --public-batch; then swap
+// in the new snapshot and send what was gathered to every live viewer as one chunk (one write
+// per viewer however many flushes came). The swap comes first, and a viewer is greeted with
+// the seq of the snapshot swapped in last, so a viewer that subscribes and then fetches the
+// snapshot never misses an event: every event after the greeting's seq reaches it on the
+// feed.
 //
 // At start() it scans the log once to learn the seq and hash of each entity's last event
 // (protocol::public_stamps): the state does not carry hashes. Until then current() is null and
@@ -119,6 +124,9 @@ class public_site {
 
  private:
   void publish_snapshot();
+  // The end of a batch: the snapshot swapped in, then what was gathered sent to every viewer.
+  void flush();
+  void send_all(const std::shared_ptr<const std::string>& chunk);
   void do_keepalive();
 
   server_context& ctx_;
@@ -126,6 +134,11 @@ class public_site {
   protocol::state state_;                              // on the strand
   protocol::public_stamps stamps_;                     // on the strand
   std::vector<std::weak_ptr<public_stream>> viewers_;  // on the strand
+  std::string gathered_;                               // on the strand: changes not yet sent
+  bool batching_ = false;                              // on the strand: batch_ is armed
+  bool failed_ = false;  // on the strand: an event did not apply; nothing moves any more
+  std::uint64_t published_seq_ = 0;  // on the strand: the seq of the snapshot swapped in last
+  boost::asio::steady_timer batch_;
   boost::asio::steady_timer keepalive_;
   mutable std::mutex snapshot_mu_;
   std::shared_ptr<const public_snapshot> snapshot_;  // guarded by snapshot_mu_

@@ -1,10 +1,8 @@
 #include "server/reader_pool.hpp"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
+
+#include "server/thread_priority.hpp"
 
 namespace a4p::server {
 
@@ -12,9 +10,7 @@ reader_pool::reader_pool(int threads, std::size_t queue_bound, int nice)
     : work_(ioc_.get_executor()), bound_(queue_bound) {
   for (int i = 0; i < threads; ++i)
     threads_.emplace_back([this, nice] {
-      // On Linux the nice value is per thread: only this pool's threads yield to the others.
-      if (nice != 0 && ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice) != 0)
-        spdlog::warn("reader pool: cannot set nice {} on a reader thread", nice);
+      set_thread_nice(nice, "reader pool");  // only this pool's threads yield to the others
       ioc_.run();
     });
 }

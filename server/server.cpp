@@ -23,6 +23,7 @@
 #include "server/published.hpp"
 #include "server/reader_pool.hpp"
 #include "server/sequencer.hpp"
+#include "server/thread_priority.hpp"
 #include "storage/event_log.hpp"
 
 namespace net = boost::asio;
@@ -54,6 +55,8 @@ server_app::server_app(options opts)
       cfg_(opts_.cfg),
       clients_(cfg_.max_connections_per_user),
       ioc_(cfg_.threads),
+      public_ioc_(cfg_.public_threads),
+      public_work_(public_ioc_.get_executor()),
       blocking_(2),
       user_reads_(cfg_.max_user_reads),
       user_catch_ups_(cfg_.max_user_catch_ups),
@@ -110,6 +113,7 @@ std::expected<void, int> server_app::open() {
   ctx_.invites = invites_.get();
   ctx_.clients = &clients_;
   ctx_.ioc = &ioc_;
+  ctx_.public_ioc = &public_ioc_;
   ctx_.blocking = &blocking_;
   ctx_.login_pool = &login_pool_;
   ctx_.logins = &logins_;
@@ -230,11 +234,20 @@ void server_app::run() {
   do_signal_wait();
   do_sweep();
   std::cout << "listening on " << scheme_ << "://" << host_ << ":" << port_ << std::endl;
-  spdlog::info("a4pd ready: {} threads, data {}", cfg_.threads, cfg_.data_dir);
+  spdlog::info("a4pd ready: {} threads, {} public, data {}", cfg_.threads, cfg_.public_threads,
+               cfg_.data_dir);
 
   std::vector<std::thread> threads;
+  for (int i = 0; i < cfg_.public_threads; ++i)
+    threads.emplace_back([this] {
+      set_thread_nice(cfg_.public_nice, "public lane");
+      public_ioc_.run();
+    });
   for (int i = 1; i < cfg_.threads; ++i) threads.emplace_back([this] { ioc_.run(); });
   ioc_.run();
+  // The viewers were closed with the clients (on_drained); what is left of them is cut here.
+  public_work_.reset();
+  public_ioc_.stop();
   for (auto& t : threads) t.join();
   readers_->join();
   blocking_.join();

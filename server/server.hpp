@@ -106,6 +106,10 @@ class server_app {
   hub clients_;
   server_context ctx_;
   boost::asio::io_context ioc_;
+  // The anonymous lane (decision 0316): /public connections and the public site's strand, on
+  // --public-threads threads of their own. Kept running by the guard until the shutdown.
+  boost::asio::io_context public_ioc_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> public_work_;
   boost::asio::thread_pool blocking_;
   std::unique_ptr<timeline_index> timeline_;  // GET /api/audit/timeline (before readers_)
   std::unique_ptr<reader_pool> readers_;      // every read (decision 0308)

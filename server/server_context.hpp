@@ -47,14 +47,15 @@ struct server_context {
   invite_store* invites = nullptr;
   hub* clients = nullptr;
   sequencer* seq = nullptr;
-  public_site* site = nullptr;  // the anonymous public site (issue 15, public_site.hpp)
-  boost::asio::io_context* ioc = nullptr;
-  boost::asio::thread_pool* blocking = nullptr;  // admin writes: backups, links, index
-  reader_pool* readers = nullptr;                // every read (decision 0308)
-  publisher* published = nullptr;                // the durable state as the readers see it
-  timeline_index* timeline = nullptr;            // GET /api/audit/timeline
-  user_slots* user_reads = nullptr;              // REST reads in flight per user
-  user_slots* user_catch_ups = nullptr;          // hellos per user not yet caught up
+  public_site* site = nullptr;             // the anonymous public site (issue 15, public_site.hpp)
+  boost::asio::io_context* ioc = nullptr;  // the signed-in sockets, the sequencer
+  boost::asio::io_context* public_ioc = nullptr;  // anonymous /public connections (decision 0316)
+  boost::asio::thread_pool* blocking = nullptr;   // admin writes: backups, links, index
+  reader_pool* readers = nullptr;                 // every read (decision 0308)
+  publisher* published = nullptr;                 // the durable state as the readers see it
+  timeline_index* timeline = nullptr;             // GET /api/audit/timeline
+  user_slots* user_reads = nullptr;               // REST reads in flight per user
+  user_slots* user_catch_ups = nullptr;           // hellos per user not yet caught up
   boost::asio::thread_pool* login_pool =
       nullptr;  // argon2 checks of sign-ins and invitation accepts
   login_guard* logins = nullptr;
