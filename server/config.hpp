@@ -62,6 +62,7 @@ struct server_config {
   // Reads (decision 0308): the reader pool's threads, their nice value (0: as the writer), and
   // the requests it holds at once (over it: 503 + Retry-After).
   int reader_threads = 2;
+  int session_reader_threads = 1;  // the sessions' lane: welcome snapshots, catch-up pages
   int reader_nice = 5;
   std::size_t reader_queue = 64;
   std::size_t max_user_reads = 8;      // REST reads in flight per user (429)

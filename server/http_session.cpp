@@ -333,6 +333,9 @@ void http_session::send(http_response res) {
   res_ = std::make_shared<http_response>(std::move(res));
   std::visit(
       [&](auto& s) {
+        // The write's own deadline: the request header's may have run out while a slow read
+        // (a past state, an export) was being answered, and would cut the answer midway.
+        beast::get_lowest_layer(s).expires_after(ctx_.cfg->write_timeout);
         http::async_write(
             s, *res_,
             beast::bind_front_handler(&http_session::on_write, shared_from_this(), close));

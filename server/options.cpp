@@ -134,7 +134,12 @@ void add_flags(CLI::App& app, options& o) {
                  "of them from one client address before 429 + Retry-After")
       ->capture_default_str();
   app.add_option("--reader-threads", cfg.reader_threads,
-                 "threads serving reads (REST reads, welcome snapshots, resume pages)")
+                 "threads serving REST reads (events, state, ?at, history, verify)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  app.add_option("--session-reader-threads", cfg.session_reader_threads,
+                 "threads serving the sessions' reads (welcome snapshots, resume catch-up pages) "
+                 "and the published version, apart from the REST reads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   app.add_option("--reader-nice", cfg.reader_nice,

@@ -68,6 +68,16 @@ bool publisher::read(std::uint64_t min_seq, read_fn fn, bool request) {
   return pool_.try_post(std::move(run));
 }
 
+void publisher::read_here(std::uint64_t min_seq, read_fn fn) {
+  std::shared_ptr<const published> now;
+  {
+    std::lock_guard lock(mu_);
+    if (latest_->seq >= min_seq) now = latest_;
+  }
+  if (now) return fn(std::move(now));
+  (void)read(min_seq, std::move(fn), false);
+}
+
 void publisher::refresh() {
   auto v = freeze(replica_);
   std::vector<waiter> ready;
@@ -99,7 +109,7 @@ void publisher::maybe_snapshot() {
   if (replica_.seq() < last_snapshot_ + ctx_.cfg->snapshot_every) return;
   last_snapshot_ = replica_.seq();
   // Serialised from a frozen copy on the pool, so the replica goes on meanwhile.
-  pool_.post([log = ctx_.log, v = freeze(replica_)] {
+  pool_.post_background([log = ctx_.log, v = freeze(replica_)] {
     auto st = log->save_snapshot(v->seq, protocol::serialize(*v->state));
     if (!st) spdlog::warn("published state: snapshot at {} failed: {}", v->seq, st.error().message);
   });

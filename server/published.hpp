@@ -7,7 +7,9 @@
 // client that saw its ack reads its own write); when the last published version is older,
 // the replica is copied once (the tables; the arena's immutable bytes are shared) and that
 // frozen copy serves every read waiting for it: copies are made on demand, coalesced, and never
-// on the writer. The periodic state snapshot is serialised from such a copy as well.
+// on the writer. The periodic state snapshot is serialised from such a copy as well (on the
+// requests' lane: it may wait). The replica's strand is on the sessions' lane of the pool, so a
+// new version is never queued behind REST reads (decision 0317).
 //
 // Thread safety: advance() is called on the sequencer's strand only; read() from any thread;
 // the replica is touched on this object's strand only; latest_ and waiting_ under mu_.
@@ -48,7 +50,13 @@ class publisher {
   // Calls fn on the reader pool with a version at least as new as `min_seq`. A request
   // (`request`: true) takes a place in the pool's bounded queue, and false means the queue is
   // full: fn is not called. The server's own reads are always queued.
+  // A request (a REST read) runs on the pool's requests' lane, the server's own reads on the
+  // sessions' lane (reader_pool.hpp).
   [[nodiscard]] bool read(std::uint64_t min_seq, read_fn fn, bool request);
+  // fn on the calling thread with the latest version when it is at least as new as `min_seq`
+  // (no queue); otherwise on the sessions' lane once a copy that new is made. For a sign-in,
+  // which must not wait behind reads (decision 0317).
+  void read_here(std::uint64_t min_seq, read_fn fn);
 
  private:
   // On strand_: publishes a copy of the replica to the reads that wait for one.

@@ -6,14 +6,24 @@
 
 namespace a4p::server {
 
-reader_pool::reader_pool(int threads, std::size_t queue_bound, int nice)
-    : work_(ioc_.get_executor()), bound_(queue_bound) {
-  for (int i = 0; i < threads; ++i)
-    threads_.emplace_back([this, nice] {
-      set_thread_nice(nice, "reader pool");  // only this pool's threads yield to the others
-      ioc_.run();
+reader_pool::lane::lane(int n, int nice, const char* name) : work(ioc.get_executor()) {
+  for (int i = 0; i < n; ++i)
+    threads.emplace_back([this, nice, name] {
+      set_thread_nice(nice, name);  // only the readers' threads yield to the others
+      ioc.run();
     });
 }
+
+void reader_pool::lane::join() {
+  work.reset();
+  for (auto& t : threads)
+    if (t.joinable()) t.join();
+}
+
+reader_pool::reader_pool(int threads, std::size_t queue_bound, int nice, int session_threads)
+    : requests_lane_(threads, nice, "reader pool (requests)"),
+      sessions_(session_threads, nice, "reader pool (sessions)"),
+      bound_(queue_bound) {}
 
 reader_pool::~reader_pool() {
   join();
@@ -28,7 +38,7 @@ bool reader_pool::admit() {
 }
 
 void reader_pool::post_admitted(std::function<void()> fn) {
-  boost::asio::post(ioc_, [this, fn = std::move(fn)] {
+  boost::asio::post(requests_lane_.ioc, [this, fn = std::move(fn)] {
     fn();
     requests_.fetch_sub(1);
   });
@@ -40,14 +50,17 @@ bool reader_pool::try_post(std::function<void()> fn) {
   return true;
 }
 
+void reader_pool::post_background(std::function<void()> fn) {
+  boost::asio::post(requests_lane_.ioc, std::move(fn));
+}
+
 void reader_pool::post(std::function<void()> fn) {
-  boost::asio::post(ioc_, std::move(fn));
+  boost::asio::post(sessions_.ioc, std::move(fn));
 }
 
 void reader_pool::join() {
-  work_.reset();
-  for (auto& t : threads_)
-    if (t.joinable()) t.join();
+  requests_lane_.join();
+  sessions_.join();
 }
 
 }  // namespace a4p::server

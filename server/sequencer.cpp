@@ -402,8 +402,7 @@ void sequencer::arm_checkpoint_timer() {
 // ---- REST and shutdown ----
 
 void sequencer::query(std::function<void(const protocol::state&)> fn) {
-  (void)ctx_.published->read(
-      durable_head(), [fn = std::move(fn)](const auto& v) { fn(*v->state); }, false);
+  ctx_.published->read_here(durable_head(), [fn = std::move(fn)](const auto& v) { fn(*v->state); });
 }
 
 bool sequencer::read(publisher::read_fn fn) {

@@ -84,8 +84,10 @@ class sequencer {
   void submit(std::string user, std::string token_hash, protocol::command c, std::size_t bytes,
               reply_fn reply);
   void join(std::shared_ptr<websocket_session> s, std::string room);
-  // Runs fn(state) on the reader pool, with a published version of the durable state at least
-  // as new as the durable head now (decision 0308): never on the strand. Always queued.
+  // Runs fn(state) with a published version of the durable state at least as new as the
+  // durable head now (decision 0308), never on the strand: on the calling thread when the
+  // latest version is new enough, else on the reader pool's sessions' lane, never behind REST
+  // reads (decision 0317). For sign-ins.
   void query(std::function<void(const protocol::state&)> fn);
   // The same for a request (a REST read): fn gets the published version, and false means the
   // reader pool's queue is full (answer 503 + Retry-After); fn is then not called.

@@ -3,7 +3,9 @@
 //  - REST reads in flight per user (--max-user-reads): 429 rate_limited + Retry-After;
 //  - the reader pool's queue (--reader-queue): 503 unavailable + Retry-After;
 //  - resumes from the log per user (--max-user-catch-ups): error rate_limited, close 4008;
-//  - welcome snapshots unsent in all (--max-snapshot-bytes): a new one waits.
+//  - welcome snapshots unsent in all (--max-snapshot-bytes): a new one waits;
+// and the lanes (decision 0317): a resume's catch-up from the log, and a sign-in, go on while
+// REST reads fill the requests' lane of the reader pool.
 // (A client that stops reading is closed at a hard deadline, --write-timeout: session_end's
 // a_client_that_stops_reading_is_closed_however_much_it_sends.)
 #include <gtest/gtest.h>
@@ -67,6 +69,35 @@ std::vector<http_result> burst(std::uint16_t port, const std::vector<std::string
       }
     });
   for (auto& t : ts) t.join();
+  return out;
+}
+
+// Whole-log reads in a loop from `threads` threads (as `tokens` in turn) until destroyed, so
+// that the reader pool's requests' lane stays full: its answers counted, 200 or 503.
+struct read_flood {
+  std::atomic<bool> stop{false};
+  std::atomic<int> served{0}, busy{0}, other{0};
+  std::vector<std::thread> threads;
+
+  read_flood(std::uint16_t port, const std::vector<std::string>& tokens, int n) {
+    for (int i = 0; i < n; ++i)
+      threads.emplace_back(
+          [this, port, token = tokens[static_cast<std::size_t>(i) % tokens.size()]] {
+            while (!stop) {
+              const auto r = get(port, "/api/events?after=0&limit=10000", token);
+              (r.status == 200 ? served : r.status == 503 ? busy : other).fetch_add(1);
+            }
+          });
+  }
+  ~read_flood() {
+    stop = true;
+    for (auto& t : threads) t.join();
+  }
+};
+
+std::vector<std::string> tokens_of(std::uint16_t port, const std::vector<std::string>& users) {
+  std::vector<std::string> out;
+  for (const auto& u : users) out.push_back(login(port, u, demo_password));
   return out;
 }
 
@@ -209,6 +240,122 @@ TEST(reads, a_welcome_snapshot_waits_while_others_are_unsent_over_the_budget) {
   EXPECT_GT(welcomed, freed) << "welcomed while the snapshot budget was spent";
   EXPECT_EQ(welcome->value("mode", ""), "snapshot");
   EXPECT_TRUE(snapshot);
+}
+
+// Decision 0317: a resume's pages from the log are read on the sessions' lane. With one REST
+// reader thread kept busy and its queue full, a resume 400 events back, in pages of about two
+// events (a 64 KiB send queue: some 200 pages), still completes: on one shared lane each page
+// would wait behind up to 16 whole-log reads.
+TEST(reads, a_resume_from_the_log_completes_while_rest_reads_fill_their_lane) {
+  grown_server t({"--reader-threads", "1", "--reader-queue", "16", "--max-user-reads", "100",
+                  "--resume-ring", "16", "--max-send-queue", "65536"},
+                 400, 9000);
+  ASSERT_TRUE(t.ok);
+  nlohmann::json welcome;
+  auto probe = open_session(t.port(), "eth.delegate", &welcome);
+  ASSERT_TRUE(probe);
+  const std::string epoch = welcome["epoch"];
+  const std::uint64_t head = welcome["head"];
+  const auto token = login(t.port(), "eth.delegate", demo_password);
+  read_flood flood(t.port(), tokens_of(t.port(), {"gbr.delegate", "nld.delegate", "bgd.delegate"}),
+                   24);
+  ASSERT_TRUE(eventually([&] { return flood.busy.load() > 0; }, 20s))
+      << "the requests' lane never filled";
+  const int busy_before = flood.busy.load();
+
+  const auto started = std::chrono::steady_clock::now();
+  ws_client back;
+  ASSERT_EQ(back.connect(t.port(), token), 101);
+  auto w = back.hello(epoch, 1);
+  ASSERT_TRUE(w);
+  EXPECT_EQ(w->value("mode", ""), "resume");
+  std::uint64_t last = 1;
+  while (last < head) {
+    auto e = back.next_of("event", 10s);
+    ASSERT_TRUE(e) << "the catch-up stalled after seq " << last;
+    last = (*e)["seq"];
+  }
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_LT(took, 20s) << "the catch-up of " << head << " events took "
+                       << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                       << " ms";
+  EXPECT_GT(flood.busy.load(), busy_before) << "the requests' lane stayed full meanwhile";
+  EXPECT_EQ(flood.other.load(), 0);
+  EXPECT_GT(flood.served.load(), 0);
+}
+
+// Decision 0317: a sign-in reads the latest published version on its own thread, or waits for
+// a new copy on the sessions' lane, never in the REST reads' queue. Each sign-in follows a new
+// comment, so the version it needs is newer than the last copy.
+TEST(reads, a_sign_in_completes_while_the_reader_queue_is_full) {
+  grown_server t({"--reader-threads", "1", "--reader-queue", "16", "--max-user-reads", "100"}, 400,
+                 9000);
+  ASSERT_TRUE(t.ok);
+  read_flood flood(t.port(), tokens_of(t.port(), {"gbr.delegate", "nld.delegate", "bgd.delegate"}),
+                   24);
+  ASSERT_TRUE(eventually([&] { return flood.busy.load() > 0; }, 20s))
+      << "the requests' lane never filled";
+  const int busy_before = flood.busy.load();
+  for (const char* user : {"eth.delegate", "gha.delegate", "un.auditor"}) {
+    ASSERT_TRUE(post_comment(*t.writer, t.target, std::string("before ") + user));
+    const auto started = std::chrono::steady_clock::now();
+    const auto token = login(t.port(), user, demo_password);
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_FALSE(token.empty()) << user;
+    EXPECT_LT(took, 2s) << user << " signed in in "
+                        << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                        << " ms";
+  }
+  EXPECT_GT(flood.busy.load(), busy_before) << "the reader queue stayed full meanwhile";
+  EXPECT_EQ(flood.other.load(), 0);
+}
+
+// Sends `request` over a plain socket whose receive buffer is small, waits `pause` before reading
+// (so the server's write blocks meanwhile), then reads until the server closes: the raw answer.
+std::string slow_read(std::uint16_t port, const std::string& request,
+                      std::chrono::milliseconds pause) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return {};
+  int small = 4096;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+  std::string answer;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0 &&
+      send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
+    std::this_thread::sleep_for(pause);
+    char buf[65536];
+    for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;)
+      answer.append(buf, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return answer;
+}
+
+// The 4 auditor errors ("partial message") of the mixed load run of 2026-11-29 20:45: the
+// request header's deadline (--header-timeout, 10 s) was still the connection's when the answer
+// was written, so an answer that was slow to prepare (a past state taking 9 s) or to send was
+// cut once it ran out. An answer's write now has --write-timeout of its own.
+TEST(reads, an_answer_still_being_written_after_the_header_deadline_is_not_cut) {
+  grown_server t({"--header-timeout", "300"}, 400, 9000);
+  ASSERT_TRUE(t.ok);
+  const auto token = login(t.port(), "gbr.delegate", demo_password);
+  const std::string request =
+      "GET /api/events?after=0&limit=10000 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Authorization: Bearer " +
+      token + "\r\nConnection: close\r\n\r\n";
+  const auto answer = slow_read(t.port(), request, 1500ms);
+  ASSERT_EQ(status_of(answer), 200) << answer.substr(0, 200);
+  const auto end_of_head = answer.find("\r\n\r\n");
+  ASSERT_NE(end_of_head, std::string::npos);
+  const auto head = answer.substr(0, end_of_head);
+  const auto at = head.find("Content-Length: ");
+  ASSERT_NE(at, std::string::npos) << head;
+  const auto length = std::stoull(head.substr(at + 16));
+  EXPECT_GT(length, 400u * 9000u);
+  EXPECT_EQ(answer.size() - end_of_head - 4, length) << "the answer was cut";
 }
 
 }  // namespace
