@@ -82,6 +82,40 @@ async function command(user, name, args) {
 
 const disc_id = (hash) => hash.split('/').pop();
 
+/** "Load earlier comments" (focus and Enter, as a keyboard user), page after page, until a
+ * page brought the comment `id`. */
+async function page_back_to(p, id) {
+  const has = () => messages(p.frames.got).some((m) => m.type === 'page' && m.comments?.some((c) => c.id === id));
+  const earlier = () => messages(p.frames.got).filter((m) => m.type === 'page' && m.from !== undefined).length;
+  for (let i = 0; i < 20 && !has(); i++) {
+    const n = earlier();
+    const button = p.page.getByRole('button', { name: 'Load earlier comments' });
+    await button.focus();
+    await p.page.keyboard.press('Enter');
+    await eventually(async () => earlier() > n, { what: 'an earlier page' });
+  }
+  assert.ok(has(), `a page brought comment ${id}`);
+}
+
+/** The thread is virtualised: scrolls its box until the row of comment `id` is drawn. */
+async function scroll_to_row(page, id) {
+  const found = await page.locator('.comment-thread').evaluate(async (box, id) => {
+    const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    for (let y = box.scrollHeight; y >= 0; y -= Math.max(100, box.clientHeight / 2)) {
+      box.scrollTop = y;
+      await frames();
+      const li = box.querySelector(`li[data-comment-id="${id}"]`);
+      if (li) {
+        li.scrollIntoView({ block: 'center' });
+        await frames();
+        return true;
+      }
+    }
+    return false;
+  }, id);
+  assert.ok(found, `row of comment ${id} drawn`);
+}
+
 describe('rooms and the light snapshot in the browser', { concurrency: false }, () => {
   let disc; // '#/discussion/<id>': an open discussion of the politics theme
 
@@ -167,21 +201,6 @@ describe('rooms and the light snapshot in the browser', { concurrency: false }, 
     assert.equal(await nld.page.locator(`li.comment[data-comment-id="${old_id}"]`).count(), 0);
     const rows = await nld.page.locator('.comment-thread li.comment').count();
     assert.ok(rows > 0 && rows < 50, `virtualised: ${rows} rows in the DOM`);
-    // Hidden live, while open.
-    await command('un.secretariat', 'comment.hide', { id: live_id, reason: 'e2e: live' });
-    const live_item = nld.page.locator(`li.comment[data-comment-id="${live_id}"]`);
-    await eventually(async () => (await live_item.locator('.comment-body').first().textContent()) === redacted, { what: 'redacted live' });
-    // Paged back: load earlier (the button, as a keyboard user would) until the old one shows.
-    const button = nld.page.getByRole('button', { name: 'Load earlier comments' });
-    const old_item = nld.page.locator(`li.comment[data-comment-id="${old_id}"]`);
-    for (let i = 0; i < 10 && (await old_item.count()) === 0; i++) {
-      await button.focus();
-      await nld.page.keyboard.press('Enter');
-      await eventually(async () => (await nld.page.getByRole('button', { name: 'Loading earlier comments…' }).count()) === 0, { what: 'page' });
-      await nld.page.locator('.comment-thread').evaluate((el) => (el.scrollTop = 0));
-    }
-    await old_item.waitFor({ timeout: 10_000 });
-    // Exactly as live: the same redaction, the same markup, no body, no reason, in the DOM or any frame.
     const shape = (item) =>
       item.evaluate((li) => ({
         cls: li.className,
@@ -190,8 +209,18 @@ describe('rooms and the light snapshot in the browser', { concurrency: false }, 
         hidden_mark: li.querySelector('.hidden-mark') !== null,
         buttons: [...li.querySelectorAll('button')].map((b) => b.textContent),
       }));
-    const a = await shape(old_item);
+    // Hidden live, while open.
+    await command('un.secretariat', 'comment.hide', { id: live_id, reason: 'e2e: live' });
+    const live_item = nld.page.locator(`li.comment[data-comment-id="${live_id}"]`);
+    await eventually(async () => (await live_item.locator('.comment-body').first().textContent()) === redacted, { what: 'redacted live' });
     const b = await shape(live_item);
+    // Paged back: load earlier (the button, as a keyboard user would) until the old one came.
+    await page_back_to(nld, old_id);
+    const old_item = nld.page.locator(`li.comment[data-comment-id="${old_id}"]`);
+    await scroll_to_row(nld.page, old_id);
+    await old_item.waitFor({ timeout: 10_000 });
+    // Exactly as live: the same redaction, the same markup, no body, no reason, in the DOM or any frame.
+    const a = await shape(old_item);
     assert.deepEqual(a, b);
     assert.equal(a.body, redacted);
     assert.ok(!nld.frames.got.some((f) => f.includes(old_text) || f.includes('e2e: paged back')), 'the hidden body never reached the reader');
@@ -202,12 +231,9 @@ describe('rooms and the light snapshot in the browser', { concurrency: false }, 
     // The Secretariat pages back to it too, and sees the body marked hidden.
     await go(sec.page, disc);
     const sec_old = sec.page.locator(`li.comment[data-comment-id="${old_id}"]`);
-    const sec_button = sec.page.getByRole('button', { name: 'Load earlier comments' });
-    for (let i = 0; i < 10 && (await sec_old.count()) === 0; i++) {
-      await sec_button.click();
-      await eventually(async () => (await sec.page.getByRole('button', { name: 'Loading earlier comments…' }).count()) === 0, { what: 'page' });
-      await sec.page.locator('.comment-thread').evaluate((el) => (el.scrollTop = 0));
-    }
+    await comment_with(sec.page, live_text).waitFor({ timeout: 10_000 });
+    await page_back_to(sec, old_id);
+    await scroll_to_row(sec.page, old_id);
     assert.equal(await sec_old.locator('.comment-body').first().textContent(), old_text);
     await sec_old.locator('.hidden-mark').waitFor();
   });
