@@ -72,8 +72,10 @@ async function heap_mb(page) {
   return Math.round((usedSize / 1048576) * 10) / 10;
 }
 
-/** A fresh context signed in as gbr.delegate with the view asked for; returns its timings. */
-async function one_run(browser, url, view, pledges) {
+/** A fresh context signed in as gbr.delegate with the view asked for; prints each figure as
+ * it is measured (tagged with `tag`), so a slow client still gives the figures it reached. */
+async function one_run(browser, url, view, pledges, tag) {
+  const say = (o) => figure({ ...tag, view, ...o });
   const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const frames = [];
@@ -90,17 +92,16 @@ async function one_run(browser, url, view, pledges) {
   const sign_in_ms = ms(t_sign_in);
   const snapshot = frames.find((f) => f.includes('"type":"snapshot"'));
   const snapshot_bytes = snapshot ? Buffer.byteLength(snapshot) : null;
-  const out = { view, snapshot_bytes, sign_in_ms };
+  say({ snapshot_bytes, sign_in_ms, heap_mb_overview: await heap_mb(page) });
 
   // The busiest thread: first comments on screen.
   const t_open = performance.now();
   await page.evaluate((h) => (location.hash = h), `#/pledge/${pledges[0]}`);
   await page.locator('section.comments li.comment').first().waitFor({ timeout: 300_000 });
-  out.first_comments_ms = ms(t_open);
-  out.rows_in_dom = await page.locator('section.comments li.comment').count();
+  say({ first_comments_ms: ms(t_open), rows_in_dom: await page.locator('section.comments li.comment').count() });
 
   // Load earlier, page by page (light only: the whole state has every comment already).
-  out.load_earlier_ms = [];
+  const load_earlier_ms = [];
   for (let i = 0; i < n_pages; i++) {
     const button = page.getByRole('button', { name: 'Load earlier comments' });
     if ((await button.count()) === 0) break;
@@ -114,17 +115,18 @@ async function one_run(browser, url, view, pledges) {
       await new Promise((r) => setTimeout(r, 2));
     }
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    out.load_earlier_ms.push(ms(t));
+    load_earlier_ms.push(ms(t));
   }
+  if (load_earlier_ms.length) say({ load_earlier_ms });
 
   // Ten busy threads, one after the other, then the heap.
+  const t_threads = performance.now();
   for (const p of pledges.slice(0, n_threads)) {
     await page.evaluate((h) => (location.hash = h), `#/pledge/${p}`);
     await page.locator('section.comments li.comment').first().waitFor({ timeout: 300_000 });
   }
-  out.heap_mb_after_threads = await heap_mb(page);
+  say({ threads_opened: n_threads, threads_ms: ms(t_threads), heap_mb_after_threads: await heap_mb(page) });
   await context.close();
-  return out;
 }
 
 const fresh = !existsSync(join(data_dir, '.perf-made'));
@@ -143,7 +145,13 @@ try {
   console.log(`workspace: ${data_dir}, head seq ${head}`);
   browser = await launch_browser();
   for (let run = 0; run < n_runs; run++)
-    for (const view of views) figure({ run, label, head: Number(head), ...(await one_run(browser, server.url, view, pledges)) });
+    for (const view of views) {
+      try {
+        await one_run(browser, server.url, view, pledges, { run, label, head: Number(head) });
+      } catch (e) {
+        figure({ run, label, view, failed: String(e.message ?? e).split('\n')[0] });
+      }
+    }
 } finally {
   await browser?.close().catch(() => {});
   await server.stop().catch(() => {});
