@@ -396,8 +396,13 @@ result<void> ap_comment_posted(state& s, const event& e) {
   c.author = s.keep(e.who.user);
   c.org = s.keep(e.who.org);
   c.ts = s.keep(e.ts);
+  c.seq = e.seq;
   bump(s.counters.comment, c.id, 1);
-  s.comments.put(c);
+  const bool fresh = !s.comments.contains(c.id);
+  const comment& row = s.comments.put(c);
+  if (fresh)
+    s.threads.posted(row.target, static_cast<std::uint32_t>(&row - s.comments.rows().data()),
+                     row.hidden);
   return {};
 }
 
@@ -413,6 +418,7 @@ result<void> ap_comment_edited(state& s, const event& e) {
 result<void> ap_comment_hidden(state& s, const event& e) {
   comment* c = s.comments.get(sget(e.data, "id"));
   if (!c) return missing(e);
+  if (!c->hidden) s.threads.hidden_changed(c->target, true);
   c->hidden = true;
   c->hidden_reason = tget(s, e.data, "reason");
   ++c->version;
@@ -421,6 +427,7 @@ result<void> ap_comment_hidden(state& s, const event& e) {
 result<void> ap_comment_restored(state& s, const event& e) {
   comment* c = s.comments.get(sget(e.data, "id"));
   if (!c) return missing(e);
+  if (c->hidden) s.threads.hidden_changed(c->target, false);
   c->hidden = false;
   c->hidden_reason = {};
   ++c->version;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/principal.hpp"
 #include "protocol/state.hpp"
 
 namespace a4p::protocol::detail {
@@ -34,6 +35,9 @@ nlohmann::json pledge_fields(const pledge& x);
 
 // "pledge:P3" -> the full view of that entity, or null.
 nlohmann::json entity_json(const state& s, std::string_view entity);
+
+// view_state() (light = false) and view_light_state() of rooms.hpp (light = true): one walk.
+nlohmann::json view_state_shaped(const state& s, const state& now, const viewer& v, bool light);
 
 // "" -> null, else the string.
 nlohmann::json or_null(std::string_view s);

@@ -22,6 +22,34 @@ std::expected<std::string, message_error> want_string(const json& obj, const cha
   return s;
 }
 
+// An optional integer member in [lo, hi].
+std::expected<std::optional<std::uint64_t>, message_error> want_count(const json& obj,
+                                                                      const char* key,
+                                                                      std::uint64_t lo,
+                                                                      std::uint64_t hi) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number_integer() || it->get<std::int64_t>() < 0 ||
+      static_cast<std::uint64_t>(it->get<std::int64_t>()) < lo ||
+      static_cast<std::uint64_t>(it->get<std::int64_t>()) > hi)
+    return bad(key, std::string("\"") + key + "\" must be an integer from " + std::to_string(lo) +
+                        " to " + std::to_string(hi));
+  return static_cast<std::uint64_t>(it->get<std::int64_t>());
+}
+
+// A room: "<kind>:<id>", 1..128 bytes.
+std::expected<std::string, message_error> want_room(const json& v, const std::string& path) {
+  if (!v.is_string()) return bad(path, "\"" + path + "\" must be a string");
+  const auto& room = v.get_ref<const std::string&>();
+  auto colon = room.find(':');
+  if (room.size() > 128 || colon == std::string::npos || colon == 0 || colon + 1 == room.size())
+    return bad(path, "\"" + path + "\" must be \"<kind>:<id>\"");
+  return room;
+}
+
+constexpr std::uint64_t max_limit = 200;  // rooms.hpp max_page_limit
+constexpr std::uint64_t max_seq = std::uint64_t{1} << 62;
+
 }  // namespace
 
 std::expected<client_message, message_error> parse_client_message(std::string_view frame,
@@ -46,6 +74,22 @@ std::expected<client_message, message_error> parse_client_message(std::string_vi
         return bad("resume.seq", "\"resume.seq\" must be a non-negative integer");
       h.resume = resume_point{*epoch, static_cast<std::uint64_t>(s->get<std::int64_t>())};
     }
+    if (auto v = j.find("view"); v != j.end() && !v->is_null()) {
+      if (!v->is_string() || (*v != "full" && *v != "light"))
+        return bad("view", "\"view\" must be \"full\" or \"light\"");
+      h.view = v->get<std::string>();
+    }
+    if (auto r = j.find("rooms"); r != j.end() && !r->is_null()) {
+      if (!r->is_array()) return bad("rooms", "\"rooms\" must be an array");
+      if (r->size() > max_hello_rooms)
+        return std::unexpected(message_error{
+            "too_large", "at most " + std::to_string(max_hello_rooms) + " rooms", "rooms"});
+      for (const auto& x : *r) {
+        auto room = want_room(x, "rooms");
+        if (!room) return std::unexpected(room.error());
+        h.rooms.push_back(std::move(*room));
+      }
+    }
     return h;
   }
   if (t == "command") {
@@ -63,14 +107,21 @@ std::expected<client_message, message_error> parse_client_message(std::string_vi
     }
     return c;
   }
-  if (t == "join" || t == "leave") {
+  if (t == "join" || t == "leave" || t == "page") {
     auto room = want_string(j, "room", "room", 128);
     if (!room) return std::unexpected(room.error());
-    auto colon = room->find(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == room->size())
-      return bad("room", "\"room\" must be \"<kind>:<id>\"");
-    if (t == "join") return join{std::move(*room)};
-    return leave{std::move(*room)};
+    if (auto r = want_room(*room, "room"); !r) return std::unexpected(r.error());
+    if (t == "leave") return leave{std::move(*room)};
+    auto limit = want_count(j, "limit", 1, max_limit);
+    if (!limit) return std::unexpected(limit.error());
+    if (t == "join") return join{std::move(*room), *limit};
+    auto before = want_count(j, "before", 1, max_seq);
+    if (!before) return std::unexpected(before.error());
+    auto reports_before = want_count(j, "reports_before", 1, max_seq);
+    if (!reports_before) return std::unexpected(reports_before.error());
+    if (before->has_value() == reports_before->has_value())
+      return bad("before", "a page asks for exactly one of \"before\" and \"reports_before\"");
+    return page_request{std::move(*room), *before, *reports_before, *limit};
   }
   if (t == "ping") {
     ping p;
@@ -88,13 +139,14 @@ std::expected<client_message, message_error> parse_client_message(std::string_vi
 }
 
 std::string welcome_message(const welcome_user& user, std::string_view epoch, std::uint64_t head,
-                            std::string_view mode) {
+                            std::string_view mode, std::string_view view) {
   json j = {
       {"type", "welcome"},
       {"user", {{"id", user.id}, {"name", user.name}, {"org", user.org}, {"roles", user.roles}}},
       {"epoch", epoch},
       {"head", head},
       {"mode", mode}};
+  if (!view.empty()) j["view"] = view;
   return canonical(j);
 }
 
@@ -104,6 +156,40 @@ std::string snapshot_message(std::uint64_t seq, const nlohmann::json& state_view
   out += canonical(state_view);
   out += ",\"type\":\"snapshot\"}";
   return out;
+}
+
+std::string light_snapshot_message(std::uint64_t seq, const nlohmann::json& light_view) {
+  std::string out = "{\"seq\":" + std::to_string(seq) + ",\"state\":";
+  out += canonical(light_view);
+  out += ",\"type\":\"snapshot\",\"view\":\"light\"}";
+  return out;
+}
+
+std::string tick_body(std::string_view room, std::uint64_t seq, const nlohmann::json& thread) {
+  return canonical({{"type", "tick"}, {"room", room}, {"seq", seq}, {"thread", thread}});
+}
+
+std::string tick_message(std::uint64_t prev, std::string_view body) {
+  // "prev" sorts before every member of the body: the message stays canonical.
+  std::string out = "{\"prev\":" + std::to_string(prev) + ",";
+  out.append(body.substr(1));
+  return out;
+}
+
+std::string page_message(const page_answer& p) {
+  json j = {{"type", "page"}, {"room", p.room}, {"seq", p.seq}, {"thread", p.thread}};
+  auto cursor = [](const std::optional<std::uint64_t>& c) { return c ? json(*c) : json(nullptr); };
+  if (p.comments) {
+    j["comments"] = *p.comments;
+    j["before"] = cursor(p.before);
+    if (p.from) j["from"] = *p.from;
+  }
+  if (p.reports) {
+    j["reports"] = *p.reports;
+    j["reports_before"] = cursor(p.reports_before);
+    if (p.reports_from) j["reports_from"] = *p.reports_from;
+  }
+  return canonical(j);
 }
 
 std::string ack_message(std::string_view command_id, std::uint64_t seq,

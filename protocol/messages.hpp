@@ -42,8 +42,14 @@ struct resume_point {
   std::uint64_t seq = 0;
 };
 
+// view, rooms: the rooms extension (protocol/README.md "Rooms and the light snapshot").
+// view: "" when the hello did not say (a full snapshot, and a welcome without "view"), else
+// "full" or "light". rooms: at most max_hello_rooms "<kind>:<id>" strings.
+inline constexpr std::size_t max_hello_rooms = 64;
 struct hello {
   std::optional<resume_point> resume;
+  std::string view;
+  std::vector<std::string> rooms;
 };
 
 // {"type":"command","id","name","args"}. id: 1..128 chars; name: 1..64 chars.
@@ -55,8 +61,18 @@ struct command {
 
 // room: "discussion:<id>" (any "<kind>:<id>" entity string up to 128 chars is accepted here;
 // the server decides which rooms exist and who may join).
+// limit (rooms extension): the first page's size, 1..200 (absent: 50).
 struct join {
   std::string room;
+  std::optional<std::size_t> limit;
+};
+// {"type":"page","room","before"?,"reports_before"?,"limit"?} (rooms extension): an earlier
+// page of a joined room's comments (before) or of a pledge room's reports (reports_before);
+// exactly one of the two cursors.
+struct page_request {
+  std::string room;
+  std::optional<std::uint64_t> before, reports_before;
+  std::optional<std::size_t> limit;
 };
 struct leave {
   std::string room;
@@ -66,7 +82,7 @@ struct ping {
   nlohmann::json nonce;
 };
 
-using client_message = std::variant<hello, command, join, leave, ping>;
+using client_message = std::variant<hello, command, join, leave, ping, page_request>;
 
 // One frame from a client. limits.max_bytes is the frame bound (64 KiB by default).
 [[nodiscard]] std::expected<client_message, message_error> parse_client_message(
@@ -79,10 +95,31 @@ struct welcome_user {
   std::vector<std::string> roles;  // base role first, then "champion", "g10" when derived
 };
 
+// view: "" leaves "view" out (a hello that did not ask for one), else "full" or "light".
 [[nodiscard]] std::string welcome_message(const welcome_user& user, std::string_view epoch,
-                                          std::uint64_t head, std::string_view mode);
+                                          std::uint64_t head, std::string_view mode,
+                                          std::string_view view = {});
 // state_view: view_state() for this reader.
 [[nodiscard]] std::string snapshot_message(std::uint64_t seq, const nlohmann::json& state_view);
+// The light snapshot: {"seq","state":view_light_state(),"type":"snapshot","view":"light"}.
+[[nodiscard]] std::string light_snapshot_message(std::uint64_t seq,
+                                                 const nlohmann::json& light_view);
+// A comment event on a room the session has not joined, as a tick: the shared part
+// {"room","seq","thread","type":"tick"} (canonical), then per connection
+// tick_message(prev, body) = {"prev":P, + body without its leading '{'.
+[[nodiscard]] std::string tick_body(std::string_view room, std::uint64_t seq,
+                                    const nlohmann::json& thread);
+[[nodiscard]] std::string tick_message(std::uint64_t prev, std::string_view body);
+// {"type":"page","room","seq","thread", and the parts given: "comments"+"before" (and "from"
+// when answering a cursor), "reports"+"reports_before" (and "reports_from")}. Canonical.
+struct page_answer {
+  std::string room;
+  std::uint64_t seq = 0;
+  nlohmann::json thread;
+  std::optional<nlohmann::json> comments, reports;  // arrays
+  std::optional<std::uint64_t> before, reports_before, from, reports_from;
+};
+[[nodiscard]] std::string page_message(const page_answer& p);
 [[nodiscard]] std::string ack_message(std::string_view command_id, std::uint64_t seq,
                                       const nlohmann::json& result);
 [[nodiscard]] std::string reject_message(std::string_view command_id, std::string_view code,

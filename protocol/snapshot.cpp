@@ -13,7 +13,9 @@ constexpr char magic[4] = {'A', '4', 'P', 'S'};
 // 3: language tags (`lang` of users, reports, pledges, discussions with `outcome_lang`, comments,
 // opinions), each at the end of its entity. Older snapshots load with every tag unknown.
 // 4: pledges carry `published` and `published_ts`, the state `public_off` (at the end).
-constexpr std::uint32_t format_version = 4;
+// 5: comments carry `seq`, the seq of their comment.posted event (at the end): the cursor of a
+// thread's pages. Older snapshots load with every comment's seq 0; state_at does not use them.
+constexpr std::uint32_t format_version = 5;
 constexpr std::uint32_t oldest_readable_version = 1;
 
 // Little-endian base-128 varints and length-prefixed strings.
@@ -262,12 +264,14 @@ void get(reader& r, discussion& x) {
 void put(writer& w, const comment& x) {
   w.s(x.id), w.s(x.target), w.s(x.author), w.s(x.org), w.s(x.body), w.s(x.reply_to);
   w.b(x.hidden), w.s(x.hidden_reason), w.b(x.edited), w.s(x.ts), w.i(x.version), w.s(x.lang);
+  w.u(x.seq);
 }
 void get(reader& r, comment& x) {
   x.id = r.s(), x.target = r.s(), x.author = r.s(), x.org = r.s(), x.body = r.s();
   x.reply_to = r.s(), x.hidden = r.b(), x.hidden_reason = r.s(), x.edited = r.b();
   x.ts = r.s(), x.version = r.i();
   if (r.version >= 3) x.lang = r.s();
+  if (r.version >= 5) x.seq = r.u();
 }
 void put(writer& w, const round& x) {
   w.s(x.id), w.s(x.name), w.s(x.closes), w.s(x.state), w.s(x.opened_ts);
@@ -333,6 +337,17 @@ std::string serialize(const state& s) {
   return std::move(w.out);
 }
 
+std::uint32_t snapshot_format(std::string_view bytes) {
+  if (bytes.size() < 5 || std::memcmp(bytes.data(), magic, 4) != 0) return 0;
+  std::uint64_t v = 0;
+  for (std::size_t k = 4, shift = 0; k < bytes.size() && shift < 35; ++k, shift += 7) {
+    const auto c = static_cast<unsigned char>(bytes[k]);
+    v |= static_cast<std::uint64_t>(c & 0x7F) << shift;
+    if (!(c & 0x80)) return v <= format_version ? static_cast<std::uint32_t>(v) : 0;
+  }
+  return 0;
+}
+
 snapshot_bytes::snapshot_bytes(std::size_t size)
     : p_(std::make_unique_for_overwrite<char[]>(size)), n_(size) {}
 
@@ -378,6 +393,7 @@ result<state> deserialize(std::shared_ptr<const snapshot_bytes> held) {
   if (r.version >= 4) s.public_off = static_cast<std::uint32_t>(r.u());
   if (!r.ok) return corrupt("snapshot: truncated or malformed");
   if (!r.at_end()) return corrupt("snapshot: trailing bytes");
+  s.threads.rebuild(s.comments);
   return s;
 }
 

@@ -30,6 +30,11 @@
 namespace a4p::protocol {
 
 [[nodiscard]] std::string serialize(const state& s);
+// The format version of snapshot bytes (5 now), or 0 when they are not a snapshot.
+[[nodiscard]] std::uint32_t snapshot_format(std::string_view bytes);
+// Snapshots of formats before 5 lack the comments' posted seqs: state_at does not use them
+// (it replays from the events instead), and snapshot_audit compares them without those seqs.
+inline constexpr std::uint32_t oldest_complete_snapshot_format = 5;
 // Snapshot bytes as a loaded state keeps them (its texts point into them).
 class snapshot_bytes {
  public:

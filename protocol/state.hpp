@@ -17,6 +17,7 @@
 
 #include "protocol/arena.hpp"
 #include "protocol/table.hpp"
+#include "protocol/threads.hpp"
 
 namespace a4p::protocol {
 
@@ -137,6 +138,7 @@ struct comment {
   text ts;
   std::int64_t version = 1;
   text lang;  // of the body (BCP 47), set by comment.posted and comment.edited; empty: unknown
+  std::uint64_t seq = 0;  // of its comment.posted event (snapshot format 5; 0 in older ones)
   bool operator==(const comment&) const = default;
 };
 
@@ -187,6 +189,9 @@ class state {
   // The public categories the Secretariat switched off (public.configured): a bit per
   // public_category of public_view.hpp; 0 = all public (the default).
   std::uint32_t public_off = 0;
+  // Derived: each target's comments in post order (threads.hpp); kept by apply(), rebuilt by
+  // deserialize(), not compared.
+  thread_index threads;
 
   // A text held by this state, for a field of one of its entities.
   [[nodiscard]] text keep(std::string_view s) { return arena_.keep(s); }

@@ -15,6 +15,8 @@ result<state> state_at(std::uint64_t seq, const load_nearest_snapshot_fn& load_n
     auto got = load_nearest(seq);
     if (!got) return std::unexpected(got.error());
     snap = std::move(*got);
+    // An older format lacks the comments' posted seqs (snapshot.hpp): the events make them.
+    if (snap && snapshot_format(snap->stored) < oldest_complete_snapshot_format) snap.reset();
   }
   if (snap && snap->seq > seq)
     return std::unexpected(error{"corruption", "snapshot is newer than the requested seq", ""});

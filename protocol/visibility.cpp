@@ -5,6 +5,7 @@
 #include "protocol/entity_json.hpp"
 #include "protocol/json_codec.hpp"
 #include "protocol/messages.hpp"
+#include "protocol/rooms.hpp"
 
 namespace a4p::protocol {
 namespace {
@@ -135,10 +136,23 @@ json view_state(const state& s, const viewer& v) {
 }
 
 json view_state(const state& s, const state& now, const viewer& v) {
+  return detail::view_state_shaped(s, now, v, false);
+}
+
+json view_light_state(const state& s, const viewer& v) {
+  return detail::view_state_shaped(s, s, v, true);
+}
+
+json detail::view_state_shaped(const state& s, const state& now, const viewer& v, bool light) {
   json out = json::object();
   auto all = [](const auto& m) {
     json j = json::object();
     for (const auto& [id, x] : m) j[id] = detail::to_json(x);
+    return j;
+  };
+  // The light shape (rooms.hpp): a thread summary on every target, a pledge's latest report.
+  auto threaded = [&](json j, std::string_view kind, std::string_view id) {
+    if (light) j["thread"] = thread_json(s, std::string(kind) + std::string(id));
     return j;
   };
   out["seq"] = s.seq();
@@ -146,21 +160,37 @@ json view_state(const state& s, const state& now, const viewer& v) {
   out["commitments"] = all(s.commitments);
   out["orgs"] = all(s.orgs);
   out["users"] = all(s.users);
-  out["pledges"] = all(s.pledges);
+  json pledges = json::object();
+  for (const auto& [id, x] : s.pledges) {
+    if (!light) {
+      pledges[id] = detail::to_json(x);
+      continue;
+    }
+    json j = detail::pledge_fields(x);
+    j["reports"] = json::array();
+    if (x.reports.size() > 0)
+      j["reports"].push_back(detail::to_json(x.reports[x.reports.size() - 1]));
+    j["report_count"] = x.reports.size();
+    pledges[id] = threaded(std::move(j), "pledge:", id);
+  }
+  out["pledges"] = std::move(pledges);
   out["gaps"] = all(s.gaps);
-  out["actions"] = all(s.actions);
+  json actions = json::object();
+  for (const auto& [id, x] : s.actions) actions[id] = threaded(detail::to_json(x), "action:", id);
+  out["actions"] = std::move(actions);
   out["rounds"] = all(s.rounds);
   out["champions"] = all(s.champions);
   json discussions = json::object();
   for (const auto& [id, d] : s.discussions) {
     auto cur = now.discussions.find(id);
     if (may_see_discussion(cur == now.discussions.end() ? d : cur->second, v))
-      discussions[id] = detail::to_json(d);
+      discussions[id] = threaded(detail::to_json(d), "discussion:", id);
   }
   out["discussions"] = std::move(discussions);
   json comments = json::object();
   bool priv = privileged(v);
   for (const auto& [id, c] : s.comments) {
+    if (light) break;
     if (!may_see_target(now, v, c.target)) continue;
     auto cur = now.comments.find(id);
     bool hidden = cur == now.comments.end() ? c.hidden : cur->second.hidden;

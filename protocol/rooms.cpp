@@ -1,0 +1,81 @@
+#include "protocol/rooms.hpp"
+
+#include <algorithm>
+
+#include "protocol/entity_json.hpp"
+#include "protocol/visibility.hpp"
+
+namespace a4p::protocol {
+namespace {
+
+using json = nlohmann::json;
+
+// The part of `list` (sorted by key) before `before`, at most `limit` of its last items.
+template <class List, class Key>
+std::pair<std::size_t, std::size_t> last_before(const List& list,
+                                                std::optional<std::uint64_t> before,
+                                                std::size_t limit, Key key) {
+  std::size_t end = list.size();
+  if (before)
+    end = static_cast<std::size_t>(
+        std::lower_bound(list.begin(), list.end(), *before,
+                         [&](const auto& x, std::uint64_t c) { return key(x) < c; }) -
+        list.begin());
+  const std::size_t n = std::clamp<std::size_t>(limit, 1, max_page_limit);
+  return {end > n ? end - n : 0, end};
+}
+
+}  // namespace
+
+json thread_json(const state& s, std::string_view target) {
+  const thread_rows* t = s.threads.find(target);
+  if (!t || t->rows.empty()) return {{"count", 0}, {"last_seq", 0}, {"last_ts", ""}};
+  const comment& last = s.comments.rows()[t->rows.back()];
+  return {{"count", t->visible}, {"last_seq", last.seq}, {"last_ts", last.ts}};
+}
+
+bool room_visible(const state& s, const viewer& v, std::string_view room) {
+  if (room.starts_with("discussion:")) return !view_entity(s, v, room).is_null();
+  if (room.starts_with("pledge:")) return s.pledges.contains(room.substr(7));
+  if (room.starts_with("action:")) return s.actions.contains(room.substr(7));
+  return false;
+}
+
+std::string room_of_comment_event(const state& now, const event& e) {
+  std::string_view entity = e.entity;
+  if (!entity.starts_with("comment:")) return {};
+  const comment* c = now.comments.get(entity.substr(8));
+  return c ? std::string(c->target) : std::string();
+}
+
+std::optional<page_part> page_comments(const state& s, const viewer& v, std::string_view room,
+                                       std::optional<std::uint64_t> before, std::size_t limit) {
+  if (!room_visible(s, v, room)) return std::nullopt;
+  page_part out;
+  const thread_rows* t = s.threads.find(room);
+  if (!t) return out;
+  const auto& rows = s.comments.rows();
+  auto [from, to] =
+      last_before(t->rows, before, limit, [&](std::uint32_t r) { return rows[r].seq; });
+  std::string entity;
+  for (std::size_t k = from; k < to; ++k) {
+    entity = "comment:";
+    entity += rows[t->rows[k]].id;
+    out.items.push_back(view_entity(s, v, entity));
+  }
+  if (from > 0) out.before = rows[t->rows[from]].seq;
+  return out;
+}
+
+std::optional<page_part> page_reports(const state& s, const viewer& v, std::string_view room,
+                                      std::optional<std::uint64_t> before, std::size_t limit) {
+  if (!room.starts_with("pledge:") || !room_visible(s, v, room)) return std::nullopt;
+  const pledge& p = *s.pledges.get(room.substr(7));
+  page_part out;
+  auto [from, to] = last_before(p.reports, before, limit, [](const report& r) { return r.seq; });
+  for (std::size_t k = from; k < to; ++k) out.items.push_back(detail::to_json(p.reports[k]));
+  if (from > 0) out.before = p.reports[from].seq;
+  return out;
+}
+
+}  // namespace a4p::protocol

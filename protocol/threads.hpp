@@ -1,0 +1,51 @@
+// The per-target comment index of a state (issue 18, rooms and the light snapshot): for each
+// target ("discussion:D1", "pledge:P3", "action:A2") the rows of its comments in the comments
+// table, in post order, and how many of them are not hidden. A page of a thread, its count and
+// its last activity are then found without walking every comment of the workspace.
+//
+// Derived data: kept by apply() (comment.posted, .hidden, .restored), rebuilt by deserialize()
+// from the comments table, never serialised and not part of state ==. A state whose comments
+// are set by hand (tests) calls rebuild(). Rows are positions in the table, so a copy of the
+// state shares the meaning of its index.
+//
+// Thread safety: none of its own; a const index may be read from many threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "protocol/table.hpp"
+
+namespace a4p::protocol {
+
+struct comment;
+
+struct thread_rows {
+  std::vector<std::uint32_t> rows;  // rows of the comments table, in post order
+  std::uint32_t visible = 0;        // of them, not hidden
+};
+
+class thread_index {
+ public:
+  // The thread of `target`, or nullptr when nothing was ever posted on it.
+  [[nodiscard]] const thread_rows* find(std::string_view target) const;
+  // A comment posted on `target`, now at `row` of the comments table.
+  void posted(std::string_view target, std::uint32_t row, bool hidden);
+  // A comment of `target` was hidden (true) or restored (false).
+  void hidden_changed(std::string_view target, bool hidden);
+  void rebuild(const table<comment, 1>& comments);
+  [[nodiscard]] std::size_t size() const { return by_target_.size(); }
+
+ private:
+  struct hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, thread_rows, hash, std::equal_to<>> by_target_;
+};
+
+}  // namespace a4p::protocol
