@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/history.hpp"
+#include "protocol/rooms.hpp"
 #include "protocol/visibility.hpp"
 #include "protocol/workspace.hpp"
 #include "server/admin/checkpoint.hpp"
@@ -184,14 +185,22 @@ void state_view(server_context& ctx, http_request req, const std::string& user, 
     if (!at_time) bad = error_response(req, 400, "bad_request", "at_time: expected RFC 3339");
     if (at) bad = error_response(req, 400, "bad_request", "at and at_time: give one");
   }
+  // view=light (rooms extension): the skeleton of the light snapshot, for the head only.
+  const auto view = query_param(req.target(), "view");
+  const bool light = view && *view == "light";
+  if (view && *view != "light" && *view != "full")
+    bad = error_response(req, 400, "bad_request", "view: expected full or light");
+  if (light && (at || at_time))
+    bad = error_response(req, 400, "bad_request", "view=light is served for the head only");
   if (bad) return done(std::move(*bad));
 
   with_published(
       ctx, req, std::move(done),
-      [&ctx, req, user, at, at_time](const published& pub, respond_fn done) {
+      [&ctx, req, user, at, at_time, light](const published& pub, respond_fn done) {
         const auto& now = *pub.state;
         auto v = reader_of(now, req, user);
         if (!v) return done(std::move(v.error()));
+        if (light) return done(json_response(req, 200, protocol::view_light_state(now, *v).dump()));
         if (at && *at > pub.seq)
           return done(error_response(req, 404, "not_found",
                                      "at is beyond the head (" + std::to_string(pub.seq) + ")"));

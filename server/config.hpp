@@ -68,6 +68,11 @@ struct server_config {
   std::size_t max_user_reads = 8;      // REST reads in flight per user (429)
   std::size_t max_user_catch_ups = 2;  // resumes from the log per user not yet caught up (4008)
   std::size_t max_snapshot_bytes = 256 * 1024 * 1024;  // welcome snapshots unsent, in all
+  // Rooms extension (protocol/README.md): the a4p.v1 whole-state snapshot's bound (over it the
+  // hello is refused too_large, 1009: the client must ask for the light view), and the rooms
+  // one connection may be in at once.
+  std::size_t max_full_snapshot_bytes = 64 * 1024 * 1024;
+  std::size_t max_rooms = 64;
 
   // Sign-in (login_guard.hpp): failures before the backoff starts, its first step and cap,
   // when failures are forgotten, the argon2 pool and its queue, the shortest password set.

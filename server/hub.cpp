@@ -25,7 +25,16 @@ void hub::release(const std::string& user) {
 void hub::enroll(std::uint64_t id, const std::weak_ptr<websocket_session>& s,
                  const std::string& user, const std::string& token_hash) {
   std::lock_guard lock(mu_);
-  members_[id] = member{s, user, token_hash, false, {}, {}, {}};
+  members_[id] = member{s, user, token_hash, false, false, false, {}, {}, {}};
+}
+
+void hub::prepare(std::uint64_t id, const protocol::principal& v, bool light) {
+  std::lock_guard lock(mu_);
+  auto it = members_.find(id);
+  if (it == members_.end()) return;
+  it->second.v = v;
+  it->second.prepared = true;
+  it->second.light = light;
 }
 
 bool hub::add(std::uint64_t id, const protocol::principal& v) {
@@ -33,6 +42,7 @@ bool hub::add(std::uint64_t id, const protocol::principal& v) {
   auto it = members_.find(id);
   if (it == members_.end()) return false;
   it->second.v = v;
+  it->second.prepared = true;
   it->second.live = true;
   it->second.catching_up.reset();
   return true;
@@ -68,37 +78,46 @@ void hub::remove(std::uint64_t id) {
 
 void hub::broadcast(const fanout& f) {
   // Copy the recipients under the lock, send outside it.
-  std::vector<std::pair<std::shared_ptr<websocket_session>, std::shared_ptr<const std::string>>>
-      out;
+  std::vector<std::pair<std::shared_ptr<websocket_session>, feed_item>> out;
   {
     std::lock_guard lock(mu_);
     out.reserve(members_.size());
     for (const auto& [id, m] : members_) {
       if (!m.live) continue;
-      const auto* body = f.body_for(m.v);
-      if (!body) continue;
-      if (auto s = m.s.lock()) out.emplace_back(std::move(s), *body);
+      auto item = f.item_for(m.v, m.light ? &m.rooms : nullptr);
+      if (!item) continue;
+      if (auto s = m.s.lock()) out.emplace_back(std::move(s), std::move(*item));
     }
   }
-  for (auto& [s, body] : out) s->deliver_event(f.seq, std::move(body));
+  for (auto& [s, item] : out) s->deliver_events({std::move(item)});
 }
 
 void hub::broadcast(const std::vector<std::shared_ptr<const fanout>>& events) {
   if (events.size() == 1) return broadcast(*events.front());
-  std::vector<std::pair<std::shared_ptr<websocket_session>, protocol::principal>> out;
+  struct recipient {
+    std::shared_ptr<websocket_session> s;
+    protocol::principal v;
+    std::optional<std::set<std::string>> rooms;  // a light session's, when the batch has ticks
+  };
+  bool ticks = false;
+  for (const auto& f : events) ticks = ticks || f->tick;
+  std::vector<recipient> out;
   {
     std::lock_guard lock(mu_);
     out.reserve(members_.size());
     for (const auto& [id, m] : members_)
       if (m.live)
-        if (auto s = m.s.lock()) out.emplace_back(std::move(s), m.v);
+        if (auto s = m.s.lock())
+          out.push_back(
+              {std::move(s), m.v, m.light && ticks ? std::optional(m.rooms) : std::nullopt});
   }
-  for (auto& [s, v] : out) {
-    std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> mine;
+  for (auto& r : out) {
+    std::vector<feed_item> mine;
     mine.reserve(events.size());
     for (const auto& f : events)
-      if (const auto* body = f->body_for(v)) mine.emplace_back(f->seq, *body);
-    s->deliver_events(std::move(mine));
+      if (auto item = f->item_for(r.v, r.rooms ? &*r.rooms : nullptr))
+        mine.push_back(std::move(*item));
+    r.s->deliver_events(std::move(mine));
   }
 }
 
@@ -153,19 +172,35 @@ std::size_t hub::size() const {
 std::optional<protocol::principal> hub::viewer_of(std::uint64_t id) const {
   std::lock_guard lock(mu_);
   auto it = members_.find(id);
-  if (it == members_.end() || !it->second.live) return std::nullopt;
+  if (it == members_.end() || !it->second.prepared) return std::nullopt;
   return it->second.v;
 }
 
-void hub::join(std::uint64_t id, const std::string& room) {
+std::optional<std::set<std::string>> hub::feed_rooms(std::uint64_t id) const {
+  std::lock_guard lock(mu_);
+  auto it = members_.find(id);
+  if (it == members_.end() || !it->second.light) return std::nullopt;
+  return it->second.rooms;
+}
+
+bool hub::in_room(std::uint64_t id, const std::string& room) const {
+  std::lock_guard lock(mu_);
+  auto it = members_.find(id);
+  return it != members_.end() && it->second.rooms.contains(room);
+}
+
+hub::join_result hub::join(std::uint64_t id, const std::string& room) {
   {
     std::lock_guard lock(mu_);
     auto it = members_.find(id);
-    if (it == members_.end() || !it->second.live) return;
-    if (!it->second.rooms.insert(room).second) return;
+    if (it == members_.end() || !it->second.prepared) return join_result::gone;
+    if (it->second.rooms.contains(room)) return join_result::already;
+    if (it->second.rooms.size() >= max_rooms_) return join_result::too_many;
+    it->second.rooms.insert(room);
     rooms_[room].insert(id);
   }
   announce(room);
+  return join_result::joined;
 }
 
 void hub::leave(std::uint64_t id, const std::string& room) {

@@ -28,7 +28,9 @@ class websocket_session;
 
 class hub {
  public:
-  explicit hub(std::size_t max_per_user) : max_per_user_(max_per_user) {}
+  // max_rooms: rooms one session may be in at once (--max-rooms).
+  explicit hub(std::size_t max_per_user, std::size_t max_rooms = 64)
+      : max_per_user_(max_per_user), max_rooms_(max_rooms) {}
 
   // Counts a WebSocket for `user` before the upgrade; false when the user is at the limit.
   [[nodiscard]] bool reserve(const std::string& user);
@@ -39,6 +41,11 @@ class hub {
   // the token before enroll() must check it again after (a logout in between closed nothing).
   void enroll(std::uint64_t id, const std::weak_ptr<websocket_session>& s, const std::string& user,
               const std::string& token_hash);
+  // Who an enrolled session is, once its hello is taken (on the sequencer's strand, before its
+  // catch-up), and whether it asked for the light view (rooms extension): then comment events
+  // on rooms it has not joined reach it as ticks, live (broadcast) and in catch-up
+  // (feed_rooms). It may join rooms from here on.
+  void prepare(std::uint64_t id, const protocol::principal& v, bool light);
   // Starts live delivery to an enrolled session (after its catch-up was queued, on the
   // sequencer's strand). False when the session is no longer enrolled (it is closing).
   bool add(std::uint64_t id, const protocol::principal& v);
@@ -63,11 +70,18 @@ class hub {
   // Open WebSockets per user (counted from reserve() to release()).
   [[nodiscard]] std::unordered_map<std::string, std::size_t> connections_per_user() const;
   [[nodiscard]] std::size_t size() const;
-  // Who a live session is (nullopt before its hello was answered, or after it left).
+  // Who a session is once prepared (nullopt before its hello was taken, or after it left).
   [[nodiscard]] std::optional<protocol::principal> viewer_of(std::uint64_t id) const;
+  // The rooms of a light session (what decides event or tick), nullopt for a full one or an
+  // unknown one. Called by the sequencer's catch-up, on its strand.
+  [[nodiscard]] std::optional<std::set<std::string>> feed_rooms(std::uint64_t id) const;
+  [[nodiscard]] bool in_room(std::uint64_t id, const std::string& room) const;
 
-  // Presence. REQUIRES: the caller checked that the session may see `room`.
-  void join(std::uint64_t id, const std::string& room);
+  // Rooms and presence (every room kind is announced). REQUIRES: the caller checked that the
+  // session may see `room`. Called on the sequencer's strand, so that a join is ordered with
+  // the broadcasts: every event broadcast after it reaches the session in full.
+  enum class join_result { joined, already, too_many, gone };
+  join_result join(std::uint64_t id, const std::string& room);
   void leave(std::uint64_t id, const std::string& room);
 
  private:
@@ -75,8 +89,10 @@ class hub {
     std::weak_ptr<websocket_session> s;
     std::string user;
     std::string token_hash;
-    bool live = false;                  // add() ran: receives the feed, may join rooms
-    protocol::principal v;              // set by add()
+    bool prepared = false;              // prepare() ran: may join rooms
+    bool live = false;                  // add() ran: receives the feed
+    bool light = false;                 // the light view: ticks for rooms not joined
+    protocol::principal v;              // set by prepare() and add()
     std::shared_ptr<void> catching_up;  // hold(): let go by add()
     std::set<std::string> rooms;
   };
@@ -85,6 +101,7 @@ class hub {
   void announce(const std::string& room);  // REQUIRES: mu_ not held
 
   std::size_t max_per_user_;
+  std::size_t max_rooms_;
   mutable std::mutex mu_;
   std::unordered_map<std::uint64_t, member> members_;      // GUARDED_BY(mu_)
   std::unordered_map<std::string, std::size_t> per_user_;  // GUARDED_BY(mu_)

@@ -68,6 +68,9 @@ std::string metrics::render() const {
        ld(sequencer_pending));
   line(out, "a4p_slow_consumer_closes_total", "Sessions closed with 4008.", "counter",
        ld(slow_closes));
+  line(out, "a4p_full_snapshots_refused_total",
+       "Whole-state snapshots refused over --max-full-snapshot-bytes (told to page).", "counter",
+       ld(full_snapshots_refused));
   line(out, "a4p_append_failures_total", "Appends the log refused.", "counter",
        ld(append_failures));
   line(out, "a4p_snapshots_rejected_total",

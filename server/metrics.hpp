@@ -25,10 +25,11 @@ class metrics {
   std::atomic<std::uint64_t> events_appended{0};
   std::atomic<std::uint64_t> events_delivered{0};  // event messages queued to clients
   std::atomic<std::uint64_t> frames_sent{0};
-  std::atomic<std::int64_t> snapshot_bytes{0};     // of them, welcome snapshots (exempt)
-  std::atomic<std::int64_t> send_queue_bytes{0};   // sum over sessions of unsent bytes
-  std::atomic<std::int64_t> sequencer_pending{0};  // commands appended but not yet durable
-  std::atomic<std::uint64_t> slow_closes{0};       // 4008
+  std::atomic<std::int64_t> snapshot_bytes{0};           // of them, welcome snapshots (exempt)
+  std::atomic<std::int64_t> send_queue_bytes{0};         // sum over sessions of unsent bytes
+  std::atomic<std::int64_t> sequencer_pending{0};        // commands appended but not yet durable
+  std::atomic<std::uint64_t> slow_closes{0};             // 4008
+  std::atomic<std::uint64_t> full_snapshots_refused{0};  // over --max-full-snapshot-bytes
   std::atomic<std::uint64_t> append_failures{0};
   std::atomic<std::uint64_t> snapshots_rejected{0};  // failed their check on load; not used
   // decide() rejections with code `internal`: a bug in the rules, never a client's fault.

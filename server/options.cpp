@@ -161,6 +161,13 @@ void add_flags(CLI::App& app, options& o) {
   app.add_option("--max-snapshot-bytes", cfg.max_snapshot_bytes,
                  "welcome snapshots' unsent bytes in all before a new one waits")
       ->capture_default_str();
+  app.add_option("--max-full-snapshot-bytes", cfg.max_full_snapshot_bytes,
+                 "largest whole-state (a4p.v1) snapshot; a larger one is refused too_large (1009)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 40));
+  app.add_option("--max-rooms", cfg.max_rooms, "rooms one connection may be in at once")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{4096}));
   app.add_option("--min-password", cfg.min_password_length, "shortest --demo-password accepted")
       ->capture_default_str();
   app.add_option("--max-send-queue", cfg.max_send_queue_bytes,

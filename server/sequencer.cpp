@@ -7,6 +7,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "protocol/json_codec.hpp"
+#include "protocol/rooms.hpp"
 #include "protocol/snapshot.hpp"
 #include "protocol/visibility.hpp"
 #include "server/admin/checkpoint.hpp"
@@ -42,6 +43,10 @@ std::shared_ptr<const fanout> make_fanout(const protocol::state& now, const prot
   if (a.redact_for_unprivileged)
     f->redacted =
         std::make_shared<const std::string>(protocol::event_body(e, protocol::redaction::redacted));
+  f->room = protocol::room_of_comment_event(now, e);
+  if (!f->room.empty())
+    f->tick = std::make_shared<const std::string>(
+        protocol::tick_body(f->room, e.seq, protocol::thread_json(now, f->room)));
   return f;
 }
 }  // namespace
@@ -74,21 +79,6 @@ sequencer::sequencer(server_context& ctx, protocol::state durable)
     return true;
   });
   if (!idx) spdlog::warn("sequencer: could not read the checkpoint index: {}", idx.error().message);
-}
-
-// ---- rooms ----
-
-void sequencer::join(std::shared_ptr<websocket_session> s, std::string room) {
-  net::post(strand_, [this, s = std::move(s), room = std::move(room)] {
-    // viewer_of is the view as of now: a role change removes the session from the hub first.
-    auto v = ctx_.clients->viewer_of(s->id());
-    if (!v) return;
-    if (!room.starts_with("discussion:") || protocol::view_entity(durable_, *v, room).is_null()) {
-      s->send(protocol::error_message("not_found", "no such room: " + room));
-      return;
-    }
-    ctx_.clients->join(s->id(), room);
-  });
 }
 
 // ---- commands ----

@@ -83,7 +83,12 @@ class sequencer {
   // request body's size, counted against the user's byte budget as a frame is.
   void submit(std::string user, std::string token_hash, protocol::command c, std::size_t bytes,
               reply_fn reply);
-  void join(std::shared_ptr<websocket_session> s, std::string room);
+  // Rooms (protocol/README.md "Rooms and the light snapshot"): a join is taken on the strand
+  // (visibility by the durable state, then the hub), and a light session then gets the room's
+  // latest page, read on the reader pool from a version at least as new as the join. A page
+  // request (load earlier) for a joined room is read on the reader pool too.
+  void join(std::shared_ptr<websocket_session> s, protocol::join j);
+  void page(std::shared_ptr<websocket_session> s, protocol::page_request r);
   // Runs fn(state) with a published version of the durable state at least as new as the
   // durable head now (decision 0308), never on the strand: on the calling thread when the
   // latest version is new enough, else on the reader pool's sessions' lane, never behind REST
@@ -123,7 +128,21 @@ class sequencer {
                 std::uint64_t cursor, std::uint64_t attached_at);
   // On the reader pool (they touch no member but ctx_ and strand_): the welcome and snapshot
   // of a hello that gets one, from `pub`; then catch_up from pub.seq on the strand.
-  void welcome_snapshot(const std::shared_ptr<websocket_session>& s, const published& pub);
+  // `view` (the hello's): "light", the light snapshot (the skeleton) and then the first page of
+  // each room the session joined in its hello; otherwise the full one, refused over
+  // --max-full-snapshot-bytes.
+  // `refused`: the errors for the hello's rooms not joined, sent after the welcome.
+  void welcome_snapshot(const std::shared_ptr<websocket_session>& s, const published& pub,
+                        const std::string& view, const std::vector<std::string>& refused);
+  // Joins the rooms of a hello before any catch-up; returns an error message for each room
+  // refused (not visible: not_found; over --max-rooms: too_large).
+  [[nodiscard]] std::vector<std::string> join_hello_rooms(
+      const std::shared_ptr<websocket_session>& s, const protocol::principal& v,
+      const std::vector<std::string>& rooms);
+  // A page message for `room` from `pub` (on the reader pool): the first page of a join
+  // (`first`: comments, and reports for a pledge room), or the earlier page a request asks for.
+  void send_page(const std::shared_ptr<websocket_session>& s, const protocol::principal& v,
+                 const protocol::page_request& r, bool first, const published& pub);
   // One page of the catch-up read from the log: the events in (cursor, up_to] that `v` may see
   // in `pub`; then next_page.
   void log_page(const std::shared_ptr<websocket_session>& s, const protocol::principal& v,

@@ -9,6 +9,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "protocol/json_codec.hpp"
+#include "protocol/rooms.hpp"
 #include "protocol/snapshot.hpp"
 #include "protocol/visibility.hpp"
 #include "server/admin/session_store.hpp"
@@ -53,15 +54,15 @@ struct catch_up_page {
   [[nodiscard]] bool full() const {
     return bytes >= max_bytes || last - cursor >= resume_page_events;
   }
-  void take(std::uint64_t seq, std::shared_ptr<const std::string> body) {
-    bytes += body->size();
-    batch.emplace_back(seq, std::move(body));
+  void take(feed_item item) {
+    bytes += item.body->size();
+    batch.push_back(std::move(item));
   }
   std::size_t max_bytes;
   std::uint64_t cursor;
   std::uint64_t last;
   std::size_t bytes = 0;
-  std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> batch;
+  std::vector<feed_item> batch;
 };
 }  // namespace
 
@@ -113,22 +114,48 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
     ctx_.clients->hold(s->id(), std::move(place));
   }
 
+  // From here the hub knows who it is and its view; the rooms of its hello are joined before
+  // any catch-up event is chosen (event or tick), so that a resume is exact per room.
+  const bool light = h.view == "light";
+  ctx_.clients->prepare(s->id(), v, light);
+  auto refused = join_hello_rooms(s, v, h.rooms);
+
   if (!resume) {
     // The snapshot is viewed and serialised on the reader pool from a published version at
     // least as new as `head`, not here (decision 0308).
     (void)ctx_.published->read(
-        head, [this, s](const std::shared_ptr<const published>& pub) { welcome_snapshot(s, *pub); },
+        head,
+        [this, s, view = h.view, refused](const std::shared_ptr<const published>& pub) {
+          welcome_snapshot(s, *pub, view, refused);
+        },
         false);
     return;
   }
-  s->send(protocol::welcome_message(welcome_of(durable_, *p), epoch, head, "resume"));
+  s->send(protocol::welcome_message(welcome_of(durable_, *p), epoch, head, "resume", h.view));
+  for (auto& m : refused) s->send(std::move(m));
   s->start_feed(h.resume->seq, v);
   // The events after the resume point, then the live feed.
   catch_up(s, v, h.resume->seq, head);
 }
 
-void sequencer::welcome_snapshot(const std::shared_ptr<websocket_session>& s,
-                                 const published& pub) {
+std::vector<std::string> sequencer::join_hello_rooms(const std::shared_ptr<websocket_session>& s,
+                                                     const protocol::principal& v,
+                                                     const std::vector<std::string>& rooms) {
+  std::vector<std::string> refused;
+  for (const auto& room : rooms) {
+    if (!protocol::room_visible(durable_, v, room)) {
+      refused.push_back(protocol::error_message("not_found", "no such room: " + room));
+    } else if (ctx_.clients->join(s->id(), room) == hub::join_result::too_many) {
+      refused.push_back(
+          protocol::error_message("too_large", "too many rooms: " + room + " not joined"));
+    }
+  }
+  return refused;
+}
+
+void sequencer::welcome_snapshot(const std::shared_ptr<websocket_session>& s, const published& pub,
+                                 const std::string& view, const std::vector<std::string>& refused) {
+  const bool light = view == "light";
   if (s->ended()) return;
   // Welcome snapshots are exempt from the send-queue bound, so their unsent bytes are bounded
   // in all (--max-snapshot-bytes): over it, this one waits and is built later, from a newer
@@ -136,11 +163,15 @@ void sequencer::welcome_snapshot(const std::shared_ptr<websocket_session>& s,
   if (ctx_.stats->snapshot_bytes.load() >=
       static_cast<std::int64_t>(ctx_.cfg->max_snapshot_bytes)) {
     auto timer = std::make_shared<net::steady_timer>(ctx_.readers->get_executor(), snapshot_retry);
-    timer->async_wait([this, s, timer, seq = pub.seq](const boost::system::error_code&) {
-      (void)ctx_.published->read(
-          seq, [this, s](const std::shared_ptr<const published>& v) { welcome_snapshot(s, *v); },
-          false);
-    });
+    timer->async_wait(
+        [this, s, timer, seq = pub.seq, view, refused](const boost::system::error_code&) {
+          (void)ctx_.published->read(
+              seq,
+              [this, s, view, refused](const std::shared_ptr<const published>& v) {
+                welcome_snapshot(s, *v, view, refused);
+              },
+              false);
+        });
     return;
   }
   const auto& st = *pub.state;
@@ -151,8 +182,29 @@ void sequencer::welcome_snapshot(const std::shared_ptr<websocket_session>& s,
     return;
   }
   const protocol::principal v = *p;
-  s->send(protocol::welcome_message(welcome_of(st, v), ctx_.log->epoch(), pub.seq, "snapshot"));
-  s->send_snapshot(protocol::snapshot_message(pub.seq, protocol::view_state(st, v)));
+  const auto epoch = ctx_.log->epoch();
+  if (light) {
+    s->send(protocol::welcome_message(welcome_of(st, v), epoch, pub.seq, "snapshot", "light"));
+    s->send_snapshot(protocol::light_snapshot_message(pub.seq, protocol::view_light_state(st, v)));
+    for (const auto& m : refused) s->send(m);
+    // The rooms of the hello: their latest pages, from the same version.
+    for (const auto& room : ctx_.clients->feed_rooms(s->id()).value_or(std::set<std::string>{}))
+      send_page(s, v, protocol::page_request{room, {}, {}, {}}, true, pub);
+  } else {
+    auto snapshot = protocol::snapshot_message(pub.seq, protocol::view_state(st, v));
+    if (snapshot.size() > ctx_.cfg->max_full_snapshot_bytes) {
+      // The a4p.v1 bound (protocol/README.md): no snapshot byte; the client is told to page.
+      ctx_.stats->full_snapshots_refused.fetch_add(1, std::memory_order_relaxed);
+      s->send(protocol::error_message(
+          "too_large",
+          "the workspace is too large for a whole-state snapshot; send hello with "
+          "\"view\":\"light\" and page threads (see protocol/README.md)"));
+      return s->close(1009);
+    }
+    s->send(protocol::welcome_message(welcome_of(st, v), epoch, pub.seq, "snapshot", view));
+    s->send_snapshot(std::move(snapshot));
+    for (const auto& m : refused) s->send(m);
+  }
   // The events after the snapshot (from the ring), then the live feed: the same way in as a
   // resume's. A view change after pub.seq closes it there (4003).
   net::post(strand_, [this, s, v, seq = pub.seq] {
@@ -186,11 +238,12 @@ void sequencer::catch_up(const std::shared_ptr<websocket_session>& s, const prot
   }
   // From the ring (sorted by seq): the entries after `cursor`.
   catch_up_page page(ctx_.cfg->max_send_queue_bytes / 4, cursor);
+  const auto rooms = ctx_.clients->feed_rooms(s->id());  // a light session's: ticks
   auto it = std::upper_bound(ring_.begin(), ring_.end(), cursor,
                              [](std::uint64_t x, const auto& f) { return x < f->seq; });
   for (; it != ring_.end() && !page.full(); ++it) {
     page.last = (*it)->seq;
-    if (const auto* body = (*it)->body_for(v)) page.take(page.last, *body);
+    if (auto item = (*it)->item_for(v, rooms ? &*rooms : nullptr)) page.take(std::move(*item));
   }
   s->deliver_events(std::move(page.batch));
   if (it != ring_.end()) return next_page(s, v, page.last, attached_at);
@@ -204,15 +257,29 @@ void sequencer::log_page(const std::shared_ptr<websocket_session>& s, const prot
                          const published& pub) {
   if (s->ended()) return;
   catch_up_page page(ctx_.cfg->max_send_queue_bytes / 4, cursor);
+  const auto rooms = ctx_.clients->feed_rooms(s->id());  // a light session's: ticks
   auto st = ctx_.log->scan_raw(cursor, up_to, [&](std::uint64_t seq, std::string_view raw) {
     auto e = protocol::decode_stored(raw);
     if (!e) return false;
     page.last = seq;
     auto sight = protocol::sight_of(*pub.state, v, *e);
-    if (sight != protocol::sight::withheld)
-      page.take(e->seq, std::make_shared<const std::string>(protocol::event_body(
-                            *e, sight == protocol::sight::full ? protocol::redaction::none
-                                                               : protocol::redaction::redacted)));
+    if (sight == protocol::sight::withheld) return !page.full();
+    // A comment event on a room not joined: a tick, with the thread as this version has it
+    // (read from the log, the catch-up has no state just after the event; the last tick of a
+    // room carries its thread as it is now, which is what the skeleton must end with).
+    if (auto room = rooms ? protocol::room_of_comment_event(*pub.state, *e) : std::string();
+        !room.empty() && !rooms->contains(room)) {
+      page.take({e->seq,
+                 std::make_shared<const std::string>(
+                     protocol::tick_body(room, e->seq, protocol::thread_json(*pub.state, room))),
+                 true});
+      return !page.full();
+    }
+    page.take({e->seq,
+               std::make_shared<const std::string>(protocol::event_body(
+                   *e, sight == protocol::sight::full ? protocol::redaction::none
+                                                      : protocol::redaction::redacted)),
+               false});
     return !page.full();
   });
   if (!st || page.last == cursor) {

@@ -53,7 +53,7 @@ std::unique_ptr<net::ssl::context> tls_context(const server_config& cfg,
 server_app::server_app(options opts)
     : opts_(std::move(opts)),
       cfg_(opts_.cfg),
-      clients_(cfg_.max_connections_per_user),
+      clients_(cfg_.max_connections_per_user, cfg_.max_rooms),
       ioc_(cfg_.threads),
       public_ioc_(cfg_.public_threads),
       public_work_(public_ioc_.get_executor()),

@@ -198,7 +198,9 @@ void websocket_session::handle_text(std::string_view text) {
           // join, leave and ping: the same --rate/--burst as commands, per connection.
           send(protocol::error_message("rate_limited", "too many messages; slow down"));
         } else if constexpr (std::is_same_v<T, protocol::join>) {
-          ctx_.seq->join(self, std::move(m.room));
+          ctx_.seq->join(self, std::move(m));
+        } else if constexpr (std::is_same_v<T, protocol::page_request>) {
+          ctx_.seq->page(self, std::move(m));
         } else if constexpr (std::is_same_v<T, protocol::leave>) {
           ctx_.clients->leave(id_, m.room);
         } else if constexpr (std::is_same_v<T, protocol::ping>) {
@@ -210,17 +212,10 @@ void websocket_session::handle_text(std::string_view text) {
 
 // ---- queue and writes ----
 
-void websocket_session::deliver_event(std::uint64_t seq, std::shared_ptr<const std::string> body) {
-  net::post(ex_, [self = shared_from_this(), seq, b = std::move(body)]() mutable {
-    self->enqueue({std::move(b), seq, 0});
-  });
-}
-
-void websocket_session::deliver_events(
-    std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> events) {
+void websocket_session::deliver_events(std::vector<feed_item> events) {
   if (events.empty()) return;
   net::post(ex_, [self = shared_from_this(), ev = std::move(events)]() mutable {
-    for (auto& [seq, body] : ev) self->enqueue({std::move(body), seq, 0});
+    for (auto& e : ev) self->enqueue({std::move(e.body), e.seq, 0, false, e.tick});
   });
 }
 
@@ -301,7 +296,8 @@ void websocket_session::do_write() {
       // protocol::event_message(prev, body), written in place to spare an allocation.
       char num[24];
       auto [end, ec] = std::to_chars(num, num + sizeof num, it.prev);
-      frame_ += R"({"type":"event","prev":)";
+      // A tick: protocol::tick_message(prev, body), "prev" first (canonical).
+      frame_ += it.tick ? R"({"prev":)" : R"({"type":"event","prev":)";
       frame_.append(num, end);
       frame_ += ',';
       frame_.append(*it.body, 1);

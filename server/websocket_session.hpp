@@ -62,10 +62,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void run(boost::beast::http::request<boost::beast::http::string_body> req);
 
   // ---- any thread ----
-  void deliver_event(std::uint64_t seq, std::shared_ptr<const std::string> body);
-  // Many events in one post (catch-up): (seq, body) in seq order.
-  void deliver_events(
-      std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> events);
+  // Events and ticks in one post (live feed, catch-up), in seq order.
+  void deliver_events(std::vector<feed_item> events);
   void send(std::shared_ptr<const std::string> message);
   void send(std::string message);
   // The welcome snapshot: the one message that may exceed the send-queue bound by itself (a
@@ -94,9 +92,10 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
  private:
   struct out_item {
     std::shared_ptr<const std::string> body;
-    std::uint64_t seq = 0;   // 0: a plain message; else an event (gets "prev")
+    std::uint64_t seq = 0;   // 0: a plain message; else an event or a tick (gets "prev")
     std::uint64_t prev = 0;  // decided when queued
     bool exempt = false;     // the welcome snapshot: not counted against the bound
+    bool tick = false;       // a tick body (protocol::tick_message), not an event body
   };
 
   void on_accept(boost::beast::error_code ec);

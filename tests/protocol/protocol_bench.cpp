@@ -1,4 +1,5 @@
-// protocol_bench: replay and state_at on a generated 1,000,000-event log (stored bytes form).
+// protocol_bench: replay and state_at on a generated 1,000,000-event log (stored bytes form);
+// the rooms benchmarks (BM_rooms_*) add one pledge with 50,000 comments to it.
 //
 // The log is made by decide() from a realistic mix of commands by ~300 users of 190 orgs
 // (comments 35%, progress reports 20%, pledge edits 12%, opinions, actions, discussions,
@@ -19,6 +20,8 @@
 
 #include <sys/resource.h>
 
+#include "protocol/messages.hpp"
+#include "protocol/rooms.hpp"
 #include "protocol/snapshot.hpp"
 #include "protocol/visibility.hpp"
 #include "server/allocator.hpp"
@@ -429,6 +432,90 @@ void BM_view_event_member(benchmark::State& st) {
   st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations()));
 }
 BENCHMARK(BM_view_event_member);
+
+// ---- rooms and the light snapshot (issue 18) ----
+
+// The state at the head plus one pledge with 50,000 comments (A4P_BENCH_BUSY_COMMENTS), posted
+// through decide() by many members, as the issue's large workspace has.
+struct busy_workspace {
+  test_log log;
+  std::string room;
+};
+busy_workspace& get_busy() {
+  static busy_workspace* w = [] {
+    auto* out = new busy_workspace;
+    const corpus& c = get_corpus();
+    out->log.keep_events = false;
+    out->log.s = std::move(*deserialize(std::prev(c.snapshots.end())->second));
+    for (std::uint64_t q = std::prev(c.snapshots.end())->first + 1; q <= c.head; ++q)
+      (void)apply(out->log.s, *decode_stored(c.stored[q - 1]));
+    const std::string pledge = out->log.s.pledges.rows().front().id.str();
+    out->room = "pledge:" + pledge;
+    const char* env = std::getenv("A4P_BENCH_BUSY_COMMENTS");
+    const std::size_t n = env ? std::strtoull(env, nullptr, 10) : 50'000;
+    std::vector<principal> members;
+    for (const auto& u : out->log.s.users.rows())
+      if (u.r == role::member) members.push_back({u.id.str(), u.org.str(), role::member});
+    for (std::size_t i = 0; i < n; ++i)
+      (void)out->log.run(members[i % members.size()], "comment.post",
+                         {{"target", out->room},
+                          {"body", "a comment of about the usual length, number " +
+                                       std::to_string(i) + ", on the busy pledge"}});
+    return out;
+  }();
+  return *w;
+}
+
+// The welcome snapshot's state, full (a4p.v1) and light, for a member: bytes and time.
+void BM_rooms_full_snapshot(benchmark::State& st) {
+  auto& w = get_busy();
+  viewer v{"M50.user0", "M50", role::member};
+  std::size_t bytes = 0;
+  for (auto _ : st) bytes = snapshot_message(w.log.s.seq(), view_state(w.log.s, v)).size();
+  st.counters["MB"] = static_cast<double>(bytes) / 1e6;
+  st.counters["events"] = static_cast<double>(w.log.s.seq());
+}
+BENCHMARK(BM_rooms_full_snapshot)->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
+
+void BM_rooms_light_snapshot(benchmark::State& st) {
+  auto& w = get_busy();
+  viewer v{"M50.user0", "M50", role::member};
+  std::size_t bytes = 0;
+  for (auto _ : st)
+    bytes = light_snapshot_message(w.log.s.seq(), view_light_state(w.log.s, v)).size();
+  st.counters["MB"] = static_cast<double>(bytes) / 1e6;
+  // What the skeleton is made of: each map's canonical bytes.
+  json light = view_light_state(w.log.s, v);
+  for (const auto& [k, m] : light.items())
+    if (m.is_object()) st.counters[k + "_MB"] = static_cast<double>(m.dump().size()) / 1e6;
+  st.counters["pledges"] = static_cast<double>(w.log.s.pledges.size());
+  st.counters["actions"] = static_cast<double>(w.log.s.actions.size());
+  st.counters["discussions"] = static_cast<double>(w.log.s.discussions.size());
+}
+BENCHMARK(BM_rooms_light_snapshot)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
+
+// A page of 50 comments of the busy pledge: the latest (a join), and at random cursors (load
+// earlier), serialised as the page message.
+void BM_rooms_page(benchmark::State& st) {
+  auto& w = get_busy();
+  viewer v{"M50.user0", "M50", role::member};
+  const auto* t = w.log.s.threads.find(w.room);
+  if (!t) return st.SkipWithError("no busy thread");
+  std::mt19937_64 rng(3);
+  std::size_t bytes = 0;
+  for (auto _ : st) {
+    std::optional<std::uint64_t> before;
+    if (st.range(0)) before = w.log.s.comments.rows()[t->rows[rng() % t->rows.size()]].seq;
+    auto p = page_comments(w.log.s, v, w.room, before, 50);
+    page_answer a{
+        w.room, w.log.s.seq(), thread_json(w.log.s, w.room), p->items, {}, p->before, {}, before,
+        {}};
+    bytes = page_message(a).size();
+  }
+  st.counters["page_KB"] = static_cast<double>(bytes) / 1e3;
+  st.counters["thread_comments"] = static_cast<double>(t->rows.size());
+}
+BENCHMARK(BM_rooms_page)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace a4p::protocol::testing

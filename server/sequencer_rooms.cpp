@@ -1,0 +1,98 @@
+// The sequencer's rooms (protocol/README.md "Rooms and the light snapshot"): joins, the first
+// page of a joined room and earlier pages. The class and its threading contract are in
+// sequencer.hpp; what a page holds, and for whom, is protocol/rooms.hpp.
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+
+#include "protocol/rooms.hpp"
+#include "server/config.hpp"
+#include "server/hub.hpp"
+#include "server/published.hpp"
+#include "server/sequencer.hpp"
+#include "server/server_context.hpp"
+#include "server/websocket_session.hpp"
+
+namespace a4p::server {
+
+namespace net = boost::asio;
+
+namespace {
+
+std::string no_room(const std::string& room) {
+  return protocol::error_message("not_found", "no such room: " + room);
+}
+
+}  // namespace
+
+void sequencer::join(std::shared_ptr<websocket_session> s, protocol::join j) {
+  net::post(strand_, [this, s = std::move(s), j = std::move(j)] {
+    // viewer_of is the view as of now: a role change removes the session from the hub first.
+    auto v = ctx_.clients->viewer_of(s->id());
+    if (!v) return;
+    if (!protocol::room_visible(durable_, *v, j.room)) return s->send(no_room(j.room));
+    switch (ctx_.clients->join(s->id(), j.room)) {
+      case hub::join_result::too_many:
+        return s->send(
+            protocol::error_message("too_large", "at most " + std::to_string(ctx_.cfg->max_rooms) +
+                                                     " rooms per connection; leave one first"));
+      case hub::join_result::gone:
+        return;
+      case hub::join_result::joined:
+      case hub::join_result::already:
+        break;
+    }
+    if (!ctx_.clients->feed_rooms(s->id())) return;  // a full session: presence only
+    // Every event broadcast from here on reaches the session in full; the page is read from a
+    // version with at least every event broadcast before (the client's join-race rule).
+    (void)ctx_.published->read(
+        durable_.seq(),
+        [this, w = std::weak_ptr(s), v = *v, r = protocol::page_request{j.room, {}, {}, j.limit}](
+            const std::shared_ptr<const published>& pub) {
+          if (auto live = w.lock()) send_page(live, v, r, true, *pub);
+        },
+        false);
+  });
+}
+
+void sequencer::page(std::shared_ptr<websocket_session> s, protocol::page_request r) {
+  auto v = ctx_.clients->viewer_of(s->id());
+  if (!v) return;
+  if (!ctx_.clients->in_room(s->id(), r.room)) return s->send(no_room(r.room));
+  (void)ctx_.published->read(
+      durable_head(),
+      [this, w = std::weak_ptr(s), v = *v,
+       r = std::move(r)](const std::shared_ptr<const published>& pub) {
+        if (auto live = w.lock()) send_page(live, v, r, false, *pub);
+      },
+      false);
+}
+
+void sequencer::send_page(const std::shared_ptr<websocket_session>& s, const protocol::principal& v,
+                          const protocol::page_request& r, bool first, const published& pub) {
+  if (s->ended()) return;
+  const auto& st = *pub.state;
+  const auto limit = r.limit.value_or(protocol::default_page_limit);
+  protocol::page_answer a;
+  a.room = r.room;
+  a.seq = pub.seq;
+  a.thread = protocol::thread_json(st, r.room);
+  if (first || r.before) {
+    auto c = protocol::page_comments(st, v, r.room, r.before, limit);
+    if (!c) return s->send(no_room(r.room));  // not visible any more
+    a.comments = std::move(c->items);
+    a.before = c->before;
+    a.from = r.before;
+  }
+  if (r.room.starts_with("pledge:") && (first || r.reports_before)) {
+    auto p = protocol::page_reports(st, v, r.room, r.reports_before, limit);
+    if (!p) return s->send(no_room(r.room));
+    a.reports = std::move(p->items);
+    a.reports_before = p->before;
+    a.reports_from = r.reports_before;
+  } else if (r.reports_before) {
+    return s->send(protocol::error_message("bad_request", "reports page only in a pledge room"));
+  }
+  s->send(protocol::page_message(a));
+}
+
+}  // namespace a4p::server
