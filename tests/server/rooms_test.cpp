@@ -11,27 +11,13 @@ namespace {
 
 using nlohmann::json;
 
-class rooms_test : public ::testing::Test {
+class rooms_test : public suite_a4pd<rooms_test> {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new temp_dir();
-    a4pd_options o;
-    o.data_dir = dir_->path();
-    o.extra_args = {"--rate", "100000",        "--burst", "100000",      "--rate-bytes",
-                    "1e9",    "--burst-bytes", "1e9",     "--max-rooms", "4"};
-    server_ = new a4pd_process(o);
-    ASSERT_TRUE(server_->started()) << server_->output();
+    start({"--rate", "100000", "--burst", "100000", "--rate-bytes", "1e9", "--burst-bytes", "1e9",
+           "--max-rooms", "4"});
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
-  }
-  static std::uint16_t port() { return server_->port(); }
-  static temp_dir* dir_;
-  static a4pd_process* server_;
 };
-temp_dir* rooms_test::dir_ = nullptr;
-a4pd_process* rooms_test::server_ = nullptr;
 
 struct light_session {
   std::unique_ptr<ws_client> c = std::make_unique<ws_client>();
