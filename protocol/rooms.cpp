@@ -50,19 +50,21 @@ std::string room_of_comment_event(const state& now, const event& e) {
 
 std::optional<page_part> page_comments(const state& s, const viewer& v, std::string_view room,
                                        std::optional<std::uint64_t> before, std::size_t limit) {
-  if (!room_visible(s, v, room)) return std::nullopt;
+  return page_comments(s, s, v, room, before, limit);
+}
+
+std::optional<page_part> page_comments(const state& s, const state& now, const viewer& v,
+                                       std::string_view room, std::optional<std::uint64_t> before,
+                                       std::size_t limit) {
+  if (!room_visible(s, v, room) || !room_visible(now, v, room)) return std::nullopt;
   page_part out;
   const thread_rows* t = s.threads.find(room);
   if (!t) return out;
   const auto& rows = s.comments.rows();
   auto [from, to] =
       last_before(t->rows, before, limit, [&](std::uint32_t r) { return rows[r].seq; });
-  std::string entity;
-  for (std::size_t k = from; k < to; ++k) {
-    entity = "comment:";
-    entity += rows[t->rows[k]].id;
-    out.items.push_back(view_entity(s, v, entity));
-  }
+  for (std::size_t k = from; k < to; ++k)
+    out.items.push_back(view_comment(s, now, v, rows[t->rows[k]].id));
   if (from > 0) out.before = rows[t->rows[from]].seq;
   return out;
 }
@@ -76,6 +78,33 @@ std::optional<page_part> page_reports(const state& s, const viewer& v, std::stri
   for (std::size_t k = from; k < to; ++k) out.items.push_back(detail::to_json(p.reports[k]));
   if (from > 0) out.before = p.reports[from].seq;
   return out;
+}
+
+std::expected<page_answer, std::string> answer_page(const state& s, const state& now,
+                                                    const viewer& v, const page_request& r,
+                                                    bool first) {
+  const auto limit = r.limit.value_or(default_page_limit);
+  page_answer a;
+  a.room = r.room;
+  a.seq = s.seq();
+  a.thread = thread_json(s, r.room);
+  if (first || r.before) {
+    auto c = page_comments(s, now, v, r.room, r.before, limit);
+    if (!c) return std::unexpected(std::string("not_found"));
+    a.comments = std::move(c->items);
+    a.before = c->before;
+    a.from = r.before;
+  }
+  if (r.room.starts_with("pledge:") && (first || r.reports_before)) {
+    auto p = page_reports(s, v, r.room, r.reports_before, limit);
+    if (!p) return std::unexpected(std::string("not_found"));
+    a.reports = std::move(p->items);
+    a.reports_before = p->before;
+    a.reports_from = r.reports_before;
+  } else if (r.reports_before) {
+    return std::unexpected(std::string("bad_request"));
+  }
+  return a;
 }
 
 }  // namespace a4p::protocol

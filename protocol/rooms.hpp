@@ -14,12 +14,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <expected>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/messages.hpp"
 #include "protocol/principal.hpp"
 #include "protocol/state.hpp"
 #include "protocol/workspace.hpp"
@@ -47,6 +49,9 @@ inline constexpr std::size_t max_page_limit = 200;
 // each pledge's "reports" cut to its latest one plus "report_count", and "thread" on every
 // discussion, pledge and action.
 [[nodiscard]] nlohmann::json view_light_state(const state& s, const viewer& v);
+// The skeleton of an older state (state_at(N)) judged by the rules of `now`, as view_state(old,
+// now, v) is (GET /api/state?at=N&view=light).
+[[nodiscard]] nlohmann::json view_light_state(const state& old, const state& now, const viewer& v);
 
 // One page of a list, oldest first, and the cursor of the page before it (nullopt: none).
 struct page_part {
@@ -61,11 +66,26 @@ struct page_part {
                                                      std::string_view room,
                                                      std::optional<std::uint64_t> before,
                                                      std::size_t limit);
+// The same in an older state `s`, judged by the rules of `now` (GET /api/thread?at=N): the room
+// must exist in `s` and be visible in `now`; comments hidden since are redacted.
+[[nodiscard]] std::optional<page_part> page_comments(const state& s, const state& now,
+                                                     const viewer& v, std::string_view room,
+                                                     std::optional<std::uint64_t> before,
+                                                     std::size_t limit);
 // The same for a pledge room's progress reports (cursor: a report's seq). nullopt when `room`
 // is not a pledge `v` may see.
 [[nodiscard]] std::optional<page_part> page_reports(const state& s, const viewer& v,
                                                     std::string_view room,
                                                     std::optional<std::uint64_t> before,
                                                     std::size_t limit);
+
+// The answer to a page request on state `s` judged by `now` (both the same but for a past
+// read): a join's first page (`first`: the latest comments, and a pledge room's latest reports
+// too), else the list whose cursor `r` gives. An error code instead: "not_found" (no such room
+// for this reader), "bad_request" (a reports page outside a pledge room).
+[[nodiscard]] std::expected<page_answer, std::string> answer_page(const state& s, const state& now,
+                                                                  const viewer& v,
+                                                                  const page_request& r,
+                                                                  bool first);
 
 }  // namespace a4p::protocol

@@ -57,7 +57,22 @@ json redact_comment(json c) {
   return c;
 }
 
+// A comment of some state as `v` sees it, with its hidden flag as `now` has it (decision 0202:
+// a comment hidden since stays redacted in older states). REQUIRES: `v` may see its target.
+json comment_view(const comment& c, const state& now, const viewer& v) {
+  auto cur = now.comments.find(c.id);
+  const bool hidden = cur == now.comments.end() ? c.hidden : cur->second.hidden;
+  json j = detail::to_json(c);
+  return hidden && !privileged(v) ? redact_comment(std::move(j)) : j;
+}
+
 }  // namespace
+
+json view_comment(const state& s, const state& now, const viewer& v, std::string_view id) {
+  const comment* c = s.comments.get(id);
+  if (!c || !may_see_target(now, v, c->target)) return nullptr;
+  return comment_view(*c, now, v);
+}
 
 bool may_see_discussion(const discussion& d, const viewer& v) {
   if (d.visibility != "restricted" || privileged(v)) return true;
@@ -117,11 +132,7 @@ json view_entity(const state& s, const viewer& v, std::string_view entity) {
     return detail::to_json(it->second);
   }
   if (entity.starts_with("comment:")) {
-    auto it = s.comments.find(entity.substr(8));
-    if (it == s.comments.end() || !may_see_target(s, v, it->second.target)) return nullptr;
-    json c = detail::to_json(it->second);
-    if (it->second.hidden && !privileged(v)) return redact_comment(std::move(c));
-    return c;
+    return view_comment(s, s, v, entity.substr(8));
   }
   if (entity.starts_with("opinion:")) {
     auto it = s.opinions.find(entity.substr(8));
@@ -141,6 +152,10 @@ json view_state(const state& s, const state& now, const viewer& v) {
 
 json view_light_state(const state& s, const viewer& v) {
   return detail::view_state_shaped(s, s, v, true);
+}
+
+json view_light_state(const state& s, const state& now, const viewer& v) {
+  return detail::view_state_shaped(s, now, v, true);
 }
 
 json detail::view_state_shaped(const state& s, const state& now, const viewer& v, bool light) {
@@ -188,14 +203,9 @@ json detail::view_state_shaped(const state& s, const state& now, const viewer& v
   }
   out["discussions"] = std::move(discussions);
   json comments = json::object();
-  bool priv = privileged(v);
   for (const auto& [id, c] : s.comments) {
     if (light) break;
-    if (!may_see_target(now, v, c.target)) continue;
-    auto cur = now.comments.find(id);
-    bool hidden = cur == now.comments.end() ? c.hidden : cur->second.hidden;
-    json j = detail::to_json(c);
-    comments[id] = (hidden && !priv) ? redact_comment(std::move(j)) : std::move(j);
+    if (may_see_target(now, v, c.target)) comments[id] = comment_view(c, now, v);
   }
   out["comments"] = std::move(comments);
   json opinions = json::object();

@@ -46,6 +46,10 @@ enum class redaction { none, redacted };
 // One entity in view form ("pledge:P3" -> the pledge object), or null if it does not exist
 // or the reader may not see it. Used for conflict details and history.
 [[nodiscard]] nlohmann::json view_entity(const state& s, const viewer& v, std::string_view entity);
+// Comment `id` of state `s` as `v` sees it, judged by `now` (its target's visibility and whether
+// it is hidden; decision 0202); null when it does not exist or `v` may not see it.
+[[nodiscard]] nlohmann::json view_comment(const state& s, const state& now, const viewer& v,
+                                          std::string_view id);
 
 // Who receives an event on the live feed, so the hub serialises one buffer per variant:
 //  - everyone == true: every connection;

@@ -176,48 +176,106 @@ void events(server_context& ctx, http_request req, const std::string& user, resp
 
 // ---- GET /api/state ----
 
+// The point in the log a read is about: ?at=N or ?at_time=<RFC 3339> (neither: the head).
+struct point_query {
+  std::optional<std::uint64_t> at;
+  std::optional<std::string> at_time;  // normalised
+};
+point_query point_params(const http_request& req, std::optional<http_response>& bad) {
+  point_query q;
+  q.at = u64_param(req, "at", 0, bad);
+  if (auto t = query_param(req.target(), "at_time")) {
+    q.at_time = normalize_rfc3339(*t);
+    if (!q.at_time) bad = error_response(req, 400, "bad_request", "at_time: expected RFC 3339");
+    if (q.at) bad = error_response(req, 400, "bad_request", "at and at_time: give one");
+  }
+  return q;
+}
+
+// The seq a read is about: `at`, the last event at or before `at_time`, or the head; 404 past it.
+std::expected<std::uint64_t, http_response> point_of(server_context& ctx, const http_request& req,
+                                                     const published& pub, const point_query& q) {
+  const auto& at = q.at;
+  const auto& at_time = q.at_time;
+  if (at && *at > pub.seq)
+    return std::unexpected(error_response(
+        req, 404, "not_found", "at is beyond the head (" + std::to_string(pub.seq) + ")"));
+  if (at) return *at;
+  if (!at_time) return pub.seq;
+  auto s = last_seq_where(*ctx.log, pub.seq, *at_time, true);
+  if (!s) return std::unexpected(internal_error(req, "storage read", s.error().message));
+  return *s;
+}
+
 void state_view(server_context& ctx, http_request req, const std::string& user, respond_fn done) {
   std::optional<http_response> bad;
-  auto at = u64_param(req, "at", 0, bad);
-  std::optional<std::string> at_time;
-  if (auto t = query_param(req.target(), "at_time")) {
-    at_time = normalize_rfc3339(*t);
-    if (!at_time) bad = error_response(req, 400, "bad_request", "at_time: expected RFC 3339");
-    if (at) bad = error_response(req, 400, "bad_request", "at and at_time: give one");
-  }
-  // view=light (rooms extension): the skeleton of the light snapshot, for the head only.
+  const auto point = point_params(req, bad);
+  // view=light (rooms extension): the skeleton of the light snapshot, now or at a past point
+  // (the auditor's timeline on a large log: comments come page by page from /api/thread).
   const auto view = query_param(req.target(), "view");
   const bool light = view && *view == "light";
   if (view && *view != "light" && *view != "full")
     bad = error_response(req, 400, "bad_request", "view: expected full or light");
-  if (light && (at || at_time))
-    bad = error_response(req, 400, "bad_request", "view=light is served for the head only");
   if (bad) return done(std::move(*bad));
 
   with_published(
       ctx, req, std::move(done),
-      [&ctx, req, user, at, at_time, light](const published& pub, respond_fn done) {
+      [&ctx, req, user, point, light](const published& pub, respond_fn done) {
         const auto& now = *pub.state;
         auto v = reader_of(now, req, user);
         if (!v) return done(std::move(v.error()));
-        if (light) return done(json_response(req, 200, protocol::view_light_state(now, *v).dump()));
-        if (at && *at > pub.seq)
-          return done(error_response(req, 404, "not_found",
-                                     "at is beyond the head (" + std::to_string(pub.seq) + ")"));
-        if ((!at && !at_time) || (at && *at == pub.seq))
-          return done(json_response(req, 200, protocol::view_state(now, *v).dump()));
+        const auto shaped = [&](const protocol::state& s) {
+          return (light ? protocol::view_light_state(s, now, *v) : protocol::view_state(s, now, *v))
+              .dump();
+        };
+        auto seq = point_of(ctx, req, pub, point);
+        if (!seq) return done(std::move(seq.error()));
+        if (*seq == pub.seq) return done(json_response(req, 200, shaped(now)));
         // A past state, viewed against the state as it is now (comments hidden since stay
         // redacted, PROTOCOL.md section 5).
-        std::uint64_t seq = at.value_or(0);
-        if (at_time) {
-          auto s = last_seq_where(*ctx.log, pub.seq, *at_time, true);
-          if (!s) return done(internal_error(req, "storage read", s.error().message));
-          seq = *s;
-        }
-        auto past = load_state(*ctx.log, seq);
+        auto past = load_state(*ctx.log, *seq);
         if (!past) return done(internal_error(req, "storage read", past.error().message));
-        done(json_response(req, 200, protocol::view_state(*past, now, *v).dump()));
+        done(json_response(req, 200, shaped(*past)));
       });
+}
+
+// ---- GET /api/thread (rooms extension, for readers without a WebSocket and past points) ----
+
+void thread_view(server_context& ctx, http_request req, const std::string& user, respond_fn done) {
+  std::optional<http_response> bad;
+  const auto point = point_params(req, bad);
+  protocol::page_request r;
+  r.room = query_param(req.target(), "room").value_or("");
+  if (r.room.empty() || r.room.size() > max_filter_bytes)
+    bad = error_response(req, 400, "bad_request", "room: expected kind:id");
+  r.before = u64_param(req, "before", 1, bad);
+  r.reports_before = u64_param(req, "reports_before", 1, bad);
+  if (auto l = u64_param(req, "limit", 1, bad))
+    r.limit = static_cast<std::size_t>(std::min<std::uint64_t>(*l, protocol::max_page_limit));
+  if (bad) return done(std::move(*bad));
+  with_published(ctx, req, std::move(done),
+                 [&ctx, req, user, point, r](const published& pub, respond_fn done) {
+                   const auto& now = *pub.state;
+                   auto v = reader_of(now, req, user);
+                   if (!v) return done(std::move(v.error()));
+                   auto seq = point_of(ctx, req, pub, point);
+                   if (!seq) return done(std::move(seq.error()));
+                   std::optional<protocol::state> past;
+                   if (*seq != pub.seq) {
+                     auto loaded = load_state(*ctx.log, *seq);
+                     if (!loaded)
+                       return done(internal_error(req, "storage read", loaded.error().message));
+                     past = std::move(*loaded);
+                   }
+                   const bool first = !r.before && !r.reports_before;
+                   auto a = protocol::answer_page(past ? *past : now, now, *v, r, first);
+                   if (!a && a.error() == "bad_request")
+                     return done(error_response(req, 400, "bad_request",
+                                                "reports_before: only in a pledge room"));
+                   if (!a)
+                     return done(error_response(req, 404, "not_found", "no such room: " + r.room));
+                   done(json_response(req, 200, protocol::page_message(*a)));
+                 });
 }
 
 // ---- GET /api/history ----
@@ -357,6 +415,7 @@ void handle_audit_read(server_context& ctx, const std::string& path, http_reques
   if (path == "/api/history") return history(ctx, std::move(req), user, std::move(done));
   if (path == "/api/audit/checkpoints") return checkpoints(ctx, std::move(req), std::move(done));
   if (path == "/api/audit/timeline") return timeline(ctx, std::move(req), user, std::move(done));
+  if (path == "/api/thread") return thread_view(ctx, std::move(req), user, std::move(done));
   done(error_response(req, 404, "not_found", "no such API route"));
 }
 

@@ -172,7 +172,7 @@ void handle_api(server_context& ctx, http_request req, const client_info& client
 
   const bool known = *path == "/api/events" || *path == "/api/state" || *path == "/api/history" ||
                      *path == "/api/audit/verify" || *path == "/api/audit/checkpoints" ||
-                     *path == "/api/audit/timeline";
+                     *path == "/api/audit/timeline" || *path == "/api/thread";
   if (!known) return done(error_response(req, 404, "not_found", "no such API route"));
   if (verb != http::verb::get)
     return done(error_response(req, 405, "method_not_allowed", "only GET"));

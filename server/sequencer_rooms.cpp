@@ -70,29 +70,11 @@ void sequencer::page(std::shared_ptr<websocket_session> s, protocol::page_reques
 void sequencer::send_page(const std::shared_ptr<websocket_session>& s, const protocol::principal& v,
                           const protocol::page_request& r, bool first, const published& pub) {
   if (s->ended()) return;
-  const auto& st = *pub.state;
-  const auto limit = r.limit.value_or(protocol::default_page_limit);
-  protocol::page_answer a;
-  a.room = r.room;
-  a.seq = pub.seq;
-  a.thread = protocol::thread_json(st, r.room);
-  if (first || r.before) {
-    auto c = protocol::page_comments(st, v, r.room, r.before, limit);
-    if (!c) return s->send(no_room(r.room));  // not visible any more
-    a.comments = std::move(c->items);
-    a.before = c->before;
-    a.from = r.before;
-  }
-  if (r.room.starts_with("pledge:") && (first || r.reports_before)) {
-    auto p = protocol::page_reports(st, v, r.room, r.reports_before, limit);
-    if (!p) return s->send(no_room(r.room));
-    a.reports = std::move(p->items);
-    a.reports_before = p->before;
-    a.reports_from = r.reports_before;
-  } else if (r.reports_before) {
+  auto a = protocol::answer_page(*pub.state, *pub.state, v, r, first);
+  if (!a && a.error() == "bad_request")
     return s->send(protocol::error_message("bad_request", "reports page only in a pledge room"));
-  }
-  s->send(protocol::page_message(a));
+  if (!a) return s->send(no_room(r.room));  // not visible any more
+  s->send(protocol::page_message(*a));
 }
 
 }  // namespace a4p::server

@@ -91,6 +91,74 @@ TEST_F(audit_test, as_org_x_saw_it_hides_a_restricted_discussion_x_was_not_invit
                           [](const json& e) { return e.value("withheld", false); }));
 }
 
+// GET /api/state?at=N&view=light and GET /api/thread?room=...&at=N (the audit timeline on a
+// large log): the skeleton and the pages of a past point hold exactly what the whole past state
+// holds, for each reader (the auditor, a member, the auditor as that member's org).
+TEST_F(audit_test, thread_pages_and_the_light_view_at_a_past_point_are_the_past_state) {
+  const auto member = login(port(), "gha.delegate", demo_password);
+  const auto head = get_json(port(), "/api/state", auditor())["seq"].get<std::uint64_t>();
+  struct reader {
+    std::string token, as;
+  };
+  const std::vector<reader> readers = {{auditor(), ""}, {member, ""}, {auditor(), "&as_org=GHA"}};
+  std::size_t compared = 0;
+  for (const auto& rd : readers) {
+    for (const std::uint64_t at : {head / 3, 2 * head / 3, head}) {
+      const std::string point = "at=" + std::to_string(at) + rd.as;
+      const json full = get_json(port(), "/api/state?" + point, rd.token);
+      const json light = get_json(port(), "/api/state?" + point + "&view=light", rd.token);
+      ASSERT_EQ(light["seq"], at);
+      EXPECT_TRUE(light["comments"].empty());
+      std::map<std::string, std::vector<json>> by_target;
+      for (const auto& [id, c] : full["comments"].items()) by_target[c["target"]].push_back(c);
+      for (const auto& [kind, map] :
+           {std::pair{"discussion:", "discussions"}, std::pair{"pledge:", "pledges"},
+            std::pair{"action:", "actions"}}) {
+        EXPECT_EQ(light[map].size(), full[map].size()) << map;
+        for (const auto& [id, x] : full[map].items()) {
+          const std::string room = kind + id;
+          const auto& want = by_target[room];
+          std::size_t visible = 0;
+          for (const auto& c : want) visible += c.value("hidden", false) ? 0 : 1;
+          EXPECT_EQ(light[map][id]["thread"]["count"], visible) << room << " " << point;
+          // The pages, two at a time, oldest last page first, cover the past comments exactly.
+          std::vector<json> got;
+          std::string cursor;
+          for (int pages = 0; pages < 100; ++pages) {
+            const auto page = get_json(port(),
+                                       "/api/thread?room=" + room + "&" + point + "&limit=2" +
+                                           (cursor.empty() ? "" : "&before=" + cursor),
+                                       rd.token);
+            ASSERT_EQ(page["seq"], at);
+            got.insert(got.begin(), page["comments"].begin(), page["comments"].end());
+            if (page["before"].is_null()) break;
+            cursor = std::to_string(page["before"].get<std::uint64_t>());
+          }
+          auto by_id = [](const json& a, const json& b) { return a["id"] < b["id"]; };
+          auto sorted_want = want;
+          std::sort(sorted_want.begin(), sorted_want.end(), by_id);
+          std::sort(got.begin(), got.end(), by_id);
+          EXPECT_EQ(got, sorted_want) << room << " " << point;
+          compared += got.size();
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 20u);
+  // A restricted discussion the reader's org was not invited to is no room at any point.
+  EXPECT_EQ(get(port(), "/api/thread?room=discussion:D2&at=" + std::to_string(head), member).status,
+            404);
+  EXPECT_EQ(get(port(), "/api/thread?room=discussion:D2&as_org=GHA", auditor()).status, 404);
+  EXPECT_EQ(get(port(), "/api/thread?room=discussion:D2", auditor()).status, 200);
+  for (const char* bad : {"room=", "room=discussion:D1&before=0", "room=discussion:D1&limit=0",
+                          "room=discussion:D1&reports_before=5", "room=discussion:D1&at=x"})
+    EXPECT_EQ(get(port(), std::string("/api/thread?") + bad, auditor()).status, 400) << bad;
+  EXPECT_EQ(
+      get(port(), "/api/thread?room=discussion:D1&at=" + std::to_string(head + 1000), auditor())
+          .status,
+      404);
+}
+
 TEST_F(audit_test, the_timeline_index_has_every_marker_and_the_times_the_log_has) {
   const std::set<std::string> marked = {
       "round.opened",      "round.closed",      "comment.hidden",  "comment.restored",
