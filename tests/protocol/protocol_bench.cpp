@@ -1,22 +1,27 @@
 // protocol_bench: replay and state_at on a generated 1,000,000-event log (stored bytes form);
-// the rooms benchmarks (BM_rooms_*) add one pledge with 50,000 comments to it.
+// the rooms benchmarks (BM_rooms_*) read the skeleton and pages of its pledge with 50,000
+// comments.
 //
-// The log is made by decide() from a realistic mix of commands by ~300 users of 190 orgs
-// (comments 35%, progress reports 20%, pledge edits 12%, opinions, actions, discussions,
-// moderation, ...), so every event is one the server could have written. Built once per run.
+// The log is the large workspace of workspace_gen.hpp: decide() on a realistic mix of commands
+// by ~300 users of 190 orgs (comments 35%, progress reports 20%, pledge edits 12%, opinions,
+// actions, discussions, moderation, ...), with A4P's entity counts capped (decision 0402), so
+// every event is one the server could have written. Built once per run.
 //
 //   build/protocol/tests/protocol/protocol_bench [--benchmark_filter=...]
-//   A4P_BENCH_EVENTS=200000 to try a smaller log.
+//   A4P_BENCH_EVENTS=200000 to try a smaller log; A4P_BENCH_CAPS=0 for the uncapped mix
+//   (~45,000 pledges); A4P_BENCH_BUSY_COMMENTS=N for the busy pledge's comments.
 //   It runs with a4pd's allocator setting (server/allocator.hpp: freed memory kept for reuse);
 //   A4P_BENCH_GLIBC_DEFAULTS=1 measures with glibc's defaults instead.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <memory>
 #include <random>
 #include <set>
+#include <utility>
 
 #include <sys/resource.h>
 
@@ -26,6 +31,7 @@
 #include "protocol/visibility.hpp"
 #include "server/allocator.hpp"
 #include "test_log.hpp"
+#include "workspace_gen.hpp"
 
 namespace a4p::protocol::testing {
 namespace {
@@ -38,175 +44,62 @@ struct corpus {
   std::set<std::uint64_t> targets;                 // the random seqs of state_at
   std::uint64_t head = 0;
   std::size_t snapshot_bytes_max = 0;
+  workspace_summary made;
 };
 
-std::size_t target_events() {
-  const char* env = std::getenv("A4P_BENCH_EVENTS");
-  return env ? std::strtoull(env, nullptr, 10) : 1'000'000;
+// The generator's writer: test_log (decide, fake hashes, apply), plus a snapshot every 10,000
+// events, as a4pd keeps them; to bound this program's memory (a late snapshot of the uncapped
+// log is ~150 MB) only those that the state_at targets need are kept.
+class bench_writer final : public workspace_writer {
+ public:
+  bench_writer(corpus& out, std::uint64_t events) : out_(out), events_(events) {
+    log.keep_events = false;
+  }
+  const state& current() const override { return log.s; }
+  std::optional<json> run(const principal& p, std::string name, json args) override {
+    auto d = log.run(p, std::move(name), std::move(args));
+    if (!d) return std::nullopt;
+    return d->result;
+  }
+  void after_command(std::uint64_t seq) override {
+    if (seq / 10000 <= snapshots_taken_) return;
+    snapshots_taken_ = seq / 10000;
+    auto t = out_.targets.lower_bound(seq);
+    bool needed = (t != out_.targets.end() && *t < seq + 10000) || seq + 10000 > events_;
+    if (needed) {
+      out_.snapshots[seq] = serialize(log.s);
+      out_.snapshot_bytes_max = std::max(out_.snapshot_bytes_max, out_.snapshots[seq].size());
+    }
+  }
+  test_log log;
+
+ private:
+  corpus& out_;
+  std::uint64_t events_;
+  std::uint64_t snapshots_taken_ = 0;
+};
+
+const workspace_options& bench_options() {
+  static const workspace_options o = workspace_options_from_env();
+  return o;
 }
 
 const corpus& get_corpus() {
   static const corpus c = [] {
     corpus out;
-    test_log log;
-    log.keep_events = false;
-    std::mt19937 rng(42);
-    auto below = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
-    auto sys = system_principal();
-    static const char* themes[] = {"politics",        "wps",         "protection",
-                                   "safety-security", "performance", "sustaining-peace",
-                                   "partnerships",    "conduct"};
-    static const char* words[] = {"mandate", "protection", "civilians",   "training",
-                                  "women",   "peace",      "performance", "the",
-                                  "and",     "mission",    "report",      "of",
-                                  "to",      "troops",     "police",      "budget"};
-    auto text = [&](int n) {
-      std::string s;
-      for (int i = 0; i < n; ++i) s += std::string(i ? " " : "") + words[below(16)];
-      return s;
-    };
-    std::vector<principal> members;
-    std::vector<std::string> g10 = {"BGD", "BRA", "CIV", "ETH", "FRA",
-                                    "IDN", "NLD", "RWA", "GBR", "URY"};
-    for (int i = 0; i < 190; ++i) {
-      std::string id = i < 10 ? g10[i] : "M" + std::to_string(i);
-      json groups = i < 10 ? json::array({"G10"}) : json::array();
-      log.must(sys, "org.add",
-               {{"id", id},
-                {"name", "Org " + id},
-                {"kind", "member_state"},
-                {"region", "WEOG"},
-                {"groups", groups}});
-      for (int u = 0; u < (i < 110 ? 2 : 1); ++u) {
-        std::string uid = id + ".user" + std::to_string(u);
-        log.must(sys, "user.add", {{"id", uid}, {"name", uid}, {"org", id}, {"role", "member"}});
-        members.push_back({uid, id, role::member});
-      }
-    }
-    principal sec{"un.sec", "UN", role::secretariat};
-    log.must(sys, "user.add",
-             {{"id", sec.user}, {"name", "Sec"}, {"org", "UN"}, {"role", "secretariat"}});
-    for (int i = 0; i < 24; ++i)  // champions: members 0..23 of some theme
-      (void)log.run(sys, "champion.assign",
-                    {{"org", members[i * 2].org}, {"theme", themes[i % 8]}});
-    log.must(sec, "round.open", {{"name", "2026"}, {"closes", "2026-12-31"}});
-    std::vector<std::string> pledges, comments, actions, discussions;
-    std::map<std::string, std::string> pledge_org;
-    const std::size_t n = target_events();
-    std::uint64_t snapshots_taken = 0;
+    const workspace_options& o = bench_options();
     std::mt19937_64 pick(7);
-    while (out.targets.size() < 16) out.targets.insert(1 + pick() % n);
-    while (log.s.seq() < n) {
-      std::size_t dice = below(1000);
-      const principal& m = members[below(members.size())];
-      if (dice < 40 || pledges.size() < 50) {
-        auto d =
-            log.run(m, "pledge.create",
-                    {{"theme", themes[below(8)]},
-                     {"title", text(6)},
-                     {"description", text(40)},
-                     {"output", {{"indicator", text(3)}, {"target", std::to_string(below(900))}}},
-                     {"impact", {{"indicator", text(3)}, {"target", text(2)}}},
-                     {"due", "2027-06-30"}});
-        if (d) {
-          pledges.push_back(d->result["id"]);
-          pledge_org[pledges.back()] = m.org;
-        }
-      } else if (dice < 160) {
-        const std::string& id = pledges[below(pledges.size())];
-        const auto& p = log.s.pledges.at(id);
-        principal owner{"", p.org.str(), role::member};
-        for (const auto& x : members)
-          if (x.org == p.org) {
-            owner = x;
-            break;
-          }
-        (void)log.run(
-            owner, "pledge.update",
-            {{"id", id},
-             {"base_version", p.version},
-             {"changes", below(2) ? json{{"title", text(6)}} : json{{"description", text(40)}}}});
-      } else if (dice < 360) {
-        const std::string& id = pledges[below(pledges.size())];
-        principal owner{"", log.s.pledges.at(id).org.str(), role::member};
-        for (const auto& x : members)
-          if (x.org == owner.org) {
-            owner = x;
-            break;
-          }
-        (void)log.run(
-            owner, "pledge.report",
-            {{"id", id},
-             {"status", "on_track"},
-             {"progress", below(101)},
-             {"note", text(25)},
-             {"round", "R1"},
-             {"evidence", {"https://peacekeeping.un.org/r/" + std::to_string(below(9999))}},
-             {"attribution",
-              {{"statement", text(8)}, {"preexisting", false}, {"confidence", "medium"}}}});
-      } else if (dice < 710) {
-        std::string target = (below(3) == 0 || discussions.empty())
-                                 ? "pledge:" + pledges[below(pledges.size())]
-                                 : "discussion:" + discussions[below(discussions.size())];
-        auto d = log.run(m, "comment.post", {{"target", target}, {"body", text(10 + below(30))}});
-        if (d) comments.push_back(d->result["id"]);
-      } else if (dice < 760 && !comments.empty()) {
-        const auto& c = log.s.comments.at(comments[below(comments.size())]);
-        principal author{c.author.str(), c.org.str(), role::member};
-        (void)log.run(author, "comment.edit", {{"id", c.id}, {"body", text(20)}});
-      } else if (dice < 775 && !comments.empty()) {
-        const std::string& id = comments[below(comments.size())];
-        if (log.s.comments.at(id).hidden)
-          (void)log.run(sec, "comment.restore", {{"id", id}});
-        else
-          (void)log.run(sec, "comment.hide", {{"id", id}, {"reason", "conduct"}});
-      } else if (dice < 825) {
-        principal g = members[below(20)];  // the G10 orgs' users come first
-        (void)log.run(g, "opinion.give",
-                      {{"target", "pledge:" + pledges[below(pledges.size())]},
-                       {"position", "support"},
-                       {"text", text(15)}});
-      } else if (dice < 885 || actions.empty()) {
-        auto d = log.run(sec, "action.add",
-                         {{"theme", themes[below(8)]}, {"title", text(5)}, {"kind", "concrete"}});
-        if (d) actions.push_back(d->result["id"]);
-      } else if (dice < 935) {
-        const auto& a = log.s.actions.at(actions[below(actions.size())]);
-        (void)log.run(
-            sec, "action.update",
-            {{"id", a.id}, {"base_version", a.version}, {"changes", {{"title", text(5)}}}});
-      } else if (dice < 965) {
-        (void)log.run(m, "action.take_up", {{"id", actions[below(actions.size())]}});
-      } else if (dice < 985) {
-        auto d = log.run(sec, "discussion.convene",
-                         {{"theme", themes[below(8)]},
-                          {"title", text(5)},
-                          {"agenda", text(30)},
-                          {"visibility", below(4) ? "open" : "restricted"},
-                          {"invitees", {members[below(members.size())].org}}});
-        if (d) discussions.push_back(d->result["id"]);
-      } else if (dice < 990 && discussions.size() > 20) {
-        (void)log.run(sec, "discussion.close",
-                      {{"id", discussions[below(discussions.size() - 10)]}, {"outcome", text(10)}});
-      } else {
-        (void)log.run(sec, "gap.add",
-                      {{"theme", themes[below(8)]}, {"title", text(5)}, {"description", text(20)}});
-      }
-      // A snapshot every 10,000 events, as a4pd keeps them; to bound this program's memory
-      // (a late snapshot is ~150 MB) only those that the state_at targets need are kept.
-      std::uint64_t seq = log.s.seq();
-      if (seq / 10000 > snapshots_taken) {
-        snapshots_taken = seq / 10000;
-        auto t = out.targets.lower_bound(seq);
-        bool needed = (t != out.targets.end() && *t < seq + 10000) || seq + 10000 > n;
-        if (needed) {
-          out.snapshots[seq] = serialize(log.s);
-          out.snapshot_bytes_max = std::max(out.snapshot_bytes_max, out.snapshots[seq].size());
-        }
-      }
-    }
-    out.stored = std::move(log.stored);
+    while (out.targets.size() < 16) out.targets.insert(1 + pick() % o.events);
+    bench_writer w(out, o.events);
+    out.made = generate_workspace(w, o);
+    out.stored = std::move(w.log.stored);
     out.head = out.stored.size();
+    std::printf(
+        "workspace (%s): %llu events, %zu pledges, %zu actions, %zu gaps, %zu discussions, "
+        "%zu comments (%zu on %s)\n",
+        o.caps ? "capped" : "uncapped, A4P_BENCH_CAPS=0", static_cast<unsigned long long>(out.head),
+        out.made.pledges, out.made.actions, out.made.gaps, out.made.discussions, out.made.comments,
+        out.made.busy_comments, out.made.busy_room.c_str());
     return out;
   }();
   return c;
@@ -435,8 +328,8 @@ BENCHMARK(BM_view_event_member);
 
 // ---- rooms and the light snapshot (issue 18) ----
 
-// The state at the head plus one pledge with 50,000 comments (A4P_BENCH_BUSY_COMMENTS), posted
-// through decide() by many members, as the issue's large workspace has.
+// The state at the head; the generator's busy pledge (50,000 comments by default,
+// A4P_BENCH_BUSY_COMMENTS) is the thread of the page benchmarks.
 struct busy_workspace {
   test_log log;
   std::string room;
@@ -449,18 +342,7 @@ busy_workspace& get_busy() {
     out->log.s = std::move(*deserialize(std::prev(c.snapshots.end())->second));
     for (std::uint64_t q = std::prev(c.snapshots.end())->first + 1; q <= c.head; ++q)
       (void)apply(out->log.s, *decode_stored(c.stored[q - 1]));
-    const std::string pledge = out->log.s.pledges.rows().front().id.str();
-    out->room = "pledge:" + pledge;
-    const char* env = std::getenv("A4P_BENCH_BUSY_COMMENTS");
-    const std::size_t n = env ? std::strtoull(env, nullptr, 10) : 50'000;
-    std::vector<principal> members;
-    for (const auto& u : out->log.s.users.rows())
-      if (u.r == role::member) members.push_back({u.id.str(), u.org.str(), role::member});
-    for (std::size_t i = 0; i < n; ++i)
-      (void)out->log.run(members[i % members.size()], "comment.post",
-                         {{"target", out->room},
-                          {"body", "a comment of about the usual length, number " +
-                                       std::to_string(i) + ", on the busy pledge"}});
+    out->room = c.made.busy_room;
     return out;
   }();
   return *w;
@@ -477,6 +359,22 @@ void BM_rooms_full_snapshot(benchmark::State& st) {
 }
 BENCHMARK(BM_rooms_full_snapshot)->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
 
+// The skeleton's composition: per map its entries and bytes, and per field of its entries
+// the bytes of `"field":value,` summed over them (fields under 0.1% of the message left out).
+void print_composition(const json& light, std::size_t message_bytes) {
+  std::printf("skeleton composition (%zu bytes in all):\n", message_bytes);
+  for (const auto& [k, m] : light.items()) {
+    if (!m.is_object()) continue;
+    std::printf("  %-14s %8zu entries %12zu bytes\n", k.c_str(), m.size(), m.dump().size());
+    std::map<std::string, std::size_t> fields;
+    for (const auto& [id, x] : m.items())
+      if (x.is_object())
+        for (const auto& [f, val] : x.items()) fields[f] += f.size() + 4 + val.dump().size();
+    for (const auto& [f, b] : fields)
+      if (b * 1000 >= message_bytes) std::printf("    %-22s %12zu bytes\n", f.c_str(), b);
+  }
+}
+
 void BM_rooms_light_snapshot(benchmark::State& st) {
   auto& w = get_busy();
   viewer v{"M50.user0", "M50", role::member};
@@ -484,13 +382,16 @@ void BM_rooms_light_snapshot(benchmark::State& st) {
   for (auto _ : st)
     bytes = light_snapshot_message(w.log.s.seq(), view_light_state(w.log.s, v)).size();
   st.counters["MB"] = static_cast<double>(bytes) / 1e6;
-  // What the skeleton is made of: each map's canonical bytes.
+  // What the skeleton is made of: each map's canonical bytes (and, printed once, its fields').
   json light = view_light_state(w.log.s, v);
   for (const auto& [k, m] : light.items())
     if (m.is_object()) st.counters[k + "_MB"] = static_cast<double>(m.dump().size()) / 1e6;
+  static bool printed = false;
+  if (!std::exchange(printed, true)) print_composition(light, bytes);
   st.counters["pledges"] = static_cast<double>(w.log.s.pledges.size());
   st.counters["actions"] = static_cast<double>(w.log.s.actions.size());
   st.counters["discussions"] = static_cast<double>(w.log.s.discussions.size());
+  st.counters["gaps"] = static_cast<double>(w.log.s.gaps.size());
 }
 BENCHMARK(BM_rooms_light_snapshot)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
 
