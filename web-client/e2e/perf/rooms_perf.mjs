@@ -3,20 +3,25 @@
 // a4p.view = full) and the light one ("after"). Prints one `a4p-figure` JSON line per figure.
 //
 //   node e2e/perf/rooms_perf.mjs [--data DIR] [--comments 50000] [--threads 10] [--busy 2000]
-//                                [--pages 5] [--runs 3] [--views full,light] [--web-root DIR --label L]
+//                                [--pages 5] [--runs 3] [--views full,light,audit] [--releases 6]
+//                                [--user gbr.delegate] [--web-root DIR --label L]
 //
 // --data DIR keeps the workspace (made on the first run: the demo, then --comments comments
 // on one pledge and --busy on each of --threads - 1 other pledges, through POST /api/commands)
 // and reuses it later. Figures: the welcome snapshot's bytes; sign-in to the overview drawn;
 // a pledge with --comments comments opened until its first comments are on screen; each of
 // --pages "load earlier" pages until drawn; the JS heap (after a forced GC) after opening
-// --threads busy threads one after the other. A4PD_BIN picks the server (default the release
+// --threads busy threads one after the other. The view `audit` (issue 13): the auditor's
+// timeline, from the scrubber's release to the page drawn (`#render-time`, as the audit e2e
+// reads it), over --releases points on the overview and on the busiest pledge, and the split
+// the client logs (state read, render, paint). --user signs in someone else for the member
+// figures (a user of --data's workspace). A4PD_BIN picks the server (default the release
 // build); the web client must be built (`npm run build`). --web-root serves another build of
 // the client (e.g. one from before issue 18, made with `vite build --outDir`), --label names it.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api_token, demo_password, launch_browser, start_server, wait_live } from '../harness.mjs';
+import { api_token, demo_password, launch_browser, release_scrubber, start_server, wait_live } from '../harness.mjs';
 
 const arg = (name, d) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,7 +33,9 @@ const n_threads = Number(arg('threads', 10));
 const n_busy = Number(arg('busy', 2_000));
 const n_pages = Number(arg('pages', 5));
 const n_runs = Number(arg('runs', 3));
-const views = arg('views', 'full,light').split(',');
+const views = arg('views', 'full,light,audit').split(',');
+const n_releases = Number(arg('releases', 6));
+const member = arg('user', 'gbr.delegate');
 const label = arg('label', 'this client');
 const other_root = arg('web-root', null);
 const unlimited = ['--rate', '1000000', '--burst', '1000000', '--rate-bytes', '1000000000', '--burst-bytes', '1000000000'];
@@ -83,7 +90,7 @@ async function one_run(browser, url, view, pledges, tag) {
   await page.goto('/#/');
   await page.evaluate((v) => localStorage.setItem('a4p.view', v), view);
   await page.reload();
-  await page.locator('#username').fill('gbr.delegate');
+  await page.locator('#username').fill(member);
   await page.locator('#password').fill(demo_password);
   const t_sign_in = performance.now();
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -129,6 +136,43 @@ async function one_run(browser, url, view, pledges, tag) {
   await context.close();
 }
 
+/** The auditor's timeline: release of the scrubber to the page drawn, at --releases points
+ * spread over the log, on the overview and on the busiest pledge (its thread's first page). */
+async function audit_run(browser, url, pledges, head, tag) {
+  const say = (o) => figure({ ...tag, view: 'audit', ...o });
+  const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const split = [];
+  page.on('console', (m) => m.text().startsWith('a4p-audit:') && split.push(m.text().slice(11)));
+  await page.goto('/#/');
+  await page.locator('#username').fill('un.auditor');
+  await page.locator('#password').fill(demo_password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await wait_live(page, 300_000);
+  const drawn = (seq) => page.locator(`.past[data-seq="${seq}"][aria-busy="false"]`).waitFor({ timeout: 300_000 });
+  for (const [i, where] of ['', `/pledge/${pledges[0]}`].entries()) {
+    const t_open = performance.now();
+    await page.evaluate((h) => (location.hash = h), `#/audit/at/${head}${where}`);
+    await drawn(head);
+    const open_ms = ms(t_open);
+    const times = [];
+    split.length = 0;
+    for (let k = 1; k <= n_releases; k++) {
+      const seq = Math.max(1, Math.round((head * (k + i * 0.5)) / (n_releases + 1)));
+      await page.evaluate(() => document.getElementById('render-time')?.setAttribute('data-ms', ''));
+      await release_scrubber(page, seq);
+      await drawn(seq);
+      const got = page.locator('#render-time:not([data-ms=""])');
+      await got.waitFor({ timeout: 300_000 });
+      times.push(Math.round(Number(await got.getAttribute('data-ms'))));
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    say({ page: where ? 'pledge' : 'overview', open_at_head_ms: open_ms, release_to_render_ms: times, median_ms: sorted[Math.floor(sorted.length / 2)], split: [...split] });
+  }
+  say({ heap_mb_after_timeline: await heap_mb(page) });
+  await context.close();
+}
+
 const fresh = !existsSync(join(data_dir, '.perf-made'));
 mkdirSync(data_dir, { recursive: true });
 const server = await start_server({ data_dir, demo: fresh, extra_args: unlimited, timeout_ms: 300_000, ...(other_root ? { root: other_root } : {}) });
@@ -147,7 +191,8 @@ try {
   for (let run = 0; run < n_runs; run++)
     for (const view of views) {
       try {
-        await one_run(browser, server.url, view, pledges, { run, label, head: Number(head) });
+        if (view === 'audit') await audit_run(browser, server.url, pledges, Number(head), { run, label, head: Number(head) });
+        else await one_run(browser, server.url, view, pledges, { run, label, head: Number(head) });
       } catch (e) {
         figure({ run, label, view, failed: String(e.message ?? e).split('\n')[0] });
       }

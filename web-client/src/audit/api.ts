@@ -2,7 +2,7 @@
 // history, the server's chain check, and the log page by page. Each call needs the session
 // cookie and is filtered by the server's visibility rules, so what comes back is what this
 // reader may see. Errors are values: `{ ok: false, status, message }`.
-import type { Actor, State } from '../sync';
+import type { Actor, PageMsg, State } from '../sync';
 import { normalize_state } from '../sync';
 import type { LogLine } from './chain';
 
@@ -34,17 +34,45 @@ async function get_json<T>(url: string, f: Fetch): Promise<Result<T>> {
 /** `&as_org=X`: an auditor's read as a plain member of org X would get it. */
 const as_param = (as_org: string | null | undefined) => (as_org ? `&as_org=${encodeURIComponent(as_org)}` : '');
 
-/** The workspace as it was after event `seq`, as this reader (or org `as_org`) may see it. */
-export async function state_at(seq: number, as_org: string | null = null, f: Fetch = browser_fetch): Promise<Result<State>> {
-  const r = await get_json<Partial<State>>(`/api/state?at=${seq}${as_param(as_org)}`, f);
+/** A past state's form: `light` is the skeleton (protocol/README.md, "Rooms and the light
+ * snapshot"; threads and the detail text come from `/api/thread`), `full` the whole state. */
+export type PastView = 'light' | 'full';
+
+/** `/api/state?<point>[&view=light]`; an a4pd without the light past view refuses `view`
+ * (400): then the whole state. */
+async function past(point: string, view: PastView, seq: number, f: Fetch): Promise<Result<State>> {
+  let r = await get_json<Partial<State>>(`/api/state?${point}${view === 'light' ? '&view=light' : ''}`, f);
+  if (!r.ok && r.status === 400 && view === 'light') r = await get_json<Partial<State>>(`/api/state?${point}`, f);
   return r.ok ? { ok: true, value: normalize_state(r.value, seq) } : r;
+}
+
+/** The workspace as it was after event `seq`, as this reader (or org `as_org`) may see it. */
+export function state_at(seq: number, as_org: string | null = null, f: Fetch = browser_fetch, view: PastView = 'full'): Promise<Result<State>> {
+  return past(`at=${seq}${as_param(as_org)}`, view, seq, f);
 }
 
 /** The workspace just after the last event at or before `instant` (RFC 3339 with an offset);
  * its `seq` says which event that was. Servers without `at_time` answer 400. */
-export async function state_at_time(instant: string, as_org: string | null = null, f: Fetch = browser_fetch): Promise<Result<State>> {
-  const r = await get_json<Partial<State>>(`/api/state?at_time=${encodeURIComponent(instant)}${as_param(as_org)}`, f);
-  return r.ok ? { ok: true, value: normalize_state(r.value, 0) } : r;
+export function state_at_time(instant: string, as_org: string | null = null, f: Fetch = browser_fetch, view: PastView = 'full'): Promise<Result<State>> {
+  return past(`at_time=${encodeURIComponent(instant)}${as_param(as_org)}`, view, 0, f);
+}
+
+/** Where a page of a room starts: its latest page, or the page before a cursor. */
+export type PageCursor = { before: number } | { reports_before: number } | null;
+
+/** One page of a room at a past point (`GET /api/thread`), as the WebSocket's `page` has it
+ * (first page: the latest comments, a pledge's latest reports, `entity` and `opinions`). */
+export async function thread_page(
+  room: string,
+  at: number,
+  as_org: string | null,
+  cursor: PageCursor,
+  limit: number,
+  f: Fetch = browser_fetch,
+): Promise<Result<PageMsg>> {
+  const c = cursor ? ('before' in cursor ? `&before=${cursor.before}` : `&reports_before=${cursor.reports_before}`) : '';
+  const r = await get_json<Omit<PageMsg, 'type'>>(`/api/thread?room=${encodeURIComponent(room)}&at=${at}${c}&limit=${limit}${as_param(as_org)}`, f);
+  return r.ok ? { ok: true, value: { ...r.value, type: 'page' } } : r;
 }
 
 export type FieldChange = { from: unknown; to: unknown } | { added: unknown[]; removed: unknown[] };

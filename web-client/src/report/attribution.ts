@@ -87,7 +87,7 @@ export function row_of(p: Pledge, f: ReportFilter): ReportRow {
     output: p.output,
     impact: p.impact,
     last: last ? { status: last.status, progress: last.progress, ts: last.ts, round: last.round } : null,
-    impact_note: scoped.some((r) => typeof r.impact_note === 'string' && r.impact_note.trim() !== ''),
+    impact_note: scoped.some((r) => r.has_impact_note === true || (typeof r.impact_note === 'string' && r.impact_note.trim() !== '')),
     attribution: with_attribution?.attribution ?? null,
   };
 }

@@ -16,6 +16,8 @@ import type {
 } from './types';
 import { state_maps } from './types';
 import { bump_thread } from './threads';
+import type { ThinKinds } from './skeleton';
+import { thin_discussion, thin_gap, thin_pledge } from './skeleton';
 
 export interface ReduceContext {
   /** Secretariat and auditors keep hidden comment bodies; everyone else drops them. */
@@ -23,6 +25,9 @@ export interface ReduceContext {
   /** Light sessions: whether a room is joined. A pledge whose room is not joined keeps only its
    * latest report (the skeleton's rule). Absent: every report is kept (whole state). */
   room_joined?: (room: string) => boolean;
+  /** Light sessions on a thin skeleton (ADR 0512): the kinds whose detail text is stripped from
+   * events on targets whose room is not joined. Absent: nothing is stripped. */
+  thin?: ThinKinds;
 }
 
 export function empty_state(): State {
@@ -109,7 +114,23 @@ export function apply_event(s: State, ev: EventMsg, ctx: ReduceContext): State {
   const data = (ev.data ?? {}) as Data;
   const id = entity_id(ev, data);
   const next = reduce_one(s, ev, data, id, ctx);
-  return next === s ? { ...s, seq: ev.seq } : { ...next, seq: ev.seq };
+  return next === s ? { ...s, seq: ev.seq } : { ...thinned(next, ev, data, id, ctx), seq: ev.seq };
+}
+
+/** `s` after `ev` with the touched entity kept as thin as the skeleton when its room is not
+ * joined, so that events never grow the skeleton back (ADR 0512). */
+function thinned(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceContext): State {
+  const thin = ctx.thin;
+  if (!thin) return s;
+  const joined = (room: string) => ctx.room_joined?.(room) ?? false;
+  const kind = ev.name.slice(0, ev.name.indexOf('.'));
+  if (kind === 'pledge' && thin.pledges && s.pledges[id] && !joined(`pledge:${id}`))
+    return put(s, 'pledges', id, thin_pledge(s.pledges[id]!));
+  if (kind === 'discussion' && thin.discussions && s.discussions[id] && !joined(`discussion:${id}`))
+    return put(s, 'discussions', id, thin_discussion(s.discussions[id]!));
+  if (kind === 'gap' && thin.gaps && s.gaps[id]) return put(s, 'gaps', id, thin_gap(s.gaps[id]!));
+  if (ev.name === 'opinion.given' && thin.opinions && !joined(str(data.target))) return remove(s, 'opinions', id);
+  return s;
 }
 
 function reduce_one(s: State, ev: EventMsg, data: Data, id: string, ctx: ReduceContext): State {

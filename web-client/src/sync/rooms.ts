@@ -7,7 +7,8 @@
 
 import { apply_event, type ReduceContext } from './reducer';
 import { room_entity, with_thread } from './threads';
-import type { Comment, EventMsg, PageMsg, Report, State, TickMsg } from './types';
+import { thin_target, type ThinKinds } from './skeleton';
+import type { Comment, EventMsg, Opinion, PageMsg, Report, State, TickMsg } from './types';
 
 /** Limits of the client side (ADR 0508). */
 export const room_limits = {
@@ -37,9 +38,29 @@ function with_reports(s: State, room: string, f: (reports: Report[]) => Report[]
   return p ? { ...s, pledges: { ...s.pledges, [e.id]: { ...p, reports: f(p.reports) } } } : s;
 }
 
+/** The first page's `entity` over the held one (ADR 0512): the page brings the fields the
+ * skeleton leaves out; a field held is at least as new as the page (events kept while the page
+ * was pending were applied in full), so the held value wins. Reports and thread: the page's. */
+function with_entity(s: State, room: string, entity: Record<string, unknown>): State {
+  const e = room_entity(room);
+  const held = e ? (s[e.map][e.id] as object | undefined) : undefined;
+  if (!e || !held) return s;
+  const { reports: _r, thread: _t, ...detail } = entity;
+  return { ...s, [e.map]: { ...s[e.map], [e.id]: { ...detail, ...held } } };
+}
+
+/** The first page's opinions on the room's target; one held is newer (an event since). */
+function with_opinions(s: State, opinions: readonly Opinion[]): State {
+  const next = { ...s.opinions };
+  for (const o of opinions) if (typeof next[o.id]?.text !== 'string') next[o.id] = o;
+  return { ...s, opinions: next };
+}
+
 /** The latest page after a join: the room's contents become the page's. */
 export function apply_latest_page(s: State, page: PageMsg): State {
   let next: State = { ...s, comments: without_comments_of(s, page.room) };
+  if (page.entity) next = with_entity(next, page.room, page.entity);
+  if (page.opinions) next = with_opinions(next, page.opinions);
   for (const c of page.comments ?? []) next.comments[c.id] = c;
   if (page.reports) {
     const reports = page.reports;
@@ -67,10 +88,12 @@ export function apply_earlier_page(s: State, page: PageMsg): State {
   return next;
 }
 
-/** Forgets a room's contents: its comments, and a pledge's reports but the latest. */
-export function drop_room(s: State, room: string): State {
+/** Forgets a room's contents: its comments, and a pledge's reports but the latest; on a thin
+ * skeleton the target goes back to the skeleton's form (ADR 0512). */
+export function drop_room(s: State, room: string, thin?: ThinKinds): State {
   const next = { ...s, comments: without_comments_of(s, room) };
-  return with_reports(next, room, (r) => r.slice(-1));
+  const kept = with_reports(next, room, (r) => r.slice(-1));
+  return thin ? thin_target(kept, room, thin) : kept;
 }
 
 /** The room whose contents `ev` changes (judged on `s`, the state it applies to), or null:

@@ -16,6 +16,7 @@
 import type { CommandArgs, CommandName } from './commands';
 import { apply_event, normalize_state, restore_needs_snapshot } from './reducer';
 import type { ReduceContext } from './reducer';
+import { not_thin, thin_kinds_of, type ThinKinds } from './skeleton';
 import { apply_earlier_page, apply_latest_page, apply_tick, drop_room, event_room, replay_kept, room_limits } from './rooms';
 import type {
   Actor,
@@ -150,6 +151,8 @@ export class SyncClient {
   private readonly listeners_ = new Set<(e: SyncEvent) => void>();
   /** The server gave this session the light view (welcome.view). */
   private light_ = false;
+  /** What this session's skeleton leaves out (learned from its snapshot, ADR 0512). */
+  private thin_: ThinKinds = not_thin;
   private readonly room_info_ = new Map<string, RoomInfo>();
   /** Rooms named in the last hello (joined by the server before its catch-up). */
   private hello_rooms_ = new Set<string>();
@@ -467,6 +470,7 @@ export class SyncClient {
       case 'snapshot': {
         this.state_ = normalize_state(msg.state ?? {}, msg.seq);
         this.state_.seq = msg.seq;
+        this.thin_ = thin_kinds_of(this.state_, this.light_);
         this.awaiting_snapshot_ = false;
         this.force_snapshot_ = false;
         // A new snapshot holds no room's contents (light) or all of them (whole state).
@@ -635,7 +639,7 @@ export class SyncClient {
   private drop(room: string): void {
     this.room_info_.delete(room);
     if (!this.state_ || !this.light_) return;
-    this.state_ = drop_room(this.state_, room);
+    this.state_ = drop_room(this.state_, room, this.thin_);
     this.emit({ kind: 'state', state: this.state_ });
   }
 
@@ -646,7 +650,7 @@ export class SyncClient {
   }
 
   private context(): ReduceContext {
-    return { privileged: this.privileged(), room_joined: (room) => this.rooms_.has(room) };
+    return { privileged: this.privileged(), room_joined: (room) => this.rooms_.has(room), thin: this.thin_ };
   }
 
   private on_outcome(msg: Extract<ServerMsg, { type: 'ack' | 'reject' }>): void {

@@ -15,7 +15,8 @@ export interface Indicator {
 }
 
 export interface Attribution {
-  statement: string;
+  /** Not in the thin skeleton (ADR 0512): the pledge room's page has it. */
+  statement?: string;
   preexisting: boolean;
   confidence: 'low' | 'medium' | 'high';
 }
@@ -73,9 +74,12 @@ export interface Report {
   round: Id | null;
   status: PledgeStatus;
   progress: number;
-  note: string;
-  evidence: string[];
-  impact_note: string | null;
+  /** `note`, `evidence`, `impact_note`: not in the thin skeleton's latest report (ADR 0512). */
+  note?: string;
+  evidence?: string[];
+  impact_note?: string | null;
+  /** Thin skeleton: whether the report has an impact note. */
+  has_impact_note?: boolean;
   attribution: Attribution | null;
   /** Language tag of note and impact note (BCP 47); absent or null in older events: unknown. */
   lang?: string | null;
@@ -94,7 +98,8 @@ export interface Pledge {
   org: string;
   theme: Id;
   title: string;
-  description: string;
+  /** Not in the thin skeleton (ADR 0512): the pledge room's first page brings it. */
+  description?: string;
   output: Indicator;
   impact: Indicator | null;
   commitment: Id | null;
@@ -124,7 +129,8 @@ export interface Gap {
   id: Id;
   theme: Id;
   title: string;
-  description: string;
+  /** Absent when the server's skeleton leaves it out (ADR 0512). */
+  description?: string;
   version: number;
 }
 
@@ -145,12 +151,15 @@ export interface Discussion {
   id: Id;
   theme: Id;
   title: string;
-  agenda: string;
+  /** `agenda`, `outcome`: not in the thin skeleton (ADR 0512); the room's first page has them. */
+  agenda?: string;
   visibility: 'open' | 'restricted' | string;
   invitees: string[];
   convener: string;
   state: 'open' | 'locked' | 'closed';
-  outcome: string | null;
+  outcome?: string | null;
+  /** Thin skeleton: whether the discussion was closed with an outcome. */
+  has_outcome?: boolean;
   created_ts?: string;
   version: number;
   /** Language tags of title and agenda, and of the outcome; absent or null: unknown. */
@@ -190,7 +199,8 @@ export interface Opinion {
   org: string;
   target: string;
   position: 'support' | 'concerns' | 'object' | string;
-  text: string;
+  /** Absent when the server's skeleton leaves opinions' texts to the rooms (ADR 0512). */
+  text?: string;
   by: string;
   ts: string;
   lang?: string | null;
@@ -295,6 +305,10 @@ export interface PageMsg {
   reports_before?: number | null;
   reports_from?: number;
   thread?: Thread;
+  /** First page only (thin skeleton, ADR 0512): the target as the whole state shows it to this
+   * reader (a pledge's reports stay in `reports`), and its opinions. */
+  entity?: Record<string, unknown>;
+  opinions?: Opinion[];
 }
 
 export interface AckMsg {

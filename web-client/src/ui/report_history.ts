@@ -5,13 +5,16 @@
 // `GET /api/events?name=pledge.progress_reported` (paged by `X-A4P-Next`) and follows the live
 // events; when the last such view closes they are let go (bounded memory), and loaded again
 // by the next. Until they have arrived the view draws from the skeleton. A whole state (a
-// server without the light view) has them already, and so does a past state (read-only).
+// server without the light view) has them already. A past point of the audit timeline is a
+// light state too (ADR 0512): it takes the reports up to its seq (reports are only ever
+// appended, and every reader may see them).
 import { signal } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
 import { report_of } from '../sync';
 import type { EventMsg, Report, State } from '../sync';
 import { light, me, on_event } from './store';
 import { use_mode } from './view_mode';
+import { is_light } from './room_source';
 
 type Histories = Record<string, Report[]>;
 
@@ -80,7 +83,7 @@ async function load(user: string): Promise<void> {
  * `ready` is false while it is being loaded (the state is then the skeleton's). */
 export function use_whole_reports(s: State): { s: State; ready: boolean } {
   const { read_only } = use_mode();
-  const needed = light.value && !read_only;
+  const needed = read_only ? is_light(s) : light.value;
   const user = me.value?.id ?? null;
   useEffect(() => {
     if (!needed || !user) return;
@@ -100,7 +103,8 @@ export function use_whole_reports(s: State): { s: State; ready: boolean } {
     if (!needed) return { s, ready: true };
     if (!h) return { s, ready: false };
     const pledges: State['pledges'] = {};
-    for (const [id, p] of Object.entries(s.pledges)) pledges[id] = { ...p, reports: h[id] ?? p.reports };
+    const upto = (r: Report[]) => (read_only ? r.filter((x) => x.seq <= s.seq) : r);
+    for (const [id, p] of Object.entries(s.pledges)) pledges[id] = { ...p, reports: h[id] ? upto(h[id]) : p.reports };
     return { s: { ...s, pledges }, ready: true };
-  }, [s, h, needed]);
+  }, [s, h, needed, read_only]);
 }

@@ -8,15 +8,19 @@ import type { Me } from './model';
 import { href as live_href } from './router';
 import type { Hrefs } from './router';
 import { me } from './store';
+import type { RoomSource } from './room_source';
+import { live_rooms } from './room_source';
 
 export interface ViewMode {
   read_only: boolean;
   href: Hrefs;
+  /** Where the views' rooms come from: live (WebSocket) or a past point (REST), ADR 0512. */
+  rooms: RoomSource;
   /** Read-only: the link to an entity's history (`pledge:P3`) at the same seq. */
   history?: (entity: string) => string;
 }
 
-export const ViewModeContext = createContext<ViewMode>({ read_only: false, href: live_href });
+export const ViewModeContext = createContext<ViewMode>({ read_only: false, href: live_href, rooms: live_rooms });
 
 export const use_mode = () => useContext(ViewModeContext);
 export const use_href = () => use_mode().href;

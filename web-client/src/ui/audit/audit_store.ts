@@ -1,11 +1,13 @@
 // The audit view's data, kept for the tab: the log index (loaded once, page by page, for the
-// timeline's dates and markers), the head seq, a few past states (so moving back and forth
-// is instant), and the time of the last render from a release of the scrubber.
+// timeline's dates and markers), the head seq, a few past points (each the light state of that
+// seq and the rooms read there, so moving back and forth is instant: ADR 0512), and the time
+// of the last render from a release of the scrubber.
 // Single-threaded (browser event loop).
 import { signal } from '@preact/signals';
 import type { State } from '../../sync';
 import { event_pages, event_time, server_features, state_at, timeline_index } from '../../audit/api';
 import type { Result, ServerFeatures } from '../../audit/api';
+import { first_page, is_light, PastRooms } from '../room_source';
 import type { IndexEntry } from '../../audit/timeline';
 import { index_entry, index_of_timeline, time_at } from '../../audit/timeline';
 import type { At } from '../router';
@@ -52,22 +54,36 @@ export function load_index(): Promise<void> {
 
 // Promises, so that a fetch started at the release (before the route changes) is the one
 // the page then waits for.
-const cache = new Map<string, Promise<Result<State>>>();
-const cache_size = 16;
+const cache = new Map<string, Promise<Result<PastRooms>>>();
+const cache_size = 8;
 
-/** The state after `at.seq` as `at.as_org` saw it (null: this reader), from the cache or the
- * server (a failed read is not kept). */
-export function past_state(at: At): Promise<Result<State>> {
+/** The point after `at.seq` as `at.as_org` saw it (null: this reader): its light state and
+ * the rooms read there, from the cache or the server (a failed read is not kept). */
+export function past_point(at: At): Promise<Result<PastRooms>> {
   const key = `${at.seq}/${at.as_org ?? ''}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const p = state_at(at.seq, at.as_org).then((r) => {
-    if (!r.ok) cache.delete(key);
-    return r;
+  const p = state_at(at.seq, at.as_org, undefined, 'light').then((r): Result<PastRooms> => {
+    if (!r.ok) {
+      cache.delete(key);
+      return r;
+    }
+    return { ok: true, value: new PastRooms({ seq: at.seq, as_org: at.as_org }, r.value, is_light(r.value)) };
   });
   cache.set(key, p);
   if (cache.size > cache_size) cache.delete(cache.keys().next().value!);
   return p;
+}
+
+/** The state at `at` (the light state, with the rooms read there so far). */
+export function past_state(at: At): Promise<Result<State>> {
+  return past_point(at).then((r) => (r.ok ? { ok: true, value: r.value.state.peek() } : r));
+}
+
+/** Starts the reads a past page needs: the point's state and its room's first page. */
+export function prefetch_past(at: At, room: string | null): void {
+  void past_point(at);
+  if (room) void first_page(at, room);
 }
 
 // The exact time of the event at a seq, for the "as of" banner when the index is sampled.

@@ -115,7 +115,7 @@ function use_resolved(on: string | null, as_org: string | null): number | null {
     if (on === null || !f) return;
     if (!f.at_time) return set_resolved({ on, seq: null });
     let live = true;
-    void state_at_time(instant_of(on), as_org).then((r) => {
+    void state_at_time(instant_of(on), as_org, undefined, 'light').then((r) => {
       if (live) set_resolved({ on, seq: r.ok ? r.value.seq : null });
     });
     return () => {

@@ -1,8 +1,9 @@
 // The timeline: a scrubber over seq (its date shown as it moves), a date to jump to, the
 // markers (rounds opening and closing, moderation acts), and below them the workspace as it
 // was at that seq, drawn by the live views in read-only mode. Releasing the scrubber
-// navigates to the seq's URL; the page then fetches the past state (or takes it from the
-// cache) and reports the time from the release to the render.
+// navigates to the seq's URL; the page then reads that point's light state and the room of
+// the page shown (a pledge's or discussion's first page, ADR 0512), or takes them from the
+// cache, and reports the time from the release to the render of both.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import type { State } from '../../sync';
@@ -19,7 +20,8 @@ import { OverviewView } from '../views/overview';
 import { PledgeView } from '../views/pledge';
 import { RoundsView } from '../views/rounds';
 import { ThemeView } from '../views/theme';
-import { head, index, index_loaded, last_render_ms, past_state, release } from './audit_store';
+import { head, index, index_loaded, last_render_ms, past_point, prefetch_past, release } from './audit_store';
+import type { PastRooms } from '../room_source';
 import { readable_time } from './audit_view';
 import { t } from '../../i18n';
 
@@ -51,7 +53,7 @@ function Scrubber({ at, page, id }: { at: At; page: PastPage; id: string | null 
     release.at = performance.now();
     release.seq = to;
     const next = { seq: to, as_org: at.as_org };
-    void past_state(next); // starts the read now, not after the route's first paint
+    prefetch_past(next, room_of(page, id)); // starts the reads now, not after the route's first paint
     navigate_quietly(audit_href(next, page, id));
   };
   return (
@@ -129,31 +131,40 @@ function PastView({ s, page, id }: { s: State; page: PastPage; id: string | null
   }
 }
 
-/** The workspace at `seq`, read-only; reports the release-to-render time once drawn. */
-export function PastWorkspace({ at, children }: { at: At; children: (s: State) => ComponentChildren }) {
+/** The room a past page draws from (its comments, a pledge's reports, the detail text). */
+export function room_of(page: PastPage, id: string | null): string | null {
+  return id && (page === 'pledge' || page === 'discussion') ? `${page}:${id}` : null;
+}
+
+/** The workspace at `seq`, read-only; reports the release-to-render time once drawn (with
+ * `room`'s first page, when the page shows one). */
+export function PastWorkspace({ at, room, children }: { at: At; room?: string | null; children: (s: State) => ComponentChildren }) {
   const { seq, as_org } = at;
-  const [shown, set_shown] = useState<{ seq: number; as_org: string | null; s: State } | null>(null);
+  const [shown, set_shown] = useState<{ seq: number; as_org: string | null; src: PastRooms } | null>(null);
   const [error, set_error] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     // Measured from the release of the scrubber or the date form, else from the navigation.
     if (release.at === null) release.at = performance.now();
     release.fetched = null;
-    void past_state({ seq, as_org }).then((r) => {
+    void past_point({ seq, as_org }).then((r) => {
       if (!live) return;
       release.fetched = performance.now();
       if (r.ok) {
+        // Held before the first render, so that the page counts as drawn only with it.
+        if (room) r.value.hold(room);
         set_error(null);
-        set_shown({ seq, as_org, s: r.value });
+        set_shown({ seq, as_org, src: r.value });
       } else set_error(r.message);
     });
     return () => {
       live = false;
     };
-  }, [seq, as_org]);
+  }, [seq, as_org, room]);
+  const busy = shown?.src.busy.value ?? true;
   // Committed to the DOM here; measured once the next frame has been painted.
   useLayoutEffect(() => {
-    if (!shown || release.at === null) return;
+    if (!shown || busy || release.at === null) return;
     const { at, fetched } = release;
     const committed = performance.now();
     release.at = null;
@@ -169,22 +180,23 @@ export function PastWorkspace({ at, children }: { at: At; children: (s: State) =
         );
       }, 0),
     );
-  }, [shown]);
-  const mode: ViewMode = useMemo(
-    () => ({ read_only: true, href: past_hrefs(at), history: (e: string) => audit_href(at, 'history', e) }),
-    [seq, as_org],
+  }, [shown, busy]);
+  const src = shown?.src;
+  const mode: ViewMode | null = useMemo(
+    () => (src ? { read_only: true, href: past_hrefs(at), history: (e: string) => audit_href(at, 'history', e), rooms: src } : null),
+    [src],
   );
   if (error) return <p role="alert">{t('timeline.read_error', { seq, reason: error })}</p>;
-  if (!shown) return <Loading />;
+  if (!shown || !mode) return <Loading />;
   return (
     <ViewModeContext.Provider value={mode}>
       <div
         class="past"
         data-seq={shown.seq}
         data-as-org={shown.as_org ?? ''}
-        aria-busy={shown.seq !== seq || shown.as_org !== as_org}
+        aria-busy={shown.seq !== seq || shown.as_org !== as_org || busy}
       >
-        {children(shown.s)}
+        {children(shown.src.state.value)}
       </div>
     </ViewModeContext.Provider>
   );
@@ -219,7 +231,9 @@ export function Timeline({ at, page, id }: { at: At; page: PastPage; id: string 
           </li>
         </ul>
       </nav>
-      <PastWorkspace at={at}>{(s) => <PastView s={s} page={page} id={id} />}</PastWorkspace>
+      <PastWorkspace at={at} room={room_of(page, id)}>
+        {(s) => <PastView s={s} page={page} id={id} />}
+      </PastWorkspace>
     </>
   );
 }

@@ -8,7 +8,7 @@ import { HistoryLink } from './history_link';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Comment, CommandOutcome, RoomView, State, Target } from '../../sync';
 import { is_target, thread_of } from '../../sync';
-import { command, load_earlier, outbox, rooms, status } from '../store';
+import { command, outbox, status } from '../store';
 import { VirtualList } from './virtual_list';
 import { use_me, use_mode } from '../view_mode';
 import { by_id, can_comment_on, is_privileged, is_secretariat, person } from '../model';
@@ -194,11 +194,12 @@ export function thread_rows(items: readonly Comment[]): ThreadRow[] {
 const max_indent = 6;
 
 function LoadEarlier({ room, target }: { room: RoomView; target: string }) {
+  const { rooms } = use_mode();
   if (room.before === null) return null;
   const loading = room.loading === 'comments';
   return (
     <p class="load-earlier">
-      <button type="button" class="link-button" disabled={loading} aria-busy={loading} onClick={() => load_earlier(target)}>
+      <button type="button" class="link-button" disabled={loading} aria-busy={loading} onClick={() => rooms.load_earlier(target)}>
         {loading ? t('comments.loading_earlier') : t('comments.load_earlier')}
       </button>
     </p>
@@ -229,10 +230,10 @@ function use_arrivals(rows: readonly ThreadRow[], s: State, ready: boolean): str
 const row_key = (r: ThreadRow) => r.c.id;
 
 export function Comments({ s, target, title }: { s: State; target: Target; title?: string }) {
-  const { read_only } = use_mode();
-  // A light session holds the pages of this target's room loaded so far; a whole state (or a
-  // past one, read-only) holds every comment.
-  const room: RoomView | null = read_only ? null : rooms.value[target] ?? null;
+  const { read_only, rooms } = use_mode();
+  // A light session (or a light past point) holds the pages of this target's room loaded so
+  // far; a whole state holds every comment.
+  const room: RoomView | null = rooms.view(target);
   const loaded = !room || room.loaded;
   const all = useMemo(() => Object.values(s.comments).filter((c) => c.target === target).sort(by_id), [s.comments, target]);
   const rows = useMemo(() => thread_rows(all), [all]);
@@ -245,8 +246,8 @@ export function Comments({ s, target, title }: { s: State; target: Target; title
   const shown = room ? thread_of(s, target).count : all.length - hidden_n;
   const said = use_arrivals(rows, s, loaded);
   const on_top = useCallback(() => {
-    if (room?.loaded && room.before !== null && !room.loading) load_earlier(target);
-  }, [room, target]);
+    if (room?.loaded && room.before !== null && !room.loading) rooms.load_earlier(target);
+  }, [room, target, rooms]);
   // Own comments waiting in the outbox while the connection is down (when live, the
   // round trip is short and the real comment follows at once).
   const queued =

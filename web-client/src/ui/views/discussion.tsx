@@ -100,10 +100,12 @@ export function DiscussionView({ s, id }: { s: State; id: string }) {
         </strong>
         <HistoryLink entity={`discussion:${d.id}`} noun="discussion" name={d.title} />
       </p>
-      <div class="agenda">
-        <strong>{t('disc.agenda_label')}</strong>
-        <TaggedText text={d.agenda} tag={d.lang} />
-      </div>
+      {d.agenda !== undefined && (
+        <div class="agenda">
+          <strong>{t('disc.agenda_label')}</strong>
+          <TaggedText text={d.agenda} tag={d.lang} />
+        </div>
+      )}
       {d.state === 'closed' && d.outcome && (
         <div class="callout">
           <strong>{t('disc.outcome_label')}</strong>

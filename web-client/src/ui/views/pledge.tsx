@@ -12,9 +12,9 @@ import type { EditSpec } from '../components/versioned_edit';
 import { show_value, VersionedEdit } from '../components/versioned_edit';
 import { can_edit_pledge, org_name, person, safe_url, sorted_rounds, status_label, theme_name } from '../model';
 import { content_lang, dir_of, fmt_date, fmt_datetime, fmt_percent, is_other_lang, lang, language_name, t, type MessageKey } from '../../i18n';
-import { command, load_earlier } from '../store';
+import { command } from '../store';
 import { use_room } from '../use_room';
-import { use_href, use_me } from '../view_mode';
+import { use_href, use_me, use_mode } from '../view_mode';
 
 function IndicatorBox({ title, ind }: { title: string; ind: Indicator | null }) {
   return (
@@ -56,7 +56,7 @@ interface Draft {
 function draft_of(p: Pledge): Draft {
   return {
     title: p.title,
-    description: p.description,
+    description: p.description ?? '',
     due: p.due ?? '',
     out_i: p.output?.indicator ?? '',
     out_t: p.output?.target ?? '',
@@ -205,6 +205,7 @@ function ReportForm({ s, p }: { s: State; p: Pledge }) {
 
 /** Earlier reports of a joined pledge room (light sessions), at the end of the newest-first list. */
 function EarlierReports({ p, room }: { p: Pledge; room: RoomView | null }) {
+  const { rooms } = use_mode();
   const total = p.report_count;
   return (
     <>
@@ -216,7 +217,7 @@ function EarlierReports({ p, room }: { p: Pledge; room: RoomView | null }) {
             class="link-button"
             disabled={room.loading === 'reports'}
             aria-busy={room.loading === 'reports'}
-            onClick={() => load_earlier(`pledge:${p.id}`, 'reports')}
+            onClick={() => rooms.load_earlier(`pledge:${p.id}`, 'reports')}
           >
             {room.loading === 'reports' ? t('report.loading_earlier') : t('report.load_earlier')}
           </button>
@@ -249,7 +250,7 @@ function ReportHistory({ s, p }: { s: State; p: Pledge }) {
               </span>
             </p>
           )}
-          {r.evidence.length > 0 && (
+          {r.evidence && r.evidence.length > 0 && (
             <div>
               <strong>{t('report.evidence_label')}</strong>
               <ul>
@@ -351,7 +352,9 @@ export function PledgeView({ s, id }: { s: State; id: string }) {
         <IndicatorBox title={t('pledge.impact')} ind={p.impact} />
       </div>
       <Publication p={p} can_edit={can_edit} />
+      {/* An edit starts from the whole pledge: in a thin skeleton, once its room's page came. */}
       {can_edit &&
+        p.description !== undefined &&
         (editing ? (
           <EditForm key={`edit-${p.id}`} p={p} on_close={() => set_editing(false)} />
         ) : (

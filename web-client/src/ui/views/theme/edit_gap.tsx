@@ -28,7 +28,7 @@ export function EditGap({ g, on_close }: { g: Gap; on_close: () => void }) {
 
             rows={3}
             required
-            value={d.description}
+            value={d.description ?? ''}
             on_input={up('description')}
           />
         </>

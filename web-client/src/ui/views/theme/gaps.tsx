@@ -67,8 +67,10 @@ function GapItem(props: { s: State; g: Gap; acts: Action[]; gaps: Gap[]; pledges
         {n === 0 && <span class="badge badge-gap">{t('gaps.no_pledge')}</span>}
         <HistoryLink entity={key} noun="gap" name={g.title} />
       </h3>
-      <p>{g.description}</p>
+      {g.description !== undefined && <p>{g.description}</p>}
+      {/* An edit starts from the whole gap: a skeleton without its description offers none. */}
       {is_secretariat(user) &&
+        g.description !== undefined &&
         (editing.open === key ? (
           <EditGap key={key} g={g} on_close={() => editing.set(null)} />
         ) : (
