@@ -1,9 +1,9 @@
 // One WebSocket client of the load generator: connects (optionally from a chosen loopback
 // source address), authenticates with a bearer token, says hello (fresh or resuming), and
-// then reads forever, checking every event's "prev" against the last seq it holds (a gap is
-// counted, never ignored) and recording the latency of events that carry a send timestamp.
-// A client can also be a writer: it sends comment.post commands at a rate (or as fast as a
-// window of outstanding commands allows) and counts acks and rejects.
+// then reads forever, checking every event's (and a light session's tick's) "prev" against the
+// last seq it holds (a gap is counted, never ignored) and recording the latency of events that
+// carry a send timestamp. A client can also be a writer: it sends comment.post commands at a rate
+// (or as fast as a window of outstanding commands allows) and counts acks and rejects.
 //
 // The same class talks to the bare Beast baseline broadcaster (mode::baseline: no auth, no
 // hello; the baseline sends events in the a4p.v1 event shape).
@@ -56,10 +56,12 @@ struct run_stats {
   std::atomic<std::uint64_t> gaps{0}, duplicates{0};
   std::atomic<std::uint64_t> sent{0}, acks{0}, rejects{0};
   std::atomic<std::uint64_t> max_acked_seq{0};
-  latency_histogram latency;      // command sent -> event received (every delivery)
-  latency_histogram ack_latency;  // command sent -> ack received
+  sharded_counter bytes_received;  // every message's payload bytes (snapshots included)
+  latency_histogram latency;       // command sent -> event received (every delivery)
+  latency_histogram ack_latency;   // command sent -> ack received
   std::mutex mu;
   std::map<std::string, std::uint64_t> reject_codes;  // GUARDED_BY(mu)
+  std::map<std::string, std::uint64_t> error_codes;   // GUARDED_BY(mu), of `error` messages
   std::string first_error;                            // GUARDED_BY(mu)
   std::string epoch;                                  // GUARDED_BY(mu), from a welcome
   std::uint64_t welcome_head = 0;                     // GUARDED_BY(mu)
@@ -84,6 +86,7 @@ class load_client : public std::enable_shared_from_this<load_client> {
     std::string token;                // bearer token (mode a4p)
     std::string resume_epoch;         // empty: fresh hello (snapshot)
     std::uint64_t resume_seq = 0;
+    std::string view;  // hello's "view" ("light" or "full"); empty: not sent
   };
 
   struct writer_params {

@@ -74,6 +74,11 @@ struct options {
   // publisher of progress reports at public_report_rate (public_viewers.hpp).
   std::size_t public_viewers = 0;
   double public_report_rate = 20;
+  // Issue 18: sign in as these users (all with --password) instead of the demo accounts (a
+  // directory of a4p_make_workspace); fresh hellos ask for this view ("light", "full").
+  std::vector<std::string> users;
+  std::string view;
+  bool restart_storm = false;  // after connecting: wait for a4pd's restart, all reconnect fresh
 };
 
 struct login {
@@ -244,6 +249,69 @@ void print_phase(const char* name, const phase_result& r, std::size_t clients) {
   std::fflush(stdout);
 }
 
+// Issue 18's resume storm: the `ok` clients are connected; a4pd is restarted from outside
+// (run_scenarios.sh restart); once every client has been dropped and a4pd listens again, all of
+// them reconnect at once with a fresh hello (--view), each taking a snapshot. Prints the time
+// from a4pd listening (and from the drop) until every client holds its snapshot, and the bytes
+// they received in all. True when every client got its snapshot.
+bool restart_storm(const options& o, net::io_context& ioc,
+                   const std::vector<std::shared_ptr<load_client>>& clients, std::size_t ok,
+                   const std::function<load_client::target(std::size_t)>& fresh_target) {
+  auto open_count = [&] {
+    return static_cast<std::size_t>(
+        std::count_if(clients.begin(), clients.end(), [](auto& c) { return c->open(); }));
+  };
+  std::printf("restart storm: %zu clients connected; restart a4pd now\n", ok);
+  std::fflush(stdout);
+  const std::int64_t t_wait = now_ns();
+  while (open_count() > 0 && seconds_since(t_wait) < 600) sleep_s(0.01);
+  if (open_count() > 0) return std::printf("  a4pd did not drop the clients\n"), false;
+  const std::int64_t t_drop = now_ns();
+  const tcp::endpoint server(net::ip::make_address(o.host), o.port);
+  for (bool up = false; !up && seconds_since(t_drop) < 600;) {
+    net::io_context probe;
+    tcp::socket s(probe);
+    beast::error_code ec;
+    s.connect(server, ec);
+    up = !ec;
+    if (!up) sleep_s(0.01);
+  }
+  const std::int64_t t_up = now_ns();
+  std::printf("  all dropped; a4pd listening again %.2f s later\n", seconds_since(t_drop));
+  auto shared = std::make_shared<run_stats>();
+  std::vector<std::shared_ptr<load_client>> again(clients.size());
+  for (std::size_t i = 0; i < clients.size(); ++i)
+    again[i] = std::make_shared<load_client>(ioc, shared, i, load_client::mode::a4p);
+  const std::size_t n = clients.size();
+  std::size_t back = connect_all(again, 0, n, n, fresh_target, 600);
+  const double from_up = seconds_since(t_up), from_drop = seconds_since(t_drop);
+  std::uint64_t lo = UINT64_MAX, hi = 0;
+  for (const auto& c : again) {
+    lo = std::min(lo, c->last_seq());
+    hi = std::max(hi, c->last_seq());
+  }
+  const double mb = static_cast<double>(shared->bytes_received.value()) / 1e6;
+  std::printf(
+      "  restart storm (view %s): %zu of %zu took a snapshot (seq %llu..%llu) in %.2f s after "
+      "a4pd listened (%.2f s after the drop); received %.1f MB in all, %.1f KB per client; "
+      "gaps %llu, duplicates %llu\n",
+      o.view.empty() ? "full, not asked" : o.view.c_str(), back, n,
+      static_cast<unsigned long long>(lo), static_cast<unsigned long long>(hi), from_up, from_drop,
+      mb, back ? mb * 1e3 / static_cast<double>(n) : 0.0,
+      static_cast<unsigned long long>(shared->gaps.load()),
+      static_cast<unsigned long long>(shared->duplicates.load()));
+  {
+    std::lock_guard lock(shared->mu);
+    for (const auto& [code, count] : shared->error_codes)
+      std::printf("  server errors %s: %llu\n", code.c_str(),
+                  static_cast<unsigned long long>(count));
+    if (!shared->first_error.empty())
+      std::printf("  first error: %s\n", shared->first_error.c_str());
+  }
+  for (auto& c : again) c->close();
+  return back == n && shared->gaps == 0 && shared->duplicates == 0;
+}
+
 // The server run: connect, RSS, writers, storm. Returns the steady-state phase.
 // Issue 15: the steady state with the public publisher, first without and then with
 // o.public_viewers anonymous viewers; the writers' ack p99 ratio and the server's RSS per viewer.
@@ -292,16 +360,20 @@ bool run_public_viewers(const options& o, const std::vector<login>& logins, Stea
 
 int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
                std::size_t* out_connected) {
-  // Sign in once per demo user.
+  // Sign in once per demo user (or per --users).
   std::vector<login> logins;
-  for (const auto& a : a4p::server::demo_accounts) {
+  std::vector<std::pair<std::string, bool>> accounts;  // user, may write
+  for (const auto& a : a4p::server::demo_accounts)
+    if (o.users.empty()) accounts.emplace_back(a.user, a.role != "auditor");
+  for (const auto& u : o.users) accounts.emplace_back(u, u.find("auditor") == std::string::npos);
+  for (const auto& [user, can_write] : accounts) {
     std::string err;
-    auto token = sign_in(o, std::string(a.user), &err);
+    auto token = sign_in(o, user, &err);
     if (!token) {
       std::fprintf(stderr, "a4p_load: sign-in failed: %s\n", err.c_str());
       continue;
     }
-    logins.push_back({std::string(a.user), *token, a.role != "auditor"});
+    logins.push_back({user, *token, can_write});
   }
   if (logins.empty()) {
     std::fprintf(stderr,
@@ -342,6 +414,7 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
     t.source = source_for(o, i);
     t.host_header = host_header;
     t.token = login_of(i).token;
+    t.view = o.view;
     return t;
   };
   if (connect_all(clients, 0, 1, 1, first_target, 60) != 1) {
@@ -548,6 +621,7 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
     for (std::size_t i = first; i < last; ++i) again[i]->close();
     if (back < k || caught < 0 || storm_gaps > 0 || storm_stats.duplicates > 0) verdict = 1;
   }
+  if (o.restart_storm && !restart_storm(o, ioc, clients, ok, first_target)) verdict = 1;
   for (auto& c : clients) c->close();
   sleep_s(0.5);
   return verdict;
@@ -673,6 +747,14 @@ int main(int argc, char** argv) {
   app.add_option("--public-report-rate", o.public_report_rate,
                  "progress reports per second on the published UN pledges meanwhile")
       ->capture_default_str();
+  app.add_option("--users", o.users,
+                 "sign in as these users (with --password) instead of the demo accounts")
+      ->delimiter(',');
+  app.add_option("--view", o.view, "fresh hellos ask for this view: light or full")
+      ->check(CLI::IsMember({"light", "full"}));
+  app.add_flag("--restart-storm", o.restart_storm,
+               "after connecting, wait for a4pd to be restarted; then every client reconnects "
+               "at once with a fresh hello (--view) and takes a snapshot");
   bool no_baseline = false;
   app.add_flag("--no-baseline", no_baseline, "skip the bare Beast baseline");
   CLI11_PARSE(app, argc, argv);
