@@ -2,9 +2,12 @@
 """The auditor's read benchmarks against a running a4pd (tests/load/README.md, "Audit reads").
 
   audit_bench.py --port P --password PW [--user un.auditor] [--requests 200] [--seed 1]
+                 [--view light] [--skip-export]
 
 1. /api/state?at=S at uniformly random S in [1, head], one after another on one keep-alive
    connection, each timed from the request to the last byte of the answer: p50/p90/p99/max.
+   --view light asks for the past skeleton (&view=light, the audit timeline's read on a large
+   log) instead of the whole past state.
 2. The whole log exported through /api/events?after=C&limit=10000, following X-A4P-Next:
    events/s and bytes/s.
 Standard library only; nothing is asserted, the figures are printed.
@@ -29,6 +32,7 @@ def main():
     ap.add_argument("--password", required=True)
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--view", choices=["full", "light"], default=None)
     ap.add_argument("--skip-export", action="store_true")
     args = ap.parse_args()
 
@@ -51,7 +55,8 @@ def main():
     for _ in range(args.requests):
         at = rng.randint(1, head)
         t0 = time.perf_counter()
-        conn.request("GET", "/api/state?at=%d" % at, headers=auth)
+        view = "&view=" + args.view if args.view else ""
+        conn.request("GET", "/api/state?at=%d%s" % (at, view), headers=auth)
         r = conn.getresponse()
         body = r.read()
         times.append((time.perf_counter() - t0) * 1000.0)
@@ -59,9 +64,9 @@ def main():
             raise SystemExit("state?at=%d: %d %s" % (at, r.status, body[:200]))
         sizes.append(len(body))
     s = sorted(times)
-    print("state?at random (%d requests): p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms, "
+    print("state?at random%s (%d requests): p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms, "
           "mean %.1f ms; answer %.1f MB on average"
-          % (len(s), pct(s, 50), pct(s, 90), pct(s, 99), s[-1], sum(s) / len(s),
+          % (" view=" + args.view if args.view else "", len(s), pct(s, 50), pct(s, 90), pct(s, 99), s[-1], sum(s) / len(s),
              sum(sizes) / len(sizes) / 1e6))
 
     if args.skip_export:
