@@ -131,14 +131,19 @@ class sequencer {
   // `view` (the hello's): "light", the light snapshot (the skeleton) and then the first page of
   // each room the session joined in its hello; otherwise the full one, refused over
   // --max-full-snapshot-bytes.
-  // `refused`: the errors for the hello's rooms not joined, sent after the welcome.
+  // The rooms of a hello: those joined (their first pages follow the light snapshot; a room
+  // joined later by a `join` gets its page from the join, with the join's limit), and an error
+  // message for each refused, sent after the welcome.
+  struct hello_rooms {
+    std::vector<std::string> joined, refused;
+  };
   void welcome_snapshot(const std::shared_ptr<websocket_session>& s, const published& pub,
-                        const std::string& view, const std::vector<std::string>& refused);
-  // Joins the rooms of a hello before any catch-up; returns an error message for each room
-  // refused (not visible: not_found; over --max-rooms: too_large).
-  [[nodiscard]] std::vector<std::string> join_hello_rooms(
-      const std::shared_ptr<websocket_session>& s, const protocol::principal& v,
-      const std::vector<std::string>& rooms);
+                        const std::string& view, const hello_rooms& rooms);
+  // Joins the rooms of a hello before any catch-up; a room is refused when not visible
+  // (not_found) or over --max-rooms (too_large).
+  [[nodiscard]] hello_rooms join_hello_rooms(const std::shared_ptr<websocket_session>& s,
+                                             const protocol::principal& v,
+                                             const std::vector<std::string>& rooms);
   // A page message for `room` from `pub` (on the reader pool): the first page of a join
   // (`first`: comments, and reports for a pledge room), or the earlier page a request asks for.
   void send_page(const std::shared_ptr<websocket_session>& s, const protocol::principal& v,

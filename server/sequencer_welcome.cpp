@@ -118,43 +118,45 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
   // any catch-up event is chosen (event or tick), so that a resume is exact per room.
   const bool light = h.view == "light";
   ctx_.clients->prepare(s->id(), v, light);
-  auto refused = join_hello_rooms(s, v, h.rooms);
+  auto rooms = join_hello_rooms(s, v, h.rooms);
 
   if (!resume) {
     // The snapshot is viewed and serialised on the reader pool from a published version at
     // least as new as `head`, not here (decision 0308).
     (void)ctx_.published->read(
         head,
-        [this, s, view = h.view, refused](const std::shared_ptr<const published>& pub) {
-          welcome_snapshot(s, *pub, view, refused);
+        [this, s, view = h.view, rooms](const std::shared_ptr<const published>& pub) {
+          welcome_snapshot(s, *pub, view, rooms);
         },
         false);
     return;
   }
   s->send(protocol::welcome_message(welcome_of(durable_, *p), epoch, head, "resume", h.view));
-  for (auto& m : refused) s->send(std::move(m));
+  for (auto& m : rooms.refused) s->send(std::move(m));
   s->start_feed(h.resume->seq, v);
   // The events after the resume point, then the live feed.
   catch_up(s, v, h.resume->seq, head);
 }
 
-std::vector<std::string> sequencer::join_hello_rooms(const std::shared_ptr<websocket_session>& s,
-                                                     const protocol::principal& v,
-                                                     const std::vector<std::string>& rooms) {
-  std::vector<std::string> refused;
+sequencer::hello_rooms sequencer::join_hello_rooms(const std::shared_ptr<websocket_session>& s,
+                                                   const protocol::principal& v,
+                                                   const std::vector<std::string>& rooms) {
+  hello_rooms out;
   for (const auto& room : rooms) {
     if (!protocol::room_visible(durable_, v, room)) {
-      refused.push_back(protocol::error_message("not_found", "no such room: " + room));
+      out.refused.push_back(protocol::error_message("not_found", "no such room: " + room));
     } else if (ctx_.clients->join(s->id(), room) == hub::join_result::too_many) {
-      refused.push_back(
+      out.refused.push_back(
           protocol::error_message("too_large", "too many rooms: " + room + " not joined"));
+    } else {
+      out.joined.push_back(room);
     }
   }
-  return refused;
+  return out;
 }
 
 void sequencer::welcome_snapshot(const std::shared_ptr<websocket_session>& s, const published& pub,
-                                 const std::string& view, const std::vector<std::string>& refused) {
+                                 const std::string& view, const hello_rooms& rooms) {
   const bool light = view == "light";
   if (s->ended()) return;
   // Welcome snapshots are exempt from the send-queue bound, so their unsent bytes are bounded
@@ -164,11 +166,11 @@ void sequencer::welcome_snapshot(const std::shared_ptr<websocket_session>& s, co
       static_cast<std::int64_t>(ctx_.cfg->max_snapshot_bytes)) {
     auto timer = std::make_shared<net::steady_timer>(ctx_.readers->get_executor(), snapshot_retry);
     timer->async_wait(
-        [this, s, timer, seq = pub.seq, view, refused](const boost::system::error_code&) {
+        [this, s, timer, seq = pub.seq, view, rooms](const boost::system::error_code&) {
           (void)ctx_.published->read(
               seq,
-              [this, s, view, refused](const std::shared_ptr<const published>& v) {
-                welcome_snapshot(s, *v, view, refused);
+              [this, s, view, rooms](const std::shared_ptr<const published>& v) {
+                welcome_snapshot(s, *v, view, rooms);
               },
               false);
         });
@@ -186,10 +188,12 @@ void sequencer::welcome_snapshot(const std::shared_ptr<websocket_session>& s, co
   if (light) {
     s->send(protocol::welcome_message(welcome_of(st, v), epoch, pub.seq, "snapshot", "light"));
     s->send_snapshot(protocol::light_snapshot_message(pub.seq, protocol::view_light_state(st, v)));
-    for (const auto& m : refused) s->send(m);
-    // The rooms of the hello: their latest pages, from the same version.
-    for (const auto& room : ctx_.clients->feed_rooms(s->id()).value_or(std::set<std::string>{}))
-      send_page(s, v, protocol::page_request{room, {}, {}, {}}, true, pub);
+    for (const auto& m : rooms.refused) s->send(m);
+    // The rooms of the hello (not those joined since: a join sends its own page, with its
+    // limit) that are still joined: their latest pages, from the same version.
+    const auto now = ctx_.clients->feed_rooms(s->id()).value_or(std::set<std::string>{});
+    for (const auto& room : rooms.joined)
+      if (now.contains(room)) send_page(s, v, protocol::page_request{room, {}, {}, {}}, true, pub);
   } else {
     auto snapshot = protocol::snapshot_message(pub.seq, protocol::view_state(st, v));
     if (snapshot.size() > ctx_.cfg->max_full_snapshot_bytes) {
@@ -203,7 +207,7 @@ void sequencer::welcome_snapshot(const std::shared_ptr<websocket_session>& s, co
     }
     s->send(protocol::welcome_message(welcome_of(st, v), epoch, pub.seq, "snapshot", view));
     s->send_snapshot(std::move(snapshot));
-    for (const auto& m : refused) s->send(m);
+    for (const auto& m : rooms.refused) s->send(m);
   }
   // The events after the snapshot (from the ring), then the live feed: the same way in as a
   // resume's. A view change after pub.seq closes it there (4003).

@@ -38,6 +38,22 @@ struct a4pd_options {
   std::string stderr_file;  // when set, a4pd's stderr (its log) is written to this file
 };
 
+// An a4pd --demo on the data directory `data_dir` with the flags `extra`.
+inline a4pd_options options_in(std::string data_dir, std::vector<std::string> extra = {}) {
+  a4pd_options o;
+  o.data_dir = std::move(data_dir);
+  o.extra_args = std::move(extra);
+  return o;
+}
+
+// The flags that lift a user's command and byte budgets (tests that write fast), then `more`.
+inline std::vector<std::string> unthrottled(std::vector<std::string> more = {}) {
+  std::vector<std::string> flags = {"--rate",       "100000", "--burst",       "100000",
+                                    "--rate-bytes", "1e9",    "--burst-bytes", "1e9"};
+  flags.insert(flags.end(), more.begin(), more.end());
+  return flags;
+}
+
 class a4pd_process {
  public:
   // Starts a4pd and waits (up to 60 s) for its listening line. A4PD_BIN (or the built-in default

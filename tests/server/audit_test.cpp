@@ -20,7 +20,7 @@ using nlohmann::json;
 class audit_test : public suite_a4pd<audit_test> {
  protected:
   static void SetUpTestSuite() {
-    start({"--rate", "100000", "--burst", "100000", "--rate-bytes", "1e9", "--burst-bytes", "1e9"});
+    start(unthrottled());
     auditor_ = login(port(), "un.auditor", demo_password);
     ASSERT_FALSE(auditor_.empty());
   }

@@ -36,9 +36,8 @@ std::pair<int, std::string> a4pctl(const std::string& args, const std::string& i
 
 TEST(backup, online_backup_under_writers_restores_every_event_acked_before_it) {
   temp_dir dir;
-  a4pd_options o;
-  o.data_dir = dir.path() + "/data";
-  o.extra_args = {"--rate", "100000", "--burst", "100000", "--backup-dir", dir.path() + "/backups"};
+  auto o = options_in(dir.path() + "/data", {"--rate", "100000", "--burst", "100000",
+                                             "--backup-dir", dir.path() + "/backups"});
   std::map<std::string, std::uint64_t> acked;  // "<user>|<command id>" -> seq
   std::mutex mu;
   std::map<std::string, std::uint64_t> acked_before;

@@ -71,16 +71,8 @@ TEST(checkpoint_test, a_rewritten_log_passes_plain_verification_but_not_the_sign
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   EXPECT_NE(a4pctl("keygen --out " + shell_quote(key)), 0) << "a key is never overwritten";
 
-  a4pd_options o;
-  o.data_dir = data.path();
-  o.extra_args = {"--rate",
-                  "100000",
-                  "--burst",
-                  "100000",
-                  "--checkpoint-key",
-                  key + ".key",
-                  "--checkpoint-every",
-                  "20"};
+  auto o = options_in(data.path(), {"--rate", "100000", "--burst", "100000", "--checkpoint-key",
+                                    key + ".key", "--checkpoint-every", "20"});
   auto server = std::make_unique<a4pd_process>(o);
   ASSERT_TRUE(server->started()) << server->output();
   auto writer = open_session(server->port(), "gbr.delegate");
@@ -178,11 +170,9 @@ TEST(checkpoint_test, a_checkpoint_follows_new_events_after_the_interval_and_onl
   temp_dir keys, data;
   const std::string key = keys.path() + "/cp";
   ASSERT_EQ(a4pctl("keygen --out " + shell_quote(key)), 0);
-  a4pd_options o;
-  o.data_dir = data.path();
-  o.extra_args = {"--checkpoint-key", key + ".key",           "--checkpoint-every",
-                  "1000000",          "--checkpoint-minutes", "0.005"};  // 300 ms
-  a4pd_process server(o);
+  a4pd_process server(
+      options_in(data.path(), {"--checkpoint-key", key + ".key", "--checkpoint-every", "1000000",
+                               "--checkpoint-minutes", "0.005"}));  // 300 ms
   ASSERT_TRUE(server.started()) << server.output();
   const auto token = login(server.port(), "un.auditor", demo_password);
   auto count = [&] {
@@ -211,10 +201,7 @@ TEST(checkpoint_test, a_checkpoint_follows_new_events_after_the_interval_and_onl
 TEST(checkpoint_test, a4pd_refuses_a_key_inside_the_data_directory) {
   temp_dir data;
   ASSERT_EQ(a4pctl("keygen --out " + shell_quote(data.path() + "/cp")), 0);
-  a4pd_options o;
-  o.data_dir = data.path();
-  o.extra_args = {"--checkpoint-key", data.path() + "/cp.key"};
-  a4pd_process server(o);
+  a4pd_process server(options_in(data.path(), {"--checkpoint-key", data.path() + "/cp.key"}));
   EXPECT_FALSE(server.started());
   EXPECT_EQ(server.wait(10'000), 2);  // usage; the reason goes to stderr
 }

@@ -18,10 +18,7 @@ namespace fs = std::filesystem;
 
 TEST(durability, every_acked_event_survives_kill_9_under_concurrent_writers) {
   temp_dir dir;
-  a4pd_options o;
-  o.data_dir = dir.path();
-  o.extra_args = {"--rate",       "100000", "--burst",       "100000",
-                  "--rate-bytes", "1e9",    "--burst-bytes", "1e9"};
+  auto o = options_in(dir.path(), unthrottled());
   std::map<std::string, std::uint64_t> acked;  // command id -> seq
   std::mutex mu;
   {
@@ -63,10 +60,7 @@ TEST(durability, every_acked_event_survives_kill_9_under_concurrent_writers) {
 
 TEST(durability, storage_failure_rejects_unavailable_reads_go_on_and_restart_recovers) {
   temp_dir dir;
-  a4pd_options o;
-  o.data_dir = dir.path();
-  o.extra_args = {"--rate",       "100000", "--burst",       "100000",
-                  "--rate-bytes", "1e9",    "--burst-bytes", "1e9"};
+  auto o = options_in(dir.path(), unthrottled());
   {
     // Fill the demo data, then stop cleanly.
     a4pd_process first(o);
@@ -144,10 +138,7 @@ TEST(durability, storage_failure_rejects_unavailable_reads_go_on_and_restart_rec
 
 TEST(durability, restart_from_snapshots_gives_the_same_state) {
   temp_dir dir;
-  a4pd_options o;
-  o.data_dir = dir.path();
-  o.extra_args = {"--rate", "100000",        "--burst", "100000",           "--rate-bytes",
-                  "1e9",    "--burst-bytes", "1e9",     "--snapshot-every", "25"};
+  auto o = options_in(dir.path(), unthrottled({"--snapshot-every", "25"}));
   std::string before;
   {
     a4pd_process server(o);

@@ -313,11 +313,9 @@ TEST_F(limits_test, logout_closes_the_tokens_sockets_with_4001) {
 // meanwhile is not closed 4008: it gets every accepted event afterwards.
 TEST(command_bytes, a_burst_of_large_commands_is_cut_at_the_byte_budget) {
   temp_dir dir;
-  a4pd_options o;
-  o.data_dir = dir.path();
-  o.extra_args = {"--rate",        "1000",   "--burst",          "1000",  "--rate-bytes", "20000",
-                  "--burst-bytes", "100000", "--max-send-queue", "262144"};
-  a4pd_process server(o);
+  a4pd_process server(
+      options_in(dir.path(), {"--rate", "1000", "--burst", "1000", "--rate-bytes", "20000",
+                              "--burst-bytes", "100000", "--max-send-queue", "262144"}));
   ASSERT_TRUE(server.started()) << server.output();
   auto token = login(server.port(), "eth.delegate", demo_password);
   ws_client stalled;
@@ -363,10 +361,7 @@ TEST(command_bytes, a_burst_of_large_commands_is_cut_at_the_byte_budget) {
 
 TEST(session_expiry, an_expired_sessions_open_sockets_are_closed_with_4001) {
   temp_dir dir;
-  a4pd_options o;
-  o.data_dir = dir.path();
-  o.extra_args = {"--session-ttl", "2"};
-  a4pd_process server(o);
+  a4pd_process server(options_in(dir.path(), {"--session-ttl", "2"}));
   ASSERT_TRUE(server.started()) << server.output();
   auto token = login(server.port(), "bgd.delegate", demo_password);
   ws_client c;
@@ -382,9 +377,7 @@ TEST(metrics_access, a_token_file_makes_metrics_need_the_token) {
   temp_dir dir;
   const std::string token_file = dir.path() + "/metrics.token";
   std::ofstream(token_file) << "scrape-token-0123456789\n";
-  a4pd_options o;
-  o.data_dir = dir.path() + "/data";
-  o.extra_args = {"--metrics-token-file", token_file};
+  auto o = options_in(dir.path() + "/data", {"--metrics-token-file", token_file});
   {
     a4pd_process server(o);
     ASSERT_TRUE(server.started()) << server.output();
@@ -410,8 +403,7 @@ TEST(metrics_access, without_a_token_only_loopback_connections_read_metrics) {
   auto outside = outside_address();
   if (!outside) GTEST_SKIP() << "this machine has no non-loopback IPv4 address";
   temp_dir dir;
-  a4pd_options o;
-  o.data_dir = dir.path();
+  auto o = options_in(dir.path());
   o.listen = "0.0.0.0:0";
   a4pd_process server(o);
   ASSERT_TRUE(server.started()) << server.output();

@@ -212,16 +212,9 @@ TEST_F(public_test, EtagAnswers304AndUnknownFilesAre404) {
 
 TEST_F(public_test, AnonymousBudgetsRefuseWithoutStarvingSignedInUsers) {
   temp_dir dir;
-  a4pd_options o;
-  o.data_dir = dir.path() + "/data";
-  o.extra_args = {"--public-rate",
-                  "1",
-                  "--public-burst",
-                  "3",
-                  "--public-max-streams",
-                  "2",
-                  "--public-max-address-streams",
-                  "1"};
+  auto o = options_in(dir.path() + "/data",
+                      {"--public-rate", "1", "--public-burst", "3", "--public-max-streams", "2",
+                       "--public-max-address-streams", "1"});
   a4pd_process small(o);
   ASSERT_TRUE(small.started()) << small.output();
   // One feed stream per address here: the second is refused.
@@ -284,11 +277,9 @@ std::string between(const std::string& text, const std::string& from, const std:
 TEST_F(public_test, PagesCarryTheirTitleAndLinkPreviewTagsInTheUrlsLanguageEscaped) {
   temp_dir dir;
   write_web_root(dir.path() + "/web");
-  a4pd_options o;
-  o.data_dir = dir.path() + "/data";
-  o.extra_args = {"--web-root", dir.path() + "/web", "--public-rate",
-                  "1000",       "--public-burst",    "1000"};
-  a4pd_process server(o);
+  a4pd_process server(options_in(
+      dir.path() + "/data",
+      {"--web-root", dir.path() + "/web", "--public-rate", "1000", "--public-burst", "1000"}));
   ASSERT_TRUE(server.started()) << server.output();
   auto page = [&](const std::string& target) { return http_call(server.port(), "GET", target); };
   auto call = [&](const std::string& token, const std::string& name, const json& args) {

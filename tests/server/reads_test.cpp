@@ -32,10 +32,7 @@ struct grown_server {
   bool ok = false;
 
   grown_server(const std::vector<std::string>& extra, int n, std::size_t size) {
-    a4pd_options o;
-    o.data_dir = dir.path();
-    o.extra_args = {"--rate",       "100000", "--burst",       "100000",
-                    "--rate-bytes", "1e9",    "--burst-bytes", "1e9"};
+    auto o = options_in(dir.path(), unthrottled());
     o.extra_args.insert(o.extra_args.end(), extra.begin(), extra.end());
     server = std::make_unique<a4pd_process>(o);
     if (!server->started()) {
@@ -107,6 +104,22 @@ bool is_error(const http_result& r, int status, const std::string& code) {
          j.value("error", nlohmann::json::object()).value("code", "") == code;
 }
 
+// A burst's answers counted: those served (200) and those refused with `status` and `code`;
+// any other answer fails the test.
+std::pair<int, int> served_and_refused(const std::vector<http_result>& answers, int status,
+                                       const std::string& code) {
+  int served = 0, refused = 0;
+  for (const auto& r : answers) {
+    if (r.status == 200)
+      ++served;
+    else if (is_error(r, status, code))
+      ++refused;
+    else
+      ADD_FAILURE() << r.status << " " << r.body;
+  }
+  return {served, refused};
+}
+
 TEST(reads, one_users_reads_over_the_bound_get_429_and_another_users_are_served) {
   grown_server t({"--max-user-reads", "2", "--reader-threads", "1"}, 400, 9000);
   ASSERT_TRUE(t.ok);
@@ -125,15 +138,7 @@ TEST(reads, one_users_reads_over_the_bound_get_429_and_another_users_are_served)
   EXPECT_TRUE(post_comment(*t.writer, t.target, "written beside the readers"));
   stop = true;
   polite.join();
-  int ok = 0, limited = 0;
-  for (const auto& r : answers) {
-    if (r.status == 200)
-      ++ok;
-    else if (is_error(r, 429, "rate_limited"))
-      ++limited;
-    else
-      ADD_FAILURE() << r.status << " " << r.body;
-  }
+  const auto [ok, limited] = served_and_refused(answers, 429, "rate_limited");
   EXPECT_GT(ok, 0);
   EXPECT_GT(limited, 0) << "12 reads at once by one user, 2 allowed";
   EXPECT_GT(other_ok.load(), 0);
@@ -148,15 +153,7 @@ TEST(reads, a_full_reader_queue_answers_503_with_retry_after_and_then_serves_aga
   for (const char* u : {"gbr.delegate", "nld.delegate", "bgd.delegate"})
     tokens.push_back(login(t.port(), u, demo_password));
   auto answers = burst(t.port(), tokens, 12, 4, "/api/events?after=0&limit=10000");
-  int ok = 0, busy = 0;
-  for (const auto& r : answers) {
-    if (r.status == 200)
-      ++ok;
-    else if (is_error(r, 503, "unavailable"))
-      ++busy;
-    else
-      ADD_FAILURE() << r.status << " " << r.body;
-  }
+  const auto [ok, busy] = served_and_refused(answers, 503, "unavailable");
   EXPECT_GT(ok, 0);
   EXPECT_GT(busy, 0) << "12 reads at once, 2 places";
   // Nothing stays stuck: once the burst is over, reads and writes are served.

@@ -13,10 +13,7 @@ using nlohmann::json;
 
 class rooms_test : public suite_a4pd<rooms_test> {
  protected:
-  static void SetUpTestSuite() {
-    start({"--rate", "100000", "--burst", "100000", "--rate-bytes", "1e9", "--burst-bytes", "1e9",
-           "--max-rooms", "4"});
-  }
+  static void SetUpTestSuite() { start(unthrottled({"--max-rooms", "4"})); }
 };
 
 struct light_session {
@@ -176,6 +173,26 @@ TEST_F(rooms_test, after_a_join_the_page_and_the_live_events_are_exact) {
   EXPECT_EQ((*err)["code"], "not_found");
 }
 
+// A join sent right behind the hello, before its snapshot is read, gets one page with its own
+// limit: the snapshot's pages are for the hello's rooms only (a join that won the race against
+// the snapshot used to get a second page, with the default limit).
+TEST_F(rooms_test, a_join_right_after_the_hello_gets_one_page_with_its_limit) {
+  for (int round = 0; round < 8; ++round) {
+    auto token = login(port(), "gha.delegate", demo_password);
+    ws_client c;
+    ASSERT_EQ(c.connect(port(), token), 101);
+    ASSERT_TRUE(c.send({{"type", "hello"}, {"view", "light"}}));
+    ASSERT_TRUE(c.send({{"type", "join"}, {"room", "discussion:D1"}, {"limit", 1}}));
+    int pages = 0;
+    while (auto m = c.next(std::chrono::milliseconds(1000))) {
+      if ((*m)["type"] != "page") continue;
+      ++pages;
+      EXPECT_EQ((*m)["comments"].size(), 1u) << m->dump();
+    }
+    EXPECT_EQ(pages, 1) << "round " << round;
+  }
+}
+
 TEST_F(rooms_test, a_hidden_comment_is_redacted_in_a_paged_back_page_exactly_as_live) {
   auto member = open_light(port(), "gha.delegate", {"discussion:D1"});
   ASSERT_TRUE(member);
@@ -293,10 +310,7 @@ TEST_F(rooms_test, restricted_rooms_and_the_room_bound) {
 
 TEST(rooms_bound, a_full_client_beyond_the_bound_is_told_to_page) {
   temp_dir dir;
-  a4pd_options o;
-  o.data_dir = dir.path();
-  o.extra_args = {"--max-full-snapshot-bytes", "4096"};
-  a4pd_process server(o);
+  a4pd_process server(options_in(dir.path(), {"--max-full-snapshot-bytes", "4096"}));
   ASSERT_TRUE(server.started()) << server.output();
   auto token = login(server.port(), "gha.delegate", demo_password);
   ws_client c;

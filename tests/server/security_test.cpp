@@ -79,19 +79,12 @@ class raw_socket {
   int fd_ = -1;
 };
 
-a4pd_options options_in(const temp_dir& dir, std::vector<std::string> extra = {}) {
-  a4pd_options o;
-  o.data_dir = dir.path() + "/data";
-  o.extra_args = std::move(extra);
-  return o;
-}
-
 // ---- item 1: sign-in throttling ----
 
 TEST(login_throttling, sixty_wrong_passwords_are_throttled_while_another_account_signs_in) {
   temp_dir dir;
   // A first backoff step of 3 s (default 1 s) keeps the count exact on a slow machine.
-  a4pd_process server(options_in(dir, {"--login-backoff", "3000"}));
+  a4pd_process server(options_in(dir.path() + "/data", {"--login-backoff", "3000"}));
   ASSERT_TRUE(server.started()) << server.output();
   int unauthorized = 0, throttled = 0;
   std::string retry_after;
@@ -122,8 +115,8 @@ TEST(login_throttling, sixty_wrong_passwords_are_throttled_while_another_account
 
 TEST(login_throttling, a_client_address_that_sprays_usernames_is_throttled_others_are_not) {
   temp_dir dir;
-  a4pd_process server(
-      options_in(dir, {"--trust-proxy", "127.0.0.1", "--login-free-address-failures", "8"}));
+  a4pd_process server(options_in(
+      dir.path() + "/data", {"--trust-proxy", "127.0.0.1", "--login-free-address-failures", "8"}));
   ASSERT_TRUE(server.started()) << server.output();
   const std::map<std::string, std::string> sprayer = {{"X-Forwarded-For", "203.0.113.7"}};
   int unauthorized = 0;
@@ -145,7 +138,7 @@ TEST(login_throttling, a_client_address_that_sprays_usernames_is_throttled_other
 
 TEST(login_throttling, two_hundred_concurrent_wrong_logins_do_not_stop_a_correct_one) {
   temp_dir dir;
-  a4pd_process server(options_in(dir, {"--trust-proxy", "127.0.0.1"}));
+  a4pd_process server(options_in(dir.path() + "/data", {"--trust-proxy", "127.0.0.1"}));
   ASSERT_TRUE(server.started()) << server.output();
   const auto port = server.port();
   auto writer = open_session(port, "gbr.delegate");  // signed in before the flood
@@ -289,7 +282,7 @@ TEST_F(sign_in_test, behind_the_trusted_proxy_https_gives_a_secure_cookie_and_hs
 
 TEST(trust_proxy, forwarded_headers_from_an_untrusted_peer_are_ignored) {
   temp_dir dir;
-  a4pd_process server(options_in(dir, {"--login-free-address-failures", "3"}));
+  a4pd_process server(options_in(dir.path() + "/data", {"--login-free-address-failures", "3"}));
   ASSERT_TRUE(server.started()) << server.output();
   auto r = sign_in(server.port(), "gbr.delegate", demo_password, {{"X-Forwarded-Proto", "https"}});
   ASSERT_EQ(r.status, 200);
@@ -313,7 +306,7 @@ TEST(trust_proxy, forwarded_headers_from_an_untrusted_peer_are_ignored) {
 // than give every demo user a short password, and --min-password sets the bound.
 TEST(password_policy, a_demo_password_under_the_minimum_refuses_to_start) {
   temp_dir dir;
-  auto short_one = options_in(dir);
+  auto short_one = options_in(dir.path() + "/data");
   short_one.demo_password = "short-pw";  // 8 characters, under the default 10
   a4pd_process refused(short_one);
   EXPECT_FALSE(refused.started()) << refused.output();
@@ -322,13 +315,13 @@ TEST(password_policy, a_demo_password_under_the_minimum_refuses_to_start) {
   EXPECT_NE(*code, 0);
 
   temp_dir dir2;
-  auto raised = options_in(dir2, {"--min-password", "16"});
+  auto raised = options_in(dir2.path() + "/data", {"--min-password", "16"});
   raised.demo_password = "fifteen-chars-p";  // 15 characters, under the raised bound
   a4pd_process refused_too(raised);
   EXPECT_FALSE(refused_too.started()) << refused_too.output();
 
   temp_dir dir3;
-  auto enough = options_in(dir3, {"--min-password", "15"});
+  auto enough = options_in(dir3.path() + "/data", {"--min-password", "15"});
   enough.demo_password = "fifteen-chars-p";
   a4pd_process started(enough);
   ASSERT_TRUE(started.started()) << started.output();
@@ -339,8 +332,7 @@ TEST(password_policy, a_demo_password_under_the_minimum_refuses_to_start) {
 
 TEST(error_texts, a_storage_failure_reaches_clients_as_a_fixed_text) {
   temp_dir dir;
-  auto o = options_in(dir, {"--rate", "100000", "--burst", "100000", "--rate-bytes", "1e9",
-                            "--burst-bytes", "1e9"});
+  auto o = options_in(dir.path() + "/data", unthrottled());
   {
     a4pd_process first(o);
     ASSERT_TRUE(first.started()) << first.output();
@@ -383,7 +375,7 @@ TEST(error_texts, a_storage_failure_reaches_clients_as_a_fixed_text) {
 
 TEST(address_limits, connections_per_address_are_capped_and_others_still_get_in) {
   temp_dir dir;
-  auto o = options_in(dir, {"--max-address-connections", "4"});
+  auto o = options_in(dir.path() + "/data", {"--max-address-connections", "4"});
   o.listen = "0.0.0.0:0";
   a4pd_process server(o);
   ASSERT_TRUE(server.started()) << server.output();
@@ -406,7 +398,7 @@ TEST(address_limits, connections_per_address_are_capped_and_others_still_get_in)
 
 TEST(address_limits, unfinished_handshakes_per_address_are_capped) {
   temp_dir dir;
-  a4pd_process server(options_in(dir, {"--max-address-handshakes", "3"}));
+  a4pd_process server(options_in(dir.path() + "/data", {"--max-address-handshakes", "3"}));
   ASSERT_TRUE(server.started()) << server.output();
   std::vector<std::unique_ptr<raw_socket>> silent;
   for (int i = 0; i < 3; ++i) {
@@ -424,7 +416,7 @@ TEST(address_limits, unfinished_handshakes_per_address_are_capped) {
 
 TEST(address_limits, a_slow_header_is_cut_at_the_header_deadline) {
   temp_dir dir;
-  a4pd_process server(options_in(dir, {"--header-timeout", "1000"}));
+  a4pd_process server(options_in(dir.path() + "/data", {"--header-timeout", "1000"}));
   ASSERT_TRUE(server.started()) << server.output();
   raw_socket slow("127.0.0.1", server.port());
   ASSERT_TRUE(slow.write("GET /healthz HTTP/1.1\r\nHost: a4pd\r\n"));
@@ -446,7 +438,7 @@ TEST(address_limits, a_slow_header_is_cut_at_the_header_deadline) {
 
 TEST(websocket_upgrade, the_a4p_v1_subprotocol_is_required_by_exact_match) {
   temp_dir dir;
-  a4pd_process server(options_in(dir));
+  a4pd_process server(options_in(dir.path() + "/data"));
   ASSERT_TRUE(server.started()) << server.output();
   auto token = login(server.port(), "gbr.delegate", demo_password);
   for (std::optional<std::string> offered :
@@ -465,7 +457,7 @@ TEST(websocket_upgrade, the_a4p_v1_subprotocol_is_required_by_exact_match) {
 TEST(websocket_upgrade, localhost_origins_are_allowed_only_when_listening_on_loopback) {
   temp_dir dir;
   {
-    a4pd_process local(options_in(dir));
+    a4pd_process local(options_in(dir.path() + "/data"));
     ASSERT_TRUE(local.started()) << local.output();
     auto token = login(local.port(), "gbr.delegate", demo_password);
     ws_client c;
@@ -474,7 +466,7 @@ TEST(websocket_upgrade, localhost_origins_are_allowed_only_when_listening_on_loo
     local.signal(SIGTERM);
     ASSERT_EQ(local.wait(10000).value_or(-1), 0);
   }
-  auto o = options_in(dir);
+  auto o = options_in(dir.path() + "/data");
   o.demo = false;
   o.listen = "0.0.0.0:0";
   a4pd_process open(o);

@@ -19,8 +19,7 @@ using clock_type = std::chrono::steady_clock;
 
 // A real a4pd over a fresh demo directory, default flags.
 std::unique_ptr<a4pd_process> demo_server(const temp_dir& dir) {
-  a4pd_options o;
-  o.data_dir = dir.path();
+  auto o = options_in(dir.path());
   return std::make_unique<a4pd_process>(o);
 }
 
@@ -37,10 +36,7 @@ struct stuck_reader {
   ws_client stuck;
 
   explicit stuck_reader(const std::vector<std::string>& extra) {
-    a4pd_options o;
-    o.data_dir = dir.path();
-    o.extra_args = {"--rate", "100000",        "--burst", "100000",           "--rate-bytes",
-                    "1e9",    "--burst-bytes", "1e9",     "--max-send-queue", "268435456"};
+    auto o = options_in(dir.path(), unthrottled({"--max-send-queue", "268435456"}));
     o.extra_args.insert(o.extra_args.end(), extra.begin(), extra.end());
     server = std::make_unique<a4pd_process>(o);
   }

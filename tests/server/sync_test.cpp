@@ -12,10 +12,7 @@ namespace {
 
 class sync_test : public suite_a4pd<sync_test> {
  protected:
-  static void SetUpTestSuite() {
-    start({"--rate", "100000", "--burst", "100000", "--rate-bytes", "1e9", "--burst-bytes", "1e9",
-           "--max-resume", "50"});
-  }
+  static void SetUpTestSuite() { start(unthrottled({"--max-resume", "50"})); }
 };
 
 // Reads events until one with seq >= until; checks prev chaining from `last`.
@@ -259,10 +256,8 @@ TEST_F(sync_test, past_state_redacts_comments_hidden_since) {
 // the bound; what is queued beside it still counts.
 TEST(sync_snapshot, snapshot_larger_than_the_send_queue_bound_is_delivered) {
   temp_dir dir;
-  a4pd_options o;
-  o.data_dir = dir.path();
-  o.extra_args = {"--max-send-queue", "4096"};  // the demo snapshot is far larger
-  a4pd_process server(o);
+  // The demo snapshot is far larger than this bound.
+  a4pd_process server(options_in(dir.path(), {"--max-send-queue", "4096"}));
   ASSERT_TRUE(server.started()) << server.output();
   auto c = open_session(server.port(), "gha.delegate");
   ASSERT_TRUE(c);
@@ -281,11 +276,8 @@ TEST(sync_snapshot, snapshot_larger_than_the_send_queue_bound_is_delivered) {
 // without a gap.
 TEST(sync_resume, a_catch_up_larger_than_the_send_queue_is_paged_not_closed) {
   temp_dir dir;
-  a4pd_options o;
-  o.data_dir = dir.path();
-  o.extra_args = {"--max-send-queue", "65536",  "--resume-ring", "200",
-                  "--rate",           "100000", "--burst",       "100000"};
-  a4pd_process server(o);
+  a4pd_process server(options_in(dir.path(), {"--max-send-queue", "65536", "--resume-ring", "200",
+                                              "--rate", "100000", "--burst", "100000"}));
   ASSERT_TRUE(server.started()) << server.output();
   nlohmann::json w;
   auto away = open_session(server.port(), "eth.delegate", &w);
@@ -327,8 +319,7 @@ TEST(sync_resume, a_catch_up_larger_than_the_send_queue_is_paged_not_closed) {
 
 TEST(sync_shutdown, sigterm_closes_clients_with_1001_and_exits_0) {
   temp_dir dir;
-  a4pd_options o;
-  o.data_dir = dir.path();
+  const auto o = options_in(dir.path());
   a4pd_process server(o);
   ASSERT_TRUE(server.started()) << server.output();
   auto a = open_session(server.port(), "gbr.delegate");

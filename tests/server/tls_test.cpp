@@ -32,9 +32,7 @@ std::optional<a4pd_options> with_certificate(const temp_dir& dir) {
                    key + " -out " + cert + " >/dev/null 2>&1")
                       .c_str()) != 0)
     return std::nullopt;
-  a4pd_options o;
-  o.data_dir = dir.path() + "/data";
-  o.extra_args = {"--tls-cert", cert, "--tls-key", key};
+  auto o = options_in(dir.path() + "/data", {"--tls-cert", cert, "--tls-key", key});
   return o;
 }
 
