@@ -414,7 +414,9 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
     t.source = source_for(o, i);
     t.host_header = host_header;
     t.token = login_of(i).token;
-    t.view = o.view;
+    // The first client only learns the epoch and head: light whenever a view is asked, since
+    // a whole-state snapshot of a large log is refused (--max-full-snapshot-bytes).
+    t.view = o.view.empty() ? "" : "light";
     return t;
   };
   if (connect_all(clients, 0, 1, 1, first_target, 60) != 1) {
@@ -621,7 +623,12 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
     for (std::size_t i = first; i < last; ++i) again[i]->close();
     if (back < k || caught < 0 || storm_gaps > 0 || storm_stats.duplicates > 0) verdict = 1;
   }
-  if (o.restart_storm && !restart_storm(o, ioc, clients, ok, first_target)) verdict = 1;
+  auto storm_view_target = [&](std::size_t i) {
+    load_client::target t = first_target(i);
+    t.view = o.view;
+    return t;
+  };
+  if (o.restart_storm && !restart_storm(o, ioc, clients, ok, storm_view_target)) verdict = 1;
   for (auto& c : clients) c->close();
   sleep_s(0.5);
   return verdict;

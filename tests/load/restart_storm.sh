@@ -5,7 +5,7 @@
 # VIEW and takes a snapshot. a4p_load prints the time from a4pd listening again (and from the
 # drop) until every client holds its snapshot, and the bytes received in all. One run per VIEW.
 # Usage: tests/load/restart_storm.sh BUILD_DIR DATA_DIR [CLIENTS] [VIEW...]
-#   CLIENTS: 5000; VIEW: light full. A4P_STORM_PASSWORD (large-password), A4P_STORM_USERS (the
+#   CLIENTS: 5000; VIEW: light full. A4PD_BIN (an a4pd other than BUILD_DIR's), A4P_STORM_PASSWORD (large-password), A4P_STORM_USERS (the
 #   G10 members of a4p_make_workspace), A4PD_EXTRA (more a4pd flags, for example
 #   --max-full-snapshot-bytes 300000000 to let whole-state snapshots of a large log through).
 set -euo pipefail
@@ -15,7 +15,7 @@ data=$2
 clients=${3:-5000}
 shift 3 || shift $#
 views=${*:-light full}
-a4pd="$build/server/a4pd"
+a4pd=${A4PD_BIN:-$build/server/a4pd}
 load="$build/tests/load/a4p_load"
 port=${A4P_LOAD_PORT:-28451}
 password=${A4P_STORM_PASSWORD:-large-password}
