@@ -8,7 +8,9 @@
 //
 // --data DIR keeps the workspace (made on the first run: the demo, then --comments comments
 // on one pledge and --busy on each of --threads - 1 other pledges, through POST /api/commands)
-// and reuses it later. Figures: the welcome snapshot's bytes; sign-in to the overview drawn;
+// and reuses it later. A directory made otherwise (tests/load's a4p_make_workspace, 1,000,000
+// events) is used when it holds `.perf-made`, a JSON list of the busy pledges' ids (the
+// busiest first); A4P_DEMO_PASSWORD then gives its password, --user a member of it. Figures: the welcome snapshot's bytes; sign-in to the overview drawn;
 // a pledge with --comments comments opened until its first comments are on screen; each of
 // --pages "load earlier" pages until drawn; the JS heap (after a forced GC) after opening
 // --threads busy threads one after the other. The view `audit` (issue 13): the auditor's
@@ -61,7 +63,7 @@ async function post_many(url, token, target, n, parallel = 16) {
 }
 
 async function make_workspace(url) {
-  const token = await api_token(url, 'gbr.delegate');
+  const token = await api_token(url, member);
   const st = await (await fetch(`${url}/api/state`, { headers: { Authorization: `Bearer ${token}` } })).json();
   const pledges = Object.keys(st.pledges).slice(0, n_threads);
   const t0 = performance.now();
@@ -79,7 +81,7 @@ async function heap_mb(page) {
   return Math.round((usedSize / 1048576) * 10) / 10;
 }
 
-/** A fresh context signed in as gbr.delegate with the view asked for; prints each figure as
+/** A fresh context signed in as --user with the view asked for; prints each figure as
  * it is measured (tagged with `tag`), so a slow client still gives the figures it reached. */
 async function one_run(browser, url, view, pledges, tag) {
   const say = (o) => figure({ ...tag, view, ...o });
@@ -185,7 +187,7 @@ try {
   } else {
     pledges = JSON.parse((await import('node:fs')).readFileSync(join(data_dir, '.perf-made'), 'utf8'));
   }
-  const head = (await fetch(`${server.url}/api/events?after=0&limit=1`, { headers: { Authorization: `Bearer ${await api_token(server.url, 'gbr.delegate')}` } })).headers.get('X-A4P-Head');
+  const head = (await fetch(`${server.url}/api/events?after=0&limit=1`, { headers: { Authorization: `Bearer ${await api_token(server.url, member)}` } })).headers.get('X-A4P-Head');
   console.log(`workspace: ${data_dir}, head seq ${head}`);
   browser = await launch_browser();
   for (let run = 0; run < n_runs; run++)

@@ -68,11 +68,6 @@ export function thin_gap(g: Gap): Gap {
   return rest;
 }
 
-/** Whether a whole-state field of an entity is one the skeleton leaves out. */
-export function has_detail(e: Pledge | Discussion | Gap): boolean {
-  return 'description' in e || 'agenda' in e;
-}
-
 /** The state with `room`'s target thinned as the skeleton has it, and (thin opinions) its
  * opinions forgotten. Unchanged when nothing of that kind is thin. */
 export function thin_target(s: State, room: string, thin: ThinKinds): State {

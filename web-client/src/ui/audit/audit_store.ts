@@ -55,7 +55,7 @@ export function load_index(): Promise<void> {
 // Promises, so that a fetch started at the release (before the route changes) is the one
 // the page then waits for.
 const cache = new Map<string, Promise<Result<PastRooms>>>();
-const cache_size = 8;
+const cache_size = 4;
 
 /** The point after `at.seq` as `at.as_org` saw it (null: this reader): its light state and
  * the rooms read there, from the cache or the server (a failed read is not kept). */
@@ -107,7 +107,9 @@ export function time_of(seq: number): string | null {
 
 /** Set when the scrubber is released (performance.now()); the view reports the time to render. */
 export const release = { at: null as number | null, seq: null as number | null, fetched: null as number | null };
-export const last_render_ms = signal<number | null>(null);
+/** The last release-to-render time, and how many have been measured (two equal times are
+ * still two renders: the figure line is drawn anew for each). */
+export const last_render_ms = signal<{ ms: number; n: number } | null>(null);
 
 /** What the server's reads support (probed once per tab; null until known). */
 export const features = signal<ServerFeatures | null>(null);

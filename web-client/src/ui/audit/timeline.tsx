@@ -25,11 +25,27 @@ import type { PastRooms } from '../room_source';
 import { readable_time } from './audit_view';
 import { t } from '../../i18n';
 
-function MarkerTicks({ list, max }: { list: Marker[]; max: number }) {
+/** Ticks on the track drawn at most, per kind: a log of 1,000,000 events has about 20,000
+ * markers, more than the track has pixels; the first of each stretch stands for it. */
+const max_ticks = 400;
+
+/** The markers drawn on the track: the first of each kind in each 1/max_ticks of it. */
+export function ticks_of(list: readonly Marker[], max: number): Marker[] {
+  const seen = new Set<string>();
+  return list.filter((m) => {
+    const key = `${m.kind} ${Math.floor((m.seq / max) * max_ticks)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function MarkerTicks({ list, max }: { list: readonly Marker[]; max: number }) {
+  const ticks = useMemo(() => (max > 0 ? ticks_of(list, max) : []), [list, max]);
   if (max <= 0) return null;
   return (
     <div class="marker-track" aria-hidden="true">
-      {list.map((m) => (
+      {ticks.map((m) => (
         <span
           key={m.seq}
           class={`marker marker-${m.kind}`}
@@ -38,6 +54,27 @@ function MarkerTicks({ list, max }: { list: Marker[]; max: number }) {
         />
       ))}
     </div>
+  );
+}
+
+/** Every marker as a link, drawn only while the list is open (20,000 at 1,000,000 events). */
+function MarkerList({ list, at, page, id }: { list: readonly Marker[]; at: At; page: PastPage; id: string | null }) {
+  const [open, set_open] = useState(false);
+  return (
+    <details class="markers" onToggle={(e) => set_open((e.currentTarget as HTMLDetailsElement).open)}>
+      <summary>{t('timeline.markers', { n: list.length })}</summary>
+      {open && (
+        <ul id="marker-list">
+          {list.map((m) => (
+            <li key={m.seq} class={`marker-item marker-${m.kind}`}>
+              <a href={audit_href({ seq: m.seq, as_org: at.as_org }, page, id)}>
+                {t('timeline.marker_item', { seq: m.seq, time: readable_time(m.ts), label: m.label })}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </details>
   );
 }
 
@@ -98,18 +135,7 @@ function Scrubber({ at, page, id }: { at: At; page: PastPage; id: string | null 
         <input id="timeline-date" type="date" value={date} onInput={(e) => set_date(e.currentTarget.value)} />{' '}
         <button type="submit">{t('timeline.go')}</button>
       </form>
-      <details class="markers">
-        <summary>{t('timeline.markers', { n: list.length })}</summary>
-        <ul id="marker-list">
-          {list.map((m) => (
-            <li key={m.seq} class={`marker-item marker-${m.kind}`}>
-              <a href={audit_href({ seq: m.seq, as_org: at.as_org }, page, id)}>
-                {t('timeline.marker_item', { seq: m.seq, time: readable_time(m.ts), label: m.label })}
-              </a>
-            </li>
-          ))}
-        </ul>
-      </details>
+      <MarkerList list={list} at={at} page={page} id={id} />
     </section>
   );
 }
@@ -172,7 +198,7 @@ export function PastWorkspace({ at, room, children }: { at: At; room?: string | 
     requestAnimationFrame(() =>
       setTimeout(() => {
         const ms = performance.now() - at;
-        last_render_ms.value = ms;
+        last_render_ms.value = { ms, n: (last_render_ms.peek()?.n ?? 0) + 1 };
         console.info(
           `a4p-audit: seq ${shown.seq} drawn ${ms.toFixed(1)} ms after release ` +
             `(state ${((fetched ?? at) - at).toFixed(1)} ms, render ${(committed - (fetched ?? at)).toFixed(1)} ms, ` +
@@ -202,12 +228,13 @@ export function PastWorkspace({ at, room, children }: { at: At; room?: string | 
   );
 }
 
-/** Its own component, so that a new figure re-renders only this line. */
+/** Its own component, so that a new figure re-renders only this line; drawn anew for each
+ * figure (keyed by its number), so its attribute is written even when two times are equal. */
 function RenderTime() {
-  const ms = last_render_ms.value;
+  const last = last_render_ms.value;
   return (
-    <p class="muted render-time" id="render-time" data-ms={ms === null ? '' : ms.toFixed(1)}>
-      {ms === null ? '' : t('timeline.drawn', { ms: Math.round(ms) })}
+    <p key={last?.n ?? 0} class="muted render-time" id="render-time" data-ms={last === null ? '' : last.ms.toFixed(1)}>
+      {last === null ? '' : t('timeline.drawn', { ms: Math.round(last.ms) })}
     </p>
   );
 }
