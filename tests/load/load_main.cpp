@@ -432,6 +432,11 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
     epoch = stats.epoch;
     head = stats.welcome_head;
   }
+  // One fresh hello end to end: TCP connect, upgrade, hello, welcome and the whole snapshot.
+  std::printf("first client: snapshot%s of %.2f MB at seq %llu in %.3f s\n",
+              o.view.empty() ? "" : " (light)",
+              static_cast<double>(stats.bytes_received.value()) / 1e6,
+              static_cast<unsigned long long>(head), seconds_since(t_connect));
   auto resume_target = [&](std::size_t i) {
     load_client::target t = first_target(i);
     t.resume_epoch = epoch;

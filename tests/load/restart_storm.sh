@@ -58,13 +58,13 @@ for view in $views; do
     kill -0 "$lpid" 2>/dev/null || { cat "$work/load.out"; exit 1; }
     sleep 0.2
   done
-  grep -E '^(signed in|connected)' "$work/load.out" || true
+  grep -E '^(signed in|first client|connected)' "$work/load.out" || true
   echo "  restarting a4pd (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
   stop_server
   start_server
   wait "$lpid" || true
   lpid=
-  grep -vE '^(fd limit|signed in|connected|restart storm:|  [0-9]+ of)' "$work/load.out"
+  grep -vE '^(fd limit|signed in|first client|connected|restart storm:|  [0-9]+ of)' "$work/load.out"
   echo "  a4pd RSS after the storm: $(awk '/VmRSS/{print $2/1024 " MiB"}' /proc/$pid/status) (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
   stop_server
 done
