@@ -231,10 +231,19 @@ json public_state(const state& s, const public_stamps& st) {
 }
 
 std::optional<json> public_event(const state& now, const event& e, const public_stamps& st) {
+  auto c = public_change_of(now, e, st);
+  if (!c) return std::nullopt;
+  if (c->coverage) c->message["coverage"] = public_coverage(now);
+  if (c->counts) c->message["counts"] = public_counts(now);
+  return std::move(c->message);
+}
+
+std::optional<public_change> public_change_of(const state& now, const event& e,
+                                              const public_stamps& st) {
   json head = {{"seq", e.seq}, {"hash", e.hash}, {"ts", e.ts}};
   if (e.name == "public.configured") {
     head["reload"] = true;
-    return head;
+    return public_change{std::move(head)};
   }
   auto [kind, id] = split_entity(e.entity);
   json changes = json::array();
@@ -296,13 +305,13 @@ std::optional<json> public_event(const state& now, const event& e, const public_
   if (changes.empty() && !(pledges_changed && is_public(now, public_category::counts)))
     return std::nullopt;
   head["changes"] = std::move(changes);
+  public_change out{std::move(head)};
   if (pledges_changed) {
     // Coverage moves only when a pledge enters or leaves the public site, or an org changes.
-    if (kind == "org" || e.name == "pledge.published" || e.name == "pledge.unpublished")
-      head["coverage"] = public_coverage(now);
-    head["counts"] = public_counts(now);
+    out.coverage = kind == "org" || e.name == "pledge.published" || e.name == "pledge.unpublished";
+    out.counts = true;
   }
-  return head;
+  return out;
 }
 
 }  // namespace a4p::protocol

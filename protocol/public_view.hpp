@@ -74,6 +74,18 @@ class public_stamps {
 [[nodiscard]] std::optional<nlohmann::json> public_event(const state& now, const event& e,
                                                          const public_stamps& st);
 
+// public_event without the aggregates, for a caller that sends several events' changes at once
+// and computes the aggregates once for all of them (the public feed: once per batch): the
+// message without "counts" and "coverage", and which of the two the event moved. `message`
+// has "changes":[] when the event moved only the counts.
+struct public_change {
+  nlohmann::json message;
+  bool counts = false;
+  bool coverage = false;
+};
+[[nodiscard]] std::optional<public_change> public_change_of(const state& now, const event& e,
+                                                            const public_stamps& st);
+
 // The public records, one by one (the same shapes as in public_state).
 [[nodiscard]] nlohmann::json public_pledge(const state& s, const pledge& p,
                                            const public_stamps& st);

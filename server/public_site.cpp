@@ -120,8 +120,8 @@ void public_site::on_durable(std::vector<protocol::event> events) {
         return;
       }
       stamps_.feed(e);
-      if (auto p = protocol::public_event(state_, e, stamps_))
-        gathered_ += sse("change", e.seq, *p);
+      if (auto c = protocol::public_change_of(state_, e, stamps_))
+        gathered_.push_back(std::move(*c));
     }
     if (batching_) return;
     if (ctx_.cfg->public_batch.count() == 0) return flush();
@@ -137,8 +137,30 @@ void public_site::on_durable(std::vector<protocol::event> events) {
 void public_site::flush() {
   publish_snapshot();  // before the broadcast: see the header
   if (gathered_.empty()) return;
-  auto chunk = std::make_shared<const std::string>(std::move(gathered_));
+  // The aggregates once, on the last change that moved one; a change that moved only them and
+  // does not carry them is not sent.
+  std::size_t carrier = gathered_.size();
+  bool counts = false, coverage = false;
+  for (std::size_t i = 0; i < gathered_.size(); ++i) {
+    counts = counts || gathered_[i].counts;
+    coverage = coverage || gathered_[i].coverage;
+    if (gathered_[i].counts || gathered_[i].coverage) carrier = i;
+  }
+  if (carrier < gathered_.size()) {
+    auto& m = gathered_[carrier].message;
+    if (coverage) m["coverage"] = protocol::public_coverage(state_);
+    if (counts) m["counts"] = protocol::public_counts(state_);
+  }
+  std::string text;
+  for (std::size_t i = 0; i < gathered_.size(); ++i) {
+    const auto& m = gathered_[i].message;
+    const auto changes = m.find("changes");
+    if (i != carrier && changes != m.end() && changes->empty()) continue;
+    text += sse("change", m["seq"].get<std::uint64_t>(), m);
+  }
   gathered_.clear();
+  if (text.empty()) return;
+  auto chunk = std::make_shared<const std::string>(std::move(text));
   send_all(chunk);
   ctx_.stats->public_events.fetch_add(1, std::memory_order_relaxed);
 }

@@ -7,12 +7,14 @@
 // viewers' sockets: nothing here runs on the threads of the signed-in sockets.
 //
 // Order, on the public strand: fold each flush's durable events in and compute each event's
-// public projection once (protocol::public_event), gathering them for --public-batch; then swap
-// in the new snapshot and send what was gathered to every live viewer as one chunk (one write
-// per viewer however many flushes came). The swap comes first, and a viewer is greeted with
-// the seq of the snapshot swapped in last, so a viewer that subscribes and then fetches the
-// snapshot never misses an event: every event after the greeting's seq reaches it on the
-// feed.
+// public projection once (protocol::public_change_of), gathering them for --public-batch; then
+// swap in the new snapshot and send what was gathered to every live viewer as one chunk (one
+// write per viewer however many flushes came). The aggregates (counts, coverage) are computed
+// once per chunk and ride on its last change that moved them: a viewer applies a chunk whole,
+// so it never sees the aggregates of a point inside it (docs/public-api.md). The swap comes first,
+// and a viewer is greeted with the seq of the snapshot swapped in last, so a viewer that subscribes
+// and then fetches the snapshot never misses an event: every event after the greeting's seq reaches
+// it on the feed.
 //
 // At start() it scans the log once to learn the seq and hash of each entity's last event
 // (protocol::public_stamps): the state does not carry hashes. Until then current() is null and
@@ -134,7 +136,7 @@ class public_site {
   protocol::state state_;                              // on the strand
   protocol::public_stamps stamps_;                     // on the strand
   std::vector<std::weak_ptr<public_stream>> viewers_;  // on the strand
-  std::string gathered_;                               // on the strand: changes not yet sent
+  std::vector<protocol::public_change> gathered_;      // on the strand: changes not yet sent
   bool batching_ = false;                              // on the strand: batch_ is armed
   bool failed_ = false;  // on the strand: an event did not apply; nothing moves any more
   std::uint64_t published_seq_ = 0;  // on the strand: the seq of the snapshot swapped in last

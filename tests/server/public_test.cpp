@@ -210,6 +210,52 @@ TEST_F(public_test, EtagAnswers304AndUnknownFilesAre404) {
   EXPECT_EQ(http_call(port(), "POST", "/public/api/state.json", "{}").status, 405);
 }
 
+// The aggregates are computed once per delivered chunk (--public-batch), not once per event:
+// a burst of reports on a pledge that is not public (each moves only the counts) reaches the
+// feed as a few changes, the last carrying the counts that state.json then shows.
+TEST_F(public_test, TheCountsComeOncePerChunkAndEqualTheStateAfterIt) {
+  temp_dir dir;
+  a4pd_process server(options_in(dir.path() + "/data", {"--public-batch", "2000"}));
+  ASSERT_TRUE(server.started()) << server.output();
+  const auto gha = login(server.port(), "gha.delegate", demo_password);
+  auto run = [&](const std::string& name, const json& args) {
+    auto r = http_call(
+        server.port(), "POST", "/api/commands",
+        json{{"type", "command"}, {"id", unique_id(name)}, {"name", name}, {"args", args}}.dump(),
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + gha}});
+    EXPECT_EQ(r.status, 200) << name << " " << r.body;
+    return json::parse(r.body, nullptr, false);
+  };
+  feed_reader feed(server.port());
+  ASSERT_TRUE(feed.wait_for("event: hello", std::chrono::seconds(5))) << feed.text();
+  const std::string id =
+      run("pledge.create", {{"theme", "politics"},
+                            {"title", "Unpublished burst pledge"},
+                            {"description", "Not public"},
+                            {"output", {{"indicator", "x"}, {"target", "1"}}}})["result"]["id"];
+  std::uint64_t last = 0;
+  const int reports = 16;
+  for (int i = 0; i < reports; ++i)
+    last = run("pledge.report",
+               {{"id", id}, {"status", "on_track"}, {"progress", i}, {"note", "n"}})["seq"];
+  ASSERT_TRUE(feed.wait_for("id: " + std::to_string(last) + "\n", std::chrono::seconds(10)))
+      << feed.text();
+  int changes = 0;
+  json counts;
+  std::istringstream in(feed.text());
+  for (std::string line; std::getline(in, line);) {
+    if (!line.starts_with("data: ")) continue;
+    auto m = json::parse(line.substr(6));
+    if (!m.contains("changes")) continue;
+    ++changes;
+    if (m.contains("counts")) counts = m["counts"];
+  }
+  EXPECT_LT(changes, reports) << "one change per event: the counts were not gathered";
+  auto state = json::parse(http_call(server.port(), "GET", "/public/api/state.json").body);
+  EXPECT_EQ(counts, state["counts"]);
+  EXPECT_GE(counts["reports"].get<int>(), reports);
+}
+
 TEST_F(public_test, AnonymousBudgetsRefuseWithoutStarvingSignedInUsers) {
   temp_dir dir;
   auto o = options_in(dir.path() + "/data",
