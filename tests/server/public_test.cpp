@@ -36,6 +36,17 @@ const std::vector<std::string> public_files = {
     "state.json", "pledges.json", "pledges.csv", "reports.json",  "reports.csv", "themes.json",
     "themes.csv", "orgs.json",    "orgs.csv",    "coverage.json", "coverage.csv"};
 
+// A command through POST /api/commands; its answer (200 expected).
+json rest_command(std::uint16_t port, const std::string& token, const std::string& name,
+                  const json& args) {
+  auto r = http_call(
+      port, "POST", "/api/commands",
+      json{{"type", "command"}, {"id", unique_id(name)}, {"name", name}, {"args", args}}.dump(),
+      {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
+  EXPECT_EQ(r.status, 200) << name << " " << r.body;
+  return json::parse(r.body, nullptr, false);
+}
+
 // A raw Server-Sent Events reader: GET /public/api/feed, then everything the server sends.
 class feed_reader {
  public:
@@ -84,12 +95,7 @@ class public_test : public suite_a4pd<public_test> {
     return http_call(port(), "GET", target, "", h);
   }
   static json command(const std::string& token, const std::string& name, const json& args) {
-    auto r = http_call(
-        port(), "POST", "/api/commands",
-        json{{"type", "command"}, {"id", unique_id(name)}, {"name", name}, {"args", args}}.dump(),
-        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
-    EXPECT_EQ(r.status, 200) << name << " " << r.body;
-    return json::parse(r.body, nullptr, false);
+    return rest_command(port(), token, name, args);
   }
   // Every text of the workspace that must never be public, as the Secretariat sees it now:
   // users, discussions, comments (hidden ones too), opinions, unpublished pledges and their
@@ -219,12 +225,7 @@ TEST_F(public_test, TheCountsComeOncePerChunkAndEqualTheStateAfterIt) {
   ASSERT_TRUE(server.started()) << server.output();
   const auto gha = login(server.port(), "gha.delegate", demo_password);
   auto run = [&](const std::string& name, const json& args) {
-    auto r = http_call(
-        server.port(), "POST", "/api/commands",
-        json{{"type", "command"}, {"id", unique_id(name)}, {"name", name}, {"args", args}}.dump(),
-        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + gha}});
-    EXPECT_EQ(r.status, 200) << name << " " << r.body;
-    return json::parse(r.body, nullptr, false);
+    return rest_command(server.port(), gha, name, args);
   };
   feed_reader feed(server.port());
   ASSERT_TRUE(feed.wait_for("event: hello", std::chrono::seconds(5))) << feed.text();
@@ -329,12 +330,7 @@ TEST_F(public_test, PagesCarryTheirTitleAndLinkPreviewTagsInTheUrlsLanguageEscap
   ASSERT_TRUE(server.started()) << server.output();
   auto page = [&](const std::string& target) { return http_call(server.port(), "GET", target); };
   auto call = [&](const std::string& token, const std::string& name, const json& args) {
-    auto r = http_call(
-        server.port(), "POST", "/api/commands",
-        json{{"type", "command"}, {"id", unique_id(name)}, {"name", name}, {"args", args}}.dump(),
-        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
-    EXPECT_EQ(r.status, 200) << name << " " << r.body;
-    return json::parse(r.body, nullptr, false);
+    return rest_command(server.port(), token, name, args);
   };
   const auto gha = login(server.port(), "gha.delegate", demo_password);
   const auto sec = login(server.port(), "un.secretariat", demo_password);
