@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { attribution_report, percent, report_csv } from '../src/report/attribution';
 import type { Pledge, Report, State } from '../src/sync';
-import { normalize_state } from '../src/sync';
+import { normalize_state, thin_pledge } from '../src/sync';
+import { with_whole_reports } from '../src/ui/report_history';
 
 const rep = (seq: number, progress: number, extra: Partial<Report> = {}): Report => ({
   seq,
@@ -106,5 +107,31 @@ describe('attribution_report', () => {
     const lines = csv.trimEnd().split('\r\n');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toBe('P1,Pledge P1,GBR,politics,out P1,10,imp,less harm,on_track,60,2026-03-02T10:00:00Z,R1,yes,we did this before,yes,low');
+  });
+});
+
+describe('the report at a past point of a light state (ADR 0512)', () => {
+  it('takes each pledge report up to the point from the histories, whatever the skeleton kept', () => {
+    // P1: a report with an impact note on preexisting work at seq 3, a later one at seq 9 (after
+    // the point, seq 5) without. P2: one report at seq 4, none with an impact note.
+    const h = {
+      P1: [rep(3, 40, { impact_note: 'fewer incidents', attribution: pre }), rep(9, 90, { attribution: fresh })],
+      P2: [rep(4, 20)],
+    };
+    // The light state at seq 5: thin pledges, each with its latest report as of seq 5.
+    const at5 = normalize_state(
+      { seq: 5, pledges: { P1: thin_pledge(pledge('P1', 'GBR', 'T1', h.P1.slice(0, 1))), P2: thin_pledge(pledge('P2', 'USA', 'T1', h.P2)) } },
+      5,
+    );
+    // The skeleton alone already says whether the last report had an impact note.
+    expect(attribution_report(at5, {}, { org: 'GBR', privileged: true }).totals.no_impact_evidence).toBe(1);
+    const s = with_whole_reports(at5, h, true);
+    expect(s.pledges.P1!.reports.map((r) => r.seq)).toEqual([3]);
+    const r = attribution_report(s, {}, { org: 'GBR', privileged: true });
+    // By hand: progress 40 (P1, preexisting) + 20 (P2) = 60; preexisting 40/60; P2 has no impact note.
+    expect(r.totals).toMatchObject({ pledges: 2, progress_sum: 60, preexisting_progress_sum: 40, no_impact_evidence: 1 });
+    expect(r.rows.find((x) => x.pledge === 'P1')!.attribution?.statement).toBe(pre.statement);
+    // Live (the head), every report counts.
+    expect(with_whole_reports(at5, h, false).pledges.P1!.reports.map((x) => x.seq)).toEqual([3, 9]);
   });
 });

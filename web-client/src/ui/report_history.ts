@@ -79,6 +79,16 @@ async function load(user: string): Promise<void> {
   }
 }
 
+/** `s` with each pledge's reports taken from the histories `h` (those up to `s.seq` when
+ * `past`: a point of the audit timeline; the histories run to the head); a pledge without a
+ * history keeps the skeleton's. */
+export function with_whole_reports(s: State, h: Histories, past: boolean): State {
+  const pledges: State['pledges'] = {};
+  const upto = (r: Report[]) => (past ? r.filter((x) => x.seq <= s.seq) : r);
+  for (const [id, p] of Object.entries(s.pledges)) pledges[id] = { ...p, reports: h[id] ? upto(h[id]) : p.reports };
+  return { ...s, pledges };
+}
+
 /** The state with every pledge's whole report history where the session holds the skeleton;
  * `ready` is false while it is being loaded (the state is then the skeleton's). */
 export function use_whole_reports(s: State): { s: State; ready: boolean } {
@@ -102,9 +112,6 @@ export function use_whole_reports(s: State): { s: State; ready: boolean } {
   return useMemo(() => {
     if (!needed) return { s, ready: true };
     if (!h) return { s, ready: false };
-    const pledges: State['pledges'] = {};
-    const upto = (r: Report[]) => (read_only ? r.filter((x) => x.seq <= s.seq) : r);
-    for (const [id, p] of Object.entries(s.pledges)) pledges[id] = { ...p, reports: h[id] ? upto(h[id]) : p.reports };
-    return { s: { ...s, pledges }, ready: true };
+    return { s: with_whole_reports(s, h, read_only), ready: true };
   }, [s, h, needed, read_only]);
 }
