@@ -100,6 +100,13 @@ class server_app {
   std::unique_ptr<boost::asio::ssl::context> tls_;
   std::optional<checkpoint_signer> signer_;  // with --checkpoint-key
   metrics stats_;  // before the log: its snapshot-rejected callback counts here
+  // What connections hold places in (an address's connection slot, a user's read and catch-up
+  // places) outlives the io_contexts and the hub: at shutdown the io_contexts destroy the
+  // handlers that still hold sessions (an anonymous viewer's stream may still be open), and
+  // each gives its places back here.
+  user_slots user_reads_;
+  user_slots user_catch_ups_;
+  peer_limits peers_;
   std::unique_ptr<storage::event_log> log_;
   std::unique_ptr<session_store> sessions_;
   std::unique_ptr<invite_store> invites_;
@@ -114,11 +121,8 @@ class server_app {
   std::unique_ptr<timeline_index> timeline_;  // GET /api/audit/timeline (before readers_)
   std::unique_ptr<reader_pool> readers_;      // every read (decision 0308)
   std::unique_ptr<publisher> published_;      // the durable state for the readers
-  user_slots user_reads_;
-  user_slots user_catch_ups_;
   boost::asio::thread_pool login_pool_;  // argon2: sign-in checks, invitation accepts
   login_guard logins_;
-  peer_limits peers_;
   // Installed at construction, before anything can report readiness: an early SIGTERM is
   // queued, not lost.
   boost::asio::signal_set signals_;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -255,6 +256,25 @@ TEST_F(public_test, TheCountsComeOncePerChunkAndEqualTheStateAfterIt) {
   auto state = json::parse(http_call(server.port(), "GET", "/public/api/state.json").body);
   EXPECT_EQ(counts, state["counts"]);
   EXPECT_GE(counts["reports"].get<int>(), reports);
+}
+
+// SIGTERM while anonymous viewers' streams are open: a4pd closes them and exits 0 (the streams
+// are not counted among the signed-in connections the shutdown waits for).
+TEST_F(public_test, SigtermWithOpenFeedStreamsExitsCleanly) {
+  temp_dir dir;
+  a4pd_process server(
+      options_in(dir.path() + "/data",
+                 {"--public-rate", "1000", "--public-burst", "1000", "--public-max-streams", "5000",
+                  "--public-max-address-streams", "5000", "--max-address-connections", "5000",
+                  "--max-address-handshakes", "5000"}));
+  ASSERT_TRUE(server.started()) << server.output();
+  std::vector<std::unique_ptr<feed_reader>> viewers;
+  for (int i = 0; i < 500; ++i) viewers.push_back(std::make_unique<feed_reader>(server.port()));
+  for (auto& v : viewers) ASSERT_TRUE(v->wait_for("event: hello", std::chrono::seconds(30)));
+  server.signal(SIGTERM);
+  auto code = server.wait(20'000);
+  ASSERT_TRUE(code) << server.output();
+  EXPECT_EQ(*code, 0) << server.output();
 }
 
 TEST_F(public_test, AnonymousBudgetsRefuseWithoutStarvingSignedInUsers) {
