@@ -188,6 +188,12 @@ class sequencer {
   protocol::state spec_;     // durable + appended-not-yet-durable
   protocol::state durable_;  // exactly the durable log
   std::atomic<std::uint64_t> durable_head_{0};
+  // The seq of a version whose whole-state snapshot was more than twice
+  // --max-full-snapshot-bytes (0: none yet). A workspace does not shrink by half (nothing is
+  // deleted), so a full hello at a version this new or newer is refused without building a
+  // snapshot it would throw away (220 MB and ~5 s of CPU each at 1,000,000 events): a storm of
+  // a4p.v1 clients costs nothing. Read and written on the reader pool.
+  std::atomic<std::uint64_t> full_too_large_at_{0};
   std::string durable_hash_;            // the hash of the event at durable_.seq()
   std::uint64_t checkpointed_seq_ = 0;  // the seq the last checkpoint signed
   std::uint64_t checkpoint_event_ = 0;  // the seq of the last audit.checkpoint event

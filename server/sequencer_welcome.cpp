@@ -195,8 +195,18 @@ void sequencer::welcome_snapshot(const std::shared_ptr<websocket_session>& s, co
     for (const auto& room : rooms.joined)
       if (now.contains(room)) send_page(s, v, protocol::page_request{room, {}, {}, {}}, true, pub);
   } else {
-    auto snapshot = protocol::snapshot_message(pub.seq, protocol::view_state(st, v));
-    if (snapshot.size() > ctx_.cfg->max_full_snapshot_bytes) {
+    const auto too_large_at = full_too_large_at_.load();
+    std::string snapshot;
+    if (too_large_at == 0 || pub.seq < too_large_at) {
+      snapshot = protocol::snapshot_message(pub.seq, protocol::view_state(st, v));
+      if (snapshot.size() / 2 > ctx_.cfg->max_full_snapshot_bytes) {
+        auto seen = full_too_large_at_.load();
+        while ((seen == 0 || pub.seq < seen) &&
+               !full_too_large_at_.compare_exchange_weak(seen, pub.seq)) {
+        }
+      }
+    }
+    if (snapshot.empty() || snapshot.size() > ctx_.cfg->max_full_snapshot_bytes) {
       // The a4p.v1 bound (protocol/README.md): no snapshot byte; the client is told to page.
       ctx_.stats->full_snapshots_refused.fetch_add(1, std::memory_order_relaxed);
       s->send(protocol::error_message(

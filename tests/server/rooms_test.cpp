@@ -331,6 +331,25 @@ TEST(rooms_bound, a_full_client_beyond_the_bound_is_told_to_page) {
   auto w = r.hello(s->welcome["epoch"].get<std::string>(), s->welcome["head"]);
   ASSERT_TRUE(w);
   EXPECT_EQ((*w)["mode"], "resume");
+  // At a newer version a full hello is refused the same way (now without building the
+  // snapshot: the first was more than twice the bound).
+  const json cmd = {{"type", "command"},
+                    {"id", unique_id("newer")},
+                    {"name", "comment.post"},
+                    {"args", {{"target", "discussion:D1"}, {"body", "a newer version"}}}};
+  ASSERT_EQ(http_call(server.port(), "POST", "/api/commands", cmd.dump(),
+                      {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}})
+                .status,
+            200);
+  for (int i = 0; i < 3; ++i) {
+    ws_client again;
+    ASSERT_EQ(again.connect(server.port(), token), 101);
+    ASSERT_TRUE(again.send({{"type", "hello"}}));
+    auto refused = again.next(std::chrono::seconds(10));
+    ASSERT_TRUE(refused);
+    EXPECT_EQ((*refused)["code"], "too_large");
+    EXPECT_EQ(again.wait_close(), 1009);
+  }
 }
 
 }  // namespace
