@@ -73,6 +73,7 @@ struct options {
   // Issue 15: the steady state again with this many anonymous public feed viewers, beside a
   // publisher of progress reports at public_report_rate (public_viewers.hpp).
   std::size_t public_viewers = 0;
+  int bystander_nice = 0;  // nice of the auditors', reconnectors' and viewers' threads
   double public_report_rate = 20;
   // Issue 18: sign in as these users (all with --password) instead of the demo accounts (a
   // directory of a4p_make_workspace); fresh hellos ask for this view ("light", "full").
@@ -329,6 +330,7 @@ bool run_public_viewers(const options& o, const std::vector<login>& logins, Stea
   vp.per_source = o.per_source;
   vp.secretariat_token = sec->token;
   vp.report_rate = o.public_report_rate;
+  vp.nice = o.bystander_nice;
   a4p::load::public_viewers viewers(vp);
   std::printf("public: %zu UN pledges published; %.0f reports/s on them\n", viewers.prepare(),
               o.public_report_rate);
@@ -537,6 +539,7 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
     rp.auditors = o.auditors;
     rp.reconnectors = o.reconnectors;
     rp.resume_back = o.resume_back;
+    rp.nice = o.bystander_nice;
     a4p::load::background_readers readers(rp);
     std::printf("readers: %zu auditors, %zu reconnectors resuming %llu events back\n", o.auditors,
                 o.reconnectors, static_cast<unsigned long long>(o.resume_back));
@@ -748,6 +751,11 @@ int main(int argc, char** argv) {
       "--auditors", o.auditors,
       "mixed scenario: auditors exporting /api/events and asking /api/state?at in a loop "
       "(the steady state runs without, then with the readers)");
+  app.add_option("--bystander-nice", o.bystander_nice,
+                 "nice value of the threads of the auditors, reconnectors and anonymous viewers: "
+                 "clients that stand for other machines, so that on one small machine they yield "
+                 "the CPU to the server and the measured writers (default 0)")
+      ->check(CLI::Range(0, 19));
   app.add_option("--reconnectors", o.reconnectors,
                  "mixed scenario: clients resuming --resume-back events behind, in a loop");
   app.add_option("--resume-back", o.resume_back, "how far behind the head a reconnector resumes")

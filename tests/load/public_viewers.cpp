@@ -1,4 +1,5 @@
 #include "tests/load/public_viewers.hpp"
+#include "tests/load/thread_nice.hpp"
 
 #include <netinet/in.h>
 
@@ -163,7 +164,11 @@ std::size_t public_viewers::connect() {
     v->start(server, src);
     conns_.push_back(v);
   }
-  for (int t = 0; t < p_.threads; ++t) threads_.emplace_back([this] { ioc_.run(); });
+  for (int t = 0; t < p_.threads; ++t)
+    threads_.emplace_back([this] {
+      set_thread_nice(p_.nice);
+      ioc_.run();
+    });
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (c_.hellos.load() + c_.failed.load() < p_.viewers && std::chrono::steady_clock::now() < end)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

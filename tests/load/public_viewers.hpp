@@ -29,6 +29,7 @@ struct viewer_params {
   std::string secretariat_token;  // files the reports (pledges of org UN)
   double report_rate = 20;        // reports per second while publishing
   int threads = 1;
+  int nice = 0;  // the viewers' threads' nice value (not the publisher's; thread_nice.hpp)
 };
 
 class public_viewers {

@@ -1,4 +1,5 @@
 #include "tests/load/readers.hpp"
+#include "tests/load/thread_nice.hpp"
 
 #include <cstdio>
 #include <limits>
@@ -83,9 +84,15 @@ class http_conn {
 void background_readers::start() {
   stop_ = false;
   for (std::size_t i = 0; i < p_.auditors; ++i)
-    threads_.emplace_back([this, i] { auditor_loop(i); });
+    threads_.emplace_back([this, i] {
+      set_thread_nice(p_.nice);
+      auditor_loop(i);
+    });
   for (std::size_t i = 0; i < p_.reconnectors; ++i)
-    threads_.emplace_back([this, i] { reconnector_loop(i); });
+    threads_.emplace_back([this, i] {
+      set_thread_nice(p_.nice);
+      reconnector_loop(i);
+    });
 }
 
 void background_readers::stop() {

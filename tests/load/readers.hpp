@@ -28,6 +28,7 @@ struct reader_params {
   std::size_t reconnectors = 0;
   std::uint64_t resume_back = 50'000;  // how far behind the head a reconnector resumes
   std::size_t states_per_export = 10;  // ?at requests after each whole export
+  int nice = 0;                        // the readers' threads' nice value (thread_nice.hpp)
 };
 
 class background_readers {
