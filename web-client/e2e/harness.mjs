@@ -128,7 +128,7 @@ export async function open_as(browser, base_url, user, hash = '#/', context_opti
     ...context_options,
   });
   const page = await context.newPage();
-  if (prepare) prepare(page); // before the first load (e.g. to record WebSocket frames)
+  if (prepare) await prepare(page); // before the first load (e.g. to record or route WebSocket frames)
   page.on('pageerror', (e) => console.error(`[${user}] page error: ${e.message}`));
   await page.goto('/#/');
   await page.locator('#username').fill(user);
