@@ -189,6 +189,8 @@ std::string page_message(const page_answer& p) {
     j["reports_before"] = cursor(p.reports_before);
     if (p.reports_from) j["reports_from"] = *p.reports_from;
   }
+  if (p.entity) j["entity"] = *p.entity;
+  if (p.opinions) j["opinions"] = *p.opinions;
   return canonical(j);
 }
 

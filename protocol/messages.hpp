@@ -111,13 +111,15 @@ struct welcome_user {
                                     const nlohmann::json& thread);
 [[nodiscard]] std::string tick_message(std::uint64_t prev, std::string_view body);
 // {"type":"page","room","seq","thread", and the parts given: "comments"+"before" (and "from"
-// when answering a cursor), "reports"+"reports_before" (and "reports_from")}. Canonical.
+// when answering a cursor), "reports"+"reports_before" (and "reports_from"), and on a room's
+// first page "entity" (an object) and "opinions" (an array)}. Canonical.
 struct page_answer {
   std::string room;
   std::uint64_t seq = 0;
   nlohmann::json thread;
   std::optional<nlohmann::json> comments, reports;  // arrays
   std::optional<std::uint64_t> before, reports_before, from, reports_from;
+  std::optional<nlohmann::json> entity, opinions;
 };
 [[nodiscard]] std::string page_message(const page_answer& p);
 [[nodiscard]] std::string ack_message(std::string_view command_id, std::uint64_t seq,

@@ -34,6 +34,43 @@ json thread_json(const state& s, std::string_view target) {
   return {{"count", t->visible}, {"last_seq", last.seq}, {"last_ts", last.ts}};
 }
 
+json room_entity(const state& s, std::string_view room) {
+  json j;
+  if (room.starts_with("pledge:")) {
+    const pledge* x = s.pledges.get(room.substr(7));
+    if (!x) return nullptr;
+    j = detail::pledge_fields(*x);
+    j["reports"] = json::array();
+    if (x->reports.size() > 0)
+      j["reports"].push_back(detail::to_json(x->reports[x->reports.size() - 1]));
+    j["report_count"] = x->reports.size();
+  } else if (room.starts_with("action:")) {
+    const action* x = s.actions.get(room.substr(7));
+    if (!x) return nullptr;
+    j = detail::to_json(*x);
+  } else if (room.starts_with("discussion:")) {
+    const discussion* x = s.discussions.get(room.substr(11));
+    if (!x) return nullptr;
+    j = detail::to_json(*x);
+  } else {
+    return nullptr;
+  }
+  j["thread"] = thread_json(s, room);
+  return j;
+}
+
+json opinions_on(const state& s, std::string_view target) {
+  std::vector<const opinion*> on;
+  for (const auto& [id, o] : s.opinions)
+    if (o.target == target) on.push_back(&o);
+  std::sort(on.begin(), on.end(), [](const opinion* a, const opinion* b) {
+    return std::string_view(a->id) < std::string_view(b->id);
+  });
+  json out = json::array();
+  for (const opinion* o : on) out.push_back(detail::to_json(*o));
+  return out;
+}
+
 bool room_visible(const state& s, const viewer& v, std::string_view room) {
   if (room.starts_with("discussion:")) return !view_entity(s, v, room).is_null();
   if (room.starts_with("pledge:")) return s.pledges.contains(room.substr(7));
@@ -94,6 +131,10 @@ std::expected<page_answer, std::string> answer_page(const state& s, const state&
     a.comments = std::move(c->items);
     a.before = c->before;
     a.from = r.before;
+  }
+  if (first) {
+    a.entity = room_entity(s, r.room);
+    a.opinions = opinions_on(s, r.room);
   }
   if (r.room.starts_with("pledge:") && (first || r.reports_before)) {
     auto p = page_reports(s, v, r.room, r.reports_before, limit);

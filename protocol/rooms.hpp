@@ -45,6 +45,16 @@ inline constexpr std::size_t max_page_limit = 200;
 // comment event or its comment is unknown.
 [[nodiscard]] std::string room_of_comment_event(const state& now, const event& e);
 
+// The object of a room's target with everything a detail view shows: the full state's object
+// ("discussion:D1" -> the discussion), except a pledge's "reports", its latest report only,
+// plus "report_count"; and "thread" on each. Null when the target does not exist. Not judged for
+// visibility (the caller has). The skeleton holds this object less the cuts of README's "Rooms
+// and the light snapshot"; the first page of a room carries it whole as "entity".
+[[nodiscard]] nlohmann::json room_entity(const state& s, std::string_view room);
+// The opinions on `target` in `s`, as the full state shows them, by id. Not judged for
+// visibility (the caller has).
+[[nodiscard]] nlohmann::json opinions_on(const state& s, std::string_view target);
+
 // The light snapshot's state (the skeleton) for this reader: view_state() with "comments":{},
 // each pledge's "reports" cut to its latest one plus "report_count", and "thread" on every
 // discussion, pledge and action.
@@ -81,8 +91,9 @@ struct page_part {
 
 // The answer to a page request on state `s` judged by `now` (both the same but for a past
 // read): a join's first page (`first`: the latest comments, and a pledge room's latest reports
-// too), else the list whose cursor `r` gives. An error code instead: "not_found" (no such room
-// for this reader), "bad_request" (a reports page outside a pledge room).
+// too, and the room's "entity" and "opinions"), else the list whose cursor `r` gives. An error code
+// instead: "not_found" (no such room for this reader), "bad_request" (a reports page outside a
+// pledge room).
 [[nodiscard]] std::expected<page_answer, std::string> answer_page(const state& s, const state& now,
                                                                   const viewer& v,
                                                                   const page_request& r,

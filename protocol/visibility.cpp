@@ -165,10 +165,10 @@ json detail::view_state_shaped(const state& s, const state& now, const viewer& v
     for (const auto& [id, x] : m) j[id] = detail::to_json(x);
     return j;
   };
-  // The light shape (rooms.hpp): a thread summary on every target, a pledge's latest report.
-  auto threaded = [&](json j, std::string_view kind, std::string_view id) {
-    if (light) j["thread"] = thread_json(s, std::string(kind) + std::string(id));
-    return j;
+  // The light shape (rooms.hpp): a room's entity (a thread summary on every target, a pledge's
+  // latest report only).
+  auto shaped = [&](const auto& x, std::string_view kind, std::string_view id) {
+    return light ? room_entity(s, std::string(kind) + std::string(id)) : detail::to_json(x);
   };
   out["seq"] = s.seq();
   out["themes"] = all(s.themes);
@@ -176,22 +176,11 @@ json detail::view_state_shaped(const state& s, const state& now, const viewer& v
   out["orgs"] = all(s.orgs);
   out["users"] = all(s.users);
   json pledges = json::object();
-  for (const auto& [id, x] : s.pledges) {
-    if (!light) {
-      pledges[id] = detail::to_json(x);
-      continue;
-    }
-    json j = detail::pledge_fields(x);
-    j["reports"] = json::array();
-    if (x.reports.size() > 0)
-      j["reports"].push_back(detail::to_json(x.reports[x.reports.size() - 1]));
-    j["report_count"] = x.reports.size();
-    pledges[id] = threaded(std::move(j), "pledge:", id);
-  }
+  for (const auto& [id, x] : s.pledges) pledges[id] = shaped(x, "pledge:", id);
   out["pledges"] = std::move(pledges);
   out["gaps"] = all(s.gaps);
   json actions = json::object();
-  for (const auto& [id, x] : s.actions) actions[id] = threaded(detail::to_json(x), "action:", id);
+  for (const auto& [id, x] : s.actions) actions[id] = shaped(x, "action:", id);
   out["actions"] = std::move(actions);
   out["rounds"] = all(s.rounds);
   out["champions"] = all(s.champions);
@@ -199,7 +188,7 @@ json detail::view_state_shaped(const state& s, const state& now, const viewer& v
   for (const auto& [id, d] : s.discussions) {
     auto cur = now.discussions.find(id);
     if (may_see_discussion(cur == now.discussions.end() ? d : cur->second, v))
-      discussions[id] = threaded(detail::to_json(d), "discussion:", id);
+      discussions[id] = shaped(d, "discussion:", id);
   }
   out["discussions"] = std::move(discussions);
   json comments = json::object();

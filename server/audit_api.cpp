@@ -230,7 +230,8 @@ void state_view(server_context& ctx, http_request req, const std::string& user, 
         };
         auto seq = point_of(ctx, req, pub, point);
         if (!seq) return done(std::move(seq.error()));
-        if (*seq == pub.seq) return done(json_response(req, 200, shaped(now)));
+        if (*seq == pub.seq)
+          return done(json_response(req, 200, light ? pub.skeleton().text(now, *v) : shaped(now)));
         // A past state, viewed against the state as it is now (comments hidden since stay
         // redacted, PROTOCOL.md section 5).
         auto past = load_state(*ctx.log, *seq);

@@ -23,6 +23,12 @@ std::shared_ptr<const published> freeze(const protocol::state& s) {
 }
 }  // namespace
 
+const protocol::light_skeleton& published::skeleton() const {
+  std::call_once(skeleton_once_,
+                 [this] { skeleton_ = std::make_unique<const protocol::light_skeleton>(*state); });
+  return *skeleton_;
+}
+
 publisher::publisher(server_context& ctx, reader_pool& pool, protocol::state durable)
     : ctx_(ctx),
       pool_(pool),

@@ -24,6 +24,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "protocol/light_skeleton.hpp"
 #include "protocol/state.hpp"
 #include "protocol/workspace.hpp"
 
@@ -36,6 +37,17 @@ class reader_pool;
 struct published {
   std::uint64_t seq = 0;
   std::shared_ptr<const protocol::state> state;
+
+  // The light skeleton of this version (protocol/light_skeleton.hpp, decision 0212): built by
+  // the first light reader (a hello, GET /api/state?view=light), the others wait for it and
+  // share it; each reader's text is then put together from it. Released with the version
+  // (versions are made on demand and dropped when no read holds them and a newer one is out),
+  // so memory stays about one skeleton per version in use.
+  [[nodiscard]] const protocol::light_skeleton& skeleton() const;
+
+ private:
+  mutable std::once_flag skeleton_once_;
+  mutable std::unique_ptr<const protocol::light_skeleton> skeleton_;
 };
 
 class publisher {

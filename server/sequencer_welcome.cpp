@@ -187,7 +187,7 @@ void sequencer::welcome_snapshot(const std::shared_ptr<websocket_session>& s, co
   const auto epoch = ctx_.log->epoch();
   if (light) {
     s->send(protocol::welcome_message(welcome_of(st, v), epoch, pub.seq, "snapshot", "light"));
-    s->send_snapshot(protocol::light_snapshot_message(pub.seq, protocol::view_light_state(st, v)));
+    s->send_snapshot(pub.skeleton().message(st, v));  // serialised once per version
     for (const auto& m : rooms.refused) s->send(m);
     // The rooms of the hello (not those joined since: a join sends its own page, with its
     // limit) that are still joined: their latest pages, from the same version.

@@ -25,6 +25,7 @@
 
 #include <sys/resource.h>
 
+#include "protocol/light_skeleton.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/rooms.hpp"
 #include "protocol/snapshot.hpp"
@@ -395,6 +396,26 @@ void BM_rooms_light_snapshot(benchmark::State& st) {
 }
 BENCHMARK(BM_rooms_light_snapshot)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
 
+// The skeleton serialised once per version (light_skeleton.hpp, decision 0212): building it,
+// then what each light hello costs after that (its reader's text put together).
+void BM_rooms_light_skeleton_build(benchmark::State& st) {
+  auto& w = get_busy();
+  std::size_t bytes = 0;
+  for (auto _ : st) bytes = light_skeleton(w.log.s).bytes();
+  st.counters["MB"] = static_cast<double>(bytes) / 1e6;
+}
+BENCHMARK(BM_rooms_light_skeleton_build)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+void BM_rooms_light_hello_cached(benchmark::State& st) {
+  auto& w = get_busy();
+  static const light_skeleton sk(w.log.s);
+  viewer v{"M50.user0", "M50", role::member};
+  std::size_t bytes = 0;
+  for (auto _ : st) bytes = sk.message(w.log.s, v).size();
+  st.counters["MB"] = static_cast<double>(bytes) / 1e6;
+}
+BENCHMARK(BM_rooms_light_hello_cached)->Unit(benchmark::kMillisecond);
+
 // A page of 50 comments of the busy pledge: the latest (a join), and at random cursors (load
 // earlier), serialised as the page message.
 void BM_rooms_page(benchmark::State& st) {
@@ -408,9 +429,17 @@ void BM_rooms_page(benchmark::State& st) {
     std::optional<std::uint64_t> before;
     if (st.range(0)) before = w.log.s.comments.rows()[t->rows[rng() % t->rows.size()]].seq;
     auto p = page_comments(w.log.s, v, w.room, before, 50);
-    page_answer a{
-        w.room, w.log.s.seq(), thread_json(w.log.s, w.room), p->items, {}, p->before, {}, before,
-        {}};
+    page_answer a{w.room,
+                  w.log.s.seq(),
+                  thread_json(w.log.s, w.room),
+                  p->items,
+                  {},
+                  p->before,
+                  {},
+                  before,
+                  {},
+                  {},
+                  {}};
     bytes = page_message(a).size();
   }
   st.counters["page_KB"] = static_cast<double>(bytes) / 1e3;

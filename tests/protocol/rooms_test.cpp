@@ -167,6 +167,53 @@ TEST(Rooms, ReportPagesGoBackToTheFirstReport) {
   EXPECT_FALSE(r->before);
 }
 
+// Every field the skeleton drops comes with the room: a first page carries the target as the
+// full state shows it (a pledge's reports paged as before) and the opinions on it.
+TEST(Rooms, AFirstPageCarriesTheEntityAndItsOpinionsALaterPageDoesNot) {
+  world w;
+  busy_pledge(w);
+  w.log.must(w.g10, "opinion.give",
+             {{"target", "pledge:P1"}, {"position", "concerns"}, {"text", "why"}});
+  w.log.must(w.g10, "opinion.give",
+             {{"target", "discussion:D1"}, {"position", "support"}, {"text", "yes"}});
+  for (const principal* p : {&w.other, &w.owner, &w.sec}) {
+    const json full = view_state(w.log.s, *p);
+    auto first = answer_page(w.log.s, w.log.s, *p, page_request{"pledge:P1", {}, {}, 5}, true);
+    ASSERT_TRUE(first);
+    ASSERT_TRUE(first->entity && first->opinions);
+    json expected = full["pledges"]["P1"];
+    const json reports = expected["reports"];
+    expected["reports"] = json::array({reports.back()});
+    expected["report_count"] = reports.size();
+    expected["thread"] = thread_json(w.log.s, "pledge:P1");
+    EXPECT_EQ(*first->entity, expected);
+    EXPECT_EQ(*first->opinions, json::array({full["opinions"]["BGD:pledge:P1"]}));
+    const json msg = json::parse(page_message(*first));
+    EXPECT_EQ(msg["entity"], expected);
+    EXPECT_EQ(msg["opinions"].size(), 1u);
+    // A later page repeats neither.
+    auto later =
+        answer_page(w.log.s, w.log.s, *p, page_request{"pledge:P1", first->before, {}, 5}, false);
+    ASSERT_TRUE(later);
+    EXPECT_FALSE(later->entity || later->opinions);
+    EXPECT_FALSE(json::parse(page_message(*later)).contains("entity"));
+    // A discussion and an action: the full state's object and its thread.
+    auto d = answer_page(w.log.s, w.log.s, *p, page_request{"discussion:D1", {}, {}, {}}, true);
+    ASSERT_TRUE(d);
+    json dx = full["discussions"]["D1"];
+    dx["thread"] = thread_json(w.log.s, "discussion:D1");
+    EXPECT_EQ(*d->entity, dx);
+    EXPECT_EQ(*d->opinions, json::array({full["opinions"]["BGD:discussion:D1"]}));
+    auto a = answer_page(w.log.s, w.log.s, *p, page_request{"action:A1", {}, {}, {}}, true);
+    ASSERT_TRUE(a);
+    EXPECT_EQ((*a->entity)["title"], full["actions"]["A1"]["title"]);
+    EXPECT_EQ(*a->opinions, json::array());
+  }
+  // A restricted room the reader may not see: no entity, no page.
+  EXPECT_FALSE(
+      answer_page(w.log.s, w.log.s, w.other, page_request{"discussion:D2", {}, {}, {}}, true));
+}
+
 TEST(Rooms, TheIndexIsRebuiltFromASnapshotAndOlderFormatsAreNotUsedByStateAt) {
   world w;
   busy_pledge(w);

@@ -94,6 +94,26 @@ TEST_F(audit_test, as_org_x_saw_it_hides_a_restricted_discussion_x_was_not_invit
 // GET /api/state?at=N&view=light and GET /api/thread?room=...&at=N (the audit timeline on a
 // large log): the skeleton and the pages of a past point hold exactly what the whole past state
 // holds, for each reader (the auditor, a member, the auditor as that member's org).
+// A room's entity as its first page carries it (protocol/README.md "Rooms and the light
+// snapshot"): the full state's object, a pledge's reports cut to its latest, with its thread.
+json room_entity(json full, const json& thread) {
+  if (full.contains("reports")) {
+    const json reports = full["reports"];
+    full["reports"] = reports.empty() ? json::array() : json::array({reports.back()});
+    full["report_count"] = reports.size();
+  }
+  full["thread"] = thread;
+  return full;
+}
+
+// The opinions on `room` in a full state, by id.
+json opinions_on(const json& full, const std::string& room) {
+  json out = json::array();
+  for (const auto& [id, o] : full["opinions"].items())
+    if (o["target"] == room) out.push_back(o);
+  return out;
+}
+
 TEST_F(audit_test, thread_pages_and_the_light_view_at_a_past_point_are_the_past_state) {
   const auto member = login(port(), "gha.delegate", demo_password);
   const auto head = get_json(port(), "/api/state", auditor())["seq"].get<std::uint64_t>();
@@ -130,6 +150,14 @@ TEST_F(audit_test, thread_pages_and_the_light_view_at_a_past_point_are_the_past_
                                            (cursor.empty() ? "" : "&before=" + cursor),
                                        rd.token);
             ASSERT_EQ(page["seq"], at);
+            // The first page carries the room's entity and opinions as the full state has
+            // them (a pledge's reports paged: its latest only); later pages neither.
+            if (cursor.empty()) {
+              EXPECT_EQ(page["entity"], room_entity(x, page["thread"])) << room << " " << point;
+              EXPECT_EQ(page["opinions"], opinions_on(full, room)) << room << " " << point;
+            } else {
+              EXPECT_FALSE(page.contains("entity") || page.contains("opinions")) << room;
+            }
             got.insert(got.begin(), page["comments"].begin(), page["comments"].end());
             if (page["before"].is_null()) break;
             cursor = std::to_string(page["before"].get<std::uint64_t>());

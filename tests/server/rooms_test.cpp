@@ -4,6 +4,9 @@
 // hidden comment), D2 restricted to NLD (convener), BGD, ETH, RWA.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "tests/server/test_util.hpp"
 
 namespace a4p::test {
@@ -80,6 +83,7 @@ std::vector<json> join_and_page_back(ws_client& c, const std::string& room, int 
     if (!p) break;
     EXPECT_EQ((*p)["from"], before);
     EXPECT_FALSE(p->contains("reports"));
+    EXPECT_FALSE(p->contains("entity") || p->contains("opinions"));
   }
   std::vector<json> out;
   for (auto it = pages.rbegin(); it != pages.rend(); ++it)
@@ -350,6 +354,84 @@ TEST(rooms_bound, a_full_client_beyond_the_bound_is_told_to_page) {
     EXPECT_EQ((*refused)["code"], "too_large");
     EXPECT_EQ(again.wait_close(), 1009);
   }
+}
+
+// Every field the skeleton drops comes with the room: the first page of a hello's room and of
+// a join carries "entity" (the full state's object, a pledge's reports paged) and "opinions";
+// a load-earlier page neither.
+TEST_F(rooms_test, a_rooms_first_page_carries_its_entity_and_opinions) {
+  const auto token = login(port(), "gha.delegate", demo_password);
+  const json full = json::parse(get(port(), "/api/state", token).body);
+  auto opinions_on = [&](const std::string& room) {
+    json out = json::array();
+    for (const auto& [id, o] : full["opinions"].items())
+      if (o["target"] == room) out.push_back(o);
+    return out;
+  };
+  auto s = open_light(port(), "gha.delegate", {"pledge:P1"});
+  ASSERT_TRUE(s);
+  auto p = s->c->next_of("page");
+  ASSERT_TRUE(p);
+  json pledge = full["pledges"]["P1"];
+  const json reports = pledge["reports"];
+  pledge["reports"] = reports.empty() ? json::array() : json::array({reports.back()});
+  pledge["report_count"] = reports.size();
+  pledge["thread"] = (*p)["thread"];
+  EXPECT_EQ((*p)["entity"], pledge);
+  EXPECT_EQ((*p)["opinions"], opinions_on("pledge:P1"));
+  json first;
+  const auto thread = join_and_page_back(*s->c, "discussion:D1", 2, &first);
+  ASSERT_GT(thread.size(), 2u);  // so a load-earlier page was read (without entity: checked)
+  json d1 = full["discussions"]["D1"];
+  d1["thread"] = first["thread"];
+  EXPECT_EQ(first["entity"], d1);
+  EXPECT_EQ(first["opinions"], opinions_on("discussion:D1"));
+}
+
+// The skeleton is serialised once per published version and put together per reader
+// (decision 0212): readers who may see different things never share bytes, and a hello after
+// a change gets the new version's skeleton.
+TEST_F(rooms_test, the_cached_skeleton_is_each_readers_own_and_follows_changes) {
+  // The discussions each user's whole state holds (the visibility rules' answer).
+  auto visible = [&](const std::string& user) {
+    auto st = json::parse(get(port(), "/api/state", login(port(), user, demo_password)).body);
+    std::set<std::string> ids;
+    for (const auto& [id, d] : st["discussions"].items()) ids.insert(id);
+    return ids;
+  };
+  auto keys = [](const json& m) {
+    std::set<std::string> ids;
+    for (const auto& [id, d] : m.items()) ids.insert(id);
+    return ids;
+  };
+  // Back to back on one version: NLD (invited to D2), GHA (not), the Secretariat, GHA again.
+  std::map<std::string, json> skeletons;
+  for (const char* user : {"nld.delegate", "gha.delegate", "un.secretariat"}) {
+    auto s = open_light(port(), user);
+    ASSERT_TRUE(s) << user;
+    skeletons[user] = s->snapshot["state"];
+    EXPECT_EQ(keys(s->snapshot["state"]["discussions"]), visible(user)) << user;
+  }
+  EXPECT_TRUE(skeletons["nld.delegate"]["discussions"].contains("D2"));
+  EXPECT_FALSE(skeletons["gha.delegate"]["discussions"].contains("D2"));
+  auto again = open_light(port(), "gha.delegate");
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->snapshot["state"]["discussions"].contains("D2"));
+  // The same skeleton over REST.
+  auto rest = get(port(), "/api/state?view=light", login(port(), "nld.delegate", demo_password));
+  EXPECT_TRUE(json::parse(rest.body)["discussions"].contains("D2"));
+
+  // A change, then a hello: the new version's skeleton.
+  const int count = again->snapshot["state"]["discussions"]["D1"]["thread"]["count"];
+  auto writer = open_session(port(), "gbr.delegate");
+  ASSERT_TRUE(writer);
+  auto ack = post_comment(*writer, "discussion:D1", "after the cache", "cache");
+  ASSERT_TRUE(ack);
+  auto after = open_light(port(), "gha.delegate");
+  ASSERT_TRUE(after);
+  EXPECT_GE(after->snapshot["seq"].get<std::uint64_t>(), (*ack)["seq"].get<std::uint64_t>());
+  EXPECT_EQ(after->snapshot["state"]["discussions"]["D1"]["thread"]["count"], count + 1);
+  EXPECT_EQ(after->snapshot["state"]["discussions"]["D1"]["thread"]["last_seq"], (*ack)["seq"]);
 }
 
 }  // namespace

@@ -1,0 +1,88 @@
+// The light skeleton serialised once and put together per reader (light_skeleton.hpp, issue
+// 18): byte for byte the skeleton view_light_state() gives that reader, so readers who may see
+// different things never share bytes.
+#include <gtest/gtest.h>
+
+#include "protocol/json_codec.hpp"
+#include "protocol/light_skeleton.hpp"
+#include "protocol/messages.hpp"
+#include "protocol/rooms.hpp"
+#include "world.hpp"
+
+namespace a4p::protocol::testing {
+namespace {
+
+using nlohmann::json;
+
+// Two restricted discussions with different invitations (D2: NOR; D3: KEN and BGD), opinions
+// on an open and a restricted discussion and on a pledge.
+void invitations(world& w) {
+  w.log.must(w.champ, "discussion.convene",
+             {{"theme", "politics"},
+              {"title", "Another closed door"},
+              {"agenda", "b"},
+              {"visibility", "restricted"},
+              {"invitees", {"KEN", "BGD"}}});
+  for (const char* target : {"discussion:D1", "discussion:D3", "pledge:P1"})
+    w.log.must(w.g10, "opinion.give", {{"target", target}, {"position", "support"}, {"text", "t"}});
+}
+
+std::vector<const principal*> everyone(const world& w) {
+  return {&w.sec, &w.owner, &w.other, &w.champ, &w.champ_other, &w.g10, &w.auditor};
+}
+
+TEST(LightSkeleton, EachReaderGetsExactlyTheSkeletonOfTheirOwnView) {
+  world w;
+  invitations(w);
+  const light_skeleton sk(w.log.s);
+  EXPECT_EQ(sk.seq(), w.log.s.seq());
+  for (const principal* p : everyone(w)) {
+    const json view = view_light_state(w.log.s, *p);
+    EXPECT_EQ(sk.text(w.log.s, *p), canonical(view)) << p->user;
+    EXPECT_EQ(sk.message(w.log.s, *p), light_snapshot_message(w.log.s.seq(), view)) << p->user;
+  }
+  // Two orgs with different invitations: each its own restricted discussion and opinions.
+  const json nor = json::parse(sk.text(w.log.s, w.owner));
+  const json ken = json::parse(sk.text(w.log.s, w.other));
+  EXPECT_TRUE(nor["discussions"].contains("D2"));
+  EXPECT_FALSE(nor["discussions"].contains("D3"));
+  EXPECT_FALSE(nor["opinions"].contains("BGD:discussion:D3"));
+  EXPECT_TRUE(ken["discussions"].contains("D3"));
+  EXPECT_FALSE(ken["discussions"].contains("D2"));
+  EXPECT_TRUE(ken["opinions"].contains("BGD:discussion:D3"));
+  EXPECT_NE(sk.text(w.log.s, w.owner), sk.text(w.log.s, w.other));
+  EXPECT_GE(sk.bytes(), sk.text(w.log.s, w.sec).size());
+}
+
+TEST(LightSkeleton, APastStateIsJudgedByTheRulesOfNow) {
+  world w;
+  invitations(w);
+  const state old = w.log.s;
+  // After the past point: a comment, hidden later; another restricted discussion.
+  w.log.must(w.owner, "comment.post", {{"target", "discussion:D1"}, {"body", "later"}});
+  w.log.must(w.sec, "comment.hide", {{"id", "C3"}, {"reason", "conduct"}});
+  w.log.must(w.champ, "discussion.convene",
+             {{"theme", "politics"},
+              {"title", "Later"},
+              {"agenda", "c"},
+              {"visibility", "restricted"},
+              {"invitees", {"NOR"}}});
+  const light_skeleton sk(old, w.log.s);
+  EXPECT_EQ(sk.seq(), old.seq());
+  for (const principal* p : everyone(w))
+    EXPECT_EQ(sk.text(w.log.s, *p), canonical(view_light_state(old, w.log.s, *p))) << p->user;
+  EXPECT_FALSE(json::parse(sk.text(w.log.s, w.sec))["discussions"].contains("D4"));
+}
+
+TEST(LightSkeleton, AnEmptyWorkspaceAndOneWithOnlyRestrictedMembers) {
+  const state empty;
+  const viewer v{"u", "X", role::member};
+  EXPECT_EQ(light_skeleton(empty).text(empty, v), canonical(view_light_state(empty, v)));
+  world w;  // D2 restricted: the discussions map of a reader outside it holds D1 only
+  const light_skeleton sk(w.log.s);
+  for (const principal* p : everyone(w))
+    EXPECT_EQ(sk.text(w.log.s, *p), canonical(view_light_state(w.log.s, *p))) << p->user;
+}
+
+}  // namespace
+}  // namespace a4p::protocol::testing
