@@ -291,11 +291,19 @@ std::optional<public_change> public_change_of(const state& now, const event& e,
     if (p && (p->published || e.name == "pledge.unpublished")) {
       json c = change(kind, id, record_of(kind, id));
       // Once published, a change carries the pledge without its reports (the viewer keeps
-      // those it has) and a new report on its own: its size does not grow with the history.
+      // those it has): its size does not grow with the history. A progress report carries
+      // only the fields a report moves and the new report.
       if (p->published && e.name != "pledge.published") {
-        c["record"].erase("reports");
-        if (e.name == "pledge.progress_reported" && !p->reports.empty())
+        if (e.name == "pledge.progress_reported" && !p->reports.empty()) {
+          json fields = json::object();
+          for (const char* k : {"status", "progress", "version", "updated_ts", "seq", "hash"})
+            if (auto f = c["record"].find(k); f != c["record"].end()) fields[k] = *f;
+          c.erase("record");
+          c["fields"] = std::move(fields);
           c["report"] = public_report(p->reports.back(), st);
+        } else {
+          c["record"].erase("reports");
+        }
       }
       changes.push_back(std::move(c));
     }

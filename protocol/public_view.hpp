@@ -69,8 +69,10 @@ class public_stamps {
 // `st` fed with it): {"seq","hash","ts","changes":[{"kind","id","record"|null}],
 // "coverage"?,"counts"?} (record null: it left the public site), or {"seq","hash","ts",
 // "reload":true} when a switch changed, or nullopt when nothing public changed. A published
-// pledge's change after its publication carries the record without "reports" (keep those held)
-// and, for a progress report, the new one as "report" beside it.
+// pledge's change after its publication carries the record without "reports" (keep those
+// held); a progress report carries, instead of the record, "fields" (the record's members a
+// report moves: status, progress, version, updated_ts, seq, hash) and the new report as
+// "report".
 [[nodiscard]] std::optional<nlohmann::json> public_event(const state& now, const event& e,
                                                          const public_stamps& st);
 

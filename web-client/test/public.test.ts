@@ -50,6 +50,15 @@ describe('apply_change', () => {
     const report = { ...pledge('P2', 'R1').reports[0]!, seq: 13, note: 'later' };
     const with_report = apply_change(s, { seq: 13, hash: 'r', ts: '', changes: [{ kind: 'pledge', id: 'P2', record: bare, report }] })!;
     expect(with_report.pledges.find((p) => p.id === 'P2')!.reports.map((r) => r.seq)).toEqual([12, 13]);
+    // A report as the server sends it: the fields it moved and the report, no record.
+    const fields = { status: 'delayed', progress: 55, version: 4, seq: 13, hash: 'r' };
+    const moved = apply_change(s, { seq: 13, hash: 'r', ts: '', changes: [{ kind: 'pledge', id: 'P2', fields, report }] })!;
+    const p2 = moved.pledges.find((p) => p.id === 'P2')!;
+    expect(p2.reports.map((r) => r.seq)).toEqual([12, 13]);
+    expect([p2.status, p2.progress, p2.title]).toEqual(['delayed', 55, 'Pledge P2']);
+    expect(moved.pledges.map((p) => p.id)).toEqual(['P2', 'P10']);
+    // Fields for a pledge not held: the state must be fetched again.
+    expect(apply_change(s, { seq: 13, hash: 'r', ts: '', changes: [{ kind: 'pledge', id: 'P7', fields, report }] })).toBeNull();
     s = apply_change(s, { seq: 13, hash: 'c', ts: '', changes: [{ kind: 'pledge', id: 'P2', record: null }] })!;
     expect(s.pledges.map((p) => p.id)).toEqual(['P10']);
     expect(s.seq).toBe(13);

@@ -133,9 +133,9 @@ export interface Change {
   hash: string;
   ts: string;
   reload?: boolean;
-  /** A published pledge's record may come without `reports` (keep those held), and a new
-   * progress report beside it as `report`. */
-  changes?: { kind: string; id: string; record: Stamp | null; report?: PubReport }[];
+  /** A published pledge's record may come without `reports` (keep those held); a progress
+   * report comes as `fields` (the members it moved) and the new `report`, without a record. */
+  changes?: { kind: string; id: string; record?: Stamp | null; fields?: Record<string, unknown>; report?: PubReport }[];
   coverage?: Coverage;
   counts?: Counts | null;
 }
@@ -162,9 +162,12 @@ export function apply_change(s: PublicState, c: Change): PublicState | null {
     if (!key) continue;
     const old = (next[key] as unknown as { id: string; reports?: PubReport[] }[]).find((x) => x.id === ch.id);
     const list = (next[key] as unknown as { id: string }[]).filter((x) => x.id !== ch.id);
-    if (ch.record) {
-      let rec = ch.record as unknown as { id: string; reports?: PubReport[] };
-      if (key === 'pledges' && !('reports' in rec)) {
+    // A progress report: the fields it moved, on the pledge held (none held: fetch again).
+    if (ch.fields && !old) return null;
+    const base = ch.fields ? { ...old, ...ch.fields } : ch.record;
+    if (base) {
+      let rec = base as unknown as { id: string; reports?: PubReport[] };
+      if (key === 'pledges' && (ch.fields || !('reports' in rec))) {
         const kept = old?.reports ?? [];
         rec = { ...rec, reports: ch.report && !kept.some((r) => r.seq === ch.report!.seq) ? [...kept, ch.report] : kept };
       }
