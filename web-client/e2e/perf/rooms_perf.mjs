@@ -4,13 +4,14 @@
 //
 //   node e2e/perf/rooms_perf.mjs [--data DIR] [--comments 50000] [--threads 10] [--busy 2000]
 //                                [--pages 5] [--runs 3] [--views full,light,audit] [--releases 6]
-//                                [--user gbr.delegate] [--web-root DIR --label L]
+//                                [--user gbr.delegate] [--pick] [--web-root DIR --label L]
 //
 // --data DIR keeps the workspace (made on the first run: the demo, then --comments comments
 // on one pledge and --busy on each of --threads - 1 other pledges, through POST /api/commands)
 // and reuses it later. A directory made otherwise (tests/load's a4p_make_workspace, 1,000,000
 // events) is used when it holds `.perf-made`, a JSON list of the busy pledges' ids (the
-// busiest first); A4P_DEMO_PASSWORD then gives its password, --user a member of it. Figures: the welcome snapshot's bytes; sign-in to the overview drawn;
+// busiest first), or with --pick, which writes that list: the --threads pledges with the most
+// comments in --user's skeleton. A4P_DEMO_PASSWORD then gives its password, --user a member. Figures: the welcome snapshot's bytes; sign-in to the overview drawn;
 // a pledge with --comments comments opened until its first comments are on screen; each of
 // --pages "load earlier" pages until drawn; the JS heap (after a forced GC) after opening
 // --threads busy threads one after the other. The view `audit` (issue 13): the auditor's
@@ -175,14 +176,24 @@ async function audit_run(browser, url, pledges, head, tag) {
   await context.close();
 }
 
-const fresh = !existsSync(join(data_dir, '.perf-made'));
+/** The `n_threads` pledges with the most comments (the light skeleton's thread counts). */
+async function busiest(url) {
+  const st = await (await fetch(`${url}/api/state?view=light`, { headers: { Authorization: `Bearer ${await api_token(url, member)}` } })).json();
+  return Object.values(st.pledges)
+    .sort((a, b) => (b.thread?.count ?? 0) - (a.thread?.count ?? 0))
+    .slice(0, n_threads)
+    .map((p) => p.id);
+}
+
+const pick = process.argv.includes('--pick');
+const fresh = !pick && !existsSync(join(data_dir, '.perf-made'));
 mkdirSync(data_dir, { recursive: true });
 const server = await start_server({ data_dir, demo: fresh, extra_args: unlimited, timeout_ms: 300_000, ...(other_root ? { root: other_root } : {}) });
 let browser;
 try {
   let pledges;
-  if (fresh) {
-    pledges = await make_workspace(server.url);
+  if (fresh || pick) {
+    pledges = fresh ? await make_workspace(server.url) : await busiest(server.url);
     writeFileSync(join(data_dir, '.perf-made'), JSON.stringify(pledges));
   } else {
     pledges = JSON.parse((await import('node:fs')).readFileSync(join(data_dir, '.perf-made'), 'utf8'));
