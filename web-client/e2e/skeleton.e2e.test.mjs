@@ -2,7 +2,8 @@
 // Chromium. The page's WebSocket goes through Playwright's WebSocket route, which thins the
 // light snapshot exactly as skeleton-spec "Decision 2" cuts it (a pledge without description,
 // its latest report without note, evidence, impact note and attribution statement, a
-// discussion without agenda and outcome, no opinions); everything else passes unchanged. So
+// discussion without agenda and outcome, a gap without description, no opinions); everything
+// else passes unchanged. So
 // this shows, before or whatever a4pd thins itself, that the views take the dropped text from
 // the room's first page (`entity`, `opinions`), and that an edit starts only from the whole
 // pledge. On an a4pd whose pages carry no `entity` (or without the light view) it skips, saying so.
@@ -34,6 +35,7 @@ function thin(m) {
     delete d.agenda;
     delete d.outcome;
   }
+  for (const g of Object.values(st.gaps ?? {})) delete g.description;
   st.opinions = {};
   return m;
 }
@@ -95,5 +97,19 @@ describe('the thin skeleton in the browser', { concurrency: false }, () => {
     await gbr.page.locator('.agenda', { hasText: d.agenda.slice(0, 40) }).waitFor();
     const ops = Object.values(whole.opinions).filter((o) => o.target === `discussion:${d.id}` && o.text);
     for (const o of ops) await gbr.page.locator('section.opinions li', { hasText: o.text.slice(0, 40) }).waitFor();
+  });
+
+  test('a gap (no room) held without its description: the edit form reads it from the gap history', T, async (t) => {
+    const sec = await as('un.secretariat');
+    if (!sec.got.some((m) => m.type === 'welcome' && m.view === 'light')) return t.skip('this a4pd does not offer the light view');
+    const whole = await (await fetch(`${server.url}/api/state`, { headers: { Authorization: `Bearer ${await api_token(server.url, 'un.secretariat')}` } })).json();
+    const g = Object.values(whole.gaps).find((x) => x.description);
+    assert.ok(g, 'the demo has a gap with a description');
+    assert.equal(sec.got.find((m) => m.type === 'snapshot').state.gaps[g.id].description, undefined, 'the snapshot was thinned');
+    await go(sec.page, `#/theme/${g.theme}`);
+    const li = sec.page.locator(`li.gap[data-gap-id="${g.id}"]`);
+    await li.locator('.edit-gap-button').click();
+    await sec.page.locator('#eg-desc').waitFor();
+    assert.equal(await sec.page.locator('#eg-desc').inputValue(), g.description);
   });
 });

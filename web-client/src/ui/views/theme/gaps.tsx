@@ -68,9 +68,7 @@ function GapItem(props: { s: State; g: Gap; acts: Action[]; gaps: Gap[]; pledges
         <HistoryLink entity={key} noun="gap" name={g.title} />
       </h3>
       {g.description !== undefined && <p>{g.description}</p>}
-      {/* An edit starts from the whole gap: a skeleton without its description offers none. */}
       {is_secretariat(user) &&
-        g.description !== undefined &&
         (editing.open === key ? (
           <EditGap key={key} g={g} on_close={() => editing.set(null)} />
         ) : (
