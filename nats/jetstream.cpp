@@ -1,5 +1,6 @@
 #include "nats/jetstream.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -23,9 +24,11 @@ std::optional<js_error> api_error(const json& j) {
   return js_error{e.value("code", 0), e.value("err_code", 0), e.value("description", "")};
 }
 
-// Fields 4 and 5 of "$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>"
-// (older servers) or of the same after a domain and account hash (newer); we read from the end.
-bool ack_info(const std::string& reply, std::uint64_t& seq, std::uint64_t& pending) {
+// The stream seq, consumer seq and pending count of
+// "$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>" (older servers) or of
+// the same after a domain and account hash (newer); we read from the end.
+bool ack_info(const std::string& reply, std::uint64_t& seq, std::uint64_t& cseq,
+              std::uint64_t& pending) {
   std::vector<std::string_view> parts;
   std::string_view s(reply);
   while (!s.empty()) {
@@ -44,7 +47,7 @@ bool ack_info(const std::string& reply, std::uint64_t& seq, std::uint64_t& pendi
     }
     return !v.empty();
   };
-  return num(parts[n - 4], seq) && num(parts[n - 1], pending);
+  return num(parts[n - 4], seq) && num(parts[n - 3], cseq) && num(parts[n - 1], pending);
 }
 
 }  // namespace
@@ -171,8 +174,8 @@ void jetstream::fetch(const std::string& stream, std::uint64_t start_seq, std::s
           if (m.status != 0) return finish();  // 404 no messages, 408 expired
           stored_message sm;
           sm.subject = m.subject;
-          std::uint64_t pending = 0;
-          ack_info(m.reply, sm.seq, pending);
+          std::uint64_t cseq = 0, pending = 0;
+          ack_info(m.reply, sm.seq, cseq, pending);
           sm.hdrs = m.hdrs;
           sm.data = m.payload;
           st->got.push_back(std::move(sm));
@@ -218,50 +221,49 @@ void jetstream::kv_get(const std::string& bucket, const std::string& key,
                });
 }
 
-// ---- KV watch (an ordered push consumer) ----
+// ---- ordered watch (an ordered push consumer) ----
 
-struct kv_watcher::state : std::enable_shared_from_this<kv_watcher::state> {
+struct watcher::state : std::enable_shared_from_this<watcher::state> {
   jetstream* js = nullptr;
   client* c = nullptr;
-  std::string bucket;
-  std::function<void(const kv_entry&)> on_entry;
-  std::chrono::milliseconds heartbeat{};
+  std::string stream;
+  watch_options o;
+  std::function<void(const stored_message&, std::uint64_t pending)> on_message;
   // On the client's strand:
-  std::uint64_t last_revision = 0;
+  std::uint64_t last_seq = 0;   // the stream seq last delivered
+  std::uint64_t last_cseq = 0;  // the current consumer's seq last seen
   std::uint64_t sid = 0;
   std::string consumer;
   std::chrono::steady_clock::time_point last_heard;
   bool creating = false;
   bool stopped = false;
 
-  [[nodiscard]] std::string stream() const { return "KV_" + bucket; }
-  [[nodiscard]] std::string prefix() const { return "$KV." + bucket + "."; }
-
-  // (Re)creates the consumer to deliver from the revision after the last one delivered.
+  // (Re)creates the consumer to deliver from the seq after the last one delivered.
   void create() {
     if (stopped) return;
     drop();
     creating = true;
+    last_cseq = 0;
     last_heard = std::chrono::steady_clock::now();
     const auto inbox = c->new_inbox();
     sid = c->subscribe(inbox, [w = weak_from_this()](const message& m) {
-      if (auto self = w.lock()) self->on_message(m);
+      if (auto self = w.lock()) self->on_delivery(m);
     });
-    json config = {
-        {"deliver_subject", inbox},
-        {"ack_policy", "none"},
-        {"filter_subject", prefix() + ">"},
-        {"flow_control", true},
-        {"idle_heartbeat", std::chrono::duration_cast<std::chrono::nanoseconds>(heartbeat).count()},
-        {"mem_storage", true},
-        {"inactive_threshold", std::int64_t{60'000'000'000}}};
-    if (last_revision == 0) {
+    json config = {{"deliver_subject", inbox},
+                   {"ack_policy", "none"},
+                   {"flow_control", true},
+                   {"idle_heartbeat",
+                    std::chrono::duration_cast<std::chrono::nanoseconds>(o.idle_heartbeat).count()},
+                   {"mem_storage", true},
+                   {"inactive_threshold", std::int64_t{60'000'000'000}}};
+    if (!o.filter_subject.empty()) config["filter_subject"] = o.filter_subject;
+    if (last_seq == 0 && o.last_per_subject) {
       config["deliver_policy"] = "last_per_subject";
     } else {
       config["deliver_policy"] = "by_start_sequence";
-      config["opt_start_seq"] = last_revision + 1;
+      config["opt_start_seq"] = std::max<std::uint64_t>(1, std::max(last_seq + 1, o.start_seq));
     }
-    js->consumer_create(stream(), json{{"stream_name", stream()}, {"config", config}},
+    js->consumer_create(stream, json{{"stream_name", stream}, {"config", config}},
                         [w = weak_from_this(), sid = sid](js_result<json> r) {
                           auto self = w.lock();
                           if (!self || self->stopped || self->sid != sid) return;
@@ -274,41 +276,44 @@ struct kv_watcher::state : std::enable_shared_from_this<kv_watcher::state> {
   void drop() {
     if (sid != 0) c->unsubscribe(sid);
     sid = 0;
-    if (!consumer.empty()) js->consumer_delete(stream(), consumer);
+    if (!consumer.empty()) js->consumer_delete(stream, consumer);
     consumer.clear();
   }
-  void on_message(const message& m) {
+  void on_delivery(const message& m) {
     if (stopped) return;
     last_heard = std::chrono::steady_clock::now();
     if (m.status == 100) {  // flow control (with a reply to answer) or an idle heartbeat
       if (!m.reply.empty()) c->publish(m.reply, "");
       return;
     }
-    if (m.status != 0 || !m.subject.starts_with(prefix())) return;
-    std::uint64_t seq = 0, pending = 0;
-    if (!ack_info(m.reply, seq, pending)) return;
-    if (seq <= last_revision) return;  // a redelivery after a re-creation
-    last_revision = seq;
-    kv_entry e;
-    e.key = m.subject.substr(prefix().size());
-    e.value = m.payload;
-    e.revision = seq;
-    auto op = m.header("KV-Operation");
-    e.deleted = op && (*op == "DEL" || *op == "PURGE");
-    on_entry(e);
+    if (m.status != 0) return;
+    std::uint64_t seq = 0, cseq = 0, pending = 0;
+    if (!ack_info(m.reply, seq, cseq, pending)) return;
+    // A consumer seq that skips one: a message was lost on the way (a slow consumer's drop).
+    // Made again from the last one delivered, as nats.go's ordered consumer does.
+    if (cseq != last_cseq + 1) return create();
+    last_cseq = cseq;
+    if (seq <= last_seq) return;  // a redelivery after a re-creation
+    last_seq = seq;
+    stored_message sm;
+    sm.subject = m.subject;
+    sm.seq = seq;
+    sm.hdrs = m.hdrs;
+    sm.data = m.payload;
+    on_message(sm, pending);
   }
   // Every heartbeat period: no message and no heartbeat for three periods means the consumer
   // is gone (a lost connection, a restarted server): make it again.
   void check() {
     if (stopped) return;
-    if (!creating && std::chrono::steady_clock::now() - last_heard > 3 * heartbeat) create();
-    c->after(heartbeat, [w = weak_from_this()] {
+    if (!creating && std::chrono::steady_clock::now() - last_heard > 3 * o.idle_heartbeat) create();
+    c->after(o.idle_heartbeat, [w = weak_from_this()] {
       if (auto self = w.lock()) self->check();
     });
   }
 };
 
-void kv_watcher::stop() {
+void watcher::stop() {
   if (!s_) return;
   auto s = std::move(s_);
   s->c->after(std::chrono::milliseconds(0), [s] {
@@ -326,20 +331,41 @@ void jetstream::consumer_delete(const std::string& stream, const std::string& co
   api("$JS.API.CONSUMER.DELETE." + stream + "." + consumer, "", [](js_result<json>) {});
 }
 
-std::shared_ptr<kv_watcher> jetstream::kv_watch(const std::string& bucket,
-                                                std::function<void(const kv_entry&)> on_entry,
-                                                std::chrono::milliseconds idle_heartbeat) {
-  auto s = std::make_shared<kv_watcher::state>();
+std::shared_ptr<watcher> jetstream::watch(
+    const std::string& stream, const watch_options& o,
+    std::function<void(const stored_message&, std::uint64_t pending)> on_message) {
+  auto s = std::make_shared<watcher::state>();
   s->js = this;
   s->c = &c_;
-  s->bucket = bucket;
-  s->on_entry = std::move(on_entry);
-  s->heartbeat = idle_heartbeat;
+  s->stream = stream;
+  s->o = o;
+  s->on_message = std::move(on_message);
   c_.after(std::chrono::milliseconds(0), [s] {
     s->create();
     s->check();
   });
-  return std::make_shared<kv_watcher>(s);
+  return std::make_shared<watcher>(s);
+}
+
+std::shared_ptr<watcher> jetstream::kv_watch(const std::string& bucket,
+                                             std::function<void(const kv_entry&)> on_entry,
+                                             std::chrono::milliseconds idle_heartbeat) {
+  const std::string prefix = "$KV." + bucket + ".";
+  watch_options o;
+  o.filter_subject = prefix + ">";
+  o.last_per_subject = true;
+  o.idle_heartbeat = idle_heartbeat;
+  return watch("KV_" + bucket, o,
+               [prefix, on_entry = std::move(on_entry)](const stored_message& m, std::uint64_t) {
+                 if (!m.subject.starts_with(prefix)) return;
+                 kv_entry e;
+                 e.key = m.subject.substr(prefix.size());
+                 e.value = m.data;
+                 e.revision = m.seq;
+                 for (const auto& [k, v] : m.hdrs)
+                   if (k == "KV-Operation") e.deleted = v == "DEL" || v == "PURGE";
+                 on_entry(e);
+               });
 }
 
 }  // namespace a4p::nats

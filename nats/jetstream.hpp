@@ -64,19 +64,28 @@ struct kv_entry {
   bool deleted = false;
 };
 
-// The handle of a kv_watch(): stop() or destroy it to end the watch.
-class kv_watcher {
+// The handle of a watch() or kv_watch(): stop() or destroy it to end the watch.
+class watcher {
  public:
   struct state;
-  explicit kv_watcher(std::shared_ptr<state> s) : s_(std::move(s)) {}
-  ~kv_watcher() { stop(); }
-  kv_watcher(const kv_watcher&) = delete;
-  kv_watcher& operator=(const kv_watcher&) = delete;
-  // No on_entry call starts once the stop has run on the client's strand.
+  explicit watcher(std::shared_ptr<state> s) : s_(std::move(s)) {}
+  ~watcher() { stop(); }
+  watcher(const watcher&) = delete;
+  watcher& operator=(const watcher&) = delete;
+  // No callback starts once the stop has run on the client's strand.
   void stop();
 
  private:
   std::shared_ptr<state> s_;
+};
+using kv_watcher = watcher;
+
+struct watch_options {
+  std::string filter_subject;  // empty: every subject of the stream
+  std::uint64_t start_seq = 1;
+  bool last_per_subject = false;  // start with the latest message of each subject instead
+  // Also the longest a message waits after a server comes back.
+  std::chrono::milliseconds idle_heartbeat{2000};
 };
 
 // Well-known err_code values of the JetStream API.
@@ -105,6 +114,16 @@ class jetstream {
              std::chrono::milliseconds wait,
              std::function<void(js_result<std::vector<stored_message>>)> done);
 
+  // Calls `on_message` (on the client's strand) with every message of `stream` from
+  // o.start_seq on, each once and in stream order, with the count of messages after it at
+  // that moment (`pending`), until the watcher is stopped or destroyed. An ordered push
+  // consumer: flow control answered; made again from the seq after the last one delivered when
+  // its idle heartbeats stop (the connection or the server was lost) or its consumer seq skips
+  // one (a message dropped on the way).
+  [[nodiscard]] std::shared_ptr<watcher> watch(
+      const std::string& stream, const watch_options& o,
+      std::function<void(const stored_message&, std::uint64_t pending)> on_message);
+
   // KV: a bucket is the stream KV_<bucket> on subjects $KV.<bucket>.>, one value per key.
   void kv_create(const std::string& bucket, int replicas,
                  std::function<void(js_result<nlohmann::json>)> done);
@@ -114,16 +133,13 @@ class jetstream {
               std::function<void(js_result<std::optional<std::string>>)> done);
   // Calls `on_entry` (on the client's strand) with the bucket's current values (the latest of
   // each key), then with every change, each revision once and in order, until the watcher is
-  // stopped or destroyed. An ordered push consumer: flow control answered; when its idle
-  // heartbeats stop (the connection or the server was lost) it is made again from the revision
-  // after the last one delivered. `idle_heartbeat` is also the longest a change waits after a
-  // server comes back.
-  [[nodiscard]] std::shared_ptr<kv_watcher> kv_watch(
+  // stopped or destroyed: a watch() of the bucket's stream from the latest value of each key.
+  [[nodiscard]] std::shared_ptr<watcher> kv_watch(
       const std::string& bucket, std::function<void(const kv_entry&)> on_entry,
       std::chrono::milliseconds idle_heartbeat = std::chrono::seconds(2));
 
  private:
-  friend struct kv_watcher::state;
+  friend struct watcher::state;
   void api(const std::string& subject, const std::string& body,
            std::function<void(js_result<nlohmann::json>)> done);
   void consumer_create(const std::string& stream, const nlohmann::json& request,

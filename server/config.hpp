@@ -116,6 +116,11 @@ struct server_config {
   std::size_t public_max_queue_bytes = 256 * 1024;
   std::chrono::seconds public_max_age{5};
 
+  // Cluster mode (docs/decisions/0322): --cluster as given, its URLs, --node. Empty: one node.
+  std::string cluster;
+  std::vector<std::string> cluster_urls;
+  std::string node;
+
   // Administration (admin_api.hpp).
   std::chrono::seconds invite_ttl{72 * 3600};  // one-time invitation and reset links
   std::string backup_dir;  // POST /api/admin/backup writes here; parse_options: "<data>-backups"

@@ -12,6 +12,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "server/admin/session_store.hpp"
+#include "server/cluster/node.hpp"
 #include "server/config.hpp"
 #include "server/hub.hpp"
 #include "server/metrics.hpp"
@@ -207,12 +208,15 @@ void http_session::handle(http_request req) {
   }
   if (*path == "/healthz") return send(json_response(req, 200, R"({"ok":true})"));
   if (*path == "/readyz") {
-    const bool ready = !ctx_.stopping.load() && !ctx_.log->failed();
-    return send(
-        json_response(req, ready ? 200 : 503,
-                      ready ? R"({"ready":true})"
-                            : (ctx_.log->failed() ? R"({"ready":false,"reason":"storage"})"
-                                                  : R"({"ready":false,"reason":"stopping"})")));
+    // In cluster mode a4pd listens only once caught up with the stream; a replica that
+    // stopped following it (a message that does not chain) is not ready either.
+    const bool replica_ok = !ctx_.cluster || ctx_.cluster->failure().empty();
+    const bool ready = !ctx_.stopping.load() && !ctx_.log->failed() && replica_ok;
+    return send(json_response(req, ready ? 200 : 503,
+                              ready ? R"({"ready":true})"
+                                    : (ctx_.log->failed() ? R"({"ready":false,"reason":"storage"})"
+                                       : !replica_ok      ? R"({"ready":false,"reason":"replica"})"
+                                                     : R"({"ready":false,"reason":"stopping"})")));
   }
   if (*path == "/metrics") {
     if (!metrics_allowed(req)) {

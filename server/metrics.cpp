@@ -87,6 +87,17 @@ std::string metrics::render() const {
        "counter", ld(public_rate_limited));
   line(out, "a4p_public_feed_batches_total", "Batches of public projections broadcast.", "counter",
        ld(public_events));
+  if (cluster.load()) {
+    line(out, "a4p_cluster_stream_seq", "The last message of the cluster's stream folded in.",
+         "gauge", ld(cluster_stream_seq));
+    line(out, "a4p_cluster_lag_messages", "Messages of the cluster's stream not yet read here.",
+         "gauge", ld(cluster_lag));
+    line(out, "a4p_cluster_connected", "1 while this node's NATS connection is up.", "gauge",
+         ld(cluster_connected));
+    line(out, "a4p_cluster_conflicts_total",
+         "Publishes that lost the race to another node (decided again).", "counter",
+         ld(cluster_conflicts));
+  }
 
   out +=
       "# HELP a4p_append_latency_seconds From append to durable callback.\n"

@@ -40,6 +40,12 @@ class metrics {
   std::atomic<std::uint64_t> public_requests{0};      // requests under /public
   std::atomic<std::uint64_t> public_rate_limited{0};  // of them refused 429 (rate or streams)
   std::atomic<std::uint64_t> public_events{0};        // public feed batches broadcast
+  // Cluster mode (docs/decisions/0322); rendered only when `cluster` is set.
+  std::atomic<bool> cluster{false};
+  std::atomic<std::uint64_t> cluster_stream_seq{0};  // the last stream message folded in
+  std::atomic<std::int64_t> cluster_lag{0};          // stream messages not yet read
+  std::atomic<std::int64_t> cluster_connected{0};    // 1 while the NATS connection is up
+  std::atomic<std::uint64_t> cluster_conflicts{0};   // publishes that lost the race (10071)
 
   // Append latency: from append_async to the durable callback.
   void observe_append_latency(double seconds);

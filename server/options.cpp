@@ -79,6 +79,11 @@ void add_flags(CLI::App& app, options& o) {
   app.add_option("--trust-proxy", cfg.trust_proxy,
                  "address of a reverse proxy whose X-Forwarded-For/-Proto are believed "
                  "(repeatable)");
+  app.add_option("--cluster", cfg.cluster,
+                 "cluster mode: the NATS servers (nats://HOST:PORT[,...]) whose JetStream stream "
+                 "A4P_LOG is the log of record; the data directory becomes its replica "
+                 "(docs/SCALING.md)");
+  app.add_option("--node", cfg.node, "this node's name in cluster mode");
   app.add_option("--max-frame", cfg.max_frame_bytes, "largest client frame in bytes (1009)")
       ->capture_default_str();
   app.add_option("--max-header", cfg.max_header_bytes, "largest HTTP header in bytes (431)")
@@ -357,6 +362,25 @@ std::expected<options, int> parse_options(int argc, char** argv) {
 
   configure_logging(o.log_fmt, o.log_level);
   auto& cfg = o.cfg;
+  if (!cfg.cluster.empty()) {
+    for (std::size_t at = 0; at <= cfg.cluster.size();) {
+      auto comma = cfg.cluster.find(',', at);
+      if (comma == std::string::npos) comma = cfg.cluster.size();
+      if (comma > at) cfg.cluster_urls.push_back(cfg.cluster.substr(at, comma - at));
+      at = comma + 1;
+    }
+    if (cfg.node.empty() || cfg.cluster_urls.empty()) {
+      std::cerr << "a4pd: --cluster needs NATS URLs and --node a name\n";
+      return std::unexpected(2);
+    }
+    if (!cfg.checkpoint_key.empty()) {
+      std::cerr << "a4pd: --checkpoint-key is not supported in cluster mode yet\n";
+      return std::unexpected(2);
+    }
+  } else if (!cfg.node.empty()) {
+    std::cerr << "a4pd: --node is for cluster mode (--cluster)\n";
+    return std::unexpected(2);
+  }
   for (auto& a : cfg.trust_proxy) {
     boost::system::error_code ec;
     auto addr = boost::asio::ip::make_address(a, ec);

@@ -131,6 +131,7 @@ void sequencer::do_submit(const std::string& user, const std::string& token_hash
     it->second.push_back({reply, c.id});  // acked with the original once durable
     return;
   }
+  if (ctx_.cluster) return cluster_submit(user, c, key, reply);
   auto stored = ctx_.log->lookup_idempotency(key);
   if (!stored) return reject(reply, c.id, "unavailable", "storage cannot be read");
   if (*stored) {
@@ -223,48 +224,54 @@ void sequencer::on_durable(std::shared_ptr<pending> p, bool ok, std::string erro
     for (auto& w : waiters)
       reject(w.reply, w.command_id, "unavailable", "storage cannot write; reads go on");
   } else {
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - p->started).count();
-    ctx_.stats->observe_append_latency(secs);
-    bool applied = true;
-    std::size_t n = 0;
-    for (const auto& e : p->events) {
-      if (!(applied = apply_or_stop(durable_, e, "durable"))) break;
-      ++n;
-      durable_hash_ = e.hash;
-      close_changed_views(e);
-      if (e.name == "user.disabled") revoke_access(e.data.value("id", ""));
-      publish(e);
-      if (e.name == checkpoint_event) index_checkpoint(e);
-    }
-    ctx_.stats->events_appended.fetch_add(p->events.size(), std::memory_order_relaxed);
-    const auto seq = p->events.back().seq;
-    // The readers' published version follows (on the reader pool), before the new head is
-    // visible to them: a read that knows the head waits for a version that has it.
-    p->events.resize(n);
-    ctx_.published->advance(
-        std::make_shared<const std::vector<protocol::event>>(std::move(p->events)));
-    durable_head_.store(durable_.seq());
-    // Acks go out after the events they acknowledge (same flush). A command whose events did
-    // not apply is not acknowledged: after the restart, its resend gets the stored ack.
-    for (auto& w : waiters) {
-      if (applied) {
-        outbox_acks_.emplace_back(std::move(w.reply),
-                                  protocol::ack_message(w.command_id, seq, p->result));
-      } else {
-        reject(w.reply, w.command_id, "unavailable", stopped_message);
-      }
-    }
-    if (!flush_posted_) {
-      flush_posted_ = true;
-      net::post(strand_, [this] { flush(); });
-    }
-    maybe_checkpoint();
+    make_durable(*p, std::move(waiters));
   }
   if (draining_ && in_flight_ == 0 && drained_) {
     flush();
     std::exchange(drained_, nullptr)();
   }
+}
+
+bool sequencer::make_durable(pending& pd, std::vector<waiter> waiters) {
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - pd.started).count();
+  ctx_.stats->observe_append_latency(secs);
+  bool applied = true;
+  std::size_t n = 0;
+  for (const auto& e : pd.events) {
+    if (!(applied = apply_or_stop(durable_, e, "durable"))) break;
+    ++n;
+    durable_hash_ = e.hash;
+    durable_ts_ = e.ts;
+    close_changed_views(e);
+    if (e.name == "user.disabled") revoke_access(e.data.value("id", ""));
+    publish(e);
+    if (e.name == checkpoint_event) index_checkpoint(e);
+  }
+  ctx_.stats->events_appended.fetch_add(pd.events.size(), std::memory_order_relaxed);
+  const auto seq = pd.events.back().seq;
+  // The readers' published version follows (on the reader pool), before the new head is
+  // visible to them: a read that knows the head waits for a version that has it.
+  pd.events.resize(n);
+  ctx_.published->advance(
+      std::make_shared<const std::vector<protocol::event>>(std::move(pd.events)));
+  durable_head_.store(durable_.seq());
+  // Acks go out after the events they acknowledge (same flush). A command whose events did
+  // not apply is not acknowledged: after the restart, its resend gets the stored ack.
+  for (auto& w : waiters) {
+    if (applied) {
+      outbox_acks_.emplace_back(std::move(w.reply),
+                                protocol::ack_message(w.command_id, seq, pd.result));
+    } else {
+      reject(w.reply, w.command_id, "unavailable", stopped_message);
+    }
+  }
+  if (!flush_posted_) {
+    flush_posted_ = true;
+    net::post(strand_, [this] { flush(); });
+  }
+  maybe_checkpoint();
+  return applied;
 }
 
 void sequencer::close_changed_views(const protocol::event& e) {
@@ -403,6 +410,10 @@ void sequencer::drain(std::function<void()> done) {
   net::post(strand_, [this, done = std::move(done)]() mutable {
     draining_ = true;
     if (checkpoint_timer_) checkpoint_timer_->cancel();
+    for (auto& q : std::exchange(cluster_queue_, {}))
+      answer_key(q.key, [&](waiter& w) {
+        reject(w.reply, w.command_id, "unavailable", "the server is shutting down");
+      });
     if (in_flight_ == 0)
       done();
     else

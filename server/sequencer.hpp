@@ -44,6 +44,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -61,6 +62,9 @@
 
 namespace a4p::storage {
 struct append_request;
+}
+namespace a4p::server::cluster {
+struct applied;
 }
 
 namespace a4p::server {
@@ -104,6 +108,12 @@ class sequencer {
   void start_checkpoints();
 
   [[nodiscard]] std::uint64_t durable_head() const { return durable_head_.load(); }
+
+  // Cluster mode (sequencer_cluster.cpp, docs/decisions/0322): a message of the stream that
+  // the node's applier has written to the local log, any thread; folded in on the strand.
+  // `stream_seq`: where the local log stood when the sequencer was made.
+  void start_cluster(std::uint64_t stream_seq);
+  void on_replicated(cluster::applied a);
 
  private:
   struct waiter {
@@ -161,6 +171,47 @@ class sequencer {
   // After user.disabled is durable: sessions, links and sockets of `user` end.
   void revoke_access(const std::string& user);
   void on_durable(std::shared_ptr<pending> p, bool ok, std::string error);
+  // Folds durable events into durable_, publishes and broadcasts them, and acks `waiters`;
+  // false when an event did not apply (the writer stopped).
+  bool make_durable(pending& pd, std::vector<waiter> waiters);
+  // Every waiter of `key` (the command and its resends) gets `answer(waiter)`; the key is
+  // no longer pending.
+  void answer_key(const std::string& key, const std::function<void(waiter&)>& answer);
+
+  // ---- cluster mode: one command in flight, decided at the stream's head ----
+  struct queued {
+    std::string user;
+    protocol::command c;
+    std::string key;
+  };
+  struct flight {
+    std::uint64_t id = 0;
+    std::shared_ptr<pending> p;
+    queued cmd;                  // decided again after a lost race (10071)
+    std::uint64_t expected = 0;  // the stream seq it was decided at
+    std::uint64_t seq = 0;       // its last event's seq
+    std::string last_hash;       // its last event's hash: how its read-back is recognised
+    bool replicated = false;     // read back from the stream and written locally
+    bool answered = false;       // JetStream's publish ack (or error) came
+    std::uint64_t original = 0;  // a duplicate: the stream seq of the first message
+  };
+  void cluster_submit(const std::string& user, protocol::command& c, const std::string& key,
+                      const reply_fn& reply);
+  // Decides the next queued command, if none is in flight, and publishes it.
+  void cluster_pump();
+  void cluster_answer(std::uint64_t id, bool ok, std::uint64_t seq, bool duplicate, int err_code,
+                      const std::string& error);
+  // Ends the flight: the durable ack to its waiters, or (failed) spec_ back to durable_.
+  void cluster_land();
+  void cluster_drop(const std::string& code, const std::string& message);
+  std::deque<queued> cluster_queue_;
+  std::optional<flight> flight_;
+  std::uint64_t flight_ids_ = 0;
+  std::uint64_t stream_seq_ = 0;  // the last stream message folded in
+  // After a lost race: decide again once the stream has passed this seq.
+  std::optional<std::uint64_t> retry_after_;
+  bool spec_behind_ = false;  // events folded into durable_ only, while a flight was out
+  std::string durable_ts_;    // the ts of the event at durable_.seq()
   // A durable event that changes what some users may see (a role change, an org losing its
   // endorsement) closes their sockets with 4003 before the event is broadcast: they never get
   // another event under the old view, and their next hello gets a snapshot.

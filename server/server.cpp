@@ -16,6 +16,7 @@
 #include "server/admin/demo.hpp"
 #include "server/admin/session_store.hpp"
 #include "server/audit_timeline.hpp"
+#include "server/cluster/node.hpp"
 #include "server/invite_store.hpp"
 #include "server/listener.hpp"
 #include "server/log_state.hpp"
@@ -70,6 +71,8 @@ server_app::server_app(options opts)
       close_timer_(ioc_) {}
 
 server_app::~server_app() {
+  // The applier hands messages to the sequencer: it stops first.
+  if (cluster_) cluster_->stop();
   // Feed viewers still held by ioc_'s handlers outlive public_ (destroyed first): they must
   // not reach it (public_stream's destructor checks).
   ctx_.site = nullptr;
@@ -95,6 +98,23 @@ std::expected<void, int> server_app::open() {
                  cfg_.checkpoint_interval.count() / 60'000.0, signer_->fingerprint());
   }
   if (auto r = open_log(); !r) return r;
+  std::uint64_t stream_seq = 0;
+  if (!cfg_.cluster.empty()) {
+    cluster::node_options co;
+    co.urls = cfg_.cluster_urls;
+    co.name = cfg_.node;
+    cluster_ = std::make_unique<cluster::node>(std::move(co));
+    auto opened =
+        cluster_->open(*log_, new_events(protocol::system_principal(), protocol::genesis()));
+    if (!opened) {
+      std::cerr << "a4pd: cluster: " << opened.error() << "\n";
+      return std::unexpected(1);
+    }
+    stream_seq = *opened;
+    ctx_.cluster = cluster_.get();
+    stats_.cluster.store(true);
+    stats_.cluster_stream_seq.store(stream_seq);
+  }
 
   auto state = load_state(*log_, log_->head());
   if (!state) {
@@ -142,6 +162,10 @@ std::expected<void, int> server_app::open() {
   seq_ = std::make_unique<sequencer>(ctx_, std::move(*state));
   ctx_.seq = seq_.get();
   seq_->start_checkpoints();
+  if (cluster_) {
+    seq_->start_cluster(stream_seq);
+    cluster_->follow([this](cluster::applied a) { seq_->on_replicated(std::move(a)); });
+  }
   return bind();
 }
 
@@ -155,6 +179,10 @@ std::expected<void, int> server_app::open_log() {
         "rebuilt from an earlier snapshot or the events (run a4pctl verify)",
         seq, problem);
   };
+  // A cluster node's log is a replica of the stream, which holds every acked event on a
+  // quorum of disks: it is written without an fsync per write, and a node that lost its last
+  // writes in a power cut reads them again from the stream (decision 0322).
+  log_opts.sync = cfg_.cluster.empty();
   auto opened = storage::event_log::open(cfg_.data_dir, log_opts);
   if (!opened) {
     std::cerr << "a4pd: cannot open " << cfg_.data_dir << ": " << opened.error().message << "\n";
@@ -175,6 +203,12 @@ std::expected<void, int> server_app::open_log() {
     return std::unexpected(1);
   }
   spdlog::info("chain verified from seq {} to the head {}", verified_from, chain->head);
+  // In cluster mode the stream is the log of record: the node reads genesis from it (or
+  // publishes it on a new stream); demo data comes by a4pctl cluster import.
+  if (!cfg_.cluster.empty()) {
+    if (opts_.demo) spdlog::info("--demo ignored in cluster mode (use a4pctl cluster import)");
+    return {};
+  }
   if (log_->head() != 0) {
     if (opts_.demo)
       spdlog::info("--demo ignored: {} already holds {} events", cfg_.data_dir, log_->head());
@@ -284,6 +318,10 @@ void server_app::do_sweep() {
 
 void server_app::on_sweep(const boost::system::error_code& ec) {
   if (ec || ctx_.stopping) return;
+  if (cluster_) {
+    stats_.cluster_lag.store(static_cast<std::int64_t>(cluster_->lag()));
+    stats_.cluster_connected.store(cluster_->connected() ? 1 : 0);
+  }
   for (const auto& h : sessions_->sweep_expired()) {
     spdlog::info("session {}... expired: closing its sockets with 4001", h.substr(0, 8));
     clients_.close_token(h, 4001);

@@ -44,6 +44,9 @@ class event_log;
 
 namespace a4p::server {
 
+namespace cluster {
+class node;
+}
 class invite_store;
 class listener;
 class public_site;
@@ -108,6 +111,7 @@ class server_app {
   user_slots user_catch_ups_;
   peer_limits peers_;
   std::unique_ptr<storage::event_log> log_;
+  std::unique_ptr<cluster::node> cluster_;  // cluster mode (--cluster)
   std::unique_ptr<session_store> sessions_;
   std::unique_ptr<invite_store> invites_;
   hub clients_;

@@ -22,6 +22,10 @@ namespace a4p::storage {
 class event_log;
 }
 
+namespace a4p::server::cluster {
+class node;
+}
+
 namespace a4p::server {
 
 struct server_config;
@@ -62,6 +66,7 @@ struct server_context {
   peer_limits* peers = nullptr;
   boost::asio::ssl::context* tls = nullptr;   // null: plain HTTP only
   const checkpoint_signer* signer = nullptr;  // null: no signed checkpoints
+  cluster::node* cluster = nullptr;           // cluster mode (--cluster); null: one node
   std::vector<std::string> allowed_origins;   // exact "scheme://host:port" strings
   std::string metrics_token_hash;  // sha256 hex of --metrics-token-file's token; empty: none
   std::atomic<bool> stopping{false};

@@ -492,6 +492,30 @@ result<std::vector<event>> event_log::append(append_request req) {
   return impl_->wait(w);
 }
 
+result<std::vector<event>> seal(std::vector<new_event> events, std::uint64_t after_seq,
+                                std::string_view after_hash, std::string_view after_ts) {
+  if (events.empty()) return fail(status_code::invalid_argument, "empty append request");
+  const std::int64_t now =
+      std::max(encoding::parse_rfc3339_millis(after_ts).value_or(0), now_millis());
+  const std::string ts = encoding::rfc3339_millis(now);
+  std::string prev(after_hash);
+  std::vector<event> out(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (auto bad = check_new_event(events[i])) return std::unexpected(std::move(*bad));
+    event& e = out[i];
+    e.seq = after_seq + 1 + i;
+    e.ts = ts;
+    e.who = std::move(events[i].who);
+    e.name = std::move(events[i].name);
+    e.entity = std::move(events[i].entity);
+    e.data = std::move(events[i].data);
+    e.data_hash = sha256_hex(e.data);
+    e.hash = chain_hash(prev, e);
+    prev = e.hash;
+  }
+  return out;
+}
+
 result<std::vector<event>> event_log::append_stored(std::vector<std::string> stored,
                                                     std::string idempotency_key,
                                                     std::string idempotency_value) {

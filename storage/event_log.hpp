@@ -89,6 +89,14 @@ struct event {
 inline constexpr std::string_view genesis_hash =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+// A cluster node's sequencing (docs/decisions/0313): `events` as they will be stored after the
+// event (after_seq, after_hash, after_ts): consecutive seqs, one ts (now, never before
+// after_ts), data hashes and the chain, each checked as append() checks it. No log is touched:
+// the node publishes the stored bytes, and every node's replica takes them by append_stored.
+[[nodiscard]] result<std::vector<event>> seal(std::vector<new_event> events,
+                                              std::uint64_t after_seq, std::string_view after_hash,
+                                              std::string_view after_ts);
+
 struct append_request {
   std::vector<new_event> events;  // appended atomically, with consecutive seqs
   std::string idempotency_key;    // empty: none; else for example user + '\n' + command id

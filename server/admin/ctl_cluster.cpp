@@ -65,13 +65,7 @@ int cmd_cluster_import(const std::string& dir, const std::vector<std::string>& u
   } else if (info.error().err_code != nats::err_stream_not_found) {
     return fail("stream info: " + describe(info.error()));
   } else {
-    nlohmann::json config = {{"name", stream},
-                             {"subjects", {std::string(cl::stream_subject)}},
-                             {"storage", "file"},
-                             {"num_replicas", replicas},
-                             {"deny_delete", true},
-                             {"deny_purge", true},
-                             {"duplicate_window", std::int64_t{120'000'000'000}}};
+    const auto config = cl::stream_config(replicas);
     auto created = nats::await<nats::js_result<nlohmann::json>>(
         [&](auto cb) { js.create_stream(config, std::move(cb)); });
     if (!created) return fail("stream create: " + describe(created.error()));

@@ -8,6 +8,16 @@ namespace {
 constexpr std::string_view format_name = "a4p.cluster.v1";
 }
 
+nlohmann::json stream_config(int replicas) {
+  return {{"name", stream_name},
+          {"subjects", {stream_subject}},
+          {"storage", "file"},
+          {"num_replicas", replicas},
+          {"deny_delete", true},
+          {"deny_purge", true},
+          {"duplicate_window", std::int64_t{120'000'000'000}}};
+}
+
 std::string encode(const log_message& m) {
   nlohmann::json head = {{"format", format_name},
                          {"events", m.events.size()},

@@ -16,10 +16,16 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace a4p::server::cluster {
 
 inline constexpr std::string_view stream_name = "A4P_LOG";
 inline constexpr std::string_view stream_subject = "a4p.log";
+
+// The stream's configuration (STREAM.CREATE): file storage, `replicas` copies, deletes and
+// purges denied, a de-duplication window of two minutes.
+[[nodiscard]] nlohmann::json stream_config(int replicas);
 
 struct log_message {
   std::vector<std::string> events;  // stored bytes, in seq order

@@ -26,6 +26,47 @@ storage::result<std::uint64_t> stream_seq_of(const storage::event_log& log) {
   return std::stoull(**v);
 }
 
+storage::result<applied> apply_message(storage::event_log& log, std::uint64_t stream_seq,
+                                       std::string_view payload) {
+  auto m = decode(payload);
+  if (!m)
+    return std::unexpected(failed("stream seq " + std::to_string(stream_seq) + ": " + m.error()));
+  applied out;
+  out.stream_seq = stream_seq;
+  out.idempotency_key = m->idempotency_key;
+  out.idempotency_value = m->idempotency_value;
+  // Skip what the log already holds, if it holds exactly these bytes.
+  std::vector<std::string> fresh;
+  for (auto& e : m->events) {
+    auto parsed = storage::event::from_json(e);
+    if (!parsed)
+      return std::unexpected(failed("stream seq " + std::to_string(stream_seq) +
+                                    " holds a bad event: " + parsed.error().message));
+    const std::uint64_t seq = parsed->seq;
+    if (seq <= log.head()) {
+      std::string held;
+      auto st = log.scan_raw(seq - 1, seq, [&held](std::uint64_t, std::string_view b) {
+        held = b;
+        return true;
+      });
+      if (!st) return std::unexpected(st.error());
+      if (held != e)
+        return std::unexpected(
+            failed("event " + std::to_string(seq) + " in the stream differs from the log's"));
+      continue;
+    }
+    fresh.push_back(std::move(e));
+  }
+  if (!fresh.empty()) {
+    auto r = log.append_stored(std::move(fresh), m->idempotency_key, m->idempotency_value);
+    if (!r) return std::unexpected(r.error());
+    out.events = std::move(*r);
+  }
+  if (auto st = log.put_aux(stream_seq_key, std::to_string(stream_seq)); !st)
+    return std::unexpected(st.error());
+  return out;
+}
+
 storage::result<caught_up> catch_up(storage::event_log& log, nats::jetstream& js,
                                     std::chrono::milliseconds wait) {
   auto from = stream_seq_of(log);
@@ -46,39 +87,9 @@ storage::result<caught_up> catch_up(storage::event_log& log, nats::jetstream& js
       if (sm.seq != out.stream_seq + 1)
         return std::unexpected(failed("stream seq " + std::to_string(sm.seq) + " where " +
                                       std::to_string(out.stream_seq + 1) + " was next"));
-      auto m = decode(sm.data);
-      if (!m)
-        return std::unexpected(failed("stream seq " + std::to_string(sm.seq) + ": " + m.error()));
-      // Skip what the log already holds, if it holds exactly these bytes.
-      std::vector<std::string> fresh;
-      for (auto& e : m->events) {
-        auto parsed = storage::event::from_json(e);
-        if (!parsed)
-          return std::unexpected(failed("stream seq " + std::to_string(sm.seq) +
-                                        " holds a bad event: " + parsed.error().message));
-        const std::uint64_t seq = parsed->seq;
-        if (seq <= log.head()) {
-          std::string held;
-          auto st = log.scan_raw(seq - 1, seq, [&held](std::uint64_t, std::string_view b) {
-            held = b;
-            return true;
-          });
-          if (!st) return std::unexpected(st.error());
-          if (held != e)
-            return std::unexpected(
-                failed("event " + std::to_string(seq) + " in the stream differs from the log's"));
-          continue;
-        }
-        fresh.push_back(std::move(e));
-      }
-      if (!fresh.empty()) {
-        const auto n = fresh.size();
-        auto r = log.append_stored(std::move(fresh), m->idempotency_key, m->idempotency_value);
-        if (!r) return std::unexpected(r.error());
-        out.events += n;
-      }
-      if (auto st = log.put_aux(stream_seq_key, std::to_string(sm.seq)); !st)
-        return std::unexpected(st.error());
+      auto a = apply_message(log, sm.seq, sm.data);
+      if (!a) return std::unexpected(a.error());
+      out.events += a->events.size();
       out.stream_seq = sm.seq;
       ++out.messages;
     }

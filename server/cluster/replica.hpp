@@ -11,11 +11,22 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "nats/jetstream.hpp"
 #include "storage/event_log.hpp"
 
 namespace a4p::server::cluster {
+
+// A message the replica took: its events as appended (empty when the log already held them).
+struct applied {
+  std::uint64_t stream_seq = 0;
+  std::vector<storage::event> events;
+  std::string idempotency_key;
+  std::string idempotency_value;
+};
 
 struct caught_up {
   std::uint64_t messages = 0;    // stream messages read
@@ -28,6 +39,13 @@ struct caught_up {
 // replica: the log and the stream disagree), and nothing after it is appended.
 [[nodiscard]] storage::result<caught_up> catch_up(storage::event_log& log, nats::jetstream& js,
                                                   std::chrono::milliseconds wait);
+
+// One message (its stream seq and payload): decoded, its events the log does not hold yet
+// appended, then the stream seq recorded. An error for a message that does not decode or does
+// not follow the log (nothing of it is appended).
+[[nodiscard]] storage::result<applied> apply_message(storage::event_log& log,
+                                                     std::uint64_t stream_seq,
+                                                     std::string_view payload);
 
 // The stream seq recorded in the log's aux space (0 when none).
 [[nodiscard]] storage::result<std::uint64_t> stream_seq_of(const storage::event_log& log);
