@@ -125,7 +125,7 @@ class server_app {
   std::unique_ptr<timeline_index> timeline_;  // GET /api/audit/timeline (before readers_)
   std::unique_ptr<reader_pool> readers_;      // every read (decision 0308)
   std::unique_ptr<publisher> published_;      // the durable state for the readers
-  boost::asio::thread_pool login_pool_;  // argon2: sign-in checks, invitation accepts
+  boost::asio::thread_pool login_pool_;       // argon2: sign-in checks, invitation accepts
   login_guard logins_;
   // Installed at construction, before anything can report readiness: an early SIGTERM is
   // queued, not lost.
