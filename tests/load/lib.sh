@@ -1,4 +1,5 @@
-# Shell helpers of the load scripts (sourced by run_scenarios.sh and audit_bench.sh).
+# Shell helpers of the load scripts (sourced by run_scenarios.sh, audit_bench.sh, smoke_test.sh
+# and make_workspace_test.sh).
 
 # head_of PORT PASSWORD: the log's head, as the demo auditor reads it (X-A4P-Head).
 head_of() {
@@ -23,4 +24,16 @@ fill_to() {
       --window 128 --duration "$seconds" --no-baseline | grep -E '^a4pd:|verdict' || true
   done
   echo "log at $(head_of "$port" "$password") events"
+}
+
+# listening_port LOG: the port of the a4pd whose output goes to LOG (its "listening on" line),
+# waiting up to 30 s for it; empty when it never came.
+listening_port() {
+  local log=$1 port=
+  for _ in $(seq 300); do
+    port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$log" | head -1)
+    [[ -n $port ]] && break
+    sleep 0.1
+  done
+  echo "$port"
 }

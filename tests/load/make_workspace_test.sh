@@ -5,6 +5,7 @@
 # and see the log's head and the busy pledge's thread.
 # Usage: make_workspace_test.sh A4P_MAKE_WORKSPACE A4PCTL A4PD
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 make=$1
 ctl=$2
 a4pd=$3
@@ -33,12 +34,7 @@ fi
 
 "$a4pd" --data "$work/data" --listen 127.0.0.1:0 --log-level warn >"$work/out" 2>&1 &
 pid=$!
-port=
-for _ in $(seq 300); do
-  port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$work/out" | head -1)
-  [[ -n $port ]] && break
-  sleep 0.1
-done
+port=$(listening_port "$work/out")
 [[ -n $port ]] || { cat "$work/out"; fail "a4pd did not start"; }
 
 token_of() {

@@ -4,6 +4,7 @@
 # exits non-zero on any failed connection, gap, duplicate or storm timeout.
 # Usage: smoke_test.sh A4PD A4P_LOAD
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 a4pd=$1
 load=$2
 work=$(mktemp -d /tmp/a4p-load-smoke-XXXXXX)
@@ -14,12 +15,7 @@ trap cleanup EXIT
   --rate 100000 --burst 100000 --rate-bytes 1e9 --burst-bytes 1e9 --max-user-connections 1000 --max-address-handshakes 1000 \
   --log-level warn >"$work/out" 2>&1 &
 pid=$!
-port=
-for _ in $(seq 300); do
-  port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$work/out" | head -1)
-  [[ -n $port ]] && break
-  sleep 0.1
-done
+port=$(listening_port "$work/out")
 [[ -n $port ]] || { echo "a4pd did not start"; cat "$work/out"; exit 1; }
 "$load" --port "$port" --password smoke-password --server-pid "$pid" --clients 50 --writers 3 \
   --rate 150 --duration 2 --reconnect-storm 20 --storm-missed 30 | grep -v '^  t='
