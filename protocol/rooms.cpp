@@ -59,6 +59,27 @@ json room_entity(const state& s, std::string_view room) {
   return j;
 }
 
+json skeleton_entity(const state& s, std::string_view room) {
+  json j = room_entity(s, room);
+  if (j.is_null()) return j;
+  auto non_empty = [](const json& x) {
+    return x.is_string() && !x.get_ref<const std::string&>().empty();
+  };
+  if (room.starts_with("pledge:")) {
+    j.erase("description");
+    for (json& r : j["reports"]) {
+      r["has_impact_note"] = non_empty(r["impact_note"]);
+      for (const char* k : {"note", "evidence", "impact_note"}) r.erase(k);
+      if (json& a = r["attribution"]; a.is_object()) a.erase("statement");
+    }
+  } else if (room.starts_with("discussion:")) {
+    j["has_outcome"] = non_empty(j["outcome"]);
+    j.erase("agenda");
+    j.erase("outcome");
+  }
+  return j;
+}
+
 json opinions_on(const state& s, std::string_view target) {
   std::vector<const opinion*> on;
   for (const auto& [id, o] : s.opinions)

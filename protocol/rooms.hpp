@@ -51,6 +51,12 @@ inline constexpr std::size_t max_page_limit = 200;
 // visibility (the caller has). The skeleton holds this object less the cuts of README's "Rooms
 // and the light snapshot"; the first page of a room carries it whole as "entity".
 [[nodiscard]] nlohmann::json room_entity(const state& s, std::string_view room);
+// The object the skeleton holds for a room's target: room_entity() less the detail text only a
+// detail view shows (protocol/README.md "Rooms and the light snapshot", decision 0212): a
+// pledge without "description", its latest report without "note", "evidence", "impact_note"
+// ("has_impact_note":bool instead) and "attribution.statement"; a discussion without "agenda"
+// and "outcome" ("has_outcome":bool instead). An action as room_entity(). Null when none.
+[[nodiscard]] nlohmann::json skeleton_entity(const state& s, std::string_view room);
 // The opinions on `target` in `s`, as the full state shows them, by id. Not judged for
 // visibility (the caller has).
 [[nodiscard]] nlohmann::json opinions_on(const state& s, std::string_view target);

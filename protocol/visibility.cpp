@@ -168,7 +168,7 @@ json detail::view_state_shaped(const state& s, const state& now, const viewer& v
   // The light shape (rooms.hpp): a room's entity (a thread summary on every target, a pledge's
   // latest report only).
   auto shaped = [&](const auto& x, std::string_view kind, std::string_view id) {
-    return light ? room_entity(s, std::string(kind) + std::string(id)) : detail::to_json(x);
+    return light ? skeleton_entity(s, std::string(kind) + std::string(id)) : detail::to_json(x);
   };
   out["seq"] = s.seq();
   out["themes"] = all(s.themes);
@@ -179,6 +179,8 @@ json detail::view_state_shaped(const state& s, const state& now, const viewer& v
   for (const auto& [id, x] : s.pledges) pledges[id] = shaped(x, "pledge:", id);
   out["pledges"] = std::move(pledges);
   out["gaps"] = all(s.gaps);
+  if (light)  // the skeleton's cut: a gap's description (gaps have no room; the full state has it)
+    for (auto& [id, g] : out["gaps"].items()) g.erase("description");
   json actions = json::object();
   for (const auto& [id, x] : s.actions) actions[id] = shaped(x, "action:", id);
   out["actions"] = std::move(actions);
@@ -198,8 +200,10 @@ json detail::view_state_shaped(const state& s, const state& now, const viewer& v
   }
   out["comments"] = std::move(comments);
   json opinions = json::object();
-  for (const auto& [id, o] : s.opinions)
+  for (const auto& [id, o] : s.opinions) {
+    if (light) break;  // the skeleton's cut: opinions come with their room's first page
     if (may_see_target(now, v, o.target)) opinions[id] = detail::to_json(o);
+  }
   out["opinions"] = std::move(opinions);
   return out;
 }

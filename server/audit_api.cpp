@@ -19,6 +19,8 @@
 #include "server/audit_timeline.hpp"
 #include "server/config.hpp"
 #include "server/log_state.hpp"
+#include "server/metrics.hpp"
+#include "server/past_states.hpp"
 #include "server/published.hpp"
 #include "server/reader_pool.hpp"
 #include "server/sequencer.hpp"
@@ -207,6 +209,20 @@ std::expected<std::uint64_t, http_response> point_of(server_context& ctx, const 
   return *s;
 }
 
+// The state just after event `seq` for a past read: kept by --past-state-cache-bytes (the
+// state, never a view: past_states.hpp), or built from the nearest snapshot plus a replay.
+storage::result<std::shared_ptr<const protocol::state>> past_state(server_context& ctx,
+                                                                   std::uint64_t seq) {
+  bool built = false;
+  auto s = ctx.past->get(seq, [&](std::uint64_t at) {
+    built = true;
+    return load_state(*ctx.log, at);
+  });
+  (built ? ctx.stats->past_states_built : ctx.stats->past_states_reused)
+      .fetch_add(1, std::memory_order_relaxed);
+  return s;
+}
+
 void state_view(server_context& ctx, http_request req, const std::string& user, respond_fn done) {
   std::optional<http_response> bad;
   const auto point = point_params(req, bad);
@@ -234,9 +250,9 @@ void state_view(server_context& ctx, http_request req, const std::string& user, 
           return done(json_response(req, 200, light ? pub.skeleton().text(now, *v) : shaped(now)));
         // A past state, viewed against the state as it is now (comments hidden since stay
         // redacted, PROTOCOL.md section 5).
-        auto past = load_state(*ctx.log, *seq);
+        auto past = past_state(ctx, *seq);
         if (!past) return done(internal_error(req, "storage read", past.error().message));
-        done(json_response(req, 200, shaped(*past)));
+        done(json_response(req, 200, shaped(**past)));
       });
 }
 
@@ -261,9 +277,9 @@ void thread_view(server_context& ctx, http_request req, const std::string& user,
                    if (!v) return done(std::move(v.error()));
                    auto seq = point_of(ctx, req, pub, point);
                    if (!seq) return done(std::move(seq.error()));
-                   std::optional<protocol::state> past;
+                   std::shared_ptr<const protocol::state> past;
                    if (*seq != pub.seq) {
-                     auto loaded = load_state(*ctx.log, *seq);
+                     auto loaded = past_state(ctx, *seq);
                      if (!loaded)
                        return done(internal_error(req, "storage read", loaded.error().message));
                      past = std::move(*loaded);

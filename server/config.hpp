@@ -73,6 +73,9 @@ struct server_config {
   // one connection may be in at once.
   std::size_t max_full_snapshot_bytes = 64 * 1024 * 1024;
   std::size_t max_rooms = 64;
+  // ?at reads (GET /api/state?at=N, GET /api/thread?at=N): the past states kept, in bytes
+  // (past_states.hpp; 0: none).
+  std::size_t past_state_cache_bytes = 512 * 1024 * 1024;
 
   // Sign-in (login_guard.hpp): failures before the backoff starts, its first step and cap,
   // when failures are forgotten, the argon2 pool and its queue, the shortest password set.

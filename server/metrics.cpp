@@ -71,6 +71,11 @@ std::string metrics::render() const {
   line(out, "a4p_full_snapshots_refused_total",
        "Whole-state snapshots refused over --max-full-snapshot-bytes (told to page).", "counter",
        ld(full_snapshots_refused));
+  line(out, "a4p_past_states_built_total",
+       "Past states built for ?at reads (snapshot plus replay).", "counter", ld(past_states_built));
+  line(out, "a4p_past_states_reused_total",
+       "Past states of ?at reads found kept (--past-state-cache-bytes).", "counter",
+       ld(past_states_reused));
   line(out, "a4p_append_failures_total", "Appends the log refused.", "counter",
        ld(append_failures));
   line(out, "a4p_snapshots_rejected_total",

@@ -30,6 +30,8 @@ class metrics {
   std::atomic<std::int64_t> sequencer_pending{0};        // commands appended but not yet durable
   std::atomic<std::uint64_t> slow_closes{0};             // 4008
   std::atomic<std::uint64_t> full_snapshots_refused{0};  // over --max-full-snapshot-bytes
+  std::atomic<std::uint64_t> past_states_built{0};   // ?at reads: states built (past_states.hpp)
+  std::atomic<std::uint64_t> past_states_reused{0};  // ?at reads: states found kept
   std::atomic<std::uint64_t> append_failures{0};
   std::atomic<std::uint64_t> snapshots_rejected{0};  // failed their check on load; not used
   // decide() rejections with code `internal`: a bug in the rules, never a client's fault.

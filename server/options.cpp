@@ -170,6 +170,9 @@ void add_flags(CLI::App& app, options& o) {
                  "largest whole-state (a4p.v1) snapshot; a larger one is refused too_large (1009)")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 40));
+  app.add_option("--past-state-cache-bytes", cfg.past_state_cache_bytes,
+                 "past states kept for ?at reads, in bytes (the states, not views; 0: none)")
+      ->capture_default_str();
   app.add_option("--max-rooms", cfg.max_rooms, "rooms one connection may be in at once")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{4096}));

@@ -20,6 +20,7 @@
 #include "server/invite_store.hpp"
 #include "server/listener.hpp"
 #include "server/log_state.hpp"
+#include "server/past_states.hpp"
 #include "server/public_site.hpp"
 #include "server/published.hpp"
 #include "server/reader_pool.hpp"
@@ -149,6 +150,8 @@ std::expected<void, int> server_app::open() {
   ctx_.readers = readers_.get();
   timeline_ = std::make_unique<timeline_index>();
   ctx_.timeline = timeline_.get();
+  past_ = std::make_unique<past_states>(cfg_.past_state_cache_bytes);
+  ctx_.past = past_.get();
   // Warmed on the reader pool, so that the first auditor does not wait for the log's scan.
   if (!readers_->try_post([this] {
         if (auto st = timeline_->extend(*log_, log_->head()); !st)

@@ -55,6 +55,7 @@ class reader_pool;
 class sequencer;
 class session_store;
 class timeline_index;
+class past_states;
 class user_slots;
 
 class server_app {
@@ -123,6 +124,7 @@ class server_app {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> public_work_;
   boost::asio::thread_pool blocking_;
   std::unique_ptr<timeline_index> timeline_;  // GET /api/audit/timeline (before readers_)
+  std::unique_ptr<past_states> past_;         // ?at reads' states (before readers_)
   std::unique_ptr<reader_pool> readers_;      // every read (decision 0308)
   std::unique_ptr<publisher> published_;      // the durable state for the readers
   boost::asio::thread_pool login_pool_;       // argon2: sign-in checks, invitation accepts

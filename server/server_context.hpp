@@ -41,6 +41,7 @@ class public_site;
 class publisher;
 class reader_pool;
 class timeline_index;
+class past_states;
 class user_slots;
 
 struct server_context {
@@ -58,6 +59,7 @@ struct server_context {
   reader_pool* readers = nullptr;                 // every read (decision 0308)
   publisher* published = nullptr;                 // the durable state as the readers see it
   timeline_index* timeline = nullptr;             // GET /api/audit/timeline
+  past_states* past = nullptr;                    // states of ?at reads (--past-state-cache-bytes)
   user_slots* user_reads = nullptr;               // REST reads in flight per user
   user_slots* user_catch_ups = nullptr;           // hellos per user not yet caught up
   boost::asio::thread_pool* login_pool =

@@ -129,15 +129,38 @@ TEST(Rooms, LightStateIsTheFullViewWithoutBodiesAndWithThreads) {
     const auto& pl = light["pledges"]["P1"];
     EXPECT_EQ(pl["report_count"], full["pledges"]["P1"]["reports"].size());
     ASSERT_EQ(pl["reports"].size(), 1u);
-    EXPECT_EQ(pl["reports"][0], full["pledges"]["P1"]["reports"].back());
+    // The thin skeleton (decision 0212): the latest report without its texts.
+    json latest = full["pledges"]["P1"]["reports"].back();
+    latest["has_impact_note"] = latest["impact_note"].is_string() && latest["impact_note"] != "";
+    for (const char* k : {"note", "evidence", "impact_note"}) latest.erase(k);
+    if (latest["attribution"].is_object()) latest["attribution"].erase("statement");
+    EXPECT_EQ(pl["reports"][0], latest);
+    EXPECT_FALSE(pl.contains("description"));
+    EXPECT_FALSE(light["discussions"]["D1"].contains("agenda"));
+    EXPECT_FALSE(light["discussions"]["D1"].contains("outcome"));
+    EXPECT_EQ(light["discussions"]["D1"]["has_outcome"], false);
+    EXPECT_FALSE(light["gaps"]["G1"].contains("description"));
+    EXPECT_EQ(light["opinions"], json::object());
+    // Every pledge, discussion and action is room_entity() less exactly those cuts.
+    for (const auto& [id, x] : light["pledges"].items()) {
+      json e = room_entity(w.log.s, "pledge:" + id);
+      for (const auto& [k, v] : e.items())
+        if (k != "description" && k != "reports") {
+          EXPECT_EQ(x[k], v) << id << " " << k;
+        }
+    }
     EXPECT_EQ(pl["thread"]["count"], 20);
     EXPECT_EQ(light["actions"]["A1"]["thread"],
               json({{"count", 0}, {"last_seq", 0}, {"last_ts", ""}}));
     EXPECT_EQ(light["discussions"]["D1"]["thread"]["count"], 1 + 4);  // C1 and four; C2 hidden
     // Everything else as the full view.
-    for (const char* k : {"themes", "commitments", "orgs", "users", "gaps", "rounds", "champions",
-                          "opinions", "seq"})
+    for (const char* k : {"themes", "commitments", "orgs", "users", "rounds", "champions", "seq"})
       EXPECT_EQ(light[k], full[k]) << k;
+    for (const auto& [id, g] : full["gaps"].items()) {
+      json thin = g;
+      thin.erase("description");
+      EXPECT_EQ(light["gaps"][id], thin) << id;
+    }
   }
   // The pledge's thread: the latest comment.posted on it.
   const comment* newest = nullptr;

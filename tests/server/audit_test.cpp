@@ -187,6 +187,52 @@ TEST_F(audit_test, thread_pages_and_the_light_view_at_a_past_point_are_the_past_
       404);
 }
 
+// ?at reads keep the past STATE, never a view (decision 0320): one point read by the auditor,
+// a member and the auditor as that member's org gets each its own view, while paging a past
+// thread builds that state at most once.
+TEST_F(audit_test, a_kept_past_state_is_viewed_for_each_reader_and_built_once) {
+  const auto member = login(port(), "gha.delegate", demo_password);
+  const auto head = get_json(port(), "/api/state", auditor())["seq"].get<std::uint64_t>();
+  const std::string at = "at=" + std::to_string(head - 1);
+  const double built = metric(port(), "a4p_past_states_built_total");
+  const double reused = metric(port(), "a4p_past_states_reused_total");
+  ASSERT_GE(built, 0);
+  const json by_auditor = get_json(port(), "/api/state?" + at, auditor());
+  const json by_member = get_json(port(), "/api/state?" + at, member);
+  const json as_gha = get_json(port(), "/api/state?" + at + "&as_org=GHA", auditor());
+  EXPECT_TRUE(by_auditor["discussions"].contains("D2"));  // restricted, GHA not invited
+  EXPECT_FALSE(by_member["discussions"].contains("D2"));
+  EXPECT_FALSE(as_gha["discussions"].contains("D2"));
+  std::size_t hidden = 0;
+  for (const auto& [id, c] : by_auditor["comments"].items()) {
+    if (!c.value("hidden", false)) continue;
+    ++hidden;
+    EXPECT_TRUE(c.contains("body")) << id;
+    EXPECT_TRUE(by_member["comments"][id].value("redacted", false)) << id;
+    EXPECT_FALSE(by_member["comments"][id].contains("body")) << id;
+  }
+  EXPECT_GT(hidden, 0u);
+  // Paging the past thread one comment at a time, as the member and as the auditor.
+  std::size_t pages = 3;
+  for (const std::string& token : {member, auditor()}) {
+    std::string cursor;
+    for (int guard = 0; guard < 50; ++guard, ++pages) {
+      const auto page = get_json(port(),
+                                 "/api/thread?room=discussion:D3&" + at + "&limit=1" +
+                                     (cursor.empty() ? "" : "&before=" + cursor),
+                                 token);
+      for (const auto& c : page["comments"])
+        EXPECT_EQ(
+            c, (token == member ? by_member : by_auditor)["comments"][c["id"].get<std::string>()]);
+      if (page["before"].is_null()) break;
+      cursor = std::to_string(page["before"].get<std::uint64_t>());
+    }
+  }
+  EXPECT_LE(metric(port(), "a4p_past_states_built_total") - built, 1);
+  EXPECT_GE(metric(port(), "a4p_past_states_reused_total") - reused,
+            static_cast<double>(pages - 1));
+}
+
 TEST_F(audit_test, the_timeline_index_has_every_marker_and_the_times_the_log_has) {
   const std::set<std::string> marked = {
       "round.opened",      "round.closed",      "comment.hidden",  "comment.restored",
