@@ -373,6 +373,41 @@ TEST(event_log, snapshots_load_the_nearest_at_or_before) {
   EXPECT_EQ(*log->load_snapshot(UINT64_MAX), snap({10, "state@10"}));
 }
 
+// open_snapshot finds the keys from the SST files' metadata (a file of one or two entries
+// names them all) and scans only the files of more entries; reopened, every snapshot is in a
+// file. Small snapshots share files, large ones (over the 8 MiB write buffer) have their own.
+TEST(event_log, snapshots_in_files_of_one_or_many_entries_load_the_nearest) {
+  temp_dir tmp;
+  const std::string big(9u << 20, 'b');
+  const std::vector<std::uint64_t> at = {2, 5, 9, 12, 20, 21, 30, 33};
+  const auto bytes_of = [&](std::uint64_t seq) {
+    return seq == 12 || seq == 30 ? big + std::to_string(seq) : "state@" + std::to_string(seq);
+  };
+  {
+    auto log = open_ok(tmp.path());
+    for (int i = 1; i <= 40; ++i) ASSERT_TRUE(log->append(one(make_event(i))));
+    for (auto seq : at) ASSERT_TRUE(log->save_snapshot(seq, bytes_of(seq)));
+  }
+  for (int round = 0; round < 2; ++round) {
+    auto log = open_ok(tmp.path());
+    for (std::uint64_t q = 1; q <= 40; ++q) {
+      auto got = log->load_snapshot(q);
+      ASSERT_TRUE(got);
+      std::optional<std::uint64_t> want;
+      for (auto seq : at)
+        if (seq <= q) want = seq;
+      if (!want) {
+        EXPECT_EQ(*got, std::nullopt) << q;
+        continue;
+      }
+      ASSERT_TRUE(*got) << q;
+      EXPECT_EQ((*got)->first, *want) << q;
+      EXPECT_EQ((*got)->second, bytes_of(*want)) << q;
+    }
+    EXPECT_EQ(log->snapshots_rejected(), 0u);
+  }
+}
+
 TEST(event_log, an_opened_snapshot_keeps_its_bytes_while_pinned) {
   temp_dir tmp;
   auto log = open_ok(tmp.path());
