@@ -765,19 +765,47 @@ status event_log::save_snapshot(std::uint64_t seq, std::string_view bytes) {
 }
 
 namespace {
-// The seqs of the stored snapshots at or before `at`, newest first, found without reading a
-// snapshot: positioning an iterator (SeekForPrev) reads and decompresses the whole value next
-// to the target in every level and level-0 file it looks at, 0.7-1.9 s on the capped
-// 1,000,000-event log, where each snapshot is one block of up to 130 MB. So the keys come from
-// the SST files' metadata: a file's smallest and largest keys, and a file of one or two entries
-// has no others. Keys inside a file of more entries are read by a forward scan of only those
-// files (table_filter) up to `at`, and only when one may be newer than the best key named.
-// With a memtable that holds snapshots: nullopt (the caller seeks as before). Snapshots are
-// never deleted, so every key named is there; one missed would only make the caller start
-// from an older snapshot and replay more.
-std::optional<std::vector<std::uint64_t>> snapshot_seqs_upto(rocksdb::DB& db,
-                                                             rocksdb::ColumnFamilyHandle* cf,
-                                                             std::uint64_t at) {
+// An SST file of the snapshots column family: its key range and number.
+struct snapshot_file {
+  std::uint64_t lo, hi, number;
+};
+struct snapshot_keys {
+  std::vector<std::uint64_t> seqs;  // newest first
+  std::vector<snapshot_file> files;
+};
+
+// A value read in place: the iterator pins its block, and holds the bound it reads up to.
+struct pinned_read {
+  std::string upper;
+  rocksdb::Slice bound;
+  std::unique_ptr<rocksdb::Iterator> it;  // last: destroyed first
+};
+
+// An iterator that reads only `files` (their numbers), none past `upper` (exclusive).
+std::unique_ptr<rocksdb::Iterator> files_iterator(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
+                                                  std::vector<std::uint64_t> files,
+                                                  const rocksdb::Slice* upper) {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;  // a snapshot is large and read once: keep it out of the block cache
+  ro.iterate_upper_bound = upper;
+  ro.table_filter = [files = std::move(files)](const rocksdb::TableProperties& p) {
+    return std::find(files.begin(), files.end(), p.orig_file_number) != files.end();
+  };
+  return std::unique_ptr<rocksdb::Iterator>(db.NewIterator(ro, cf));
+}
+
+// The seqs of the stored snapshots at or before `at`, found without reading a snapshot:
+// positioning an iterator over the whole column family (SeekForPrev) reads and decompresses the
+// whole value next to the target in every level and level-0 file it looks at, 0.7-1.9 s on the
+// capped 1,000,000-event log, where each snapshot is one block of up to 130 MB. So the keys
+// come from the SST files' metadata: a file's smallest and largest keys, and a file of one or
+// two entries has no others. Keys inside a file of more entries are read by a forward scan of
+// only those files up to `at`, and only when one may be newer than the best key named. With a
+// memtable that holds snapshots: nullopt (the caller seeks as before). Snapshots are never
+// deleted, so every key named is there; one missed would only make the caller start from an
+// older snapshot and replay more.
+std::optional<snapshot_keys> snapshot_seqs_upto(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
+                                                std::uint64_t at) {
   std::uint64_t in_memory = 0, in_immutable = 0;
   if (!db.GetIntProperty(cf, "rocksdb.num-entries-active-mem-table", &in_memory) ||
       !db.GetIntProperty(cf, "rocksdb.num-entries-imm-mem-tables", &in_immutable) ||
@@ -785,41 +813,33 @@ std::optional<std::vector<std::uint64_t>> snapshot_seqs_upto(rocksdb::DB& db,
     return std::nullopt;
   rocksdb::ColumnFamilyMetaData meta;
   db.GetColumnFamilyMetaData(cf, &meta);
-  std::vector<std::uint64_t> seqs;
-  struct unnamed_keys {
-    std::uint64_t lo, hi, file;
-  };
-  std::vector<unnamed_keys> inside;  // files with keys their metadata does not name
+  snapshot_keys out;
+  auto& seqs = out.seqs;
+  std::vector<snapshot_file> inside;  // files with keys their metadata does not name
   for (const auto& level : meta.levels) {
     for (const auto& f : level.files) {
       auto lo = encoding::decode_seq_key(f.smallestkey);
       auto hi = encoding::decode_seq_key(f.largestkey);
       if (!lo || !hi || f.num_deletions > 0) return std::nullopt;
+      out.files.push_back({*lo, *hi, f.file_number});
       if (*lo <= at) seqs.push_back(*lo);
       if (*hi <= at) seqs.push_back(*hi);
-      if (f.num_entries != 1 && f.num_entries != 2 && *lo < at)
-        inside.push_back({*lo, *hi, f.file_number});
+      if (f.num_entries != 1 && f.num_entries != 2 && *lo < at) inside.push_back(out.files.back());
     }
   }
   const std::uint64_t best = seqs.empty() ? 0 : *std::max_element(seqs.begin(), seqs.end());
   // A key inside such a file matters only if it may be newer than `best`.
-  std::vector<std::uint64_t> files;
+  std::vector<std::uint64_t> scan;
   std::uint64_t from = at + 1;
   for (const auto& f : inside) {
     if (std::min(f.hi - 1, at) <= best) continue;
-    files.push_back(f.file);
+    scan.push_back(f.number);
     from = std::min(from, std::max(f.lo, best) + 1);
   }
-  if (!files.empty()) {
+  if (!scan.empty()) {
     const std::string upper = encoding::seq_key(at + 1);
     const rocksdb::Slice bound(upper);
-    rocksdb::ReadOptions ro;
-    ro.fill_cache = false;
-    ro.iterate_upper_bound = &bound;
-    ro.table_filter = [&files](const rocksdb::TableProperties& p) {
-      return std::find(files.begin(), files.end(), p.orig_file_number) != files.end();
-    };
-    std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(ro, cf));
+    auto it = files_iterator(db, cf, std::move(scan), &bound);
     for (it->Seek(encoding::seq_key(from)); it->Valid(); it->Next()) {
       auto seq = encoding::decode_seq_key(std::string_view(it->key().data(), it->key().size()));
       if (!seq) return std::nullopt;
@@ -829,32 +849,44 @@ std::optional<std::vector<std::uint64_t>> snapshot_seqs_upto(rocksdb::DB& db,
   }
   std::sort(seqs.begin(), seqs.end(), std::greater<>());
   seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
-  return seqs;
+  return out;
 }
 }  // namespace
 
 result<std::optional<event_log::pinned_snapshot>> event_log::open_snapshot(std::uint64_t at) const {
-  rocksdb::ReadOptions ro;
-  ro.fill_cache = false;  // a snapshot is large and read once: keep it out of the block cache
   auto& db = *impl_->db_.db;
   const auto rejected = [this](std::uint64_t seq, const std::string& problem) {
     // Not used: the caller goes on from an earlier snapshot, or from the events.
     impl_->snapshots_rejected_.fetch_add(1, std::memory_order_relaxed);
     if (impl_->opts_.on_snapshot_rejected) impl_->opts_.on_snapshot_rejected(seq, problem);
   };
-  if (auto seqs = snapshot_seqs_upto(db, impl_->snapshots_cf_, at)) {
-    for (const auto seq : *seqs) {
-      auto value = std::make_shared<rocksdb::PinnableSlice>();
-      auto s = db.Get(ro, impl_->snapshots_cf_, encoding::seq_key(seq), value.get());
-      if (s.IsNotFound()) continue;
-      if (!s.ok()) return from_rocks(s, "load snapshot");
-      auto payload =
-          open_envelope(db, impl_->events_cf_, seq, std::string_view(value->data(), value->size()));
-      if (payload) return pinned_snapshot{seq, *payload, std::move(value)};
+  if (auto keys = snapshot_seqs_upto(db, impl_->snapshots_cf_, at)) {
+    for (const auto seq : keys->seqs) {
+      // Read through the files whose range holds `seq` only (every version of it is in one of
+      // them, so the newest is read, as a Get would): the value stays in its block, pinned by
+      // the iterator, where a Get copies it out (130 MB at 1,000,000 events).
+      std::vector<std::uint64_t> files;
+      for (const auto& f : keys->files)
+        if (f.lo <= seq && seq <= f.hi) files.push_back(f.number);
+      auto read = std::make_shared<pinned_read>();
+      read->upper = encoding::seq_key(seq + 1);
+      read->bound = rocksdb::Slice(read->upper);
+      read->it = files_iterator(db, impl_->snapshots_cf_, std::move(files), &read->bound);
+      auto& it = *read->it;
+      it.Seek(encoding::seq_key(seq));
+      if (!it.Valid()) {
+        if (!it.status().ok()) return from_rocks(it.status(), "load snapshot");
+        continue;  // not in those files after all: an older snapshot will do
+      }
+      auto payload = open_envelope(db, impl_->events_cf_, seq,
+                                   std::string_view(it.value().data(), it.value().size()));
+      if (payload) return pinned_snapshot{seq, *payload, std::move(read)};
       rejected(seq, payload.error());
     }
     return std::nullopt;
   }
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;  // a snapshot is large and read once: keep it out of the block cache
   std::shared_ptr<rocksdb::Iterator> it(db.NewIterator(ro, impl_->snapshots_cf_));
   for (it->SeekForPrev(encoding::seq_key(at)); it->Valid(); it->Prev()) {
     auto seq = encoding::decode_seq_key(std::string_view(it->key().data(), it->key().size()));
