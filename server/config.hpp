@@ -110,6 +110,7 @@ struct server_config {
   int public_threads = 1;
   int public_nice = 5;
   std::chrono::milliseconds public_batch{250};
+  std::size_t public_sends = 20'000;  // writes per second to live public viewers (0: unpaced)
   double public_rate = 20;
   double public_burst = 60;
   double public_rate_total = 2000;

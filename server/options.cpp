@@ -238,6 +238,10 @@ void add_flags(CLI::App& app, options& o) {
   add_duration(app, "--public-batch", cfg.public_batch,
                "milliseconds during which public changes are gathered into one write per viewer")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{10'000}));
+  app.add_option("--public-sends", cfg.public_sends,
+                 "writes per second to live public viewers, each chunk paced over 10 ms slices "
+                 "(0: every viewer at once)")
+      ->capture_default_str();
   app.add_option("--public-rate", cfg.public_rate,
                  "anonymous /public requests per second per client address")
       ->capture_default_str();

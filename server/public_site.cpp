@@ -18,6 +18,9 @@ using json = nlohmann::json;
 
 namespace {
 constexpr auto keepalive_every = std::chrono::seconds(20);
+// A round's slices: --public-sends / 100 writes every 10 ms.
+constexpr auto slice_every = std::chrono::milliseconds(10);
+constexpr std::size_t slices_per_second = 100;
 
 // One Server-Sent Event: its id, its type and its data on one line (canonical JSON has no
 // newline).
@@ -90,6 +93,7 @@ public_site::public_site(server_context& ctx, const protocol::state& durable)
       strand_(net::make_strand(*ctx.public_ioc)),
       state_(durable),
       batch_(strand_),
+      pace_(strand_),
       keepalive_(strand_),
       limits_(*ctx.cfg) {}
 
@@ -135,6 +139,13 @@ void public_site::on_durable(std::vector<protocol::event> events) {
 }
 
 void public_site::flush() {
+  // While a round is still sending the last chunk, nothing moves: the snapshot swapped in and
+  // the chunk sent belong together (a viewer greeted with the new seq must get every change
+  // after it, and none before).
+  if (round_chunk_) {
+    flush_pending_ = true;
+    return;
+  }
   publish_snapshot();  // before the broadcast: see the header
   if (gathered_.empty()) return;
   // The aggregates once, on the last change that moved one; a change that moved only them and
@@ -160,18 +171,38 @@ void public_site::flush() {
   }
   gathered_.clear();
   if (text.empty()) return;
-  auto chunk = std::make_shared<const std::string>(std::move(text));
-  send_all(chunk);
+  start_round(std::make_shared<const std::string>(std::move(text)));
   ctx_.stats->public_events.fetch_add(1, std::memory_order_relaxed);
 }
 
-void public_site::send_all(const std::shared_ptr<const std::string>& chunk) {
-  std::erase_if(viewers_, [&](const std::weak_ptr<public_stream>& w) {
-    auto s = w.lock();
-    if (!s) return true;
-    s->send(chunk);
-    return false;
-  });
+void public_site::start_round(std::shared_ptr<const std::string> chunk) {
+  std::erase_if(viewers_, [](const std::weak_ptr<public_stream>& w) { return w.expired(); });
+  round_chunk_ = std::move(chunk);
+  round_next_ = 0;
+  round_end_ = viewers_.size();
+  send_slice();
+}
+
+void public_site::send_slice() {
+  const auto budget = ctx_.cfg->public_sends;
+  const std::size_t slice =
+      budget == 0 ? viewers_.size() : std::max<std::size_t>(1, budget / slices_per_second);
+  round_end_ = std::min(round_end_, viewers_.size());  // close_all may have emptied the list
+  const std::size_t until = std::min(round_end_, round_next_ + slice);
+  for (; round_next_ < until; ++round_next_)
+    if (auto s = viewers_[round_next_].lock()) s->send(round_chunk_);
+  if (round_next_ < round_end_) {
+    pace_.expires_after(slice_every);
+    pace_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) send_slice();
+    });
+    return;
+  }
+  round_chunk_.reset();
+  if (flush_pending_ && !failed_) {
+    flush_pending_ = false;
+    flush();
+  }
 }
 
 void public_site::publish_snapshot() {
@@ -201,6 +232,9 @@ void public_site::close_all() {
   net::post(strand_, [this] {
     keepalive_.cancel();
     batch_.cancel();
+    pace_.cancel();
+    round_chunk_.reset();
+    round_end_ = 0;
     for (auto& w : viewers_)
       if (auto s = w.lock()) s->close();
     viewers_.clear();
@@ -211,7 +245,8 @@ void public_site::do_keepalive() {
   keepalive_.expires_after(keepalive_every);
   keepalive_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || ctx_.stopping.load()) return;
-    send_all(std::make_shared<const std::string>(":\n\n"));
+    // A round under way is traffic enough to keep the connections open.
+    if (!round_chunk_) start_round(std::make_shared<const std::string>(":\n\n"));
     do_keepalive();
   });
 }

@@ -9,7 +9,11 @@
 // Order, on the public strand: fold each flush's durable events in and compute each event's
 // public projection once (protocol::public_change_of), gathering them for --public-batch; then
 // swap in the new snapshot and send what was gathered to every live viewer as one chunk (one
-// write per viewer however many flushes came). The aggregates (counts, coverage) are computed
+// write per viewer however many flushes came). The writes of one chunk go out in a paced round
+// (--public-sends per second, in slices every 10 ms) rather than in one burst, so that 10,000
+// viewers cost the signed-in users a steady, bounded share of the machine; the next chunk waits
+// for the round to end, so the interval between chunks is --public-batch or the round's length,
+// whichever is longer (decision 0330). The aggregates (counts, coverage) are computed
 // once per chunk and ride on its last change that moved them: a viewer applies a chunk whole,
 // so it never sees the aggregates of a point inside it (docs/public-api.md). The swap comes first,
 // and a viewer is greeted with the seq of the snapshot swapped in last, so a viewer that subscribes
@@ -128,7 +132,10 @@ class public_site {
   void publish_snapshot();
   // The end of a batch: the snapshot swapped in, then what was gathered sent to every viewer.
   void flush();
-  void send_all(const std::shared_ptr<const std::string>& chunk);
+  // Sends `chunk` to every viewer subscribed now, --public-sends per second in slices; a
+  // viewer that subscribes during the round is not in it (its greeting is newer than the chunk).
+  void start_round(std::shared_ptr<const std::string> chunk);
+  void send_slice();
   void do_keepalive();
 
   server_context& ctx_;
@@ -138,9 +145,14 @@ class public_site {
   std::vector<std::weak_ptr<public_stream>> viewers_;  // on the strand
   std::vector<protocol::public_change> gathered_;      // on the strand: changes not yet sent
   bool batching_ = false;                              // on the strand: batch_ is armed
-  bool failed_ = false;  // on the strand: an event did not apply; nothing moves any more
+  std::shared_ptr<const std::string> round_chunk_;     // on the strand: the round's, null if none
+  std::size_t round_next_ = 0;                         // on the strand: the next viewer to send to
+  std::size_t round_end_ = 0;                          // on the strand: the viewers in the round
+  bool flush_pending_ = false;  // on the strand: a batch ended during the round
+  bool failed_ = false;         // on the strand: an event did not apply; nothing moves any more
   std::uint64_t published_seq_ = 0;  // on the strand: the seq of the snapshot swapped in last
   boost::asio::steady_timer batch_;
+  boost::asio::steady_timer pace_;
   boost::asio::steady_timer keepalive_;
   mutable std::mutex snapshot_mu_;
   std::shared_ptr<const public_snapshot> snapshot_;  // guarded by snapshot_mu_

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -87,6 +88,23 @@ class feed_reader {
   bool ok_ = false;
   std::string text_;
 };
+
+std::string between(const std::string& text, const std::string& from, const std::string& to) {
+  const auto a = text.find(from);
+  if (a == std::string::npos) return {};
+  const auto b = text.find(to, a + from.size());
+  return b == std::string::npos ? std::string() : text.substr(a + from.size(), b - a - from.size());
+}
+
+// a4pd's flags for up to `n` anonymous feed streams from the test's one address.
+std::vector<std::string> many_viewers(int n) {
+  const auto k = std::to_string(n);
+  std::vector<std::string> flags = {"--public-rate", "1000", "--public-burst", "1000"};
+  for (const char* f : {"--public-max-streams", "--public-max-address-streams",
+                        "--max-address-connections", "--max-address-handshakes"})
+    flags.insert(flags.end(), {f, k});
+  return flags;
+}
 
 class public_test : public suite_a4pd<public_test> {
  protected:
@@ -258,15 +276,77 @@ TEST_F(public_test, TheCountsComeOncePerChunkAndEqualTheStateAfterIt) {
   EXPECT_GE(counts["reports"].get<int>(), reports);
 }
 
+// The feed's writes are paced (--public-sends, ADR 0330): with a budget of 200 writes a second
+// (2 viewers every 10 ms) a chunk reaches 300 viewers over about 1.5 s in the order they
+// subscribed, once each; a viewer that subscribes during the round is not in it and gets only
+// the changes after its greeting; the next chunk waits for the round and then reaches everyone.
+TEST_F(public_test, AChunkIsPacedOverTheViewersAndAViewerJoiningMidRoundGetsOnlyNewerChanges) {
+  temp_dir dir;
+  auto flags = many_viewers(1000);
+  flags.insert(flags.end(), {"--public-sends", "200"});
+  a4pd_process server(options_in(dir.path() + "/data", flags));
+  ASSERT_TRUE(server.started()) << server.output();
+  const auto gha = login(server.port(), "gha.delegate", demo_password);
+  auto run = [&](const std::string& name, const json& args) {
+    return rest_command(server.port(), gha, name, args);
+  };
+  const int n = 300;
+  std::vector<std::unique_ptr<feed_reader>> viewers;
+  for (int i = 0; i < n; ++i) {
+    viewers.push_back(std::make_unique<feed_reader>(server.port()));
+    ASSERT_TRUE(viewers.back()->wait_for("event: hello", std::chrono::seconds(10))) << i;
+  }
+  const std::string id =
+      run("pledge.create", {{"theme", "politics"},
+                            {"title", "Paced pledge"},
+                            {"description", "Not public"},
+                            {"output", {{"indicator", "x"}, {"target", "1"}}}})["result"]["id"];
+  const auto seq_line = [](std::uint64_t seq) { return "id: " + std::to_string(seq) + "\n"; };
+  auto report = [&](int progress) {
+    return run("pledge.report",
+               {{"id", id}, {"status", "on_track"}, {"progress", progress}, {"note", "n"}})["seq"]
+        .get<std::uint64_t>();
+  };
+  // Let the creation's chunk reach everyone first.
+  for (auto& v : viewers) ASSERT_TRUE(v->wait_for("event: change", std::chrono::seconds(20)));
+  const auto first = report(1);
+  ASSERT_TRUE(viewers.front()->wait_for(seq_line(first), std::chrono::seconds(10)));
+  EXPECT_FALSE(viewers.back()->wait_for(seq_line(first), std::chrono::milliseconds(1)))
+      << "the last viewer got the chunk with the first: it was not paced";
+  // A viewer that subscribes now, during the round.
+  feed_reader joiner(server.port());
+  ASSERT_TRUE(joiner.wait_for("event: hello", std::chrono::seconds(10))) << joiner.text();
+  const auto hello = json::parse(between(joiner.text(), "data: ", "\n"));
+  EXPECT_GE(hello["seq"].get<std::uint64_t>(), first);
+  const auto second = report(2);
+  ASSERT_TRUE(joiner.wait_for(seq_line(second), std::chrono::seconds(20))) << joiner.text();
+  for (auto& v : viewers) {
+    ASSERT_TRUE(v->wait_for(seq_line(second), std::chrono::seconds(20)));
+    const auto& t = v->text();
+    const auto once = t.find(seq_line(first));
+    ASSERT_NE(once, std::string::npos);
+    EXPECT_EQ(t.find(seq_line(first), once + 1), std::string::npos) << "a chunk came twice";
+    EXPECT_LT(once, t.find(seq_line(second)));
+  }
+  // Every change the joiner got is newer than its greeting (SSE blocks: id, event, data).
+  std::istringstream blocks(joiner.text());
+  std::uint64_t id_seen = 0;
+  int changes = 0;
+  for (std::string line; std::getline(blocks, line);) {
+    if (line.starts_with("id: ")) id_seen = std::stoull(line.substr(4));
+    if (line != "event: change") continue;
+    ++changes;
+    EXPECT_GT(id_seen, hello["seq"].get<std::uint64_t>())
+        << "the joiner got a change older than its greeting";
+  }
+  EXPECT_GE(changes, 1);
+}
+
 // SIGTERM while anonymous viewers' streams are open: a4pd closes them and exits 0 (the streams
 // are not counted among the signed-in connections the shutdown waits for).
 TEST_F(public_test, SigtermWithOpenFeedStreamsExitsCleanly) {
   temp_dir dir;
-  a4pd_process server(
-      options_in(dir.path() + "/data",
-                 {"--public-rate", "1000", "--public-burst", "1000", "--public-max-streams", "5000",
-                  "--public-max-address-streams", "5000", "--max-address-connections", "5000",
-                  "--max-address-handshakes", "5000"}));
+  a4pd_process server(options_in(dir.path() + "/data", many_viewers(5000)));
   ASSERT_TRUE(server.started()) << server.output();
   std::vector<std::unique_ptr<feed_reader>> viewers;
   for (int i = 0; i < 500; ++i) viewers.push_back(std::make_unique<feed_reader>(server.port()));
@@ -332,13 +412,6 @@ void write_web_root(const std::string& dir) {
                         {"status.planned", "Prévu"}}},
                       {"ar", {{"public.site_name", "لوحة المعلومات العامة لمبادرة A4P"}}}};
   std::ofstream(dir + "/public-meta.json") << words.dump();
-}
-
-std::string between(const std::string& text, const std::string& from, const std::string& to) {
-  const auto a = text.find(from);
-  if (a == std::string::npos) return {};
-  const auto b = text.find(to, a + from.size());
-  return b == std::string::npos ? std::string() : text.substr(a + from.size(), b - a - from.size());
 }
 
 TEST_F(public_test, PagesCarryTheirTitleAndLinkPreviewTagsInTheUrlsLanguageEscaped) {
