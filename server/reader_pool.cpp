@@ -6,9 +6,11 @@
 
 namespace a4p::server {
 
-reader_pool::lane::lane(int n, int nice, const char* name) : work(ioc.get_executor()) {
+reader_pool::lane::lane(int n, int nice, const char* name, const char* thread_name)
+    : work(ioc.get_executor()) {
   for (int i = 0; i < n; ++i)
-    threads.emplace_back([this, nice, name] {
+    threads.emplace_back([this, nice, name, thread_name] {
+      name_thread(thread_name);
       set_thread_nice(nice, name);  // only the readers' threads yield to the others
       ioc.run();
     });
@@ -21,8 +23,8 @@ void reader_pool::lane::join() {
 }
 
 reader_pool::reader_pool(int threads, std::size_t queue_bound, int nice, int session_threads)
-    : requests_lane_(threads, nice, "reader pool (requests)"),
-      sessions_(session_threads, nice, "reader pool (sessions)"),
+    : requests_lane_(threads, nice, "reader pool (requests)", "a4pd-read"),
+      sessions_(session_threads, nice, "reader pool (sessions)", "a4pd-sessions"),
       bound_(queue_bound) {}
 
 reader_pool::~reader_pool() {

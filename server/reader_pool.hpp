@@ -59,7 +59,7 @@ class reader_pool {
 
  private:
   struct lane {
-    lane(int threads, int nice, const char* name);
+    lane(int threads, int nice, const char* name, const char* thread_name);
     void join();
     boost::asio::io_context ioc;
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;

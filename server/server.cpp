@@ -277,10 +277,15 @@ void server_app::run() {
   std::vector<std::thread> threads;
   for (int i = 0; i < cfg_.public_threads; ++i)
     threads.emplace_back([this] {
+      name_thread("a4pd-public");
       set_thread_nice(cfg_.public_nice, "public lane");
       public_ioc_.run();
     });
-  for (int i = 1; i < cfg_.threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+  for (int i = 1; i < cfg_.threads; ++i)
+    threads.emplace_back([this] {
+      name_thread("a4pd-net");
+      ioc_.run();
+    });
   ioc_.run();
   // The viewers were closed with the clients (on_drained); what is left of them is cut here.
   public_work_.reset();
