@@ -67,7 +67,8 @@ TEST(backup, online_backup_under_writers_restores_every_event_acked_before_it) {
         }
       });
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    wait_for_acks(mu, acked, 20);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
     {
       std::lock_guard lock(mu);
       acked_before = acked;

@@ -39,7 +39,7 @@ TEST(durability, every_acked_event_survives_kill_9_under_concurrent_writers) {
             if (!c->send(comment_cmd(id, "discussion:D1", "kill " + id))) return;
           }
           for (int k = 0; k < 20; ++k) {
-            auto a = c->next_of("ack", std::chrono::seconds(3));
+            auto a = c->next_of("ack", std::chrono::seconds(10));
             if (!a) return;  // the server died
             std::lock_guard lock(mu);
             acked[std::string(users[w]) + "|" + (*a)["id"].get<std::string>()] = (*a)["seq"];
@@ -47,7 +47,8 @@ TEST(durability, every_acked_event_survives_kill_9_under_concurrent_writers) {
         }
       });
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    wait_for_acks(mu, acked, 50);  // then a little later, mid-stream
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
     server.signal(SIGKILL);
     stop = true;
     for (auto& t : writers) t.join();

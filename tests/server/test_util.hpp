@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -134,6 +135,21 @@ inline std::map<std::uint64_t, nlohmann::json> all_events(std::uint16_t port,
     out[seq] = std::move(e);
   }
   return out;
+}
+
+// Waits (up to a minute) until writers filling `acked` under `mu` have more than `n` acks: the
+// moment to strike (kill, backup) is when they are under way, not after a fixed pause, which a
+// loaded machine's argon2id sign-ins can outlast.
+inline void wait_for_acks(std::mutex& mu, const std::map<std::string, std::uint64_t>& acked,
+                          std::size_t n) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < until) {
+    {
+      std::lock_guard lock(mu);
+      if (acked.size() > n) return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 // Starts a4pd on `data_dir` (no demo data) and checks that its chain verifies and that every
