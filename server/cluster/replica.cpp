@@ -1,8 +1,14 @@
 #include "server/cluster/replica.hpp"
 
-#include <future>
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "nats/blocking.hpp"
 
 #include "server/cluster/log_message.hpp"
 
@@ -12,6 +18,7 @@ namespace {
 
 constexpr std::string_view stream_seq_key = "cluster/stream-seq";
 constexpr std::size_t batch = 1000;
+constexpr int max_misses = 40;  // reads in a row that failed or came back empty, 0.5 s apart
 
 storage::error failed(std::string what) {
   return storage::error{storage::status_code::failed, std::move(what)};
@@ -74,15 +81,40 @@ storage::result<caught_up> catch_up(storage::event_log& log, nats::jetstream& js
   caught_up out;
   out.stream_seq = *from;
   const std::string stream(stream_name);
+  // A read that fails or comes back empty short of the target is tried again for a while: a
+  // server that has just restarted, or a stream leader being elected, answers late.
+  int misses = 0;
+  auto missed = [&](const std::string& why) -> std::optional<storage::error> {
+    if (++misses > max_misses) return failed(why);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    return std::nullopt;
+  };
+  // The head to reach is the stream's last seq now: what is appended meanwhile is the
+  // follower's (node::follow), so a catch-up under a steady write load ends.
+  std::uint64_t target = 0;
   for (;;) {
-    std::promise<nats::js_result<std::vector<nats::stored_message>>> p;
-    js.fetch(
-        stream, out.stream_seq + 1, batch, wait,
-        [&p](nats::js_result<std::vector<nats::stored_message>> r) { p.set_value(std::move(r)); });
-    auto got = p.get_future().get();
-    if (!got)
-      return std::unexpected(failed("fetch from " + stream + ": " + got.error().description));
-    if (got->empty()) return out;
+    auto info = nats::await<nats::js_result<nlohmann::json>>(
+        [&](auto cb) { js.stream_info(stream, std::move(cb)); });
+    if (info) {
+      target = (*info)["state"].value("last_seq", std::uint64_t{0});
+      break;
+    }
+    if (auto e = missed("stream info of " + stream + ": " + info.error().description))
+      return std::unexpected(*e);
+  }
+  out.target = target;
+  while (out.stream_seq < target) {
+    const auto want = std::min<std::uint64_t>(batch, target - out.stream_seq);
+    auto got = nats::await<nats::js_result<std::vector<nats::stored_message>>>(
+        [&](auto cb) { js.fetch(stream, out.stream_seq + 1, want, wait, std::move(cb)); });
+    if (!got || got->empty()) {
+      const std::string why = got ? "nothing read" : got.error().description;
+      if (auto e = missed("fetch from " + stream + " at seq " + std::to_string(out.stream_seq + 1) +
+                          " (the head is " + std::to_string(target) + "): " + why))
+        return std::unexpected(*e);
+      continue;
+    }
+    misses = 0;
     for (const auto& sm : *got) {
       if (sm.seq != out.stream_seq + 1)
         return std::unexpected(failed("stream seq " + std::to_string(sm.seq) + " where " +
@@ -94,6 +126,7 @@ storage::result<caught_up> catch_up(storage::event_log& log, nats::jetstream& js
       ++out.messages;
     }
   }
+  return out;
 }
 
 }  // namespace a4p::server::cluster

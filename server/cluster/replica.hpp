@@ -32,11 +32,16 @@ struct caught_up {
   std::uint64_t messages = 0;    // stream messages read
   std::uint64_t events = 0;      // events appended to the log
   std::uint64_t stream_seq = 0;  // the stream seq now reached
+  std::uint64_t target = 0;      // the stream's last seq when the catch-up began
 };
 
-// Reads the stream until a fetch comes back empty (waiting up to `wait` for each batch) and
-// appends what is new. An event that does not follow the log's head is an error (a diverged
-// replica: the log and the stream disagree), and nothing after it is appended.
+// Reads the stream up to its last seq as the catch-up finds it when it begins (waiting up to
+// `wait` for each batch of up to 1,000 messages) and appends what is new; messages appended
+// after that are left to the follower, so that it ends under a steady write load. A read that
+// fails or comes back empty short of that seq is tried again, 0.5 s apart, up to 40 times in a
+// row (a restarted server, a stream leader being elected), then it is an error. An event that does
+// not follow the log's head is an error (a diverged replica: the log and the stream disagree), and
+// nothing after it is appended.
 [[nodiscard]] storage::result<caught_up> catch_up(storage::event_log& log, nats::jetstream& js,
                                                   std::chrono::milliseconds wait);
 

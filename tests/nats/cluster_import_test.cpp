@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iostream>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -194,6 +195,65 @@ TEST(cluster_replicate, a_replica_from_the_stream_matches_the_log_and_follows_it
     EXPECT_FALSE(diverged);
     EXPECT_EQ(log->head(), src_head);
   }
+  fs::remove_all(dir);
+}
+
+// A node that was down reads what it missed in batches (docs/decisions/0322, issue 16): a
+// few thousand messages of a stream with three replicas, as a restarted a4pd finds them,
+// come into a new replica in one catch-up, every seq once and the chain intact. The rate is
+// printed (events/s), never asserted: the machine may be loaded.
+TEST(cluster_replicate, a_replica_catches_up_thousands_of_messages_from_three_replicas) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("a4p-catchup-" + std::to_string(std::random_device{}()));
+  fs::create_directories(dir);
+  const auto src = (dir / "src").string();
+  constexpr int extra = 3000;
+  std::uint64_t head = 0;
+  std::string head_hash;
+  {
+    auto log = std::move(*storage::event_log::open(src));
+    ASSERT_TRUE(server::populate(*log, "demo-pass-long"));
+    for (int i = 0; i < extra; ++i) {
+      storage::append_request req;
+      req.events.push_back({{"gbr.delegate", "GBR"},
+                            "note.added",
+                            "note:" + std::to_string(i),
+                            R"({"n":)" + std::to_string(i) + "}"});
+      ASSERT_TRUE(log->append(std::move(req)));
+    }
+    head = log->head();
+    head_hash = log->head_hash();
+  }
+  testing::nats_cluster cluster(3);
+  std::string nats_args;
+  for (const auto& u : cluster.urls()) nats_args += " --nats " + u;
+  run_result imp{-1, ""};
+  // The cluster elects its meta leader some seconds after it starts.
+  for (int i = 0; i < 60 && imp.code != 0; ++i) {
+    imp = run("--data " + src + " cluster import --replicas 3" + nats_args, dir);
+    if (imp.code != 0) std::this_thread::sleep_for(500ms);
+  }
+  ASSERT_EQ(imp.code, 0) << imp.out;
+
+  options o;
+  o.servers = cluster.urls();
+  o.name = "catch-up test";
+  threaded_client c(o);
+  ASSERT_TRUE(c.wait_connected(10s));
+  jetstream js(*c, 5s);
+  // As a4pd opens a cluster node's replica: without an fsync per write (decision 0322).
+  storage::options unsynced;
+  unsynced.sync = false;
+  auto log = std::move(*storage::event_log::open((dir / "dst").string(), unsynced));
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = server::cluster::catch_up(*log, js, 2s);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->messages, head);
+  EXPECT_EQ(log->head(), head);
+  EXPECT_EQ(log->head_hash(), head_hash);
+  std::cout << "catch-up: " << r->events << " events (" << r->messages << " messages) in " << secs
+            << " s = " << static_cast<double>(r->events) / secs << " events/s\n";
   fs::remove_all(dir);
 }
 
