@@ -50,6 +50,13 @@ bool ack_info(const std::string& reply, std::uint64_t& seq, std::uint64_t& cseq,
   return num(parts[n - 4], seq) && num(parts[n - 3], cseq) && num(parts[n - 1], pending);
 }
 
+// A KV delete or purge marker.
+bool is_kv_delete(const headers& h) {
+  for (const auto& [k, v] : h)
+    if (k == "KV-Operation") return v == "DEL" || v == "PURGE";
+  return false;
+}
+
 }  // namespace
 
 std::optional<std::string> base64_decode(std::string_view in) {
@@ -95,6 +102,11 @@ void jetstream::publish(const std::string& subject, const std::string& payload,
   if (!o.msg_id.empty()) h.emplace_back("Nats-Msg-Id", o.msg_id);
   if (o.expected_last_seq)
     h.emplace_back("Nats-Expected-Last-Sequence", std::to_string(*o.expected_last_seq));
+  publish_with(subject, payload, h, std::move(done));
+}
+
+void jetstream::publish_with(const std::string& subject, const std::string& payload,
+                             const headers& h, std::function<void(js_result<pub_ack>)> done) {
   c_.request(subject, payload, h, timeout_,
              [done = std::move(done)](std::expected<message, std::string> r) {
                if (!r) return done(std::unexpected(transport(r.error())));
@@ -210,6 +222,15 @@ void jetstream::kv_put(const std::string& bucket, const std::string& key, const 
   });
 }
 
+void jetstream::kv_delete(const std::string& bucket, const std::string& key,
+                          std::function<void(js_result<std::uint64_t>)> done) {
+  publish_with("$KV." + bucket + "." + key, "", {{"KV-Operation", "DEL"}},
+               [done = std::move(done)](js_result<pub_ack> r) {
+                 if (!r) return done(std::unexpected(r.error()));
+                 done(r->seq);
+               });
+}
+
 void jetstream::kv_get(const std::string& bucket, const std::string& key,
                        std::function<void(js_result<std::optional<std::string>>)> done) {
   last_message("KV_" + bucket, "$KV." + bucket + "." + key,
@@ -217,6 +238,7 @@ void jetstream::kv_get(const std::string& bucket, const std::string& key,
                  if (!r && r.error().err_code == err_no_message_found)
                    return done(std::optional<std::string>{});
                  if (!r) return done(std::unexpected(r.error()));
+                 if (is_kv_delete(r->hdrs)) return done(std::optional<std::string>{});
                  done(std::optional<std::string>(std::move(r->data)));
                });
 }
@@ -355,17 +377,18 @@ std::shared_ptr<watcher> jetstream::kv_watch(const std::string& bucket,
   o.filter_subject = prefix + ">";
   o.last_per_subject = true;
   o.idle_heartbeat = idle_heartbeat;
-  return watch("KV_" + bucket, o,
-               [prefix, on_entry = std::move(on_entry)](const stored_message& m, std::uint64_t) {
-                 if (!m.subject.starts_with(prefix)) return;
-                 kv_entry e;
-                 e.key = m.subject.substr(prefix.size());
-                 e.value = m.data;
-                 e.revision = m.seq;
-                 for (const auto& [k, v] : m.hdrs)
-                   if (k == "KV-Operation") e.deleted = v == "DEL" || v == "PURGE";
-                 on_entry(e);
-               });
+  return watch(
+      "KV_" + bucket, o,
+      [prefix, on_entry = std::move(on_entry)](const stored_message& m, std::uint64_t pending) {
+        if (!m.subject.starts_with(prefix)) return;
+        kv_entry e;
+        e.pending = pending;
+        e.key = m.subject.substr(prefix.size());
+        e.value = m.data;
+        e.revision = m.seq;
+        e.deleted = is_kv_delete(m.hdrs);
+        on_entry(e);
+      });
 }
 
 }  // namespace a4p::nats

@@ -4,7 +4,8 @@
 //    (Nats-Expected-Last-Sequence), the ack naming the stream seq;
 //  - read one stored message by seq, or the last one on a subject (STREAM.MSG.GET);
 //  - fetch a batch from an ephemeral pull consumer starting at a seq;
-//  - KV buckets: create, put (returns the revision), get (nullopt when absent), and watch (every
+//  - KV buckets: create, put (returns the revision), get (nullopt when absent), delete, and watch
+//  (every
 //    current value, then every change, in order, across reconnects and server restarts).
 // Every call answers once through its callback, on the client's strand.
 //
@@ -62,6 +63,7 @@ struct kv_entry {
   std::string value;
   std::uint64_t revision = 0;
   bool deleted = false;
+  std::uint64_t pending = 0;  // the bucket's messages after this one when it was delivered
 };
 
 // The handle of a watch() or kv_watch(): stop() or destroy it to end the watch.
@@ -131,6 +133,10 @@ class jetstream {
               std::function<void(js_result<std::uint64_t>)> done);
   void kv_get(const std::string& bucket, const std::string& key,
               std::function<void(js_result<std::optional<std::string>>)> done);
+  // A delete marker (KV-Operation: DEL): kv_get answers nullopt after it, a watch gets it as
+  // `deleted`. Returns the marker's revision.
+  void kv_delete(const std::string& bucket, const std::string& key,
+                 std::function<void(js_result<std::uint64_t>)> done);
   // Calls `on_entry` (on the client's strand) with the bucket's current values (the latest of
   // each key), then with every change, each revision once and in order, until the watcher is
   // stopped or destroyed: a watch() of the bucket's stream from the latest value of each key.
@@ -145,6 +151,8 @@ class jetstream {
   void consumer_create(const std::string& stream, const nlohmann::json& request,
                        std::function<void(js_result<nlohmann::json>)> done);
   void consumer_delete(const std::string& stream, const std::string& consumer);
+  void publish_with(const std::string& subject, const std::string& payload, const headers& h,
+                    std::function<void(js_result<pub_ack>)> done);
   void msg_get(const std::string& stream, const std::string& body,
                std::function<void(js_result<stored_message>)> done);
 

@@ -17,6 +17,7 @@
 #include "server/admin/credentials.hpp"
 #include "server/admin/session_store.hpp"
 #include "server/audit_api.hpp"
+#include "server/cluster_shared.hpp"
 #include "server/config.hpp"
 #include "server/hub.hpp"
 #include "server/invite_store.hpp"
@@ -221,6 +222,8 @@ void accept(server_context& ctx, const http_request& req, bool secure, respond_f
                   token, [&](const std::string& u) -> std::optional<invite_store::refusal> {
                     if (auto st = set_password(*ctx.log, u, password); !st)
                       return {{"unavailable", ""}};
+                    // In a cluster every node must know it (decision 0327).
+                    if (ctx.shared && !ctx.shared->share_password(u)) return {{"unavailable", ""}};
                     return std::nullopt;
                   });
               if (!user) return done(refused(user.error()));

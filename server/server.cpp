@@ -17,6 +17,7 @@
 #include "server/admin/session_store.hpp"
 #include "server/audit_timeline.hpp"
 #include "server/cluster/node.hpp"
+#include "server/cluster_shared.hpp"
 #include "server/invite_store.hpp"
 #include "server/listener.hpp"
 #include "server/log_state.hpp"
@@ -73,6 +74,7 @@ server_app::server_app(options opts)
 
 server_app::~server_app() {
   // The applier hands messages to the sequencer: it stops first.
+  if (shared_) shared_->stop();
   if (cluster_) cluster_->stop();
   // Feed viewers still held by ioc_'s handlers outlive public_ (destroyed first): they must
   // not reach it (public_stream's destructor checks).
@@ -125,7 +127,17 @@ std::expected<void, int> server_app::open() {
   spdlog::info("state at seq {} (epoch {})", state->seq(), log_->epoch());
 
   sessions_ = std::make_unique<session_store>(*log_, cfg_.session_ttl);
-  sessions_->load();
+  if (cluster_) {
+    // Sessions and passwords shared by every node (decision 0327), in before a4pd listens.
+    shared_ = std::make_unique<cluster_shared>(*cluster_, *log_, *sessions_, clients_);
+    if (auto r = shared_->open(3); !r) {
+      std::cerr << "a4pd: cluster: " << r.error() << "\n";
+      return std::unexpected(1);
+    }
+    ctx_.shared = shared_.get();
+  } else {
+    sessions_->load();
+  }
   invites_ = std::make_unique<invite_store>(*log_, cfg_.invite_ttl);
   ctx_.cfg = &cfg_;
   ctx_.stats = &stats_;

@@ -47,6 +47,7 @@ namespace a4p::server {
 namespace cluster {
 class node;
 }
+class cluster_shared;
 class invite_store;
 class listener;
 class public_site;
@@ -113,6 +114,7 @@ class server_app {
   peer_limits peers_;
   std::unique_ptr<storage::event_log> log_;
   std::unique_ptr<cluster::node> cluster_;  // cluster mode (--cluster)
+  std::unique_ptr<cluster_shared> shared_;  // its shared sessions and passwords
   std::unique_ptr<session_store> sessions_;
   std::unique_ptr<invite_store> invites_;
   hub clients_;

@@ -37,6 +37,7 @@ class sequencer;
 class checkpoint_signer;
 class login_guard;
 class peer_limits;
+class cluster_shared;
 class public_site;
 class publisher;
 class reader_pool;
@@ -69,6 +70,7 @@ struct server_context {
   boost::asio::ssl::context* tls = nullptr;   // null: plain HTTP only
   const checkpoint_signer* signer = nullptr;  // null: no signed checkpoints
   cluster::node* cluster = nullptr;           // cluster mode (--cluster); null: one node
+  cluster_shared* shared = nullptr;           // its shared sessions and passwords
   std::vector<std::string> allowed_origins;   // exact "scheme://host:port" strings
   std::string metrics_token_hash;  // sha256 hex of --metrics-token-file's token; empty: none
   std::atomic<bool> stopping{false};

@@ -47,15 +47,20 @@ namespace {
 constexpr std::string_view session_prefix = "session/";
 constexpr std::string_view last_sign_in_prefix = "last_sign_in/";
 
-// A stored session from its aux key and value; nullopt if the value is not one.
-std::optional<login_session> parse_session(std::string_view key, std::string_view value) {
+// A stored session from its token hash and value; nullopt if the value is not one.
+std::optional<login_session> parse_value(std::string_view token_hash, std::string_view value) {
   auto j = nlohmann::json::parse(value, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
   login_session s;
-  s.token_hash = std::string(key.substr(session_prefix.size()));
+  s.token_hash = std::string(token_hash);
   s.user = j.value("user", "");
   s.expires = j.value("expires", std::int64_t{0});
   return s;
+}
+
+// The same from its aux key.
+std::optional<login_session> parse_session(std::string_view key, std::string_view value) {
+  return parse_value(key.substr(session_prefix.size()), value);
 }
 }  // namespace
 
@@ -104,8 +109,12 @@ std::expected<std::string, std::string> session_store::create(const std::string&
   std::string token = std::move(*fresh);
   login_session s{user, hash_token(token), now_seconds() + ttl_.count()};
   nlohmann::json j = {{"user", s.user}, {"expires", s.expires}};
-  if (auto st = log_.put_aux(std::string(session_prefix) + s.token_hash, j.dump()); !st)
+  if (shared_.put) {
+    if (!shared_.put(s.token_hash, j.dump()))
+      return std::unexpected("the cluster's session bucket did not store it");
+  } else if (auto st = log_.put_aux(std::string(session_prefix) + s.token_hash, j.dump()); !st) {
     return std::unexpected(st.error().message);
+  }
   // Best effort: a missed record only makes the admin list older, never lets anyone in.
   if (auto st =
           log_.put_aux(std::string(last_sign_in_prefix) + user, std::to_string(now_seconds()));
@@ -146,7 +155,7 @@ std::vector<std::string> session_store::sweep_expired() {
     }
   }
   // Best effort: an expired session is refused by find() whether or not its key is gone.
-  for (const auto& h : gone) (void)log_.delete_aux(std::string(session_prefix) + h);
+  for (const auto& h : gone) drop_stored(h);
   return gone;
 }
 
@@ -157,8 +166,7 @@ std::optional<std::string> session_store::remove(std::string_view token) {
     std::lock_guard lock(mu_);
     if (by_hash_.erase(h) == 0) return std::nullopt;
   }
-  if (auto st = log_.delete_aux(std::string(session_prefix) + h); !st)
-    spdlog::warn("sessions: delete failed: {}", st.error().message);
+  drop_stored(h);
   return h;
 }
 
@@ -175,10 +183,30 @@ std::size_t session_store::remove_user(const std::string& user) {
       }
     }
   }
-  for (const auto& h : gone)
-    if (auto st = log_.delete_aux(std::string(session_prefix) + h); !st)
-      spdlog::warn("sessions: delete failed: {}", st.error().message);
+  for (const auto& h : gone) drop_stored(h);
   return gone.size();
+}
+
+void session_store::drop_stored(const std::string& token_hash) {
+  if (shared_.remove) return shared_.remove(token_hash);
+  if (auto st = log_.delete_aux(std::string(session_prefix) + token_hash); !st)
+    spdlog::warn("sessions: delete failed: {}", st.error().message);
+}
+
+void session_store::share(shared_store s) {
+  shared_ = std::move(s);
+}
+
+void session_store::adopt(std::string_view token_hash, std::string_view value) {
+  auto s = parse_value(token_hash, value);
+  if (!s || s->user.empty()) return;
+  std::lock_guard lock(mu_);
+  by_hash_[s->token_hash] = std::move(*s);
+}
+
+bool session_store::forget(const std::string& token_hash) {
+  std::lock_guard lock(mu_);
+  return by_hash_.erase(token_hash) > 0;
 }
 
 std::unordered_map<std::string, std::size_t> session_store::counts() const {

@@ -4,6 +4,11 @@
 // user's last sign-in (unix seconds) under aux "last_sign_in/<user>": not an act, so not an
 // event.
 //
+// In cluster mode (docs/decisions/0327) the sessions live in a KV bucket every node shares
+// instead of the aux space: share() hands the store the bucket's writes, and the bucket's watch
+// hands back every node's sessions through adopt() and forget(), so a token works on any node
+// and a logout ends it on every node.
+//
 // Thread safety: every public method may be called from any thread (mu_ guards the cache;
 // the log's aux methods are thread-safe).
 #pragma once
@@ -11,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -35,8 +41,22 @@ class session_store {
   // REQUIRES: log outlives this object.
   session_store(storage::event_log& log, std::chrono::seconds ttl);
 
-  // Loads the stored sessions (dropping expired ones). Call once at start.
+  // Loads the stored sessions (dropping expired ones). Call once at start (not when shared).
   void load();
+
+  // Where the sessions are kept when they are shared by the nodes of a cluster.
+  struct shared_store {
+    // Stores it for every node (blocking); false refuses the sign-in (a4pd answers 503).
+    std::function<bool(const std::string& token_hash, const std::string& value)> put;
+    // In the background, until stored.
+    std::function<void(const std::string& token_hash)> remove;
+  };
+  // From now on sessions go to `s`, not to the aux space. Call before the first create().
+  void share(shared_store s);
+  // A session from the shared bucket (made on any node); a value that is not one is ignored.
+  void adopt(std::string_view token_hash, std::string_view value);
+  // A session ended on any node: forgotten here. True when it was known.
+  bool forget(const std::string& token_hash);
 
   // Creates a session for `user`; returns the token (hex), or an error message.
   [[nodiscard]] std::expected<std::string, std::string> create(const std::string& user);
@@ -67,8 +87,12 @@ class session_store {
                                                                            std::string_view user);
 
  private:
+  // Its stored copy deleted (aux or shared bucket); best effort, expiry is checked anyway.
+  void drop_stored(const std::string& token_hash);
+
   storage::event_log& log_;
   std::chrono::seconds ttl_;
+  shared_store shared_;  // set once by share(), before the sessions are used
   mutable std::mutex mu_;
   std::unordered_map<std::string, login_session> by_hash_;  // GUARDED_BY(mu_)
 };

@@ -67,6 +67,9 @@ class node {
   [[nodiscard]] std::uint64_t lag() const { return lag_.load(); }
   [[nodiscard]] bool connected() { return (*client_)->connected(); }
   [[nodiscard]] const std::string& name() const { return o_.name; }
+  // The node's NATS connection and JetStream API (the shared buckets use them). After open().
+  [[nodiscard]] nats::jetstream& js() { return *js_; }
+  [[nodiscard]] nats::client& client() { return **client_; }
   // The failure that stopped the applier (a message that does not follow the local log);
   // empty while it runs.
   [[nodiscard]] std::string failure() const;

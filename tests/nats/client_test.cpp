@@ -1,7 +1,7 @@
 // nats/client and nats/jetstream against a real nats-server (Debian's), started on a loopback
 // port by each test: publish/subscribe, request-reply, no responders, a server killed and
 // restarted under a live client, JetStream's de-duplication and expected last sequence, reads
-// by seq, a pull fetch, KV, and a KV watch across a server restart.
+// by seq, a pull fetch, KV (a delete included), and a KV watch across a server restart.
 #include <gtest/gtest.h>
 
 #include <future>
@@ -167,6 +167,16 @@ TEST(nats_jetstream, dedup_expected_last_sequence_reads_fetch_and_kv) {
   auto none = absent.get();
   ASSERT_TRUE(none) << none.error().description;
   EXPECT_FALSE(none->has_value());
+  // A delete marker: the key reads as absent again.
+  promised<js_result<std::uint64_t>> del;
+  js.kv_delete("sessions", "abc", del.cb());
+  auto deleted = del.get();
+  ASSERT_TRUE(deleted) << deleted.error().description;
+  promised<js_result<std::optional<std::string>>> after_delete;
+  js.kv_get("sessions", "abc", after_delete.cb());
+  auto gone = after_delete.get();
+  ASSERT_TRUE(gone) << gone.error().description;
+  EXPECT_FALSE(gone->has_value());
 }
 
 TEST(nats_jetstream, kv_watch_gives_current_values_then_every_change_across_a_server_restart) {
@@ -207,6 +217,11 @@ TEST(nats_jetstream, kv_watch_gives_current_values_then_every_change_across_a_se
       },
       500ms);
   ASSERT_TRUE(got(2));
+  {
+    // The current values end with nothing pending: how a node knows it has them all.
+    std::lock_guard lock(mu);
+    EXPECT_EQ(seen[1].pending, 0u);
+  }
   ASSERT_TRUE(put("a", "3"));
   ASSERT_TRUE(got(3));
 
