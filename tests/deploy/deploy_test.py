@@ -153,6 +153,85 @@ def nginx_site(site, http_port, https_port, a4pd_port, cert, key):
     return out
 
 
+def nginx_conf(tmp, site):
+    """A whole nginx.conf in `tmp` around `site`, for a run as this user; returns its path."""
+    conf = os.path.join(tmp, "nginx.conf")
+    open(conf, "w").write(
+        f"daemon off;\nworker_processes 1;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log;\n"
+        f"events {{ worker_connections 256; }}\nhttp {{\n"
+        f"  access_log {tmp}/access.log;\n  client_body_temp_path {tmp}/body;\n"
+        f"  proxy_temp_path {tmp}/proxy;\n  fastcgi_temp_path {tmp}/fcgi;\n"
+        f"  uwsgi_temp_path {tmp}/uwsgi;\n  scgi_temp_path {tmp}/scgi;\n{site}\n}}\n")
+    return conf
+
+
+def check_cluster():
+    """deploy/cluster/: each NATS server's configuration passes nats-server -t, the unit with the
+    cluster drop-in verifies, and the nginx site with the three-node upstream passes nginx -t."""
+    cluster = os.path.join(DEPLOY, "cluster")
+    binary = os.environ.get("A4PD_BIN") or shutil.which("true")
+    with tempfile.TemporaryDirectory() as tmp:
+        shared = open(os.path.join(cluster, "nats-a4p.conf")).read()
+        if "/var/lib/nats/jetstream" not in shared:
+            fail("nats-a4p.conf has no JetStream store_dir; update this test")
+        open(os.path.join(tmp, "nats-a4p.conf"), "w").write(
+            shared.replace("/var/lib/nats/jetstream", os.path.join(tmp, "js")))
+        for i in (1, 2, 3):
+            node = open(os.path.join(cluster, f"nats-n{i}.conf")).read()
+            if f"server_name: n{i}" not in node:
+                fail(f"nats-n{i}.conf does not name its server n{i}")
+            path = os.path.join(tmp, f"nats-n{i}.conf")
+            open(path, "w").write(node)
+            r = subprocess.run(["nats-server", "-t", "-c", path], capture_output=True, text=True)
+            if r.returncode != 0:
+                fail(f"nats-server -t nats-n{i}.conf:\n{r.stdout}{r.stderr}")
+        # The unit and its drop-in, where systemd finds them on its unit path.
+        unit = open(os.path.join(DEPLOY, "systemd/a4pd.service")).read()
+        open(os.path.join(tmp, "a4pd.service"), "w").write(
+            unit.replace("/usr/bin/a4pd ", binary + " "))
+        drop_in = open(os.path.join(cluster, "a4pd-cluster.conf")).read()
+        for key in ["Environment=A4PD_NODE=%H", "After=nats-server.service", "ExecStart="]:
+            if key not in drop_in.splitlines():
+                fail(f"the drop-in lacks {key}")
+        os.makedirs(os.path.join(tmp, "a4pd.service.d"))
+        open(os.path.join(tmp, "a4pd.service.d", "cluster.conf"), "w").write(
+            drop_in.replace("/usr/bin/a4pd ", binary + " "))
+        env = dict(os.environ, SYSTEMD_UNIT_PATH=tmp + ":")
+        r = subprocess.run(["systemd-analyze", "verify", "a4pd.service"], capture_output=True,
+                           text=True, env=env, cwd=tmp)
+        out = (r.stdout + r.stderr).strip()
+        lines = [l for l in out.splitlines() if "a4pd.service" in l or "cluster.conf" in l]
+        if r.returncode != 0 or lines:
+            fail(f"systemd-analyze verify with the drop-in (exit {r.returncode}):\n{out}")
+        if "A4PD_CLUSTER=nats://" not in open(os.path.join(cluster, "a4pd.default")).read():
+            fail("a4pd.default names no NATS servers (A4PD_CLUSTER)")
+        # The site with the three-node upstream; host names made local (nginx -t resolves them).
+        upstream = open(os.path.join(cluster, "nginx-upstream.conf")).read()
+        upstream = upstream[upstream.index("upstream a4pd {"):]
+        upstream = re.sub(r"n(\d)\.a4p\.internal:8080",
+                          lambda m: f"127.0.0.{m.group(1)}:{free_port()}", upstream)
+        site = open(os.path.join(DEPLOY, "nginx/a4pd.conf")).read()
+        three = re.sub(r"upstream a4pd \{[^}]*\}\n", lambda m: upstream, site, count=1)
+        if three == site:
+            fail("could not put the three-node upstream into the site; update this test")
+        key, cert = os.path.join(tmp, "key.pem"), os.path.join(tmp, "cert.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=localhost", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True)
+        three = re.sub(r"listen \[::\]:\d+[^;]*;\n", "", three)
+        three = three.replace("listen 80;", f"listen 127.0.0.1:{free_port()};")
+        three = three.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{free_port()} ssl http2;")
+        three = three.replace("/etc/ssl/a4p/fullchain.pem", cert)
+        three = three.replace("/etc/ssl/a4p/privkey.pem", key)
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        t = subprocess.run([nginx, "-t", "-p", tmp, "-c", nginx_conf(tmp, three)],
+                           capture_output=True, text=True)
+        if t.returncode != 0:
+            fail(f"nginx -t with the three-node upstream:\n{t.stderr}")
+    print("cluster: the three NATS configurations, the unit with its drop-in and the site with "
+          "three upstreams check")
+
+
 def raw_request(port, request, use_tls):
     sock = socket.create_connection(("127.0.0.1", port), timeout=10)
     if use_tls:
@@ -193,13 +272,7 @@ def check_nginx():
         if bound == site:
             fail("could not add proxy_bind to the site; update this test")
         site = bound
-        conf = os.path.join(tmp, "nginx.conf")
-        open(conf, "w").write(
-            f"daemon off;\nworker_processes 1;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log;\n"
-            f"events {{ worker_connections 256; }}\nhttp {{\n"
-            f"  access_log {tmp}/access.log;\n  client_body_temp_path {tmp}/body;\n"
-            f"  proxy_temp_path {tmp}/proxy;\n  fastcgi_temp_path {tmp}/fcgi;\n"
-            f"  uwsgi_temp_path {tmp}/uwsgi;\n  scgi_temp_path {tmp}/scgi;\n{site}\n}}\n")
+        conf = nginx_conf(tmp, site)
         t = subprocess.run([nginx, "-t", "-p", tmp, "-c", conf], capture_output=True, text=True)
         if t.returncode != 0:
             srv.stop()
@@ -388,5 +461,5 @@ def check_package():
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else ""
     {"systemd": check_systemd, "nginx": check_nginx, "metrics": check_metrics,
-     "package": check_package}.get(
-        what, lambda: fail("usage: deploy_test.py {systemd|nginx|metrics|package}"))()
+     "package": check_package, "cluster": check_cluster}.get(
+        what, lambda: fail("usage: deploy_test.py {systemd|nginx|metrics|package|cluster}"))()
