@@ -666,5 +666,71 @@ TEST_F(cluster, DISABLED_bench_acked_commands_per_second_beside_one_node) {
   run({one.port()}, "one a4pd, no NATS");
 }
 
+// Not run by ctest (DISABLED_): fan-out with subscribers spread over the three nodes, against
+// the same subscribers and writers on one a4pd (no NATS) in the same run. Three writers (one
+// per node) send comments one at a time; every subscriber (delegates, round robin, within the
+// 16 sockets a user may hold) reads until the last acked seq. Deliveries/s = events received by
+// all subscribers / (last delivery - first send).
+//   build/ci/tests/nats/a4pd_cluster_test --gtest_also_run_disabled_tests
+//     --gtest_filter='*bench_fan_out*'   (A4P_BENCH_SUBSCRIBERS per node, default 45;
+//                                         A4P_BENCH_COMMANDS per writer, default 100)
+TEST_F(cluster, DISABLED_bench_fan_out_over_three_nodes_beside_one_node) {
+  auto env_or = [](const char* name, int fallback) {
+    const char* v = std::getenv(name);
+    return v ? std::atoi(v) : fallback;
+  };
+  const int per_node = env_or("A4P_BENCH_SUBSCRIBERS", 45);
+  const int per_writer = env_or("A4P_BENCH_COMMANDS", 100);
+  const char* users[] = {"gbr.delegate", "nld.delegate", "usa.delegate",
+                         "bgd.delegate", "eth.delegate", "gha.delegate",
+                         "can.delegate", "chn.delegate", "nor.delegate"};
+  auto run = [&](const std::vector<std::uint16_t>& ports, const std::string& what) {
+    std::vector<std::unique_ptr<ws_client>> subs;
+    for (const auto p : ports)
+      for (int k = 0; k < per_node; ++k) {
+        auto c = open_session(p, users[k % 9]);
+        ASSERT_TRUE(c) << what << ": subscriber " << k;
+        subs.push_back(std::move(c));
+      }
+    std::atomic<std::uint64_t> last_acked{0}, received{0};
+    std::atomic<bool> writing{true};
+    std::mutex mu;
+    auto last_delivery = std::chrono::steady_clock::now();
+    std::vector<std::thread> readers;
+    for (auto& c : subs)
+      readers.emplace_back([&, c = c.get()] {
+        std::uint64_t seen = 0;
+        while (writing || seen < last_acked) {
+          auto m = c->next_of("event", 3s);
+          if (!m) break;
+          seen = m->value("seq", std::uint64_t{0});
+          received.fetch_add(1);
+          std::lock_guard lk(mu);
+          last_delivery = std::chrono::steady_clock::now();
+        }
+      });
+    writers w;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int k = 0; k < 3; ++k) w.start(ports[k % ports.size()], users[k], per_writer, what);
+    w.join();
+    for (auto s : w.acked) last_acked = std::max<std::uint64_t>(last_acked, s);
+    writing = false;
+    for (auto& t : readers) t.join();
+    const double secs = std::chrono::duration<double>(last_delivery - t0).count();
+    EXPECT_TRUE(w.problems.empty()) << w.problems.front();
+    std::cout << what << ": " << subs.size() << " subscribers, " << w.acked.size()
+              << " acked commands, " << received.load() << " events delivered in " << secs
+              << " s = " << static_cast<double>(received.load()) / secs << " deliveries/s\n";
+  };
+  run({port(0), port(1), port(2)}, "cluster of three");
+  temp_dir single;
+  a4pd_options o;
+  o.data_dir = single.path() + "/data";
+  o.extra_args = {"--rate", "1000", "--burst", "1000"};
+  a4pd_process one(o);
+  ASSERT_TRUE(one.started());
+  run({one.port(), one.port(), one.port()}, "one a4pd, no NATS");
+}
+
 }  // namespace
 }  // namespace a4p::test
