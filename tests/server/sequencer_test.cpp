@@ -100,7 +100,7 @@ TEST(sequencer, a_shutdown_under_writers_keeps_every_acked_event_and_closes_with
     ASSERT_TRUE(c->send(comment_cmd(unique_id("drain"), "discussion:D1", "drain")));
   // The first ack: the writer is busy when the shutdown begins (the rest may be acked, or
   // refused with unavailable, but nothing acked may be lost).
-  auto first = c->next_of("ack");
+  auto first = c->next_of("ack", std::chrono::seconds(30));  // ThreadSanitizer on a busy machine
   ASSERT_TRUE(first);
   app.stop();  // as SIGTERM: drain, then close every client with 1001
   EXPECT_EQ(c->wait_close(), 1001);
