@@ -198,7 +198,13 @@ struct writers {
   void start(std::uint16_t port, const std::string& user, int count, const std::string& tag,
              std::atomic<bool>* stop = nullptr) {
     threads.emplace_back([=, this] {
+      // Sign-ins at once from one address beyond --login-per-address (8) are refused: the
+      // writer tries again (readiness, not performance).
       auto c = open_session(port, user);
+      for (int attempt = 0; !c && attempt < 10; ++attempt) {
+        std::this_thread::sleep_for(500ms);
+        c = open_session(port, user);
+      }
       if (!c) {
         std::lock_guard lk(mu);
         problems.push_back(user + ": no session on port " + std::to_string(port));
