@@ -49,14 +49,23 @@ kv_bucket::~kv_bucket() {
 std::expected<void, std::string> kv_bucket::open(
     int replicas, std::function<void(const nats::kv_entry&)> on_entry,
     std::chrono::milliseconds limit) {
-  auto made = nats::await<nats::js_result<nlohmann::json>>(
-      [&](auto cb) { js_.kv_create(name_, replicas, std::move(cb)); });
-  if (!made) {
+  // A server that has just restarted, or a stream leader being elected, answers late: tried
+  // again for up to 30 s, as node::open does for the stream.
+  nats::js_result<nlohmann::json> made = std::unexpected(nats::js_error{});
+  for (int attempt = 0;; ++attempt) {
+    made = nats::await<nats::js_result<nlohmann::json>>(
+        [&](auto cb) { js_.kv_create(name_, replicas, std::move(cb)); });
+    if (made) break;
     // Made before with another config (an older a4pd): use it as it is.
     auto info = nats::await<nats::js_result<nlohmann::json>>(
         [&](auto cb) { js_.stream_info("KV_" + name_, std::move(cb)); });
-    if (!info) return std::unexpected("bucket " + name_ + ": " + made.error().description);
-    made = std::move(info);
+    if (info) {
+      made = std::move(info);
+      break;
+    }
+    if (attempt == 60) return std::unexpected("bucket " + name_ + ": " + made.error().description);
+    spdlog::info("cluster: bucket {} not ready yet: {}", name_, made.error().description);
+    std::this_thread::sleep_for(500ms);
   }
   const bool empty = (*made)["state"].value("messages", std::uint64_t{0}) == 0;
   struct sync {

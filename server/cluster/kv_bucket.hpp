@@ -1,6 +1,7 @@
 // One JetStream KV bucket that every a4pd node of a cluster shares (docs/decisions/0327): made
 // if missing, watched from its current values on, written with a quorum's acknowledgement.
-//  - open(): makes the bucket (file storage, `replicas` copies), starts the watch and waits
+//  - open(): makes the bucket (file storage, `replicas` copies; tried again for up to 30 s
+//    while the servers do not answer), starts the watch and waits
 //    until its current values have been delivered (or `limit` passed), so that a node serves
 //    nothing before it knows them. Blocking.
 //  - put(): blocks until JetStream has stored the value (a quorum) or the API timeout passed.
