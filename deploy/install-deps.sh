@@ -10,7 +10,7 @@ apt_packages=(
   libboost1.81-dev libboost-url1.81-dev
   librocksdb-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libssl-dev libsodium-dev libcli11-dev libspdlog-dev libfmt-dev
+  libssl-dev libsodium-dev libcli11-dev libspdlog-dev libfmt-dev zlib1g-dev
   python3-nacl
   nodejs npm chromium
   curl python3 procps

@@ -84,7 +84,8 @@ void light_skeleton::add_member(std::string member, std::uint32_t gate) {
   runs_.push_back({std::move(member), gate, false});
 }
 
-void light_skeleton::write(std::string& out, const state& now, const viewer& v) const {
+template <class Emit>
+void light_skeleton::walk(const state& now, const viewer& v, Emit&& emit) const {
   std::vector<char> sees(gates_.size() + 1, 1);
   if (!privileged(v))
     for (std::size_t k = 0; k < gates_.size(); ++k) {
@@ -93,17 +94,28 @@ void light_skeleton::write(std::string& out, const state& now, const viewer& v) 
     }
   // A ',' goes between two members of one object: after a member, before the next one taken.
   bool after_member = false;
-  for (const auto& r : runs_) {
+  for (std::size_t i = 0; i < runs_.size(); ++i) {
+    const auto& r = runs_[i];
     if (r.structure) {
-      out += r.text;
+      emit(i);
       after_member = false;
       continue;
     }
     if (!sees[r.gate]) continue;
-    if (after_member) out += ',';
-    out += r.text;
+    if (after_member) emit(comma);
+    emit(i);
     after_member = true;
   }
+}
+
+void light_skeleton::write(std::string& out, const state& now, const viewer& v) const {
+  walk(now, v, [&](std::size_t i) {
+    if (i == comma) {
+      out += ',';
+    } else {
+      out += runs_[i].text;
+    }
+  });
 }
 
 std::string light_skeleton::text(const state& now, const viewer& v) const {
@@ -120,6 +132,35 @@ std::string light_skeleton::message(const state& now, const viewer& v) const {
   write(out, now, v);
   out += ",\"type\":\"snapshot\",\"view\":\"light\"}";
   return out;
+}
+
+}  // namespace a4p::protocol
+
+namespace a4p::protocol {
+
+std::string light_skeleton::message_gzip(const state& now, const viewer& v) const {
+  std::call_once(deflated_once_, [this] {
+    deflated_.reserve(runs_.size());
+    for (const auto& r : runs_) deflated_.push_back(deflate_piece(r.text));
+  });
+  gzip_writer gz;
+  gz.reserve(deflated_bytes() + 256);
+  gz.add_stored("{\"seq\":" + std::to_string(seq_) + ",\"state\":");
+  walk(now, v, [&](std::size_t i) {
+    if (i == comma) {
+      gz.add_stored(",");
+    } else {
+      gz.add(deflated_[i]);
+    }
+  });
+  gz.add_stored(",\"type\":\"snapshot\",\"view\":\"light\"}");
+  return std::move(gz).finish();
+}
+
+std::size_t light_skeleton::deflated_bytes() const {
+  std::size_t n = 0;
+  for (const auto& d : deflated_) n += d.data.size();
+  return n;
 }
 
 }  // namespace a4p::protocol

@@ -18,9 +18,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "protocol/gzip_pieces.hpp"
 #include "protocol/principal.hpp"
 #include "protocol/state.hpp"
 
@@ -37,6 +39,9 @@ class light_skeleton {
   [[nodiscard]] std::string text(const state& now, const viewer& v) const;
   // light_snapshot_message(s.seq(), view_light_state(s, now, v)), the same way.
   [[nodiscard]] std::string message(const state& now, const viewer& v) const;
+  // message(now, v) as one gzip member (decision 0213): each run is deflated once, on the
+  // first call (gzip_pieces.hpp), and a reader's member is their runs concatenated.
+  [[nodiscard]] std::string message_gzip(const state& now, const viewer& v) const;
 
   [[nodiscard]] std::uint64_t seq() const { return seq_; }
   // Bytes held (the text of every member, and the gates' ids).
@@ -53,12 +58,19 @@ class light_skeleton {
   };
   void add_member(std::string member, std::uint32_t gate);
   void add_structure(std::string_view text);
+  // Calls emit(i) for each run i this reader takes, in order, and emit(comma) between members.
+  static constexpr std::size_t comma = static_cast<std::size_t>(-1);
+  template <class Emit>
+  void walk(const state& now, const viewer& v, Emit&& emit) const;
   void write(std::string& out, const state& now, const viewer& v) const;
+  [[nodiscard]] std::size_t deflated_bytes() const;
 
   std::uint64_t seq_ = 0;
   std::vector<run> runs_;
   std::vector<std::string> gates_;  // ids of the restricted discussions that gate members
   std::size_t bytes_ = 0;
+  mutable std::once_flag deflated_once_;
+  mutable std::vector<deflated_piece> deflated_;  // one per run, made by the first message_gzip
 };
 
 }  // namespace a4p::protocol

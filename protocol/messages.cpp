@@ -79,6 +79,11 @@ std::expected<client_message, message_error> parse_client_message(std::string_vi
         return bad("view", "\"view\" must be \"full\" or \"light\"");
       h.view = v->get<std::string>();
     }
+    if (auto e = j.find("snapshot_encoding"); e != j.end() && !e->is_null()) {
+      if (!e->is_string() || *e != "gzip")
+        return bad("snapshot_encoding", "\"snapshot_encoding\" must be \"gzip\"");
+      h.snapshot_encoding = e->get<std::string>();
+    }
     if (auto r = j.find("rooms"); r != j.end() && !r->is_null()) {
       if (!r->is_array()) return bad("rooms", "\"rooms\" must be an array");
       if (r->size() > max_hello_rooms)

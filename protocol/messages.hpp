@@ -50,6 +50,9 @@ struct hello {
   std::optional<resume_point> resume;
   std::string view;
   std::vector<std::string> rooms;
+  // "gzip": the light snapshot comes as one binary frame, the gzip of its text (decision 0213);
+  // "" (absent): as text.
+  std::string snapshot_encoding;
 };
 
 // {"type":"command","id","name","args"}. id: 1..128 chars; name: 1..64 chars.

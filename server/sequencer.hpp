@@ -147,8 +147,10 @@ class sequencer {
   struct hello_rooms {
     std::vector<std::string> joined, refused;
   };
+  // gzip: the hello's "snapshot_encoding":"gzip": a light snapshot goes as one binary frame,
+  // light_skeleton::message_gzip() (decision 0213).
   void welcome_snapshot(const std::shared_ptr<websocket_session>& s, const published& pub,
-                        const std::string& view, const hello_rooms& rooms);
+                        const std::string& view, const hello_rooms& rooms, bool gzip);
   // Joins the rooms of a hello before any catch-up; a room is refused when not visible
   // (not_found) or over --max-rooms (too_large).
   [[nodiscard]] hello_rooms join_hello_rooms(const std::shared_ptr<websocket_session>& s,

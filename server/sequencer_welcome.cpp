@@ -125,8 +125,9 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
     // least as new as `head`, not here (decision 0308).
     (void)ctx_.published->read(
         head,
-        [this, s, view = h.view, rooms](const std::shared_ptr<const published>& pub) {
-          welcome_snapshot(s, *pub, view, rooms);
+        [this, s, view = h.view, rooms,
+         gzip = h.snapshot_encoding == "gzip"](const std::shared_ptr<const published>& pub) {
+          welcome_snapshot(s, *pub, view, rooms, gzip);
         },
         false);
     return;
@@ -156,7 +157,7 @@ sequencer::hello_rooms sequencer::join_hello_rooms(const std::shared_ptr<websock
 }
 
 void sequencer::welcome_snapshot(const std::shared_ptr<websocket_session>& s, const published& pub,
-                                 const std::string& view, const hello_rooms& rooms) {
+                                 const std::string& view, const hello_rooms& rooms, bool gzip) {
   const bool light = view == "light";
   if (s->ended()) return;
   // Welcome snapshots are exempt from the send-queue bound, so their unsent bytes are bounded
@@ -166,11 +167,11 @@ void sequencer::welcome_snapshot(const std::shared_ptr<websocket_session>& s, co
       static_cast<std::int64_t>(ctx_.cfg->max_snapshot_bytes)) {
     auto timer = std::make_shared<net::steady_timer>(ctx_.readers->get_executor(), snapshot_retry);
     timer->async_wait(
-        [this, s, timer, seq = pub.seq, view, rooms](const boost::system::error_code&) {
+        [this, s, timer, seq = pub.seq, view, rooms, gzip](const boost::system::error_code&) {
           (void)ctx_.published->read(
               seq,
-              [this, s, view, rooms](const std::shared_ptr<const published>& v) {
-                welcome_snapshot(s, *v, view, rooms);
+              [this, s, view, rooms, gzip](const std::shared_ptr<const published>& v) {
+                welcome_snapshot(s, *v, view, rooms, gzip);
               },
               false);
         });
@@ -187,7 +188,12 @@ void sequencer::welcome_snapshot(const std::shared_ptr<websocket_session>& s, co
   const auto epoch = ctx_.log->epoch();
   if (light) {
     s->send(protocol::welcome_message(welcome_of(st, v), epoch, pub.seq, "snapshot", "light"));
-    s->send_snapshot(pub.skeleton().message(st, v));  // serialised once per version
+    // Serialised (and deflated, for gzip) once per version.
+    if (gzip) {
+      s->send_snapshot(pub.skeleton().message_gzip(st, v), true);
+    } else {
+      s->send_snapshot(pub.skeleton().message(st, v));
+    }
     for (const auto& m : rooms.refused) s->send(m);
     // The rooms of the hello (not those joined since: a join sends its own page, with its
     // limit) that are still joined: their latest pages, from the same version.

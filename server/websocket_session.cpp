@@ -229,10 +229,10 @@ void websocket_session::send(std::string message) {
   send(std::make_shared<const std::string>(std::move(message)));
 }
 
-void websocket_session::send_snapshot(std::string message) {
-  net::post(ex_, [self = shared_from_this(),
+void websocket_session::send_snapshot(std::string message, bool binary) {
+  net::post(ex_, [self = shared_from_this(), binary,
                   m = std::make_shared<const std::string>(std::move(message))]() mutable {
-    self->enqueue({std::move(m), 0, 0, true});
+    self->enqueue({std::move(m), 0, 0, true, false, binary});
   });
 }
 
@@ -287,10 +287,14 @@ void websocket_session::do_write() {
   frame_.clear();
   frame_accounted_ = 0;
   frame_exempt_ = 0;
+  // A binary item is a frame of its own; text items are joined by '\n' up to the bound.
+  const bool binary = queue_.front().binary;
   while (!queue_.empty()) {
     auto& it = queue_.front();
     std::size_t add = it.body->size() + 32;
-    if (!frame_.empty() && frame_.size() + add > ctx_.cfg->max_coalesce_bytes) break;
+    if (!frame_.empty() &&
+        (binary || it.binary || frame_.size() + add > ctx_.cfg->max_coalesce_bytes))
+      break;
     if (!frame_.empty()) frame_.push_back('\n');
     if (it.seq != 0) {
       // protocol::event_message(prev, body), written in place to spare an allocation.
@@ -313,7 +317,7 @@ void websocket_session::do_write() {
   if (!watchdog_armed_) arm_watchdog(write_started_ + ctx_.cfg->write_timeout);
   std::visit(
       [&](auto& ws) {
-        ws.text(true);
+        ws.binary(binary);
         ws.async_write(net::buffer(frame_),
                        beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
       },

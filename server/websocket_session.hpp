@@ -69,7 +69,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // The welcome snapshot: the one message that may exceed the send-queue bound by itself (a
   // large workspace's state is bigger than the bound; without this such a client could never
   // connect). Only what is queued beside it counts against the bound.
-  void send_snapshot(std::string message);
+  // binary: `message` is sent as one binary frame of its own (a gzip snapshot, decision 0213).
+  void send_snapshot(std::string message, bool binary = false);
   void close(int code);
   // Calls `fn` on this session's strand once what is queued but not yet written is at most a
   // quarter of --max-send-queue (at once if it is already): the resume catch-up's backpressure.
@@ -96,6 +97,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
     std::uint64_t prev = 0;  // decided when queued
     bool exempt = false;     // the welcome snapshot: not counted against the bound
     bool tick = false;       // a tick body (protocol::tick_message), not an event body
+    bool binary = false;     // a binary frame of its own, never coalesced (decision 0213)
   };
 
   void on_accept(boost::beast::error_code ec);

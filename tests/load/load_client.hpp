@@ -57,8 +57,9 @@ struct run_stats {
   std::atomic<std::uint64_t> sent{0}, acks{0}, rejects{0};
   std::atomic<std::uint64_t> max_acked_seq{0};
   sharded_counter bytes_received;  // every message's payload bytes (snapshots included)
-  latency_histogram latency;       // command sent -> event received (every delivery)
-  latency_histogram ack_latency;   // command sent -> ack received
+  std::atomic<std::uint64_t> gzip_snapshots{0}, gzip_inflated_whole{0};
+  latency_histogram latency;      // command sent -> event received (every delivery)
+  latency_histogram ack_latency;  // command sent -> ack received
   std::mutex mu;
   std::map<std::string, std::uint64_t> reject_codes;  // GUARDED_BY(mu)
   std::map<std::string, std::uint64_t> error_codes;   // GUARDED_BY(mu), of `error` messages
@@ -87,6 +88,11 @@ class load_client : public std::enable_shared_from_this<load_client> {
     std::string resume_epoch;         // empty: fresh hello (snapshot)
     std::uint64_t resume_seq = 0;
     std::string view;  // hello's "view" ("light" or "full"); empty: not sent
+    // hello's "snapshot_encoding" ("gzip"); empty: not sent. A gzip snapshot is read cheaply:
+    // its head inflated for the seq; inflated whole (CRC-32 and length checked) when
+    // `inflate_whole`.
+    std::string snapshot_encoding;
+    bool inflate_whole = false;
   };
 
   struct writer_params {
@@ -120,6 +126,7 @@ class load_client : public std::enable_shared_from_this<load_client> {
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle_line(std::string_view line);
+  void handle_gzip(std::string_view gz);
   void finish_ready(bool ok);
 
   void send(std::string text);

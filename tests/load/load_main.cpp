@@ -79,6 +79,10 @@ struct options {
   // directory of a4p_make_workspace); fresh hellos ask for this view ("light", "full").
   std::vector<std::string> users;
   std::string view;
+  // Fresh light hellos ask for this snapshot_encoding ("gzip", decision 0213); every
+  // `inflate_every`-th client inflates its snapshot whole, the others only its head.
+  std::string snapshot_encoding;
+  std::size_t inflate_every = 500;
   bool restart_storm = false;  // after connecting: wait for a4pd's restart, all reconnect fresh
 };
 
@@ -301,6 +305,10 @@ bool restart_storm(const options& o, net::io_context& ioc,
       mb, back ? mb * 1e3 / static_cast<double>(n) : 0.0,
       static_cast<unsigned long long>(shared->gaps.load()),
       static_cast<unsigned long long>(shared->duplicates.load()));
+  if (shared->gzip_snapshots > 0)
+    std::printf("  gzip snapshots: %llu (%llu inflated whole and checked, the rest their head)\n",
+                static_cast<unsigned long long>(shared->gzip_snapshots.load()),
+                static_cast<unsigned long long>(shared->gzip_inflated_whole.load()));
   {
     std::lock_guard lock(shared->mu);
     for (const auto& [code, count] : shared->error_codes)
@@ -634,6 +642,10 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
   auto storm_view_target = [&](std::size_t i) {
     load_client::target t = first_target(i);
     t.view = o.view;
+    if (o.view == "light") {
+      t.snapshot_encoding = o.snapshot_encoding;
+      t.inflate_whole = o.inflate_every != 0 && i % o.inflate_every == 0;
+    }
     return t;
   };
   if (o.restart_storm && !restart_storm(o, ioc, clients, ok, storm_view_target)) verdict = 1;
@@ -772,6 +784,12 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   app.add_option("--view", o.view, "fresh hellos ask for this view: light or full")
       ->check(CLI::IsMember({"light", "full"}));
+  app.add_option("--snapshot-encoding", o.snapshot_encoding,
+                 "fresh light hellos of the storm ask for this snapshot encoding (gzip)")
+      ->check(CLI::IsMember({"gzip"}));
+  app.add_option("--inflate-every", o.inflate_every,
+                 "every n-th gzip snapshot is inflated whole and checked (0: none)")
+      ->capture_default_str();
   app.add_flag("--restart-storm", o.restart_storm,
                "after connecting, wait for a4pd to be restarted; then every client reconnects "
                "at once with a fresh hello (--view) and takes a snapshot");

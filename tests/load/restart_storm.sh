@@ -5,7 +5,8 @@
 # VIEW and takes a snapshot. a4p_load prints the time from a4pd listening again (and from the
 # drop) until every client holds its snapshot, and the bytes received in all. One run per VIEW.
 # Usage: tests/load/restart_storm.sh BUILD_DIR DATA_DIR [CLIENTS] [VIEW...]
-#   CLIENTS: 5000; VIEW: light full. A4PD_BIN (an a4pd other than BUILD_DIR's), A4P_STORM_PASSWORD (large-password), A4P_STORM_USERS (the
+#   CLIENTS: 5000; VIEW: light full light-gzip (light, the snapshot as one gzip binary frame,
+#   decision 0213; a4p_load inflates every 500th whole and the head of the others). A4PD_BIN (an a4pd other than BUILD_DIR's), A4P_STORM_PASSWORD (large-password), A4P_STORM_USERS (the
 #   G10 members of a4p_make_workspace), A4PD_EXTRA (more a4pd flags, for example
 #   --max-full-snapshot-bytes 300000000 to let whole-state snapshots of a large log through).
 set -euo pipefail
@@ -51,7 +52,8 @@ for view in $views; do
   echo "=== restart storm, view $view, $clients clients, $data (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
   start_server
   "$load" --port "$port" --password "$password" --users "$users" --server-pid "$pid" \
-    --clients "$clients" --writers 0 --duration 0 --no-baseline --view "$view" \
+    --clients "$clients" --writers 0 --duration 0 --no-baseline --view "${view%-gzip}" \
+    $([ "$view" = light-gzip ] && echo --snapshot-encoding gzip) \
     --restart-storm >"$work/load.out" 2>&1 &
   lpid=$!
   until grep -q 'restart a4pd now' "$work/load.out"; do

@@ -3,6 +3,7 @@
 // different things never share bytes.
 #include <gtest/gtest.h>
 
+#include "protocol/gzip_pieces.hpp"
 #include "protocol/json_codec.hpp"
 #include "protocol/light_skeleton.hpp"
 #include "protocol/messages.hpp"
@@ -82,6 +83,40 @@ TEST(LightSkeleton, AnEmptyWorkspaceAndOneWithOnlyRestrictedMembers) {
   const light_skeleton sk(w.log.s);
   for (const principal* p : everyone(w))
     EXPECT_EQ(sk.text(w.log.s, *p), canonical(view_light_state(w.log.s, *p))) << p->user;
+}
+
+// The gzip snapshot (decision 0213): each reader's binary frame inflates (as the browser's
+// DecompressionStream("gzip") and zlib do, CRC-32 and length checked) to exactly their text
+// message, although its runs were deflated once for all readers.
+TEST(LightSkeleton, EachReadersGzipInflatesToExactlyTheirMessage) {
+  world w;
+  invitations(w);
+  const light_skeleton sk(w.log.s);
+  for (const principal* p : everyone(w)) {
+    const std::string gz = sk.message_gzip(w.log.s, *p);
+    ASSERT_GE(gz.size(), 18u);
+    EXPECT_EQ(gz.substr(0, 3), std::string("\x1f\x8b\x08", 3));
+    EXPECT_EQ(gunzip(gz), sk.message(w.log.s, *p)) << p->user;
+  }
+  EXPECT_NE(sk.message_gzip(w.log.s, w.owner), sk.message_gzip(w.log.s, w.other));
+}
+
+TEST(GzipPieces, PiecesAndStoredTextsMakeOneMemberAndABrokenOneIsRefused) {
+  std::string big;
+  for (int i = 0; big.size() < 200000; ++i) big += "{\"id\":\"P" + std::to_string(i) + "\"},";
+  gzip_writer gz;
+  gz.add(deflate_piece(big));
+  gz.add_stored(std::string(70000, 'x'));  // more than one stored block
+  gz.add(deflate_piece(""));
+  gz.add(deflate_piece("tail", 1));
+  const std::string out = std::move(gz).finish();
+  EXPECT_EQ(gunzip(out), big + std::string(70000, 'x') + "tail");
+  EXPECT_LT(out.size(), big.size() / 4 + 70100);
+  EXPECT_EQ(gunzip(std::move(gzip_writer()).finish()), "");
+  std::string bad = out;
+  bad[bad.size() - 6] ^= 1;  // the CRC-32
+  EXPECT_THROW((void)gunzip(bad), std::runtime_error);
+  EXPECT_THROW((void)gunzip(out.substr(0, out.size() - 1)), std::runtime_error);
 }
 
 }  // namespace

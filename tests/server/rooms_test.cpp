@@ -120,6 +120,47 @@ TEST_F(rooms_test, light_hello_gets_the_skeleton_without_comment_bodies) {
   EXPECT_FALSE((*full->snapshot())["state"]["comments"].empty());
 }
 
+// Decision 0213: a light hello with "snapshot_encoding":"gzip" gets its snapshot as one binary
+// frame that inflates to the text snapshot a plain light hello gets; the welcome and what
+// follows stay text; a full hello with it, and a hello without it, get text as before.
+TEST_F(rooms_test, a_gzip_light_hello_gets_the_same_snapshot_in_one_binary_frame) {
+  auto token = login(port(), "gha.delegate", demo_password);
+  auto plain = open_light(port(), "gha.delegate");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->c->binary_frames_read(), 0u);
+  ws_client gz;
+  ASSERT_EQ(gz.connect(port(), token), 101);
+  ASSERT_TRUE(gz.send(json{{"type", "hello"},
+                           {"view", "light"},
+                           {"snapshot_encoding", "gzip"},
+                           {"rooms", {"discussion:D1"}}}));
+  auto w = gz.next_of("welcome");
+  ASSERT_TRUE(w);
+  EXPECT_EQ(gz.binary_frames_read(), 0u);  // the welcome is text
+  auto snap = gz.next_of("snapshot");
+  ASSERT_TRUE(snap);
+  EXPECT_EQ(gz.binary_frames_read(), 1u);
+  EXPECT_EQ(*snap, plain->snapshot);
+  auto page = gz.next_of("page");  // the hello's room follows, as text
+  ASSERT_TRUE(page);
+  EXPECT_EQ((*page)["room"], "discussion:D1");
+  EXPECT_EQ(gz.binary_frames_read(), 1u);
+  // A full hello ignores it; a value other than "gzip" is refused.
+  ws_client full;
+  ASSERT_EQ(full.connect(port(), token), 101);
+  ASSERT_TRUE(full.send(json{{"type", "hello"}, {"view", "full"}, {"snapshot_encoding", "gzip"}}));
+  auto fs = full.next_of("snapshot");
+  ASSERT_TRUE(fs);
+  EXPECT_FALSE((*fs)["state"]["comments"].empty());
+  EXPECT_EQ(full.binary_frames_read(), 0u);
+  ws_client bad;
+  ASSERT_EQ(bad.connect(port(), token), 101);
+  ASSERT_TRUE(bad.send(json{{"type", "hello"}, {"view", "light"}, {"snapshot_encoding", "br"}}));
+  auto e = bad.next_of("error");
+  ASSERT_TRUE(e);
+  EXPECT_EQ((*e)["code"], "bad_request");
+}
+
 TEST_F(rooms_test, a_comment_on_a_room_not_joined_arrives_as_a_tick_with_the_new_count) {
   auto s = open_light(port(), "gha.delegate");
   ASSERT_TRUE(s);

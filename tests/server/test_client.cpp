@@ -7,6 +7,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "protocol/gzip_pieces.hpp"
+
 namespace a4p::test {
 
 namespace beast = boost::beast;
@@ -186,6 +188,10 @@ bool ws_client::fill(std::chrono::milliseconds timeout) {
   ++frames_;
   auto text = beast::buffers_to_string(impl_->buffer.data());
   impl_->buffer.consume(impl_->buffer.size());
+  if (ws.got_binary()) {  // a gzip snapshot (decision 0213); throws if it is no gzip member
+    ++binary_frames_;
+    text = protocol::gunzip(text);
+  }
   std::size_t start = 0;
   while (start <= text.size()) {
     auto nl = text.find('\n', start);

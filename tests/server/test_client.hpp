@@ -62,6 +62,8 @@ class ws_client {
   int wait_close(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   [[nodiscard]] std::vector<nlohmann::json>& skipped() { return skipped_; }
   [[nodiscard]] std::size_t frames_read() const { return frames_; }
+  // Binary frames read (each a gzip snapshot, inflated into the messages next() returns).
+  [[nodiscard]] std::size_t binary_frames_read() const { return binary_frames_; }
   void close_abruptly();
 
   // hello (optional resume) -> welcome (+ snapshot). Returns the welcome, or nullopt.
@@ -78,6 +80,7 @@ class ws_client {
   std::vector<nlohmann::json> skipped_;
   std::optional<nlohmann::json> snapshot_;
   std::size_t frames_ = 0;
+  std::size_t binary_frames_ = 0;
   int close_code_ = -1;
   std::string protocol_;
 };

@@ -6,6 +6,7 @@
 // skip, saying so.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import {
   api_token,
   assert_no_serious_axe,
@@ -36,7 +37,10 @@ async function as(user, hash = '#/') {
   const r = await open_as(browser, server.url, user, hash, {}, (page) =>
     page.on('websocket', (ws) => {
       ws.on('framesent', (f) => frames.sent.push(String(f.payload)));
-      ws.on('framereceived', (f) => frames.got.push(String(f.payload)));
+      // The light snapshot comes as one gzip binary frame (ADR 0213): kept as its text.
+      ws.on('framereceived', (f) =>
+        frames.got.push(typeof f.payload === 'string' ? f.payload : gunzipSync(f.payload).toString('utf8')),
+      );
     }),
   );
   contexts.push(r.context);

@@ -1,9 +1,9 @@
 // A light session against a fake WebSocket and fake timers, and its fixtures (a skeleton,
 // comments, reports, events), shared by rooms.test.ts and skeleton.test.ts.
-import { SyncClient } from '../src/sync/sync_client';
+import { SyncClient, type SyncOptions } from '../src/sync/sync_client';
 import { FakeSocket } from './fake_socket';
 
-export function harness(view: 'light' | 'full' = 'light') {
+export function harness(view: 'light' | 'full' = 'light', more: Partial<SyncOptions> = {}) {
   const sockets: FakeSocket[] = [];
   const timers: { fn: () => void; ms: number }[] = [];
   let clock = 1_000_000;
@@ -19,6 +19,7 @@ export function harness(view: 'light' | 'full' = 'light') {
     set_timeout: (fn, ms) => timers.push({ fn, ms }),
     clear_timeout: () => {},
     now: () => clock,
+    ...more,
   });
   const fire_retry = () => {
     const i = timers.findIndex((t) => t.ms <= 10_000);

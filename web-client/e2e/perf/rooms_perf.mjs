@@ -24,6 +24,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { api_token, demo_password, launch_browser, release_scrubber, start_server, wait_live } from '../harness.mjs';
 
 const arg = (name, d) => {
@@ -89,7 +90,15 @@ async function one_run(browser, url, view, pledges, tag) {
   const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const frames = [];
-  page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
+  // A gzip snapshot (ADR 0213) is a binary frame: kept inflated, its bytes on the wire beside.
+  let wire_snapshot_bytes = null;
+  page.on('websocket', (ws) =>
+    ws.on('framereceived', (f) => {
+      if (typeof f.payload === 'string') return frames.push(f.payload);
+      wire_snapshot_bytes = f.payload.length;
+      frames.push(gunzipSync(f.payload).toString('utf8'));
+    }),
+  );
   await page.goto('/#/');
   await page.evaluate((v) => localStorage.setItem('a4p.view', v), view);
   await page.reload();
@@ -102,7 +111,7 @@ async function one_run(browser, url, view, pledges, tag) {
   const sign_in_ms = ms(t_sign_in);
   const snapshot = frames.find((f) => f.includes('"type":"snapshot"'));
   const snapshot_bytes = snapshot ? Buffer.byteLength(snapshot) : null;
-  say({ snapshot_bytes, sign_in_ms, heap_mb_overview: await heap_mb(page) });
+  say({ snapshot_bytes, snapshot_wire_bytes: wire_snapshot_bytes ?? snapshot_bytes, sign_in_ms, heap_mb_overview: await heap_mb(page) });
 
   // The busiest thread: first comments on screen.
   const t_open = performance.now();

@@ -66,6 +66,12 @@ export interface SyncOptions {
   view?: 'light' | 'full';
   /** Clock for dropping rooms left long ago (ms). */
   now?: () => number;
+  /**
+   * Inflates a binary frame (a gzip snapshot) to its text. Given, a light hello asks for
+   * `snapshot_encoding: "gzip"` (ADR 0213): the skeleton then comes compressed, about 8 times
+   * smaller. Messages after it wait until it is inflated, so their order holds.
+   */
+  inflate?: ((data: unknown) => Promise<string>) | null;
 }
 
 /** What a view needs to know of a room. */
@@ -127,9 +133,10 @@ function default_id(): string {
 }
 
 export class SyncClient {
-  private readonly opt_: Required<Omit<SyncOptions, 'storage' | 'auth_probe'>> & {
+  private readonly opt_: Required<Omit<SyncOptions, 'storage' | 'auth_probe' | 'inflate'>> & {
     storage: StorageLike | null;
     auth_probe: (() => Promise<boolean>) | null;
+    inflate: ((data: unknown) => Promise<string>) | null;
   };
   private socket_: SocketLike | null = null;
   private status_: ConnectionStatus = 'offline';
@@ -163,6 +170,7 @@ export class SyncClient {
     this.opt_ = {
       storage: options.storage ?? null,
       auth_probe: options.auth_probe ?? null,
+      inflate: options.inflate ?? null,
       random: Math.random,
       set_timeout: (fn, ms) => setTimeout(fn, ms),
       clear_timeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
@@ -354,6 +362,7 @@ export class SyncClient {
       this.hello_rooms_ = new Set();
       if (this.opt_.view === 'light') {
         hello.view = 'light';
+        if (this.opt_.inflate) hello.snapshot_encoding = 'gzip';
         // Rooms whose contents are held are joined before the catch-up, so it is exact per
         // room; a room still waiting for its first page is joined again after the welcome.
         if (resume && this.light_)
@@ -363,10 +372,8 @@ export class SyncClient {
       }
       this.send_json(hello);
     };
-    sock.onmessage = (ev) => {
-      if (this.socket_ !== sock) return;
-      if (typeof ev.data !== 'string') return;
-      for (const line of ev.data.split('\n')) {
+    const take = (text: string): void => {
+      for (const line of text.split('\n')) {
         if (!line.trim()) continue;
         let msg: ServerMsg;
         try {
@@ -377,6 +384,32 @@ export class SyncClient {
         this.on_message(msg);
         if (this.socket_ !== sock) return; // a gap closed this socket; drop the rest
       }
+    };
+    // While a binary frame is inflated, what follows it waits in this chain (order holds).
+    let inflating: Promise<void> | null = null;
+    const after_inflating = (step: () => Promise<void> | void): void => {
+      const p: Promise<void> = (inflating ?? Promise.resolve()).then(step);
+      inflating = p;
+      void p.finally(() => {
+        if (inflating === p) inflating = null;
+      });
+    };
+    sock.onmessage = (ev) => {
+      if (this.socket_ !== sock) return;
+      const data = ev.data;
+      if (typeof data === 'string') {
+        if (inflating) after_inflating(() => (this.socket_ === sock ? take(data) : undefined));
+        else take(data);
+        return;
+      }
+      const inflate = this.opt_.inflate;
+      if (!inflate) return;
+      after_inflating(() =>
+        inflate(data).then(
+          (text) => (this.socket_ === sock ? take(text) : undefined),
+          () => (this.socket_ === sock ? this.reconnect_now() : undefined),
+        ),
+      );
     };
     sock.onerror = () => {};
     sock.onclose = (ev) => {

@@ -65,14 +65,26 @@ function requested_view(): 'light' | 'full' {
   }
 }
 
+/** A gzip frame (ADR 0213) to its text, by the browser's own inflater. */
+async function inflate_gzip(data: unknown): Promise<string> {
+  const body = data instanceof Blob ? data : new Blob([data as ArrayBuffer]);
+  const stream = body.stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream).text();
+}
+
 function get_client(): SyncClient {
   if (client) return client;
   client = new SyncClient({
     url: ws_url(),
-    socket_factory: (url, protocol) => new WebSocket(url, protocol) as unknown as SocketLike,
+    socket_factory: (url, protocol) => {
+      const ws = new WebSocket(url, protocol);
+      ws.binaryType = 'arraybuffer';
+      return ws as unknown as SocketLike;
+    },
     storage: session_storage(),
     auth_probe,
     view: requested_view(),
+    inflate: typeof DecompressionStream === 'function' ? inflate_gzip : null,
   });
   client.subscribe((e) => {
     switch (e.kind) {
