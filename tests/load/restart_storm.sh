@@ -56,7 +56,7 @@ for view in $views; do
     $([ "$view" = light-gzip ] && echo --snapshot-encoding gzip) \
     --restart-storm >"$work/load.out" 2>&1 &
   lpid=$!
-  until grep -q 'restart a4pd now' "$work/load.out"; do
+  until grep -qs 'restart a4pd now' "$work/load.out"; do
     kill -0 "$lpid" 2>/dev/null || { cat "$work/load.out"; exit 1; }
     sleep 0.2
   done
