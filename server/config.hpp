@@ -124,6 +124,10 @@ struct server_config {
   std::string cluster;
   std::vector<std::string> cluster_urls;
   std::string node;
+  // Presence across nodes (docs/decisions/0328): every room's local members published this
+  // often; a node not heard from for presence_expiry loses its members here.
+  std::chrono::milliseconds presence_heartbeat{2000};
+  std::chrono::milliseconds presence_expiry{6000};
 
   // Administration (admin_api.hpp).
   std::chrono::seconds invite_ttl{72 * 3600};  // one-time invitation and reset links

@@ -73,7 +73,7 @@ void hub::remove(std::uint64_t id) {
     std::lock_guard lock(mu_);
     rooms = erase_locked(id);
   }
-  for (const auto& r : rooms) announce(r);
+  for (const auto& r : rooms) local_changed(r);
 }
 
 void hub::broadcast(const fanout& f) {
@@ -145,7 +145,7 @@ void hub::close_users(const std::vector<std::string>& users, int code) {
       }
     for (auto id : ids) rooms.merge(erase_locked(id));
   }
-  for (const auto& r : rooms) announce(r);
+  for (const auto& r : rooms) local_changed(r);
   for (auto& s : out) s->close(code);
 }
 
@@ -199,7 +199,7 @@ hub::join_result hub::join(std::uint64_t id, const std::string& room) {
     it->second.rooms.insert(room);
     rooms_[room].insert(id);
   }
-  announce(room);
+  local_changed(room);
   return join_result::joined;
 }
 
@@ -214,27 +214,110 @@ void hub::leave(std::uint64_t id, const std::string& room) {
       if (rit->second.empty()) rooms_.erase(rit);
     }
   }
-  announce(room);
+  local_changed(room);
 }
 
 void hub::announce(const std::string& room) {
   std::vector<std::shared_ptr<websocket_session>> out;
-  std::vector<protocol::presence_member> present;
+  presence_list present;
   {
     std::lock_guard lock(mu_);
     auto rit = rooms_.find(room);
     if (rit == rooms_.end()) return;
-    std::set<std::pair<std::string, std::string>> seen;  // a user with two tabs counts once
-    for (auto id : rit->second) {
-      auto it = members_.find(id);
-      if (it == members_.end()) continue;
-      if (seen.emplace(it->second.v.user, it->second.v.org).second)
-        present.push_back({it->second.v.user, it->second.v.org});
-      if (auto s = it->second.s.lock()) out.push_back(std::move(s));
-    }
+    for (auto id : rit->second)
+      if (auto it = members_.find(id); it != members_.end())
+        if (auto s = it->second.s.lock()) out.push_back(std::move(s));
+    present = union_locked(room);
   }
   auto msg = std::make_shared<const std::string>(protocol::presence_message(room, present));
   for (auto& s : out) s->send(msg);
+}
+
+void hub::local_changed(const std::string& room) {
+  announce(room);
+  if (on_local_change_) on_local_change_(room);
+}
+
+namespace {
+// Appends (user, org) to `out` unless `seen` has it (a user with two tabs counts once).
+void add_once(hub::presence_list& out, std::set<std::pair<std::string, std::string>>& seen,
+              const std::string& user, const std::string& org) {
+  if (seen.emplace(user, org).second) out.push_back({user, org});
+}
+}  // namespace
+
+hub::presence_list hub::local_locked(const std::string& room) const {
+  presence_list out;
+  std::set<std::pair<std::string, std::string>> seen;
+  if (auto rit = rooms_.find(room); rit != rooms_.end())
+    for (auto id : rit->second)
+      if (auto it = members_.find(id); it != members_.end())
+        add_once(out, seen, it->second.v.user, it->second.v.org);
+  return out;
+}
+
+hub::presence_list hub::union_locked(const std::string& room) const {
+  auto out = local_locked(room);
+  auto rit = remote_.find(room);
+  if (rit == remote_.end()) return out;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& m : out) seen.emplace(m.user, m.org);
+  for (const auto& [node, members] : rit->second)
+    for (const auto& m : members) add_once(out, seen, m.user, m.org);
+  return out;
+}
+
+hub::presence_list hub::local_presence(const std::string& room) const {
+  std::lock_guard lock(mu_);
+  return local_locked(room);
+}
+
+std::map<std::string, hub::presence_list> hub::local_presence() const {
+  std::lock_guard lock(mu_);
+  std::map<std::string, presence_list> out;
+  for (const auto& [room, ids] : rooms_) out.emplace(room, local_locked(room));
+  return out;
+}
+
+bool hub::replace_remote_locked(const std::string& node, const std::string& room,
+                                presence_list members) {
+  // Only a room with local sessions is announced; the others just keep the list.
+  const bool watched = rooms_.contains(room);
+  presence_list before;
+  if (watched) before = union_locked(room);
+  auto& nodes = remote_[room];
+  if (members.empty())
+    nodes.erase(node);
+  else
+    nodes[node] = std::move(members);
+  if (nodes.empty()) remote_.erase(room);
+  if (!watched) return false;
+  const auto after = union_locked(room);
+  return !std::ranges::equal(before, after, [](const auto& a, const auto& b) {
+    return a.user == b.user && a.org == b.org;
+  });
+}
+
+void hub::set_remote(const std::string& node, const std::string& room, presence_list members) {
+  bool changed = false;
+  {
+    std::lock_guard lock(mu_);
+    changed = replace_remote_locked(node, room, std::move(members));
+  }
+  if (changed) announce(room);
+}
+
+void hub::set_remote_all(const std::string& node, std::map<std::string, presence_list> rooms) {
+  std::vector<std::string> changed;
+  {
+    std::lock_guard lock(mu_);
+    // The node's rooms it no longer names are emptied.
+    for (const auto& [room, nodes] : remote_)
+      if (nodes.contains(node) && !rooms.contains(room)) rooms.emplace(room, presence_list{});
+    for (auto& [room, members] : rooms)
+      if (replace_remote_locked(node, room, std::move(members))) changed.push_back(room);
+  }
+  for (const auto& r : changed) announce(r);
 }
 
 }  // namespace a4p::server

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "protocol/messages.hpp"
 #include "server/fanout.hpp"
 
 namespace a4p::server {
@@ -84,6 +86,23 @@ class hub {
   join_result join(std::uint64_t id, const std::string& room);
   void leave(std::uint64_t id, const std::string& room);
 
+  // Presence across cluster nodes (docs/decisions/0328). Every presence sent here lists the
+  // union of this node's members of the room and those the other nodes reported, each
+  // (user, org) once. Unused in single-node mode.
+  using presence_list = std::vector<protocol::presence_member>;
+  // Called (outside the lock, on the thread that made the change) with each room whose local
+  // members changed. Set once, before any session joins.
+  void on_local_change(std::function<void(const std::string& room)> f) {
+    on_local_change_ = std::move(f);
+  }
+  // This node's own members of `room` (each once), or of every room that has any.
+  [[nodiscard]] presence_list local_presence(const std::string& room) const;
+  [[nodiscard]] std::map<std::string, presence_list> local_presence() const;
+  // What `node` reported: its members of one room (empty: none), or of all its rooms (rooms
+  // not named have none). Announces to the local sessions of every room whose union changed.
+  void set_remote(const std::string& node, const std::string& room, presence_list members);
+  void set_remote_all(const std::string& node, std::map<std::string, presence_list> rooms);
+
  private:
   struct member {
     std::weak_ptr<websocket_session> s;
@@ -99,6 +118,15 @@ class hub {
   // Erases the member and its rooms; returns the rooms it was in. REQUIRES: mu_ held.
   std::set<std::string> erase_locked(std::uint64_t id);
   void announce(const std::string& room);  // REQUIRES: mu_ not held
+  // announce(), and the hook told (on_local_change). REQUIRES: mu_ not held.
+  void local_changed(const std::string& room);
+  // Local members, then other nodes', each (user, org) once. REQUIRES: mu_ held.
+  presence_list union_locked(const std::string& room) const;
+  presence_list local_locked(const std::string& room) const;
+  // Replaces node's members of room; true when the union changed for local sessions.
+  // REQUIRES: mu_ held.
+  bool replace_remote_locked(const std::string& node, const std::string& room,
+                             presence_list members);
 
   std::size_t max_per_user_;
   std::size_t max_rooms_;
@@ -106,6 +134,9 @@ class hub {
   std::unordered_map<std::uint64_t, member> members_;      // GUARDED_BY(mu_)
   std::unordered_map<std::string, std::size_t> per_user_;  // GUARDED_BY(mu_)
   std::map<std::string, std::set<std::uint64_t>> rooms_;   // GUARDED_BY(mu_)
+  // room -> node -> its members there, as the node last reported. GUARDED_BY(mu_)
+  std::map<std::string, std::map<std::string, presence_list>> remote_;
+  std::function<void(const std::string&)> on_local_change_;
 };
 
 }  // namespace a4p::server

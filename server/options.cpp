@@ -1,5 +1,6 @@
 #include "server/options.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
@@ -83,7 +84,12 @@ void add_flags(CLI::App& app, options& o) {
                  "cluster mode: the NATS servers (nats://HOST:PORT[,...]) whose JetStream stream "
                  "A4P_LOG is the log of record; the data directory becomes its replica "
                  "(docs/SCALING.md)");
-  app.add_option("--node", cfg.node, "this node's name in cluster mode");
+  app.add_option("--node", cfg.node,
+                 "this node's name in cluster mode (letters, digits, '-' and '_')");
+  add_duration(app, "--presence-heartbeat", cfg.presence_heartbeat,
+               "cluster mode: milliseconds between two publications of every room's members");
+  add_duration(app, "--presence-expiry", cfg.presence_expiry,
+               "cluster mode: milliseconds without a node's presence before its members go");
   app.add_option("--max-frame", cfg.max_frame_bytes, "largest client frame in bytes (1009)")
       ->capture_default_str();
   app.add_option("--max-header", cfg.max_header_bytes, "largest HTTP header in bytes (431)")
@@ -378,6 +384,17 @@ std::expected<options, int> parse_options(int argc, char** argv) {
     }
     if (cfg.node.empty() || cfg.cluster_urls.empty()) {
       std::cerr << "a4pd: --cluster needs NATS URLs and --node a name\n";
+      return std::unexpected(2);
+    }
+    // The name is a NATS subject token (a4p.presence.<node>).
+    if (!std::ranges::all_of(cfg.node, [](char ch) {
+          return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
+        })) {
+      std::cerr << "a4pd: --node: letters, digits, '-' and '_' only\n";
+      return std::unexpected(2);
+    }
+    if (cfg.presence_heartbeat.count() < 100 || cfg.presence_expiry <= cfg.presence_heartbeat) {
+      std::cerr << "a4pd: --presence-heartbeat at least 100 ms, --presence-expiry above it\n";
       return std::unexpected(2);
     }
     if (!cfg.checkpoint_key.empty()) {

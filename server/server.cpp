@@ -17,6 +17,7 @@
 #include "server/admin/session_store.hpp"
 #include "server/audit_timeline.hpp"
 #include "server/cluster/node.hpp"
+#include "server/cluster_presence.hpp"
 #include "server/cluster_shared.hpp"
 #include "server/invite_store.hpp"
 #include "server/listener.hpp"
@@ -74,6 +75,7 @@ server_app::server_app(options opts)
 
 server_app::~server_app() {
   // The applier hands messages to the sequencer: it stops first.
+  if (presence_) presence_->stop();
   if (shared_) shared_->stop();
   if (cluster_) cluster_->stop();
   // Feed viewers still held by ioc_'s handlers outlive public_ (destroyed first): they must
@@ -135,6 +137,11 @@ std::expected<void, int> server_app::open() {
       return std::unexpected(1);
     }
     ctx_.shared = shared_.get();
+    // Presence across nodes (decision 0328), hooked into the hub before any session joins.
+    presence_ = std::make_unique<cluster_presence>(
+        cluster_->client(), clients_,
+        cluster_presence::options{cfg_.node, cfg_.presence_heartbeat, cfg_.presence_expiry});
+    presence_->start();
   } else {
     sessions_->load();
   }

@@ -47,6 +47,7 @@ namespace a4p::server {
 namespace cluster {
 class node;
 }
+class cluster_presence;
 class cluster_shared;
 class invite_store;
 class listener;
@@ -118,6 +119,7 @@ class server_app {
   std::unique_ptr<session_store> sessions_;
   std::unique_ptr<invite_store> invites_;
   hub clients_;
+  std::unique_ptr<cluster_presence> presence_;  // cluster mode: presence across nodes
   server_context ctx_;
   boost::asio::io_context ioc_;
   // The anonymous lane (decision 0316): /public connections and the public site's strand, on

@@ -1,0 +1,54 @@
+// Presence across the nodes of a cluster (docs/decisions/0328), on core NATS (at most once,
+// no JetStream: presence is soft state, made again by every heartbeat).
+//  - Each node publishes on `a4p.presence.<node>` {"node","full","rooms":{room:[{user,org}]}}:
+//    one room ("full":false) whenever that room's local members change, and every room it has
+//    members in ("full":true: the rooms not named have none) every `heartbeat`.
+//  - Each node subscribes to `a4p.presence.*`, hands the other nodes' lists to the hub (which
+//    announces every presence as the union of all nodes, each member once), and drops a node's
+//    members when nothing came from it for `expiry` (a node killed, or cut off from NATS).
+// Visibility: only members of a room are published, and a session joined a room only after
+// the room check, so presence carries no more than on one node (user and org).
+//
+// Thread safety: start() and stop() once each, from one thread; the rest runs on the NATS
+// client's strand.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace a4p::nats {
+class client;
+}
+
+namespace a4p::server {
+
+class hub;
+
+class cluster_presence {
+ public:
+  struct options {
+    std::string node;                           // this node's name: a NATS subject token
+    std::chrono::milliseconds heartbeat{2000};  // --presence-heartbeat
+    std::chrono::milliseconds expiry{6000};     // --presence-expiry
+  };
+  // REQUIRES: c and clients outlive this object (or its stop()).
+  cluster_presence(nats::client& c, hub& clients, options o);
+  ~cluster_presence();
+  cluster_presence(const cluster_presence&) = delete;
+  cluster_presence& operator=(const cluster_presence&) = delete;
+
+  // Subscribes, hooks the hub's local changes and starts the heartbeat.
+  void start();
+  // Stops publishing and taking reports (what runs on the strand then does nothing).
+  void stop();
+
+  // The subject a node publishes its presence on.
+  [[nodiscard]] static std::string subject(const std::string& node);
+
+ private:
+  struct state;
+  std::shared_ptr<state> st_;
+};
+
+}  // namespace a4p::server
