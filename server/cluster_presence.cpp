@@ -3,6 +3,8 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <set>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
@@ -16,6 +18,7 @@ namespace {
 using namespace std::chrono_literals;
 using json = nlohmann::json;
 using steady = std::chrono::steady_clock;
+constexpr std::size_t max_report_bytes = 256 * 1024;
 
 json members_json(const hub::presence_list& members) {
   json out = json::array();
@@ -44,14 +47,30 @@ struct cluster_presence::state {
   // reaches the hub.
   std::mutex running;
   std::uint64_t sid = 0;
-  std::map<std::string, steady::time_point> heard;  // other nodes, on the strand
+  // When each other node's list of each room came last (on the strand).
+  std::map<std::pair<std::string, std::string>, steady::time_point> heard;
+  std::set<std::string> nodes;  // the other nodes heard from (for the logs)
 
   state(nats::client& cl, hub& h, options opts) : c(cl), clients(h), o(std::move(opts)) {}
 
-  void publish(bool full, const std::map<std::string, hub::presence_list>& rooms) {
+  // The rooms in messages of at most about max_report_bytes (NATS refuses a payload over its
+  // max_payload, 1 MiB by default, and drops the connection).
+  void publish(const std::map<std::string, hub::presence_list>& rooms) {
     json r = json::object();
-    for (const auto& [room, members] : rooms) r[room] = members_json(members);
-    c.publish(subject(o.node), json{{"node", o.node}, {"full", full}, {"rooms", r}}.dump());
+    std::size_t bytes = 0;
+    auto send = [&] {
+      c.publish(subject(o.node), json{{"node", o.node}, {"rooms", r}}.dump());
+      r = json::object();
+      bytes = 0;
+    };
+    for (const auto& [room, members] : rooms) {
+      auto list = members_json(members);
+      const auto size = room.size() + list.dump().size();
+      if (bytes > 0 && bytes + size > max_report_bytes) send();
+      r[room] = std::move(list);
+      bytes += size;
+    }
+    if (bytes > 0) send();
   }
 
   void take(const nats::message& m) {
@@ -63,29 +82,38 @@ struct cluster_presence::state {
       return;
     const auto node = j["node"].get<std::string>();
     if (node == o.node) return;
-    if (!heard.contains(node)) spdlog::info("cluster: presence from node {}", node);
-    heard[node] = steady::now();
-    std::map<std::string, hub::presence_list> rooms;
-    for (const auto& [room, members] : j["rooms"].items()) rooms.emplace(room, members_of(members));
-    if (j.value("full", false)) return clients.set_remote_all(node, std::move(rooms));
-    for (auto& [room, members] : rooms) clients.set_remote(node, room, std::move(members));
+    if (nodes.insert(node).second) spdlog::info("cluster: presence from node {}", node);
+    const auto now = steady::now();
+    for (const auto& [room, list] : j["rooms"].items()) {
+      auto members = members_of(list);
+      if (members.empty())
+        heard.erase({node, room});
+      else
+        heard[{node, room}] = now;
+      clients.set_remote(node, room, std::move(members));
+    }
   }
 
   static void beat(const std::shared_ptr<state>& self) {
     std::lock_guard lock(self->running);
     if (!self->alive) return;
-    self->publish(true, self->clients.local_presence());
+    self->publish(self->clients.local_presence());
+    // A room not repeated for the expiry: the node died, lost NATS, or its last change (an
+    // empty list) was lost.
     const auto now = steady::now();
+    std::set<std::string> silent;
     for (auto it = self->heard.begin(); it != self->heard.end();) {
       if (now - it->second <= self->o.expiry) {
         ++it;
         continue;
       }
-      spdlog::warn("cluster: no presence from node {} for {} ms: its members are gone here",
-                   it->first, self->o.expiry.count());
-      self->clients.set_remote_all(it->first, {});
+      silent.insert(it->first.first);
+      self->clients.set_remote(it->first.first, it->first.second, {});
       it = self->heard.erase(it);
     }
+    for (const auto& node : silent)
+      spdlog::warn("cluster: rooms of node {} not repeated for {} ms: their members are gone here",
+                   node, self->o.expiry.count());
     self->c.after(self->o.heartbeat, [self] { beat(self); });
   }
 };
@@ -109,7 +137,7 @@ void cluster_presence::start() {
     // Read on the strand, so that the last of several quick changes publishes the last list.
     self->c.after(0ms, [self, room] {
       std::lock_guard lock(self->running);
-      if (self->alive) self->publish(false, {{room, self->clients.local_presence(room)}});
+      if (self->alive) self->publish({{room, self->clients.local_presence(room)}});
     });
   });
   st_->sid =

@@ -307,17 +307,4 @@ void hub::set_remote(const std::string& node, const std::string& room, presence_
   if (changed) announce(room);
 }
 
-void hub::set_remote_all(const std::string& node, std::map<std::string, presence_list> rooms) {
-  std::vector<std::string> changed;
-  {
-    std::lock_guard lock(mu_);
-    // The node's rooms it no longer names are emptied.
-    for (const auto& [room, nodes] : remote_)
-      if (nodes.contains(node) && !rooms.contains(room)) rooms.emplace(room, presence_list{});
-    for (auto& [room, members] : rooms)
-      if (replace_remote_locked(node, room, std::move(members))) changed.push_back(room);
-  }
-  for (const auto& r : changed) announce(r);
-}
-
 }  // namespace a4p::server

@@ -98,10 +98,9 @@ class hub {
   // This node's own members of `room` (each once), or of every room that has any.
   [[nodiscard]] presence_list local_presence(const std::string& room) const;
   [[nodiscard]] std::map<std::string, presence_list> local_presence() const;
-  // What `node` reported: its members of one room (empty: none), or of all its rooms (rooms
-  // not named have none). Announces to the local sessions of every room whose union changed.
+  // What `node` reported: its members of `room` (empty: none). Announces to the room's local
+  // sessions when the union changed.
   void set_remote(const std::string& node, const std::string& room, presence_list members);
-  void set_remote_all(const std::string& node, std::map<std::string, presence_list> rooms);
 
  private:
   struct member {

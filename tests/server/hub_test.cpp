@@ -68,5 +68,48 @@ TEST(hub, live_sessions_are_counted_fed_and_forgotten_when_closed) {
   EXPECT_TRUE(eventually([&] { return clients.size() == 0; })) << clients.size();
 }
 
+// Presence across cluster nodes (ADR 0328), the hub's part: what another node reported is
+// merged into the room's presence, each (user, org) once; a report that changes nothing sends
+// nothing; an empty report takes that node's members out again.
+TEST(hub, presence_is_the_union_of_this_node_and_what_other_nodes_reported) {
+  inprocess_a4pd server;
+  ASSERT_TRUE(server.started());
+  auto& clients = server.app().clients();
+  auto a = open_session(server.port(), "gha.delegate");
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(a->send(nlohmann::json{{"type", "join"}, {"room", "discussion:D1"}}));
+  auto p = a->next_of("presence");
+  ASSERT_TRUE(p);
+  ASSERT_EQ((*p)["members"].size(), 1u);
+  auto org = (*p)["members"][0]["org"].get<std::string>();
+  EXPECT_TRUE(eventually([&] { return clients.local_presence("discussion:D1").size() == 1; }));
+
+  // Node n1 has NLD and (in a second tab elsewhere) GHA itself: GHA counts once.
+  clients.set_remote("n1", "discussion:D1", {{"nld.delegate", "NLD"}, {"gha.delegate", org}});
+  p = a->next_of("presence");
+  ASSERT_TRUE(p);
+  ASSERT_EQ((*p)["members"].size(), 2u) << p->dump();
+  EXPECT_EQ((*p)["members"][0]["user"], "gha.delegate");
+  EXPECT_EQ((*p)["members"][1]["user"], "nld.delegate");
+  // The same report again (a heartbeat) sends nothing, nor does a room this node has no
+  // session in: the next presence is the one of n2's report (a socket read that times out
+  // ends the test client, so "nothing" is shown by what comes next).
+  clients.set_remote("n1", "discussion:D1", {{"nld.delegate", "NLD"}, {"gha.delegate", org}});
+  clients.set_remote("n1", "discussion:D9", {{"usa.delegate", "USA"}});
+  // Node n2 adds USA; n1 empties the room.
+  clients.set_remote("n2", "discussion:D1", {{"usa.delegate", "USA"}});
+  p = a->next_of("presence");
+  ASSERT_TRUE(p);
+  EXPECT_EQ((*p)["members"].size(), 3u) << p->dump();
+  clients.set_remote("n1", "discussion:D1", {});
+  p = a->next_of("presence");
+  ASSERT_TRUE(p);
+  ASSERT_EQ((*p)["members"].size(), 2u) << p->dump();
+  EXPECT_EQ((*p)["members"][1]["user"], "usa.delegate");
+  // Only this node's own members are published.
+  EXPECT_EQ(clients.local_presence("discussion:D1").size(), 1u);
+  EXPECT_EQ(clients.local_presence().size(), 1u);
+}
+
 }  // namespace
 }  // namespace a4p::test
