@@ -50,6 +50,9 @@ struct cluster_presence::state {
   // When each other node's list of each room came last (on the strand).
   std::map<std::pair<std::string, std::string>, steady::time_point> heard;
   std::set<std::string> nodes;  // the other nodes heard from (for the logs)
+  // Rooms whose local members changed since the last flush (any thread). GUARDED_BY(dirty_mu)
+  std::mutex dirty_mu;
+  std::set<std::string> dirty;
 
   state(nats::client& cl, hub& h, options opts) : c(cl), clients(h), o(std::move(opts)) {}
 
@@ -94,12 +97,45 @@ struct cluster_presence::state {
     }
   }
 
+  // A local change: the room is published by one flush on the strand, which reads every
+  // changed room's list as it is then (a burst of joins, as in a restart storm, goes out in
+  // a few messages, and the last of quick changes publishes the latest list).
+  static void changed(const std::shared_ptr<state>& self, const std::string& room) {
+    {
+      std::lock_guard lock(self->dirty_mu);
+      const bool first = self->dirty.empty();
+      self->dirty.insert(room);
+      if (!first) return;  // a flush is already on its way
+    }
+    self->c.after(0ms, [self] { flush(self); });
+  }
+
+  static void flush(const std::shared_ptr<state>& self) {
+    std::set<std::string> rooms;
+    {
+      std::lock_guard lock(self->dirty_mu);
+      rooms.swap(self->dirty);
+    }
+    std::lock_guard lock(self->running);
+    if (!self->alive) return;
+    std::map<std::string, hub::presence_list> lists;
+    for (const auto& r : rooms) lists.emplace(r, self->clients.local_presence(r));
+    self->publish(lists);
+  }
+
   static void beat(const std::shared_ptr<state>& self) {
     std::lock_guard lock(self->running);
     if (!self->alive) return;
     self->publish(self->clients.local_presence());
-    // A room not repeated for the expiry: the node died, lost NATS, or its last change (an
-    // empty list) was lost.
+    self->c.after(self->o.heartbeat, [self] { beat(self); });
+  }
+
+  // A room not repeated for the expiry: the node died, lost NATS, or its last change (an
+  // empty list) was lost. Looked at every quarter heartbeat, so that a dead node's members go
+  // at most that long after the expiry.
+  static void sweep(const std::shared_ptr<state>& self) {
+    std::lock_guard lock(self->running);
+    if (!self->alive) return;
     const auto now = steady::now();
     std::set<std::string> silent;
     for (auto it = self->heard.begin(); it != self->heard.end();) {
@@ -114,7 +150,7 @@ struct cluster_presence::state {
     for (const auto& node : silent)
       spdlog::warn("cluster: rooms of node {} not repeated for {} ms: their members are gone here",
                    node, self->o.expiry.count());
-    self->c.after(self->o.heartbeat, [self] { beat(self); });
+    self->c.after(self->o.heartbeat / 4, [self] { sweep(self); });
   }
 };
 
@@ -133,16 +169,12 @@ void cluster_presence::start() {
   std::weak_ptr<state> weak = st_;
   st_->clients.on_local_change([weak](const std::string& room) {
     auto self = weak.lock();
-    if (!self || !self->alive) return;
-    // Read on the strand, so that the last of several quick changes publishes the last list.
-    self->c.after(0ms, [self, room] {
-      std::lock_guard lock(self->running);
-      if (self->alive) self->publish({{room, self->clients.local_presence(room)}});
-    });
+    if (self && self->alive) state::changed(self, room);
   });
   st_->sid =
       st_->c.subscribe("a4p.presence.*", [self = st_](const nats::message& m) { self->take(m); });
   st_->c.after(0ms, [self = st_] { state::beat(self); });
+  st_->c.after(st_->o.heartbeat / 4, [self = st_] { state::sweep(self); });
 }
 
 void cluster_presence::stop() {

@@ -1,12 +1,13 @@
 // Presence across the nodes of a cluster (docs/decisions/0328), on core NATS (at most once,
 // no JetStream: presence is soft state, made again by every heartbeat).
-//  - Each node publishes on `a4p.presence.<node>` {"node","rooms":{room:[{user,org}]}}: one
-//    room whenever that room's local members change (an empty list when none is left), and
-//    every room it has members in every `heartbeat` (in messages of at most about 256 KiB).
+//  - Each node publishes on `a4p.presence.<node>` {"node","rooms":{room:[{user,org}]}}: the
+//    rooms whose local members changed (an empty list when none is left; changes made while
+//    a publication waits on the strand go out with it), and every room it has members in
+//    every `heartbeat` (in messages of at most about 256 KiB).
 //  - Each node subscribes to `a4p.presence.*` and hands the other nodes' lists to the hub
 //    (which announces every presence as the union of all nodes, each member once). A node's
-//    list of a room not repeated for `expiry` is dropped: the node died or lost NATS, or the
-//    message that emptied the room was lost.
+//    list of a room not repeated for `expiry` is dropped (looked at every quarter heartbeat):
+//    the node died or lost NATS, or the message that emptied the room was lost.
 // Visibility: only members of a room are published, and a session joined a room only after
 // the room check, so presence carries no more than on one node (user and org).
 //
