@@ -230,6 +230,22 @@ struct writers {
 };
 
 // A live session that records the seq of every event it is sent.
+// Where two seq lists part, with a few seqs of each around it (gtest prints only the first 32).
+std::string first_difference(const std::vector<std::uint64_t>& got,
+                             const std::vector<std::uint64_t>& want) {
+  std::size_t i = 0;
+  while (i < got.size() && i < want.size() && got[i] == want[i]) ++i;
+  auto around = [i](const std::vector<std::uint64_t>& v) {
+    std::string out;
+    for (std::size_t k = i < 3 ? 0 : i - 3; k < v.size() && k < i + 4; ++k)
+      out += std::to_string(v[k]) + " ";
+    return out;
+  };
+  return "got " + std::to_string(got.size()) + " seqs, want " + std::to_string(want.size()) +
+         "; first difference at index " + std::to_string(i) + ": got [" + around(got) +
+         "], want [" + around(want) + "]";
+}
+
 struct subscriber {
   std::unique_ptr<ws_client> c;
   std::uint64_t from = 0;
@@ -252,20 +268,31 @@ struct subscriber {
     auto w = c->hello(epoch, seqs.empty() ? from : seqs.back());
     return w && w->value("mode", "") != "snapshot" && !c->snapshot();
   }
-  // Reads what comes for `d`.
-  void read_for(std::chrono::milliseconds d) {
-    const auto end = std::chrono::steady_clock::now() + d;
-    while (std::chrono::steady_clock::now() < end)
-      if (auto m = c->next_of("event", 100ms)) seqs.push_back(m->value("seq", std::uint64_t{0}));
-  }
-  // Reads events until `last` has come (or 30 s passed).
-  void read_until(std::uint64_t last) {
-    const auto end = std::chrono::steady_clock::now() + 30s;
-    while ((seqs.empty() || seqs.back() < last) && std::chrono::steady_clock::now() < end) {
-      auto m = c->next_of("event", 1s);
-      if (m) seqs.push_back(m->value("seq", std::uint64_t{0}));
+  // Reads `n` more events. Every read here waits long: a test client's read that times out
+  // ends its stream (tests/server/test_client.cpp), so a short timeout on a loaded machine, in a
+  // pause between writes, would silence the subscriber for the rest of the test.
+  bool read_count(std::size_t n) {
+    for (std::size_t k = 0; k < n; ++k) {
+      auto m = c->next_of("event", 30s);
+      if (!m) return false;
+      seqs.push_back(m->value("seq", std::uint64_t{0}));
     }
+    return true;
   }
+  // Reads events until `last` has come (or none came for 30 s).
+  void read_until(std::uint64_t last) {
+    while (seqs.empty() || seqs.back() < last) {
+      auto m = c->next_of("event", 30s);  // one long wait: see read_count
+      if (!m) break;
+      seqs.push_back(m->value("seq", std::uint64_t{0}));
+    }
+    if (!seqs.empty() && seqs.back() >= last) return;
+    // For the failure text: the close code if the server closed it (-1: still open, silent).
+    const int code = c->wait_close(1s);
+    stalled = "stalled at " + std::to_string(seqs.empty() ? from : seqs.back()) + ", close code " +
+              std::to_string(code);
+  }
+  std::string stalled;  // why read_until stopped short, if it did
 };
 
 TEST_F(cluster, every_acked_event_is_on_every_node_once_in_one_order_and_the_replicas_verify) {
@@ -379,7 +406,7 @@ TEST_F(cluster, kill_9_of_an_a4pd_and_a_nats_server_mid_run_loses_no_acked_event
   const char* users[] = {"gbr.delegate", "nld.delegate", "usa.delegate"};
   for (int i = 0; i < 3; ++i) w.start(port(i), users[i], 1'000'000, "k" + std::to_string(i), &stop);
   std::this_thread::sleep_for(2s);
-  subs[0].read_for(1s);
+  ASSERT_TRUE(subs[0].read_count(10)) << "node 0's subscriber got no events before the kill";
   // The a4pd every client of node 0 was on, and the NATS server every a4pd was connected to
   // (the first URL).
   const auto killed = std::chrono::steady_clock::now();
@@ -389,11 +416,7 @@ TEST_F(cluster, kill_9_of_an_a4pd_and_a_nats_server_mid_run_loses_no_acked_event
   ASSERT_TRUE(subs[0].resume(port(1))) << "resumed without a snapshot";
   // Failover: from the kill to the first event after the resume (the client reconnects at
   // once here; a browser adds its reconnect delay).
-  const auto had = subs[0].seqs.size();
-  for (int k = 0; k < 100 && subs[0].seqs.size() == had; ++k) {
-    if (auto m = subs[0].c->next_of("event", 100ms))
-      subs[0].seqs.push_back(m->value("seq", std::uint64_t{0}));
-  }
+  EXPECT_TRUE(subs[0].read_count(1)) << "no event on node 1 after the resume";
   std::cout << "failover: kill -9 of node 0 and of the NATS server it used to the first event "
                "resumed on node 1: "
             << std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count()
@@ -432,12 +455,13 @@ TEST_F(cluster, kill_9_of_an_a4pd_and_a_nats_server_mid_run_loses_no_acked_event
   subs[0].read_until(last);
   std::vector<std::uint64_t> want;
   for (auto s = subs[0].from + 1; s <= last; ++s) want.push_back(s);
-  EXPECT_EQ(subs[0].seqs, want) << "node 0's subscriber, resumed on node 1";
+  EXPECT_EQ(subs[0].seqs, want) << "node 0's subscriber, resumed on node 1: "
+                                << first_difference(subs[0].seqs, want) << "; " << subs[0].stalled;
   for (int i = 1; i < 3; ++i) {
     subs[i].read_until(last);
     std::vector<std::uint64_t> all;
     for (auto s = subs[i].from + 1; s <= last; ++s) all.push_back(s);
-    EXPECT_EQ(subs[i].seqs, all) << "subscriber on node " << i;
+    EXPECT_EQ(subs[i].seqs, all) << "subscriber on node " << i << ": " << subs[i].stalled;
   }
   expect_caught_up_in_metrics(static_cast<double>(w.acked.size()));
   verify_replicas();
