@@ -63,7 +63,10 @@ struct server_config {
   // the requests it holds at once (over it: 503 + Retry-After).
   int reader_threads = 2;
   int session_reader_threads = 1;  // the sessions' lane: welcome snapshots, catch-up pages
-  int reader_nice = 5;
+  // The REST readers yield the CPU to everything else (decision 0334); the sessions' lane carries
+  // welcome snapshots, resumes and the published version that sign-ins wait for.
+  int reader_nice = 19;
+  int session_reader_nice = 5;
   std::size_t reader_queue = 64;
   std::size_t max_user_reads = 8;      // REST reads in flight per user (429)
   std::size_t max_user_catch_ups = 2;  // resumes from the log per user not yet caught up (4008)

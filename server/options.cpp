@@ -154,7 +154,11 @@ void add_flags(CLI::App& app, options& o) {
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   app.add_option("--reader-nice", cfg.reader_nice,
-                 "nice value of the reader threads (0: the writer's priority)")
+                 "nice value of the REST reader threads (0: the writer's priority)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 19));
+  app.add_option("--session-reader-nice", cfg.session_reader_nice,
+                 "nice value of the sessions' reader threads (0: the writer's priority)")
       ->capture_default_str()
       ->check(CLI::Range(0, 19));
   app.add_option("--reader-queue", cfg.reader_queue,

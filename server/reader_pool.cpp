@@ -22,9 +22,10 @@ void reader_pool::lane::join() {
     if (t.joinable()) t.join();
 }
 
-reader_pool::reader_pool(int threads, std::size_t queue_bound, int nice, int session_threads)
+reader_pool::reader_pool(int threads, std::size_t queue_bound, int nice, int session_threads,
+                         int session_nice)
     : requests_lane_(threads, nice, "reader pool (requests)", "a4pd-read"),
-      sessions_(session_threads, nice, "reader pool (sessions)", "a4pd-sessions"),
+      sessions_(session_threads, session_nice, "reader pool (sessions)", "a4pd-sessions"),
       bound_(queue_bound) {}
 
 reader_pool::~reader_pool() {

@@ -30,9 +30,11 @@ namespace a4p::server {
 
 class reader_pool {
  public:
-  // `threads` threads for requests and `session_threads` for sessions, all at `nice` (0: the
-  // process's own priority); at most `queue_bound` requests waiting or running.
-  reader_pool(int threads, std::size_t queue_bound, int nice, int session_threads);
+  // `threads` threads for requests at `nice` and `session_threads` for sessions at
+  // `session_nice` (0: the process's own priority); at most `queue_bound` requests waiting or
+  // running.
+  reader_pool(int threads, std::size_t queue_bound, int nice, int session_threads,
+              int session_nice);
   ~reader_pool();
   reader_pool(const reader_pool&) = delete;
   reader_pool& operator=(const reader_pool&) = delete;

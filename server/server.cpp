@@ -165,7 +165,7 @@ std::expected<void, int> server_app::open() {
   ctx_.site = public_.get();
   public_->start();
   readers_ = std::make_unique<reader_pool>(cfg_.reader_threads, cfg_.reader_queue, cfg_.reader_nice,
-                                           cfg_.session_reader_threads);
+                                           cfg_.session_reader_threads, cfg_.session_reader_nice);
   ctx_.readers = readers_.get();
   timeline_ = std::make_unique<timeline_index>();
   ctx_.timeline = timeline_.get();

@@ -23,6 +23,20 @@ void latency_histogram::reset() {
   }
 }
 
+void latency_histogram::add(const latency_histogram& other) {
+  shard& mine = shards_[0];
+  for (const auto& sh : other.shards_) {
+    for (std::size_t i = 0; i < buckets; ++i) {
+      if (const auto n = sh.counts[i].load(std::memory_order_relaxed))
+        mine.counts[i].fetch_add(n, std::memory_order_relaxed);
+    }
+    mine.total.fetch_add(sh.total.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    mine.max_ns.store(std::max(mine.max_ns.load(std::memory_order_relaxed),
+                               sh.max_ns.load(std::memory_order_relaxed)),
+                      std::memory_order_relaxed);
+  }
+}
+
 std::size_t latency_histogram::bucket_of(std::int64_t us) {
   if (us < 0) us = 0;
   if (us < 1'000'000) return static_cast<std::size_t>(us / 10);

@@ -19,6 +19,8 @@ class latency_histogram {
 
   void record(std::int64_t nanoseconds);
   void reset();
+  // Adds `other`'s samples to this one (pooling phases of one condition). Not while either records.
+  void add(const latency_histogram& other);
 
   [[nodiscard]] std::uint64_t count() const;
   // The latency (in microseconds) below which `fraction` (0..1) of the samples fall: the upper

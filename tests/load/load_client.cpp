@@ -264,7 +264,11 @@ void load_client::handle_line(std::string_view line) {
       std::int64_t sent = 0;
       if (dash != std::string::npos &&
           std::from_chars(id.data() + dash + 1, id.data() + id.size(), sent).ec == std::errc()) {
-        stats_->ack_latency.record(now_ns() - sent);
+        const std::int64_t took = now_ns() - sent;
+        stats_->ack_latency.record(took);
+        std::int64_t max = stats_->window_ack_max_ns.load(std::memory_order_relaxed);
+        while (took > max && !stats_->window_ack_max_ns.compare_exchange_weak(max, took)) {
+        }
       }
     } else {
       stats_->rejects++;

@@ -60,6 +60,7 @@ struct run_stats {
   std::atomic<std::uint64_t> gzip_snapshots{0}, gzip_inflated_whole{0};
   latency_histogram latency;      // command sent -> event received (every delivery)
   latency_histogram ack_latency;  // command sent -> ack received
+  std::atomic<std::int64_t> window_ack_max_ns{0};  // the slowest ack since the last progress line
   std::mutex mu;
   std::map<std::string, std::uint64_t> reject_codes;  // GUARDED_BY(mu)
   std::map<std::string, std::uint64_t> error_codes;   // GUARDED_BY(mu), of `error` messages

@@ -70,6 +70,9 @@ struct options {
   std::size_t auditors = 0;      // export /api/events whole + /api/state?at, in a loop
   std::size_t reconnectors = 0;  // resume from resume_back events behind, in a loop
   std::uint64_t resume_back = 50'000;
+  // Readers and public viewers: the runs without and with them alternate this many times, and
+  // the p99s are also given pooled over the rounds (one noisy stretch weighs less).
+  int rounds = 1;
   // Issue 15: the steady state again with this many anonymous public feed viewers, beside a
   // publisher of progress reports at public_report_rate (public_viewers.hpp).
   std::size_t public_viewers = 0;
@@ -321,11 +324,35 @@ bool restart_storm(const options& o, net::io_context& ioc,
   return back == n && shared->gaps == 0 && shared->duplicates == 0;
 }
 
+// The steady state without and with some load beside it (readers, public viewers), over
+// --rounds alternations: each phase's latencies pooled by condition.
+struct comparison {
+  a4p::load::latency_histogram delivery[2], ack[2];  // [0] without, [1] with
+  void take(const run_stats& s, bool with) {
+    delivery[with].add(s.latency);
+    ack[with].add(s.ack_latency);
+  }
+  void print(const char* what, int rounds) const {
+    auto ratio = [](const a4p::load::latency_histogram (&h)[2]) {
+      return static_cast<double>(h[1].percentile_us(0.99)) /
+             static_cast<double>(std::max<std::int64_t>(h[0].percentile_us(0.99), 1));
+    };
+    std::printf(
+        "%s, pooled over %d rounds (%llu acks without, %llu with): ack p99 %.2f ms with, %.2f ms "
+        "without (x%.2f; target <= 1.5); delivery p99 %.2f ms with, %.2f ms without (x%.2f)\n",
+        what, rounds, static_cast<unsigned long long>(ack[0].count()),
+        static_cast<unsigned long long>(ack[1].count()), ack[1].percentile_us(0.99) / 1000.0,
+        ack[0].percentile_us(0.99) / 1000.0, ratio(ack), delivery[1].percentile_us(0.99) / 1000.0,
+        delivery[0].percentile_us(0.99) / 1000.0, ratio(delivery));
+  }
+};
+
 // The server run: connect, RSS, writers, storm. Returns the steady-state phase.
 // Issue 15: the steady state with the public publisher, first without and then with
 // o.public_viewers anonymous viewers; the writers' ack p99 ratio and the server's RSS per viewer.
 template <class Steady>
-bool run_public_viewers(const options& o, const std::vector<login>& logins, Steady& steady) {
+bool run_public_viewers(const options& o, const std::vector<login>& logins, Steady& steady,
+                        const run_stats& stats) {
   auto sec = std::find_if(logins.begin(), logins.end(),
                           [](const login& l) { return l.user == "un.secretariat"; });
   if (sec == logins.end())
@@ -343,29 +370,41 @@ bool run_public_viewers(const options& o, const std::vector<login>& logins, Stea
   std::printf("public: %zu UN pledges published; %.0f reports/s on them\n", viewers.prepare(),
               o.public_report_rate);
   viewers.start_publishing();
-  auto without = steady("a4pd + public reports, no viewers");
-  const std::uint64_t rss0 = rss_kib(o.server_pid);
-  const std::int64_t t0 = now_ns();
-  const std::size_t greeted = viewers.connect();
-  const std::uint64_t rss1 = rss_kib(o.server_pid);
-  std::printf(
-      "public: %zu viewers greeted in %.2f s; server RSS %.1f -> %.1f MiB: %.2f KiB per viewer\n",
-      greeted, seconds_since(t0), rss0 / 1024.0, rss1 / 1024.0,
-      greeted
-          ? (static_cast<double>(rss1) - static_cast<double>(rss0)) / static_cast<double>(greeted)
-          : 0.0);
-  const std::int64_t t1 = now_ns();
-  auto with = steady("a4pd + public reports + anonymous viewers");
+  comparison cmp;
+  bool all_greeted = true;
+  const std::int64_t t_publishing = now_ns();
+  for (int round = 1; round <= o.rounds; ++round) {
+    const std::string suffix = o.rounds > 1 ? ", round " + std::to_string(round) : "";
+    auto without = steady(("a4pd + public reports, no viewers" + suffix).c_str());
+    cmp.take(stats, false);
+    const std::uint64_t rss0 = rss_kib(o.server_pid);
+    const std::int64_t t0 = now_ns();
+    const std::size_t greeted = viewers.connect();
+    all_greeted = all_greeted && greeted == o.public_viewers;
+    const std::uint64_t rss1 = rss_kib(o.server_pid);
+    std::printf(
+        "public: %zu viewers greeted in %.2f s; server RSS %.1f -> %.1f MiB: %.2f KiB per "
+        "viewer\n",
+        greeted, seconds_since(t0), rss0 / 1024.0, rss1 / 1024.0,
+        greeted
+            ? (static_cast<double>(rss1) - static_cast<double>(rss0)) / static_cast<double>(greeted)
+            : 0.0);
+    auto with = steady(("a4pd + public reports + anonymous viewers" + suffix).c_str());
+    cmp.take(stats, true);
+    if (without && with && without->ack_p99 > 0)
+      std::printf(
+          "public viewers: writers' ack p99 %.2f ms with, %.2f ms without (x%.2f; target <= "
+          "1.5)\n",
+          with->ack_p99 / 1000.0, without->ack_p99 / 1000.0,
+          static_cast<double>(with->ack_p99) / static_cast<double>(without->ack_p99));
+    viewers.close();
+    if (round < o.rounds) sleep_s(2.0);  // the server lets the viewers go before the next round
+  }
   viewers.stop_publishing();
   std::this_thread::sleep_for(std::chrono::seconds(1));
-  viewers.print(seconds_since(t1));
-  if (without && with && without->ack_p99 > 0)
-    std::printf(
-        "public viewers: writers' ack p99 %.2f ms with, %.2f ms without (x%.2f; target <= 1.5)\n",
-        with->ack_p99 / 1000.0, without->ack_p99 / 1000.0,
-        static_cast<double>(with->ack_p99) / static_cast<double>(without->ack_p99));
-  viewers.close();
-  return greeted == o.public_viewers;
+  viewers.print(seconds_since(t_publishing));
+  if (o.rounds > 1) cmp.print("public viewers", o.rounds);
+  return all_greeted;
 }
 
 int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
@@ -481,6 +520,7 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
     if (w == 0 || o.duration <= 0) return std::nullopt;
     stats.latency.reset();
     stats.ack_latency.reset();
+    stats.window_ack_max_ns = 0;
     const std::uint64_t a0 = stats.acks, e0 = stats.events, b0 = stats.event_bytes, g0 = stats.gaps,
                         r0 = stats.rejects, d0 = stats.duplicates;
     const std::int64_t t0 = now_ns();
@@ -494,11 +534,13 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
     }
     for (int s = 1; s <= static_cast<int>(o.duration); ++s) {
       sleep_s(1.0);
-      std::printf("  t=%ds acked %llu events %llu gaps %llu p99 %.2f ms\n", s,
-                  static_cast<unsigned long long>(stats.acks - a0),
-                  static_cast<unsigned long long>(stats.events - e0),
-                  static_cast<unsigned long long>(stats.gaps - g0),
-                  stats.latency.percentile_us(0.99) / 1000.0);
+      std::printf(
+          "  t=%ds acked %llu events %llu gaps %llu p99 %.2f ms, slowest ack this second %.2f ms\n",
+          s, static_cast<unsigned long long>(stats.acks - a0),
+          static_cast<unsigned long long>(stats.events - e0),
+          static_cast<unsigned long long>(stats.gaps - g0),
+          stats.latency.percentile_us(0.99) / 1000.0,
+          static_cast<double>(stats.window_ack_max_ns.exchange(0)) / 1e6);
       std::fflush(stdout);
     }
     sleep_s(o.duration - static_cast<int>(o.duration));
@@ -543,31 +585,43 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
     rp.port = o.port;
     rp.token = auditor->token;
     rp.epoch = epoch;
-    rp.head = stats.max_acked_seq.load();
     rp.auditors = o.auditors;
     rp.reconnectors = o.reconnectors;
     rp.resume_back = o.resume_back;
     rp.nice = o.bystander_nice;
-    a4p::load::background_readers readers(rp);
-    std::printf("readers: %zu auditors, %zu reconnectors resuming %llu events back\n", o.auditors,
-                o.reconnectors, static_cast<unsigned long long>(o.resume_back));
-    readers.start();
-    sleep_s(2.0);  // the readers under way before the measurement starts
-    const std::int64_t t_readers = now_ns();
-    auto with = steady("a4pd with readers");
-    readers.stop();
-    readers.print(seconds_since(t_readers));
-    if (with && out_phase->ack_p99 > 0 && out_phase->p99 > 0)
-      std::printf(
-          "readers: ack p99 %.2f ms with, %.2f ms without (x%.2f; target <= 1.5); delivery p99 "
-          "%.2f ms with, %.2f ms without (x%.2f; target <= 1.5)\n",
-          with->ack_p99 / 1000.0, out_phase->ack_p99 / 1000.0,
-          static_cast<double>(with->ack_p99) / static_cast<double>(out_phase->ack_p99),
-          with->p99 / 1000.0, out_phase->p99 / 1000.0,
-          static_cast<double>(with->p99) / static_cast<double>(out_phase->p99));
+    comparison cmp;
+    cmp.take(stats, false);
+    for (int round = 1; round <= o.rounds; ++round) {
+      const std::string suffix = o.rounds > 1 ? ", round " + std::to_string(round) : "";
+      std::optional<phase_result> without = *out_phase;
+      if (round > 1) {
+        without = steady(("a4pd" + suffix).c_str());
+        cmp.take(stats, false);
+      }
+      rp.head = stats.max_acked_seq.load();
+      a4p::load::background_readers readers(rp);
+      std::printf("readers: %zu auditors, %zu reconnectors resuming %llu events back\n", o.auditors,
+                  o.reconnectors, static_cast<unsigned long long>(o.resume_back));
+      readers.start();
+      sleep_s(2.0);  // the readers under way before the measurement starts
+      const std::int64_t t_readers = now_ns();
+      auto with = steady(("a4pd with readers" + suffix).c_str());
+      cmp.take(stats, true);
+      readers.stop();
+      readers.print(seconds_since(t_readers));
+      if (with && without && without->ack_p99 > 0 && without->p99 > 0)
+        std::printf(
+            "readers: ack p99 %.2f ms with, %.2f ms without (x%.2f; target <= 1.5); delivery "
+            "p99 %.2f ms with, %.2f ms without (x%.2f; target <= 1.5)\n",
+            with->ack_p99 / 1000.0, without->ack_p99 / 1000.0,
+            static_cast<double>(with->ack_p99) / static_cast<double>(without->ack_p99),
+            with->p99 / 1000.0, without->p99 / 1000.0,
+            static_cast<double>(with->p99) / static_cast<double>(without->p99));
+    }
+    if (o.rounds > 1) cmp.print("readers", o.rounds);
   }
 
-  if (o.public_viewers > 0 && !run_public_viewers(o, logins, steady)) verdict = 1;
+  if (o.public_viewers > 0 && !run_public_viewers(o, logins, steady, stats)) verdict = 1;
 
   // Reconnect storm: K clients drop, miss `storm_missed` events, and come back at once.
   if (o.reconnect_storm > 0 && w > 0 && n > w) {
@@ -772,6 +826,11 @@ int main(int argc, char** argv) {
                  "mixed scenario: clients resuming --resume-back events behind, in a loop");
   app.add_option("--resume-back", o.resume_back, "how far behind the head a reconnector resumes")
       ->capture_default_str();
+  app.add_option("--rounds", o.rounds,
+                 "readers, public viewers: the steady state without and with them alternates this "
+                 "many times; the p99s are also given pooled over the rounds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
   app.add_option("--storm-missed", o.storm_missed, "events missed in the storm")
       ->capture_default_str();
   app.add_option("--public-viewers", o.public_viewers,

@@ -156,6 +156,11 @@ std::size_t public_viewers::connect() {
   auto source = net::ip::make_address_v4(p_.source_base);
   const std::string request =
       "GET /public/api/feed HTTP/1.1\r\nHost: " + p_.host + "\r\nAccept: text/event-stream\r\n\r\n";
+  // After a close(): the counters go on, this round's viewers are counted from here.
+  const std::uint64_t before = c_.hellos.load() + c_.failed.load(),
+                      hellos_before = c_.hellos.load();
+  ioc_.restart();
+  ++rounds_;
   for (std::size_t i = 0; i < p_.viewers; ++i) {
     auto v = std::make_shared<viewer>(ioc_, c_);
     v->request = request;
@@ -170,9 +175,10 @@ std::size_t public_viewers::connect() {
       ioc_.run();
     });
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (c_.hellos.load() + c_.failed.load() < p_.viewers && std::chrono::steady_clock::now() < end)
+  while (c_.hellos.load() + c_.failed.load() < before + p_.viewers &&
+         std::chrono::steady_clock::now() < end)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  return c_.hellos.load();
+  return c_.hellos.load() - hellos_before;
 }
 
 void public_viewers::start_publishing() {
@@ -211,7 +217,7 @@ void public_viewers::print(double seconds) const {
   std::printf(
       "public viewers: %llu greeted of %zu (%llu failed); %llu reports filed (%llu errors) in "
       "%.1f s; changes received %llu (%.1f per viewer), %.1f MiB\n",
-      static_cast<unsigned long long>(n), p_.viewers,
+      static_cast<unsigned long long>(n), p_.viewers * rounds_,
       static_cast<unsigned long long>(c_.failed.load()),
       static_cast<unsigned long long>(reports_.load()),
       static_cast<unsigned long long>(report_errors_.load()), seconds,

@@ -42,6 +42,7 @@ class public_viewers {
   // Publishes the UN pledges (those not yet public); the number of them.
   std::size_t prepare();
   // Opens the viewers and waits (up to 60 s) until every one has its hello; the number greeted.
+  // May be called again after close() (rounds); the counters add up over the rounds.
   std::size_t connect();
   void start_publishing();
   void stop_publishing();
@@ -64,6 +65,7 @@ class public_viewers {
   std::atomic<bool> publishing_{false};
   std::thread publisher_;
   std::atomic<std::uint64_t> reports_{0}, report_errors_{0};
+  std::size_t rounds_ = 0;  // connect() calls
 };
 
 }  // namespace a4p::load

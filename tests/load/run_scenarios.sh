@@ -6,6 +6,7 @@
 # then 1,000 subscribers and 10 writers, without and with 4 auditors and 2 reconnectors),
 # public (issue 15: 10 writers, a publisher of 20 reports/s on the published UN pledges, without
 # and with 10,000 anonymous public feed viewers; PUBLIC_VIEWERS overrides the number).
+# ROUNDS (public, mixed; 3): a4p_load --rounds, the without/with runs alternate this many times.
 # BYSTANDER_NICE (public, mixed): a4p_load --bystander-nice, the nice value of the simulated
 # auditors', reconnectors' and anonymous viewers' threads (clients of other machines; 0 default).
 # BUILD_DIR defaults to build/release. Needs about 2 x 15,000 file descriptors in all (the
@@ -59,7 +60,7 @@ for s in $scenarios; do
                --reconnect-storm 5000 --storm-missed 200 --no-baseline ;;
     public)  run public --clients 10 --writers 10 --rate 250 --duration 15 \
                --public-viewers "${PUBLIC_VIEWERS:-10000}" --public-report-rate 20 --no-baseline \
-               --bystander-nice "${BYSTANDER_NICE:-0}" ;;
+               --bystander-nice "${BYSTANDER_NICE:-0}" --rounds "${ROUNDS:-3}" ;;
     mixed)
       echo "=== mixed: fill to 100,000 events (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
       start_server
@@ -67,7 +68,8 @@ for s in $scenarios; do
       echo "=== mixed: a4p_load (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
       "$load" --port "$port" --password load-password --server-pid "$pid" --clients 1000 \
         --writers 10 --rate 250 --duration 20 --auditors 4 --reconnectors 2 \
-        --resume-back 50000 --no-baseline --bystander-nice "${BYSTANDER_NICE:-0}" | grep -v '^  t='
+        --resume-back 50000 --no-baseline --bystander-nice "${BYSTANDER_NICE:-0}" \
+        --rounds "${ROUNDS:-3}" | grep -v '^  t='
       stop_server ;;
     *) echo "unknown scenario $s"; exit 2 ;;
   esac
