@@ -333,7 +333,7 @@ struct comparison {
     ack[with].add(s.ack_latency);
   }
   void print(const char* what, int rounds) const {
-    auto ratio = [](const a4p::load::latency_histogram (&h)[2]) {
+    auto ratio = [](const a4p::load::latency_histogram(&h)[2]) {
       return static_cast<double>(h[1].percentile_us(0.99)) /
              static_cast<double>(std::max<std::int64_t>(h[0].percentile_us(0.99), 1));
     };
@@ -398,7 +398,7 @@ bool run_public_viewers(const options& o, const std::vector<login>& logins, Stea
           with->ack_p99 / 1000.0, without->ack_p99 / 1000.0,
           static_cast<double>(with->ack_p99) / static_cast<double>(without->ack_p99));
     viewers.close();
-    if (round < o.rounds) sleep_s(2.0);  // the server lets the viewers go before the next round
+    if (round < o.rounds) sleep_s(5.0);  // the server lets the viewers go before the next round
   }
   viewers.stop_publishing();
   std::this_thread::sleep_for(std::chrono::seconds(1));

@@ -153,7 +153,11 @@ std::size_t public_viewers::prepare() {
 
 std::size_t public_viewers::connect() {
   const tcp::endpoint server(net::ip::make_address(p_.host), p_.port);
-  auto source = net::ip::make_address_v4(p_.source_base);
+  // Each round from addresses of its own: the last round's ports are still in TIME_WAIT.
+  const auto per_round =
+      static_cast<std::uint32_t>((p_.viewers + p_.per_source - 1) / p_.per_source);
+  auto source = net::ip::address_v4(net::ip::make_address_v4(p_.source_base).to_uint() +
+                                    static_cast<std::uint32_t>(rounds_) * per_round);
   const std::string request =
       "GET /public/api/feed HTTP/1.1\r\nHost: " + p_.host + "\r\nAccept: text/event-stream\r\n\r\n";
   // After a close(): the counters go on, this round's viewers are counted from here.
@@ -227,6 +231,17 @@ void public_viewers::print(double seconds) const {
 }
 
 void public_viewers::close() {
+  // Each socket closed on the viewers' threads: their waits end with an error and re-arm
+  // nothing, so run() returns. (ioc_.stop() alone leaves the sockets open in the stopped
+  // context, held by their pending handlers, and a4pd goes on writing to them.)
+  for (auto& c : conns_)
+    net::post(ioc_, [v = std::static_pointer_cast<viewer>(c)] {
+      beast::error_code ec;
+      v->sock.close(ec);
+    });
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!threads_.empty() && !ioc_.stopped() && std::chrono::steady_clock::now() < end)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   ioc_.stop();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
