@@ -400,9 +400,8 @@ result<void> ap_comment_posted(state& s, const event& e) {
   bump(s.counters.comment, c.id, 1);
   const bool fresh = !s.comments.contains(c.id);
   const comment& row = s.comments.put(c);
-  if (fresh)
-    s.threads.posted(row.target, static_cast<std::uint32_t>(&row - s.comments.rows().data()),
-                     row.hidden);
+  if (fresh)  // appended: the last row
+    s.threads.posted(row.target, static_cast<std::uint32_t>(s.comments.size() - 1), row.hidden);
   return {};
 }
 

@@ -73,4 +73,8 @@ using scan_events_fn = std::function<result<void>(
                                      const load_nearest_snapshot_fn& load_nearest,
                                      const scan_events_fn& scan);
 
+// Folds the events after s.seq() up to `seq` into `s` (a state kept at an earlier point and
+// copied: decision 0331). Errors as state_at's; `s` is then part-way and must be dropped.
+[[nodiscard]] result<void> replay_to(state& s, std::uint64_t seq, const scan_events_fn& scan);
+
 }  // namespace a4p::protocol

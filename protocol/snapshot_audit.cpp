@@ -54,8 +54,8 @@ result<std::string> snapshot_audit::check(std::uint64_t seq, std::string_view by
   if (!stored) return "it does not decode (" + stored.error().message + ")";
   if (snapshot_format(bytes) < oldest_complete_snapshot_format) {
     // An older format holds no posted seqs (snapshot.hpp): everything else must be equal.
-    for (auto [id, c] : stored->comments)
-      if (const comment* now = s_.comments.get(id)) c.seq = now->seq;
+    for (const auto& [id, c] : s_.comments)
+      if (comment* old = stored->comments.get(id)) old->seq = c.seq;
     if (*stored == s_) return std::string();
   }
   return "it differs from the state its events make: " + first_difference(s_, *stored);

@@ -54,4 +54,19 @@ bool state::endorsed(std::string_view org) const {
   return o && o->endorsed;
 }
 
+std::size_t state::table_bytes() const {
+  return themes.bytes() + commitments.bytes() + orgs.bytes() + users.bytes() + pledges.bytes() +
+         gaps.bytes() + actions.bytes() + discussions.bytes() + comments.bytes() + rounds.bytes() +
+         opinions.bytes() + champions.bytes() + threads.bytes();
+}
+
+std::size_t state::table_bytes_beyond(const state& o) const {
+  return themes.bytes_beyond(o.themes) + commitments.bytes_beyond(o.commitments) +
+         orgs.bytes_beyond(o.orgs) + users.bytes_beyond(o.users) + pledges.bytes_beyond(o.pledges) +
+         gaps.bytes_beyond(o.gaps) + actions.bytes_beyond(o.actions) +
+         discussions.bytes_beyond(o.discussions) + comments.bytes_beyond(o.comments) +
+         rounds.bytes_beyond(o.rounds) + opinions.bytes_beyond(o.opinions) +
+         champions.bytes_beyond(o.champions) + threads.bytes_beyond(o.threads);
+}
+
 }  // namespace a4p::protocol

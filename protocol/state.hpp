@@ -208,6 +208,12 @@ class state {
   [[nodiscard]] bool in_group(std::string_view org, std::string_view group) const;
   [[nodiscard]] bool endorsed(std::string_view org) const;
 
+  // Bytes held by its tables and comment index (the arena's are arena().bytes()); and of those,
+  // the ones `older` (a copy this state was made from, replayed further) does not share: what
+  // keeping this state costs beyond `older` (decision 0331).
+  [[nodiscard]] std::size_t table_bytes() const;
+  [[nodiscard]] std::size_t table_bytes_beyond(const state& older) const;
+
   // Equal entities, counters and seq (the arenas are not compared).
   bool operator==(const state& o) const;
 

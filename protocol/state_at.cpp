@@ -1,5 +1,5 @@
-// state_at(): the nearest snapshot plus the replay of the events after it. Sequential, on the
-// calling thread (decision 0205).
+// state_at(): the nearest snapshot plus the replay of the events after it (replay_to).
+// Sequential, on the calling thread (decision 0205).
 #include <optional>
 #include <string_view>
 
@@ -32,21 +32,25 @@ result<state> state_at(std::uint64_t seq, const load_nearest_snapshot_fn& load_n
       return std::unexpected(error{"corruption", "snapshot holds another seq than its key", ""});
     s = std::move(*restored);
   }
-  if (from < seq) {
-    std::optional<error> failure;
-    auto scanned = scan(from, seq, [&](std::string_view stored) {
-      auto e = decode_stored(stored);
-      auto applied = e ? apply(s, *e) : result<void>(std::unexpected(e.error()));
-      if (!applied) {
-        failure = applied.error();
-        return false;
-      }
-      return true;
-    });
-    if (!scanned) return std::unexpected(scanned.error());
-    if (failure) return std::unexpected(*failure);
-  }
+  if (auto replayed = replay_to(s, seq, scan); !replayed) return std::unexpected(replayed.error());
   return s;
+}
+
+result<void> replay_to(state& s, std::uint64_t seq, const scan_events_fn& scan) {
+  if (s.seq() >= seq) return {};
+  std::optional<error> failure;
+  auto scanned = scan(s.seq(), seq, [&](std::string_view stored) {
+    auto e = decode_stored(stored);
+    auto applied = e ? apply(s, *e) : result<void>(std::unexpected(e.error()));
+    if (!applied) {
+      failure = applied.error();
+      return false;
+    }
+    return true;
+  });
+  if (!scanned) return std::unexpected(scanned.error());
+  if (failure) return std::unexpected(*failure);
+  return {};
 }
 
 }  // namespace a4p::protocol

@@ -1,17 +1,20 @@
 // table<T, P>: the entities of one kind in a state, by id.
 //
-// Rows live in one vector in the order they were added. Ids made by decide() are a prefix of
+// Rows live in the order they were added, in chunks of 16 that copies of the table share until
+// one of them writes there (chunked_rows.hpp; decision 0331): a state copy costs a pointer per
+// chunk. Ids made by decide() are a prefix of
 // P characters and a counter ("C1", "C2", ...; "CM1" for P = 2): a row whose id is the prefix
 // and its own 1-based position is found by arithmetic and needs no index entry. Every other
 // row (ids of other shapes, tables with P = 0 such as orgs and opinions, rows loaded out of
 // order) is found through an open-addressing hash index of row numbers, which compares the
-// rows' own ids. So a log written by decide() keeps its hundreds of thousands of comments in one
-// array with no per-row allocation, and a snapshot loads them by appending.
+// rows' own ids. So a log written by decide() keeps its hundreds of thousands of comments in
+// chunks with no per-row allocation, and a snapshot loads them by appending.
 //
 // The interface is the part of std::map's that the state's readers use: find() returns an
-// iterator whose value is a (string_view id, T&) pair, so `for (const auto& [id, x] : t)`
-// and `it->second` read as before. Iteration follows insertion order, which replay and a
-// snapshot round trip both preserve; == compares as maps (order does not matter).
+// iterator whose value is a (string_view id, const T&) pair, so `for (const auto& [id, x] : t)`
+// and `it->second` read as before; rows are written through get(), at() and put() only. Iteration
+// follows insertion order, which replay and a snapshot round trip both preserve; == compares as
+// maps (order does not matter).
 //
 // Errors: at() throws std::out_of_range for an id that is not there, as std::map::at does
 // (tests use it; the library's own code uses get() and find(), which do not throw). put()
@@ -30,70 +33,64 @@
 #include <vector>
 
 #include "protocol/arena.hpp"
+#include "protocol/chunked_rows.hpp"
 
 namespace a4p::protocol {
 
 template <class T, std::size_t P = 0>
 class table {
  public:
-  template <bool Const>
-  class basic_iterator {
+  // Iteration and find() are read-only (a row is written through get(), at() and put(), which
+  // copy its chunk first if another copy of the table shares it: chunked_rows.hpp).
+  class const_iterator {
    public:
-    using row = std::conditional_t<Const, const T, T>;
-    using value_type = std::pair<std::string_view, row&>;
+    using value_type = std::pair<std::string_view, const T&>;
     using difference_type = std::ptrdiff_t;
     struct arrow {
       value_type v;
       const value_type* operator->() const { return &v; }
     };
-    basic_iterator() = default;
-    explicit basic_iterator(row* p) : p_(p) {}
-    operator basic_iterator<true>() const { return basic_iterator<true>(p_); }  // NOLINT
-    value_type operator*() const { return {std::string_view(p_->id), *p_}; }
+    const_iterator() = default;
+    explicit const_iterator(typename chunked_rows<T>::const_iterator i) : i_(i) {}
+    value_type operator*() const { return {std::string_view(i_->id), *i_}; }
     arrow operator->() const { return arrow{**this}; }
-    basic_iterator& operator++() {
-      ++p_;
+    const_iterator& operator++() {
+      ++i_;
       return *this;
     }
-    basic_iterator operator++(int) {
+    const_iterator operator++(int) {
       auto old = *this;
-      ++p_;
+      ++i_;
       return old;
     }
-    bool operator==(const basic_iterator&) const = default;
+    bool operator==(const const_iterator&) const = default;
 
    private:
-    row* p_ = nullptr;
+    typename chunked_rows<T>::const_iterator i_;
   };
-  using iterator = basic_iterator<false>;
-  using const_iterator = basic_iterator<true>;
+  using iterator = const_iterator;
   using mapped_type = T;
 
-  [[nodiscard]] iterator begin() { return iterator(rows_.data()); }
-  [[nodiscard]] iterator end() { return iterator(rows_.data() + rows_.size()); }
-  [[nodiscard]] const_iterator begin() const { return const_iterator(rows_.data()); }
-  [[nodiscard]] const_iterator end() const { return const_iterator(rows_.data() + rows_.size()); }
+  [[nodiscard]] const_iterator begin() const { return const_iterator(rows_.begin()); }
+  [[nodiscard]] const_iterator end() const { return const_iterator(rows_.end()); }
   [[nodiscard]] std::size_t size() const { return rows_.size(); }
   [[nodiscard]] bool empty() const { return rows_.empty(); }
   void reserve(std::size_t n) { rows_.reserve(n); }
   // The rows in insertion order.
-  [[nodiscard]] const auto& rows() const { return rows_; }
+  [[nodiscard]] const chunked_rows<T>& rows() const { return rows_; }
 
   [[nodiscard]] T* get(std::string_view id) {
     auto i = locate(id);
-    return i < rows_.size() ? &rows_[i] : nullptr;
+    return i < rows_.size() ? &rows_.mut(i) : nullptr;
   }
   [[nodiscard]] const T* get(std::string_view id) const {
     auto i = locate(id);
     return i < rows_.size() ? &rows_[i] : nullptr;
   }
-  [[nodiscard]] iterator find(std::string_view id) {
-    auto i = locate(id);
-    return i < rows_.size() ? iterator(&rows_[i]) : end();
-  }
   [[nodiscard]] const_iterator find(std::string_view id) const {
     auto i = locate(id);
-    return i < rows_.size() ? const_iterator(&rows_[i]) : end();
+    return i < rows_.size() ? const_iterator(typename chunked_rows<T>::const_iterator(&rows_, i))
+                            : end();
   }
   [[nodiscard]] bool contains(std::string_view id) const { return locate(id) < rows_.size(); }
   [[nodiscard]] const T& at(std::string_view id) const {
@@ -105,6 +102,15 @@ class table {
     T* x = get(id);
     if (!x) throw std::out_of_range("table::at: no such id");
     return *x;
+  }
+
+  // Bytes held (rows, whole chunks, and the index), and those `older` does not share with this
+  // table (what keeping both costs beyond `older`).
+  [[nodiscard]] std::size_t bytes() const {
+    return rows_.bytes() + slots_.capacity() * sizeof(std::uint32_t);
+  }
+  [[nodiscard]] std::size_t bytes_beyond(const table& older) const {
+    return rows_.bytes_beyond(older.rows_) + slots_.capacity() * sizeof(std::uint32_t);
   }
 
   // Adds `x`, or replaces the row with x's id (keeping its place). Returns the row.
@@ -127,7 +133,10 @@ class table {
   bool erase(std::string_view id) {
     auto i = locate(id);
     if (i >= rows_.size()) return false;
-    rows_.erase(rows_.begin() + static_cast<std::ptrdiff_t>(i));
+    chunked_rows<T> kept;
+    for (std::size_t k = 0; k < rows_.size(); ++k)
+      if (k != i) kept.push_back(rows_[k]);
+    rows_ = std::move(kept);
     slots_.clear();
     indexed_ = 0;
     for (std::size_t k = 0; k < rows_.size(); ++k)
@@ -182,9 +191,9 @@ class table {
   T& append(T x) {
     std::size_t i = rows_.size();
     if (i >= 0xFFFFFFFFu) throw std::length_error("table: too many rows");
-    rows_.push_back(std::move(x));
-    if (!canonical(rows_.back().id, i)) index_row(i);
-    return rows_.back();
+    T& row = rows_.push_back(std::move(x));
+    if (!canonical(row.id, i)) index_row(i);
+    return row;
   }
 
   static std::size_t hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
@@ -209,7 +218,7 @@ class table {
     ++indexed_;
   }
 
-  std::vector<T> rows_;
+  chunked_rows<T> rows_;
   // The hash index of the rows that are not found by their number: row index + 1, 0 = empty.
   std::vector<std::uint32_t> slots_;
   std::size_t indexed_ = 0;

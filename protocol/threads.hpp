@@ -6,13 +6,16 @@
 // Derived data: kept by apply() (comment.posted, .hidden, .restored), rebuilt by deserialize()
 // from the comments table, never serialised and not part of state ==. A state whose comments
 // are set by hand (tests) calls rebuild(). Rows are positions in the table, so a copy of the
-// state shares the meaning of its index.
+// state shares the meaning of its index. A copy of the index shares each thread's rows until
+// one of them posts there (as chunked_rows.hpp does for the tables; decision 0331).
 //
-// Thread safety: none of its own; a const index may be read from many threads.
+// Thread safety: none of its own; a const index may be read from many threads. A writer
+// writes only rows no other copy holds.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -39,13 +42,19 @@ class thread_index {
   void hidden_changed(std::string_view target, bool hidden);
   void rebuild(const table<comment, 1>& comments);
   [[nodiscard]] std::size_t size() const { return by_target_.size(); }
+  // Bytes held, and those `older` does not share with this index (what keeping both costs
+  // beyond `older`); estimates.
+  [[nodiscard]] std::size_t bytes() const;
+  [[nodiscard]] std::size_t bytes_beyond(const thread_index& older) const;
 
  private:
   struct hash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::unordered_map<std::string, thread_rows, hash, std::equal_to<>> by_target_;
+  // Shared with copies of the index until written (own()).
+  std::unordered_map<std::string, std::shared_ptr<thread_rows>, hash, std::equal_to<>> by_target_;
+  thread_rows& own(std::shared_ptr<thread_rows>& t);
 };
 
 }  // namespace a4p::protocol

@@ -18,6 +18,7 @@
 #include "server/audit_time.hpp"
 #include "server/audit_timeline.hpp"
 #include "server/config.hpp"
+#include "server/kept_states.hpp"
 #include "server/log_state.hpp"
 #include "server/metrics.hpp"
 #include "server/past_states.hpp"
@@ -210,13 +211,15 @@ std::expected<std::uint64_t, http_response> point_of(server_context& ctx, const 
 }
 
 // The state just after event `seq` for a past read: kept by --past-state-cache-bytes (the
-// state, never a view: past_states.hpp), or built from the nearest snapshot plus a replay.
+// state, never a view: past_states.hpp), or built from the kept state at or before it
+// (kept_states.hpp) or else the nearest snapshot, plus a replay.
 storage::result<std::shared_ptr<const protocol::state>> past_state(server_context& ctx,
                                                                    std::uint64_t seq) {
+  build_kept_states(ctx);  // the chain follows the log as it grows
   bool built = false;
   auto s = ctx.past->get(seq, [&](std::uint64_t at) {
     built = true;
-    return load_state(*ctx.log, at);
+    return ctx.kept->state_at(*ctx.log, at);
   });
   (built ? ctx.stats->past_states_built : ctx.stats->past_states_reused)
       .fetch_add(1, std::memory_order_relaxed);
@@ -423,6 +426,21 @@ void on_reader(server_context& ctx, const http_request& req, respond_fn done,
   auto answer = std::make_shared<respond_fn>(std::move(done));
   if (!ctx.readers->try_post([answer, fn = std::move(fn)] { fn(std::move(*answer)); }))
     (*answer)(reader_busy(req));
+}
+
+void build_kept_states(server_context& ctx) {
+  const auto post = [&ctx](std::function<void()> step) {
+    ctx.stats->kept_states_building = 1;
+    ctx.readers->post_background([&ctx, step = std::move(step)] {
+      step();
+      const auto c = ctx.kept->stats();
+      ctx.stats->kept_states = static_cast<std::int64_t>(c.states);
+      ctx.stats->kept_state_bytes = static_cast<std::int64_t>(c.bytes);
+      ctx.stats->kept_state_seq = static_cast<std::int64_t>(c.last);
+      ctx.stats->kept_states_building = ctx.kept->building() ? 1 : 0;
+    });
+  };
+  ctx.kept->build(*ctx.log, post, ctx.stopping);
 }
 
 void handle_audit_read(server_context& ctx, const std::string& path, http_request req,

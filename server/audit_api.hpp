@@ -32,6 +32,10 @@ void on_reader(server_context& ctx, const http_request& req,
                std::function<void(http_response)> done,
                std::function<void(std::function<void(http_response)>)> fn);
 
+// Extends the states kept for ?at reads (kept_states.hpp) up to the log's head, a step per
+// background task on the reader pool, unless that runs already; stops with ctx.stopping.
+void build_kept_states(server_context& ctx);
+
 // REQUIRES: `path` is one of /api/events, /api/state, /api/history, /api/audit/checkpoints;
 // `user` is signed in.
 void handle_audit_read(server_context& ctx, const std::string& path, http_request req,

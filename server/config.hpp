@@ -79,6 +79,10 @@ struct server_config {
   // ?at reads (GET /api/state?at=N, GET /api/thread?at=N): the past states kept, in bytes
   // (past_states.hpp; 0: none).
   std::size_t past_state_cache_bytes = 512 * 1024 * 1024;
+  // ?at reads at random points (kept_states.hpp, decision 0331): a state kept at every
+  // `kept_state_every` events, built in the background, within `kept_state_bytes` (0: none).
+  std::uint64_t kept_state_every = 10'000;
+  std::size_t kept_state_bytes = 768 * 1024 * 1024;
 
   // Sign-in (login_guard.hpp): failures before the backoff starts, its first step and cap,
   // when failures are forgotten, the argon2 pool and its queue, the shortest password set.

@@ -76,6 +76,13 @@ std::string metrics::render() const {
   line(out, "a4p_past_states_reused_total",
        "Past states of ?at reads found kept (--past-state-cache-bytes).", "counter",
        ld(past_states_reused));
+  line(out, "a4p_kept_states", "States kept at every K events for ?at reads (--kept-state-every).",
+       "gauge", ld(kept_states));
+  line(out, "a4p_kept_state_bytes", "Their memory, estimated (--kept-state-bytes).", "gauge",
+       ld(kept_state_bytes));
+  line(out, "a4p_kept_state_seq", "The newest kept state's seq.", "gauge", ld(kept_state_seq));
+  line(out, "a4p_kept_states_building", "1 while the kept states are being extended.", "gauge",
+       ld(kept_states_building));
   line(out, "a4p_append_failures_total", "Appends the log refused.", "counter",
        ld(append_failures));
   line(out, "a4p_snapshots_rejected_total",

@@ -32,6 +32,12 @@ class metrics {
   std::atomic<std::uint64_t> full_snapshots_refused{0};  // over --max-full-snapshot-bytes
   std::atomic<std::uint64_t> past_states_built{0};   // ?at reads: states built (past_states.hpp)
   std::atomic<std::uint64_t> past_states_reused{0};  // ?at reads: states found kept
+  // The states kept at every K events (kept_states.hpp): how many, their bytes (estimate), the
+  // newest kept seq, 1 while a build runs.
+  std::atomic<std::int64_t> kept_states{0};
+  std::atomic<std::int64_t> kept_state_bytes{0};
+  std::atomic<std::int64_t> kept_state_seq{0};
+  std::atomic<std::int64_t> kept_states_building{0};
   std::atomic<std::uint64_t> append_failures{0};
   std::atomic<std::uint64_t> snapshots_rejected{0};  // failed their check on load; not used
   // decide() rejections with code `internal`: a bug in the rules, never a client's fault.

@@ -183,6 +183,13 @@ void add_flags(CLI::App& app, options& o) {
   app.add_option("--past-state-cache-bytes", cfg.past_state_cache_bytes,
                  "past states kept for ?at reads, in bytes (the states, not views; 0: none)")
       ->capture_default_str();
+  app.add_option("--kept-state-every", cfg.kept_state_every,
+                 "?at reads: keep the state at every N events (built in the background)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{100}, std::uint64_t{1} << 40));
+  app.add_option("--kept-state-bytes", cfg.kept_state_bytes,
+                 "?at reads: memory of the kept states, in bytes (over it fewer are kept; 0: none)")
+      ->capture_default_str();
   app.add_option("--max-rooms", cfg.max_rooms, "rooms one connection may be in at once")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{4096}));

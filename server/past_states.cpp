@@ -1,20 +1,9 @@
 #include "server/past_states.hpp"
 
-#include <type_traits>
-
 namespace a4p::server {
 
 std::size_t past_states::bytes_of(const protocol::state& s) {
-  // A table: its rows, and about 16 bytes of its id index per row.
-  auto rows = [](const auto& t) {
-    using list = std::decay_t<decltype(t.rows())>;
-    return t.rows().capacity() * (sizeof(typename list::value_type) + 16);
-  };
-  return s.arena().bytes() + rows(s.themes) + rows(s.commitments) + rows(s.orgs) + rows(s.users) +
-         rows(s.pledges) + rows(s.gaps) + rows(s.actions) + rows(s.discussions) + rows(s.comments) +
-         rows(s.rounds) + rows(s.opinions) + rows(s.champions) +
-         // the comment index: a row number per comment, a map entry per target
-         s.comments.size() * sizeof(std::uint32_t) + s.threads.size() * 96;
+  return s.arena().bytes() + s.table_bytes();
 }
 
 storage::result<std::shared_ptr<const protocol::state>> past_states::get(std::uint64_t seq,

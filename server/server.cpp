@@ -15,11 +15,13 @@
 #include "server/admin/checkpoint.hpp"
 #include "server/admin/demo.hpp"
 #include "server/admin/session_store.hpp"
+#include "server/audit_api.hpp"
 #include "server/audit_timeline.hpp"
 #include "server/cluster/node.hpp"
 #include "server/cluster_presence.hpp"
 #include "server/cluster_shared.hpp"
 #include "server/invite_store.hpp"
+#include "server/kept_states.hpp"
 #include "server/listener.hpp"
 #include "server/log_state.hpp"
 #include "server/past_states.hpp"
@@ -171,6 +173,8 @@ std::expected<void, int> server_app::open() {
   ctx_.timeline = timeline_.get();
   past_ = std::make_unique<past_states>(cfg_.past_state_cache_bytes);
   ctx_.past = past_.get();
+  kept_ = std::make_unique<kept_states>(cfg_.kept_state_every, cfg_.kept_state_bytes);
+  ctx_.kept = kept_.get();
   // Warmed on the reader pool, so that the first auditor does not wait for the log's scan.
   if (!readers_->try_post([this] {
         if (auto st = timeline_->extend(*log_, log_->head()); !st)
@@ -179,6 +183,7 @@ std::expected<void, int> server_app::open() {
     spdlog::warn("audit timeline: not warmed (the reader queue is full)");
   published_ = std::make_unique<publisher>(ctx_, *readers_, *state);
   ctx_.published = published_.get();
+  build_kept_states(ctx_);  // in the background, a step per task
   ctx_.user_reads = &user_reads_;
   ctx_.user_catch_ups = &user_catch_ups_;
   seq_ = std::make_unique<sequencer>(ctx_, std::move(*state));

@@ -58,6 +58,7 @@ class sequencer;
 class session_store;
 class timeline_index;
 class past_states;
+class kept_states;
 class user_slots;
 
 class server_app {
@@ -129,6 +130,7 @@ class server_app {
   boost::asio::thread_pool blocking_;
   std::unique_ptr<timeline_index> timeline_;  // GET /api/audit/timeline (before readers_)
   std::unique_ptr<past_states> past_;         // ?at reads' states (before readers_)
+  std::unique_ptr<kept_states> kept_;         // states at every K events (before readers_)
   std::unique_ptr<reader_pool> readers_;      // every read (decision 0308)
   std::unique_ptr<publisher> published_;      // the durable state for the readers
   boost::asio::thread_pool login_pool_;       // argon2: sign-in checks, invitation accepts

@@ -43,6 +43,7 @@ class publisher;
 class reader_pool;
 class timeline_index;
 class past_states;
+class kept_states;
 class user_slots;
 
 struct server_context {
@@ -61,6 +62,7 @@ struct server_context {
   publisher* published = nullptr;                 // the durable state as the readers see it
   timeline_index* timeline = nullptr;             // GET /api/audit/timeline
   past_states* past = nullptr;                    // states of ?at reads (--past-state-cache-bytes)
+  kept_states* kept = nullptr;                    // states at every K events (--kept-state-*)
   user_slots* user_reads = nullptr;               // REST reads in flight per user
   user_slots* user_catch_ups = nullptr;           // hellos per user not yet caught up
   boost::asio::thread_pool* login_pool =

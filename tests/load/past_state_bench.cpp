@@ -17,12 +17,14 @@
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "protocol/principal.hpp"
 #include "protocol/rooms.hpp"
 #include "protocol/snapshot.hpp"
 #include "server/allocator.hpp"
+#include "server/kept_states.hpp"
 #include "server/log_state.hpp"
 #include "storage/event_log.hpp"
 
@@ -59,10 +61,98 @@ int main(int argc, char** argv) {
   }
   std::printf("head %lu, state now loaded in %.1f ms\n", static_cast<unsigned long>(head),
               ms(t0, clk::now()));
+  {
+    // What a kept state costs (issue 13, decision 0331): its tables against its arena, a copy,
+    // and a copy replayed 10,000 events further.
+    const auto& n = *now;
+    std::printf("now: arena %.1f MB, tables and comment index %.1f MB (comments %zu)\n",
+                n.arena().bytes() / 1e6, n.table_bytes() / 1e6, n.comments.size());
+    for (int k = 0; k < 3; ++k) {
+      auto c0 = clk::now();
+      protocol::state copy = n;
+      std::printf("copy of the state now: %.3f ms\n", ms(c0, clk::now()));
+    }
+    if (head > 20000) {
+      auto base = server::load_state(**log, head - 10000);
+      if (base) {
+        protocol::state next = *base;
+        const auto arena0 = base->arena().bytes();
+        auto r0 = clk::now();
+        bool ok = true;
+        (void)server::scan_fn (**log)(head - 10000, head, [&](std::string_view stored) {
+          auto e = protocol::decode_stored(stored);
+          ok = e && protocol::apply(next, *e);
+          return ok;
+        });
+        std::printf(
+            "10,000 events replayed on a copy: %.1f ms%s; beyond the copied state: tables "
+            "%.2f MB, arena %.2f MB\n",
+            ms(r0, clk::now()), ok ? "" : " (failed)", next.table_bytes_beyond(*base) / 1e6,
+            (next.arena().bytes() - arena0) / 1e6);
+        std::size_t moved = 0, moved_bytes = 0, reports = 0;
+        for (const auto& [id, p] : next.pledges) {
+          reports += p.reports.size();
+          const auto* b = base->pledges.get(id);
+          if (!b || b->reports.begin() != p.reports.begin()) {
+            ++moved;
+            moved_bytes += p.reports.size() * sizeof(protocol::report);
+          }
+        }
+        std::printf(
+            "  pledges whose reports moved: %zu (%.2f MB; %zu reports in all, %zu B each); "
+            "comments %.2f MB, pledges %.2f MB, threads %.2f MB beyond\n",
+            moved, moved_bytes / 1e6, reports, sizeof(protocol::report),
+            next.comments.bytes_beyond(base->comments) / 1e6,
+            next.pledges.bytes_beyond(base->pledges) / 1e6,
+            next.threads.bytes_beyond(base->threads) / 1e6);
+      }
+    }
+  }
   auto v = protocol::principal_of(*now, user);
   if (!v) {
     std::fprintf(stderr, "no user %s\n", user.c_str());
     return 1;
+  }
+  if (const char* every = std::getenv("A4P_KEPT_EVERY")) {
+    // The kept states' path (server/kept_states.hpp): build the chain, then read from it.
+    const char* budget = std::getenv("A4P_KEPT_BYTES");
+    server::kept_states kept(std::strtoull(every, nullptr, 10),
+                             budget ? std::strtoull(budget, nullptr, 10) : std::size_t{1} << 34);
+    auto b0 = clk::now();
+    for (;;) {
+      auto more = kept.step(**log, head);
+      if (!more) {
+        std::fprintf(stderr, "kept: %s\n", more.error().message.c_str());
+        return 1;
+      }
+      if (!*more) break;
+    }
+    const auto c = kept.stats();
+    std::printf("kept: %zu states every %lu events, %.1f MB (estimate), built in %.1f s\n",
+                c.states, static_cast<unsigned long>(c.every), c.bytes / 1e6,
+                ms(b0, clk::now()) / 1e3);
+    auto vk = protocol::principal_of(*now, user);
+    if (!vk) return 1;
+    std::vector<double> total;
+    std::mt19937_64 rngk(seed);
+    for (int i = 0; i < requests; ++i) {
+      const auto seq = std::uniform_int_distribution<std::uint64_t>(1, head)(rngk);
+      auto t0 = clk::now();
+      auto past = kept.state_at(**log, seq);
+      if (!past) return 1;
+      auto t1 = clk::now();
+      auto view = protocol::view_light_state(*past, *now, *vk);
+      auto t2 = clk::now();
+      const auto text = view.dump();
+      auto t3 = clk::now();
+      total.push_back(ms(t0, t3));
+      std::printf("at %lu: state %.1f view %.1f dump %.1f = %.1f ms\n",
+                  static_cast<unsigned long>(seq), ms(t0, t1), ms(t1, t2), ms(t2, t3),
+                  total.back());
+    }
+    std::sort(total.begin(), total.end());
+    std::printf("total median %.1f ms, max %.1f ms\n", total[total.size() / 2], total.back());
+    return 0;
   }
   const char* names[] = {"open", "copy", "deser", "replay", "view", "dump", "total"};
   std::vector<std::vector<double>> phases(std::size(names));
