@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/history.hpp"
+#include "protocol/light_text.hpp"
 #include "protocol/rooms.hpp"
 #include "protocol/visibility.hpp"
 #include "protocol/workspace.hpp"
@@ -243,9 +244,10 @@ void state_view(server_context& ctx, http_request req, const std::string& user, 
         const auto& now = *pub.state;
         auto v = reader_of(now, req, user);
         if (!v) return done(std::move(v.error()));
+        // The light view as text directly (light_text.hpp: its dump(), byte for byte).
         const auto shaped = [&](const protocol::state& s) {
-          return (light ? protocol::view_light_state(s, now, *v) : protocol::view_state(s, now, *v))
-              .dump();
+          return light ? protocol::light_state_text(s, now, *v)
+                       : protocol::view_state(s, now, *v).dump();
         };
         auto seq = point_of(ctx, req, pub, point);
         if (!seq) return done(std::move(seq.error()));

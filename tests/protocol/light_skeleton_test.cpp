@@ -59,15 +59,7 @@ TEST(LightSkeleton, APastStateIsJudgedByTheRulesOfNow) {
   world w;
   invitations(w);
   const state old = w.log.s;
-  // After the past point: a comment, hidden later; another restricted discussion.
-  w.log.must(w.owner, "comment.post", {{"target", "discussion:D1"}, {"body", "later"}});
-  w.log.must(w.sec, "comment.hide", {{"id", "C3"}, {"reason", "conduct"}});
-  w.log.must(w.champ, "discussion.convene",
-             {{"theme", "politics"},
-              {"title", "Later"},
-              {"agenda", "c"},
-              {"visibility", "restricted"},
-              {"invitees", {"NOR"}}});
+  later_acts(w);
   const light_skeleton sk(old, w.log.s);
   EXPECT_EQ(sk.seq(), old.seq());
   for (const principal* p : everyone(w))

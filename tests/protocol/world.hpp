@@ -76,4 +76,17 @@ struct world {
   }
 };
 
+// After a past point: a comment posted on D1 and hidden (C3), another restricted discussion
+// (NOR invited). For views of an older state judged by the rules of now.
+inline void later_acts(world& w) {
+  w.log.must(w.owner, "comment.post", {{"target", "discussion:D1"}, {"body", "later"}});
+  w.log.must(w.sec, "comment.hide", {{"id", "C3"}, {"reason", "conduct"}});
+  w.log.must(w.champ, "discussion.convene",
+             {{"theme", "politics"},
+              {"title", "Later"},
+              {"agenda", "c"},
+              {"visibility", "restricted"},
+              {"invitees", {"NOR"}}});
+}
+
 }  // namespace a4p::protocol::testing

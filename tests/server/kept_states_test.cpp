@@ -2,7 +2,8 @@
 // real log (the large workspace's generator, 12,000 events, a snapshot every 2,500, written
 // through the storage library as a4p_make_workspace does):
 //  - the answer at any seq is byte for byte what the old path gives (load_state: the nearest
-//    snapshot plus a replay), for the light and the full view, for a member, the auditor and
+//    snapshot plus a replay; the light view's dump(), which a4pd now writes directly as
+//    light_state_text), for the light and the full view, for a member, the auditor and
 //    the Secretariat: before the first kept point, on kept points, either side of them, and
 //    either side of every comment.hidden / comment.restored of a stretch of the log;
 //  - the memory bound holds: over the budget the interval doubles, and a budget that one
@@ -16,6 +17,7 @@
 
 #include <gtest/gtest.h>
 
+#include "protocol/light_text.hpp"
 #include "protocol/rooms.hpp"
 #include "protocol/snapshot.hpp"
 #include "protocol/visibility.hpp"
@@ -87,9 +89,12 @@ class kept_states_test : public ::testing::Test {
     for (const char* user : {"un.auditor", "un.sec", "GBR.user0"}) {
       auto v = protocol::principal_of(*now_, user);
       ASSERT_TRUE(v) << user;
-      EXPECT_EQ(protocol::view_light_state(*from_kept, *now_, *v).dump(),
-                protocol::view_light_state(*fresh, *now_, *v).dump())
+      const auto light = protocol::view_light_state(*fresh, *now_, *v).dump();
+      EXPECT_EQ(protocol::view_light_state(*from_kept, *now_, *v).dump(), light)
           << "light at " << seq << " for " << user;
+      // What a4pd answers: the light view written as text directly (light_text.hpp).
+      EXPECT_EQ(protocol::light_state_text(*from_kept, *now_, *v), light)
+          << "light text at " << seq << " for " << user;
       EXPECT_EQ(protocol::view_state(*from_kept, *now_, *v).dump(),
                 protocol::view_state(*fresh, *now_, *v).dump())
           << "full at " << seq << " for " << user;
