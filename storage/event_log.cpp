@@ -34,6 +34,7 @@
 #include "storage/canonical_json.hpp"
 #include "storage/encoding.hpp"
 #include "storage/event_log.hpp"
+#include "storage/snapshot_ingest.hpp"
 
 namespace a4p::storage {
 namespace {
@@ -404,6 +405,7 @@ result<std::unique_ptr<event_log>> event_log::open(const std::string& dir, const
   if (!db) return std::unexpected(db.error());
   p->db_ = std::move(*db);
   auto& o = p->db_;
+  clear_ingest_dir(*o.db);  // a snapshot file a crash left before RocksDB took it in
   p->events_cf_ = o.cfs[cf_events];
   p->idempotency_cf_ = o.cfs[cf_idempotency];
   p->snapshots_cf_ = o.cfs[cf_snapshots];
@@ -757,9 +759,8 @@ status event_log::save_snapshot(std::uint64_t seq, std::string_view bytes) {
   value += *at;
   value += sha256_hex(bytes);
   value += bytes;
-  rocksdb::WriteOptions wo;
-  wo.sync = impl_->opts_.sync;
-  auto s = impl_->db_.db->Put(wo, impl_->snapshots_cf_, encoding::seq_key(seq), slice(value));
+  // Beside the write path, not through it: the events appended meanwhile do not wait for it.
+  auto s = ingest_one(*impl_->db_.db, impl_->snapshots_cf_, encoding::seq_key(seq), value);
   if (!s.ok()) return from_rocks(s, "save snapshot");
   return {};
 }
@@ -789,6 +790,10 @@ std::unique_ptr<rocksdb::Iterator> files_iterator(rocksdb::DB& db, rocksdb::Colu
   ro.fill_cache = false;  // a snapshot is large and read once: keep it out of the block cache
   ro.iterate_upper_bound = upper;
   ro.table_filter = [files = std::move(files)](const rocksdb::TableProperties& p) {
+    // A snapshot taken in by ingest_one (snapshot_ingest.hpp) carries its writer's numbers, not
+    // the DB's; it holds one key and lies in a level below level 0 (its key is newer than any
+    // stored), where only the file whose range holds the key sought is opened.
+    if (p.db_id == ingested_file_db_id && p.num_entries == 1) return true;
     return std::find(files.begin(), files.end(), p.orig_file_number) != files.end();
   };
   return std::unique_ptr<rocksdb::Iterator>(db.NewIterator(ro, cf));
