@@ -44,11 +44,15 @@ struct server_config {
   // 4003; 1008), the socket is cut this long after if the close handshake has not finished
   // (e.g. a write is stuck). Other closes (4008, 1001) are cut after write_timeout.
   std::chrono::milliseconds close_timeout{500};
-  double commands_per_second = 50;                     // per user, token bucket refill
-  double command_burst = 100;                          // per user, bucket size
-  double command_bytes_per_second = 256 * 1024;        // per user: command frames' bytes
-  double command_burst_bytes = 1024 * 1024;            // per user, bucket size in bytes
-  std::size_t max_connections_per_user = 16;           // WebSockets per user
+  double commands_per_second = 50;               // per user, token bucket refill
+  double command_burst = 100;                    // per user, bucket size
+  double command_bytes_per_second = 256 * 1024;  // per user: command frames' bytes
+  double command_burst_bytes = 1024 * 1024;      // per user, bucket size in bytes
+  std::size_t max_connections_per_user = 16;     // WebSockets per user
+  // WebSockets a user may open per second, and at once (429): a client reconnecting in a loop
+  // (thousands a second) otherwise costs every writer hundreds of ms. 0: no limit.
+  double user_connect_rate = 16;
+  double user_connect_burst = 64;
   std::size_t max_connections = 20'000;                // every accepted socket
   std::size_t max_address_connections = 256;           // open sockets per peer address
   std::size_t max_address_handshakes = 32;             // of them not past their first header

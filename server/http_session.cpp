@@ -1,5 +1,4 @@
 #include "server/http_session.hpp"
-
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -20,6 +19,7 @@
 #include "server/public_page.hpp"
 #include "server/public_site.hpp"
 #include "server/public_stream.hpp"
+#include "server/rate_limit.hpp"
 #include "server/rest_api.hpp"
 #include "server/server_context.hpp"
 #include "server/static_files.hpp"
@@ -296,6 +296,13 @@ void http_session::upgrade(http_request req) {
   if (!session) return send(error_response(req, 401, "unauthorized", "sign in first"));
   if (ctx_.stopping.load())
     return send(error_response(req, 503, "unavailable", "the server is shutting down"));
+  if (ctx_.connect_limits && !ctx_.connect_limits->take(session->user)) {
+    ctx_.stats->connections_refused.fetch_add(1);
+    auto res = error_response(req, 429, "rate_limited",
+                              "too many connections opened by this user; try again shortly");
+    res.set(http::field::retry_after, "1");
+    return send(std::move(res));
+  }
   if (!ctx_.clients->reserve(session->user)) {
     ctx_.stats->connections_refused.fetch_add(1);
     return send(

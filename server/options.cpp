@@ -111,6 +111,14 @@ void add_flags(CLI::App& app, options& o) {
   app.add_option("--burst-bytes", cfg.command_burst_bytes,
                  "bytes of commands a user may send at once (at least --max-frame)")
       ->capture_default_str();
+  app.add_option("--user-connect-rate", cfg.user_connect_rate,
+                 "WebSockets a user may open per second, on average (0: no limit; over it: 429)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--user-connect-burst", cfg.user_connect_burst,
+                 "WebSockets a user may open at once before --user-connect-rate applies")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--max-user-connections", cfg.max_connections_per_user, "WebSockets per user")
       ->capture_default_str();
   app.add_option("--max-connections", cfg.max_connections, "open connections in total")

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -33,6 +34,20 @@ class rate_limiter {
   double burst_;
   now_fn now_;
   std::unordered_map<std::string, bucket> buckets_;
+};
+
+// The same for callers on many threads (the network threads), behind one mutex.
+class shared_rate_limiter {
+ public:
+  shared_rate_limiter(double rate, double burst) : r_(rate, burst) {}
+  [[nodiscard]] bool take(const std::string& key, double cost = 1) {
+    std::lock_guard lock(mu_);
+    return r_.take(key, cost);
+  }
+
+ private:
+  std::mutex mu_;
+  rate_limiter r_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace a4p::server

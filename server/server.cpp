@@ -154,6 +154,11 @@ std::expected<void, int> server_app::open() {
   ctx_.sessions = sessions_.get();
   ctx_.invites = invites_.get();
   ctx_.clients = &clients_;
+  if (cfg_.user_connect_rate > 0) {
+    connect_limits_ =
+        std::make_unique<shared_rate_limiter>(cfg_.user_connect_rate, cfg_.user_connect_burst);
+    ctx_.connect_limits = connect_limits_.get();
+  }
   ctx_.ioc = &ioc_;
   ctx_.public_ioc = &public_ioc_;
   ctx_.blocking = &blocking_;

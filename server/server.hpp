@@ -31,6 +31,7 @@
 #include "server/metrics.hpp"
 #include "server/options.hpp"
 #include "server/peer_limits.hpp"
+#include "server/rate_limit.hpp"
 #include "server/server_context.hpp"
 #include "server/user_slots.hpp"
 
@@ -120,7 +121,8 @@ class server_app {
   std::unique_ptr<session_store> sessions_;
   std::unique_ptr<invite_store> invites_;
   hub clients_;
-  std::unique_ptr<cluster_presence> presence_;  // cluster mode: presence across nodes
+  std::unique_ptr<shared_rate_limiter> connect_limits_;  // --user-connect-rate/-burst
+  std::unique_ptr<cluster_presence> presence_;           // cluster mode: presence across nodes
   server_context ctx_;
   boost::asio::io_context ioc_;
   // The anonymous lane (decision 0316): /public connections and the public site's strand, on

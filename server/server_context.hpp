@@ -33,6 +33,7 @@ class metrics;
 class session_store;
 class invite_store;
 class hub;
+class shared_rate_limiter;
 class sequencer;
 class checkpoint_signer;
 class login_guard;
@@ -53,6 +54,7 @@ struct server_context {
   session_store* sessions = nullptr;
   invite_store* invites = nullptr;
   hub* clients = nullptr;
+  shared_rate_limiter* connect_limits = nullptr;  // WebSockets opened per user; null: no limit
   sequencer* seq = nullptr;
   public_site* site = nullptr;             // the anonymous public site (issue 15, public_site.hpp)
   boost::asio::io_context* ioc = nullptr;  // the signed-in sockets, the sequencer

@@ -21,7 +21,7 @@ trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
 
 start_server() {
   "$a4pd" --data "$data" --listen "127.0.0.1:$port" --demo --demo-password bench-pw \
-    --rate 1000000 --burst 1000000 --rate-bytes 1e9 --burst-bytes 1e9 --max-user-connections 1000000 --max-connections 100000 \
+    --rate 1000000 --burst 1000000 --rate-bytes 1e9 --burst-bytes 1e9 --max-user-connections 1000000 --user-connect-rate 0 --max-connections 100000 \
     --log-level warn >>"$data.a4pd.log" 2>&1 &
   pid=$!
   for _ in $(seq 600); do

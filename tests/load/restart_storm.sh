@@ -32,7 +32,7 @@ start_server() {
   # shellcheck disable=SC2086 # A4PD_EXTRA is a list of flags
   "$a4pd" --data "$data" --listen "127.0.0.1:$port" \
     --rate 1000000 --burst 1000000 --rate-bytes 1e12 --burst-bytes 1e12 \
-    --max-user-connections 1000000 --max-connections 100000 \
+    --max-user-connections 1000000 --user-connect-rate 0 --max-connections 100000 \
     --max-address-connections 1000000 --max-address-handshakes 1000000 \
     ${A4PD_EXTRA:-} --log-level warn >>"$work/a4pd.log" 2>&1 &
   pid=$!

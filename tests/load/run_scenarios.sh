@@ -29,7 +29,7 @@ start_server() {
   # Limits raised for the load run: the demo has 12 users, so each holds many connections and
   # sends many commands per second.
   "$a4pd" --data "$work/data" --listen "127.0.0.1:$port" --demo --demo-password load-password \
-    --rate 1000000 --burst 1000000 --rate-bytes 1e9 --burst-bytes 1e9 --max-user-connections 1000000 --max-connections 100000 \
+    --rate 1000000 --burst 1000000 --rate-bytes 1e9 --burst-bytes 1e9 --max-user-connections 1000000 --user-connect-rate 0 --max-connections 100000 \
     --max-address-connections 1000000 --max-address-handshakes 1000000 \
     --public-rate 1e6 --public-burst 1e6 --public-rate-total 1e6 --public-burst-total 1e6 \
     --public-max-streams 100000 --public-max-address-streams 100000 \

@@ -13,7 +13,7 @@ pid=
 cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 "$a4pd" --data "$work/data" --listen 127.0.0.1:0 --demo --demo-password smoke-password \
-  --rate 100000 --burst 100000 --rate-bytes 1e9 --burst-bytes 1e9 --max-user-connections 1000 --max-address-handshakes 1000 \
+  --rate 100000 --burst 100000 --rate-bytes 1e9 --burst-bytes 1e9 --max-user-connections 1000 --user-connect-rate 0 --max-address-handshakes 1000 \
   --public-max-address-streams 100 \
   --log-level warn >"$work/out" 2>&1 &
 pid=$!

@@ -16,7 +16,7 @@ work=$(mktemp -d /tmp/a4p-snapshot-stall-XXXXXX)
 pid=
 trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 "$a4pd" --data "$work/data" --listen "127.0.0.1:$port" --demo --demo-password load-password \
-  --rate 1000000 --burst 1000000 --rate-bytes 1e9 --burst-bytes 1e9 --max-user-connections 1000000 \
+  --rate 1000000 --burst 1000000 --rate-bytes 1e9 --burst-bytes 1e9 --max-user-connections 1000000 --user-connect-rate 0 \
   --max-connections 100000 --max-address-connections 1000000 --max-address-handshakes 1000000 \
   --reader-nice 19 --snapshot-every 2000 --log-level warn >"$work/a4pd.log" 2>&1 &
 pid=$!

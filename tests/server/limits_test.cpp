@@ -359,6 +359,40 @@ TEST(command_bytes, a_burst_of_large_commands_is_cut_at_the_byte_budget) {
   EXPECT_EQ(got, acks);
 }
 
+// Issue 11 item 3: a client that reconnects in a loop (thousands of WebSockets a second from one
+// user cost every writer hundreds of milliseconds, docs/decisions/0334) is held to
+// --user-connect-rate after --user-connect-burst; the others connect and write as before.
+TEST(connect_rate, a_user_reconnecting_in_a_loop_gets_429_and_others_connect_and_write) {
+  temp_dir dir;
+  a4pd_process server(
+      options_in(dir.path(), {"--user-connect-rate", "2", "--user-connect-burst", "5"}));
+  ASSERT_TRUE(server.started()) << server.output();
+  const auto looping = login(server.port(), "eth.delegate", demo_password);
+  const auto start = std::chrono::steady_clock::now();
+  int opened = 0, refused = 0;
+  for (int i = 0; i < 30; ++i) {
+    ws_client c;
+    const int status = c.connect(server.port(), looping);
+    if (status == 101) ++opened;
+    if (status == 429) ++refused;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_GE(opened, 5);                                      // the burst
+  EXPECT_LE(opened, 5 + static_cast<int>(2 * seconds) + 1);  // then 2 a second
+  EXPECT_EQ(opened + refused, 30);
+  // Another user is not held up by it: connects, says hello, writes, gets the ack.
+  auto writer = open_session(server.port(), "gbr.delegate");
+  ASSERT_TRUE(writer);
+  ASSERT_TRUE(writer->send(comment_cmd(unique_id("rate"), "discussion:D1", "still here")));
+  auto ack = writer->next_of("ack", std::chrono::seconds(10));
+  ASSERT_TRUE(ack);
+  // The looping user gets in again once the bucket refilled.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ws_client again;
+  EXPECT_EQ(again.connect(server.port(), looping), 101);
+}
+
 TEST(session_expiry, an_expired_sessions_open_sockets_are_closed_with_4001) {
   temp_dir dir;
   a4pd_process server(options_in(dir.path(), {"--session-ttl", "2"}));

@@ -242,11 +242,14 @@ TEST(reads, a_welcome_snapshot_waits_while_others_are_unsent_over_the_budget) {
 // Decision 0317: a resume's pages from the log are read on the sessions' lane. With one REST
 // reader thread kept busy and its queue full, a resume 400 events back, in pages of about two
 // events (a 64 KiB send queue: some 200 pages), still completes: on one shared lane each page
-// would wait behind up to 16 whole-log reads.
+// would wait behind up to 16 whole-log reads. Both lanes at the same nice value here (the REST
+// readers' default is 19, decision 0334): the resume must finish by its own lane, not by
+// priority, while the REST reads are still served.
 TEST(reads, a_resume_from_the_log_completes_while_rest_reads_fill_their_lane) {
-  grown_server t({"--reader-threads", "1", "--reader-queue", "16", "--max-user-reads", "100",
-                  "--resume-ring", "16", "--max-send-queue", "65536"},
-                 400, 9000);
+  grown_server t(
+      {"--reader-threads", "1", "--reader-queue", "16", "--max-user-reads", "100", "--resume-ring",
+       "16", "--max-send-queue", "65536", "--reader-nice", "5", "--session-reader-nice", "5"},
+      400, 9000);
   ASSERT_TRUE(t.ok);
   nlohmann::json welcome;
   auto probe = open_session(t.port(), "eth.delegate", &welcome);
