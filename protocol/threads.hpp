@@ -41,7 +41,7 @@ class thread_index {
   // A comment of `target` was hidden (true) or restored (false).
   void hidden_changed(std::string_view target, bool hidden);
   void rebuild(const table<comment, 1>& comments);
-  [[nodiscard]] std::size_t size() const { return by_target_.size(); }
+  [[nodiscard]] std::size_t size() const { return threads_.size(); }
   // Bytes held, and those `older` does not share with this index (what keeping both costs
   // beyond `older`); estimates.
   [[nodiscard]] std::size_t bytes() const;
@@ -52,8 +52,13 @@ class thread_index {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  // Shared with copies of the index until written (own()).
-  std::unordered_map<std::string, std::shared_ptr<thread_rows>, hash, std::equal_to<>> by_target_;
+  using positions = std::unordered_map<std::string, std::uint32_t, hash, std::equal_to<>>;
+  // target -> its place in threads_; only grows (a target's first comment), and is shared by
+  // copies of the index until one of them adds a target. So a copy costs one vector of
+  // pointers, not a map of strings (decision 0331).
+  std::shared_ptr<positions> at_;
+  // Each thread's rows, shared with copies of the index until written (own()).
+  std::vector<std::shared_ptr<thread_rows>> threads_;
   thread_rows& own(std::shared_ptr<thread_rows>& t);
 };
 

@@ -86,7 +86,7 @@ struct server_config {
   // ?at reads at random points (kept_states.hpp, decision 0331): a state kept at every
   // `kept_state_every` events, built in the background, within `kept_state_bytes` (0: none).
   std::uint64_t kept_state_every = 10'000;
-  std::size_t kept_state_bytes = 768 * 1024 * 1024;
+  std::size_t kept_state_bytes = std::size_t{1} << 30;
 
   // Sign-in (login_guard.hpp): failures before the backoff starts, its first step and cap,
   // when failures are forgotten, the argon2 pool and its queue, the shortest password set.
