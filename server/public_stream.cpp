@@ -88,7 +88,9 @@ void public_stream::do_write() {
 
 void public_stream::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
-  if (ec) return do_close();
+  // Closed meanwhile (a send over the queue bound ran between the write's end and this): the
+  // queue was cleared, and its front is gone.
+  if (ec || closed_) return do_close();
   queued_bytes_ -= queue_.front()->size();
   queue_.pop_front();
   if (queue_.empty()) {
