@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/json_string.hpp"
 #include "protocol/visibility.hpp"
 
 namespace a4p::protocol {
@@ -15,47 +16,7 @@ class out {
  public:
   explicit out(std::string& s) : s_(s) {}
 
-  void str(std::string_view v) {
-    s_ += '"';
-    std::size_t run = 0;  // bytes copied as they are, flushed before an escape
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      const auto c = static_cast<unsigned char>(v[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      s_.append(v.data() + run, i - run);
-      run = i + 1;
-      switch (c) {
-        case '"':
-          s_ += "\\\"";
-          break;
-        case '\\':
-          s_ += "\\\\";
-          break;
-        case '\b':
-          s_ += "\\b";
-          break;
-        case '\f':
-          s_ += "\\f";
-          break;
-        case '\n':
-          s_ += "\\n";
-          break;
-        case '\r':
-          s_ += "\\r";
-          break;
-        case '\t':
-          s_ += "\\t";
-          break;
-        default: {
-          static constexpr char hex[] = "0123456789abcdef";
-          s_ += "\\u00";
-          s_ += hex[c >> 4];
-          s_ += hex[c & 15];
-        }
-      }
-    }
-    s_.append(v.data() + run, v.size() - run);
-    s_ += '"';
-  }
+  void str(std::string_view v) { append_json_string(s_, v); }
   void str_or_null(std::string_view v) {
     if (v.empty())
       s_ += "null";

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "protocol/json_string.hpp"
 #include "protocol/utf8.hpp"
 
 namespace a4p::storage::encoding {
@@ -25,11 +26,9 @@ namespace a4p::storage::encoding {
 using protocol::utf8_sequence_length;
 using protocol::valid_utf8;
 
-// Appends `s` as a JSON string literal (with quotes) the way nlohmann::json::dump() does:
-// `"` and `\` escaped, \b \f \n \r \t, other control characters as \u00xx (lowercase hex),
-// everything else (including `/` and non-ASCII UTF-8) as is.
-// REQUIRES: valid_utf8(s).
-void append_json_string(std::string& out, std::string_view s);
+// A JSON string literal as nlohmann::json::dump() writes it: protocol/json_string.hpp (header-only,
+// the escaping the light view's text shares).
+using protocol::append_json_string;
 
 // RFC 3339 UTC with milliseconds, "2026-11-27T21:59:14.123Z", of milliseconds since the epoch.
 [[nodiscard]] std::string rfc3339_millis(std::int64_t unix_millis);
