@@ -207,7 +207,6 @@ struct client::impl : std::enable_shared_from_this<impl> {
 
   void became_up() {
     up = true;
-    is_up = true;
     timer.cancel();
     std::string resubscribe;
     for (const auto& [sid, s] : subs) resubscribe += sub_frame(sid, s);
@@ -215,6 +214,9 @@ struct client::impl : std::enable_shared_from_this<impl> {
     buffered.clear();
     arm_ping(generation);
     if (on_state) on_state(true);
+    // After the callback: whoever sees connected() also sees what the callback did (a test read
+    // its count of ups between the two and found one fewer).
+    is_up = up;  // up unless the callback dropped the connection
   }
 
   void arm_ping(std::uint64_t gen) {

@@ -67,6 +67,7 @@ class client {
   // A unique inbox subject, for replies that are more than one message.
   [[nodiscard]] std::string new_inbox();
 
+  // True once a connection is up and the start() callback has been told so.
   [[nodiscard]] bool connected() const;
   // The server's INFO (JSON) of the current connection.
   [[nodiscard]] std::string server_info() const;
