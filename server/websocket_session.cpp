@@ -134,8 +134,10 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
     if (ec == websocket::error::message_too_big) ctx_.stats->count_close(1009);
     hello_timer_.cancel();
-    if (!closing_) watchdog_.cancel();  // when closing, the deadline still cuts a stuck write
-    return fail(ec, "read");
+    fail(ec, "read");
+    // When closing, the deadline still cuts a stuck write; else the connection is over.
+    if (!closing_) gone();
+    return;
   }
   if (closing_) {
     // Once a close has started, what the client sends is read (to see its close reply) but
@@ -336,7 +338,11 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
   if (frame_.capacity() > 16 * 1024) {
     std::string().swap(frame_);
   }
-  if (ec) return fail(ec, "write");
+  if (ec) {
+    fail(ec, "write");
+    if (!closing_) gone();
+    return;
+  }
   ctx_.stats->frames_sent.fetch_add(1, std::memory_order_relaxed);
   if (closing_) return do_close();
   do_write();
@@ -357,18 +363,11 @@ void websocket_session::notify_drained() {
   std::exchange(drained_, nullptr)();
 }
 
-void websocket_session::start_close(int code) {
-  if (closing_) return;
+void websocket_session::leave() {
   closing_ = true;
   drained_ = nullptr;  // a catch-up waiting for room stops here (and lets go of this session)
   ended_.store(true, std::memory_order_release);
-  close_code_ = code;
-  // A close that ends the session's authority (logout, expiry: 4001; a changed view: 4003;
-  // policy: 1008) is cut after --close-timeout. Any other (4008 too slow, 1001 shutdown) leaves
-  // a slow reader the write timeout to drain the frame in flight and read its close code.
-  const bool ends_authority = code == 4001 || code == 4003 || code == 1008;
-  arm_watchdog(std::chrono::steady_clock::now() +
-               (ends_authority ? ctx_.cfg->close_timeout : ctx_.cfg->write_timeout));
+  // Out of the hub now: no more events, and its place among the user's catch-ups is free.
   ctx_.clients->remove(id_);
   ctx_.stats->send_queue_bytes.fetch_sub(
       static_cast<std::int64_t>(queued_bytes_ - frame_accounted_), std::memory_order_relaxed);
@@ -376,7 +375,33 @@ void websocket_session::start_close(int code) {
   ctx_.stats->snapshot_bytes.fetch_sub(static_cast<std::int64_t>(exempt_bytes_ - frame_exempt_));
   exempt_bytes_ = frame_exempt_;
   queue_.clear();
+}
+
+void websocket_session::start_close(int code) {
+  if (closing_) return;
+  leave();
+  close_code_ = code;
+  // A close that ends the session's authority (logout, expiry: 4001; a changed view: 4003;
+  // policy: 1008) is cut after --close-timeout. Any other (4008 too slow, 1001 shutdown) leaves
+  // a slow reader the write timeout to drain the frame in flight and read its close code.
+  const bool ends_authority = code == 4001 || code == 4003 || code == 1008;
+  arm_watchdog(std::chrono::steady_clock::now() +
+               (ends_authority ? ctx_.cfg->close_timeout : ctx_.cfg->write_timeout));
   if (accepted_ && !writing_) do_close();  // else on_accept or on_write sends it
+}
+
+void websocket_session::gone() {
+  // A read or write failed: the client closed (its close frame answered by Beast), went away or
+  // broke the protocol (Beast has failed the connection). Nothing more can be sent, so the
+  // session lets go of everything at once: before, it stayed in the hub and took events, and
+  // held its place among the user's catch-ups, until the watchdog's --write-timeout (60 s) let
+  // go of it: a reconnecting client was refused 4008 meanwhile.
+  leave();
+  close_sent_ = true;  // no close of ours to send
+  hello_timer_.cancel();
+  watchdog_.cancel();
+  // A write of ours still in flight ends now rather than at the peer's pleasure.
+  if (writing_) std::visit([](auto& ws) { beast::get_lowest_layer(ws).close(); }, ws_);
 }
 
 void websocket_session::do_close() {

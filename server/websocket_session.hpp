@@ -111,6 +111,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void notify_drained();
   void start_close(int code);
+  void leave();  // closing: out of the hub, the queue dropped
+  void gone();   // the connection failed: leave and stop the timers
   void do_close();
   // One timer for two deadlines: while open, the write in flight (--write-timeout); once
   // closing, the close itself (--close-timeout). Stale waits are told apart by generation.

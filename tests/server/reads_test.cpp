@@ -204,6 +204,40 @@ TEST(reads, a_users_resumes_from_the_log_over_the_bound_are_closed_4008) {
       10s));
 }
 
+TEST(reads, a_resume_its_client_closes_midway_lets_go_of_its_place_at_once) {
+  // As above, with a client that closes properly (a close frame, as a browser closing its tab)
+  // halfway through its catch-up. The session must leave then: before, it stayed in the hub
+  // until --write-timeout (60 s here, the default) and held the user's one place, so that the
+  // user's next resume was refused 4008 for a minute.
+  grown_server t({"--max-user-catch-ups", "1", "--resume-ring", "16", "--max-send-queue", "65536",
+                  "--write-timeout", "60000"},
+                 400, 9000);
+  ASSERT_TRUE(t.ok);
+  nlohmann::json welcome;
+  auto probe = open_session(t.port(), "gbr.delegate", &welcome);
+  ASSERT_TRUE(probe);
+  const std::string epoch = welcome["epoch"];
+  const auto token = login(t.port(), "gbr.delegate", demo_password);
+  const auto sessions_before = metric(t.port(), "a4p_connections_websocket");
+  {
+    ws_client first;
+    ASSERT_EQ(first.connect(t.port(), token, std::nullopt, 4096), 101);
+    auto w = first.hello(epoch, 1);
+    ASSERT_TRUE(w);
+    ASSERT_EQ(w->value("mode", ""), "resume");
+    ASSERT_TRUE(first.next_of("event", 10s));  // the catch-up has begun; 3.6 MB are to come
+    EXPECT_TRUE(first.close());
+  }
+  // Well before the write timeout: the session is gone and the place free.
+  EXPECT_TRUE(eventually(
+      [&] { return metric(t.port(), "a4p_connections_websocket") <= sessions_before; }, 5s));
+  ws_client again;
+  ASSERT_EQ(again.connect(t.port(), token), 101);
+  auto a = again.hello(epoch, 1);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->value("mode", ""), "resume");
+}
+
 TEST(reads, a_welcome_snapshot_waits_while_others_are_unsent_over_the_budget) {
   // The state holds 400 comments of 9 KB: each snapshot is about 3.6 MB, over a 1 MB budget.
   grown_server t({"--max-snapshot-bytes", "1000000", "--max-send-queue", "65536"}, 400, 9000);

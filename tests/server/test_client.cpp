@@ -242,6 +242,19 @@ int ws_client::wait_close(std::chrono::milliseconds timeout) {
   return close_code_;
 }
 
+bool ws_client::close(std::chrono::milliseconds timeout) {
+  if (!impl_->open) return false;
+  auto& ws = impl_->ws;
+  beast::error_code ec;
+  bool done = false;
+  ws.async_close(websocket::close_code::normal, [&](beast::error_code e) {
+    ec = e;
+    done = true;
+  });
+  impl_->open = false;
+  return run_for(impl_->ioc, done, beast::get_lowest_layer(ws).socket(), timeout) && !ec;
+}
+
 void ws_client::close_abruptly() {
   beast::error_code ec;
   beast::get_lowest_layer(impl_->ws).socket().close(ec);

@@ -65,6 +65,9 @@ class ws_client {
   // Binary frames read (each a gzip snapshot, inflated into the messages next() returns).
   [[nodiscard]] std::size_t binary_frames_read() const { return binary_frames_; }
   void close_abruptly();
+  // A close handshake begun by the client (a browser closing its tab): sends a close frame and
+  // reads, dropping what comes, until the server's reply. False on a timeout or error.
+  bool close(std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
   // hello (optional resume) -> welcome (+ snapshot). Returns the welcome, or nullopt.
   std::optional<nlohmann::json> hello(const std::optional<std::string>& epoch = std::nullopt,
