@@ -182,6 +182,14 @@ TEST(Messages, EventFrameSplicesTypeAndPrevIntoTheSharedBody) {
   EXPECT_FALSE(decode_stored("not json"));
 }
 
+TEST(Messages, AFullEventBodyIsItsStoredBytes) {
+  // Exports and the resume catch-up from the log send a fully visible event's stored bytes as
+  // they are, not decoded and written again: the two must be the same bytes.
+  world w;
+  ASSERT_FALSE(w.log.events.empty());
+  for (const auto& ev : w.log.events) EXPECT_EQ(encode_stored(ev), event_body(ev, redaction::none));
+}
+
 // Arguments are validated strictly, each problem naming its field.
 struct arg_case {
   const char* name;
