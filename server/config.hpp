@@ -71,6 +71,10 @@ struct server_config {
   // welcome snapshots, resumes and the published version that sign-ins wait for.
   int reader_nice = 19;
   int session_reader_nice = 5;
+  // The resumes' catch-up pages from the log: a lane of their own, at the REST readers' priority
+  // (decision 0335), so that clients reconnecting from far back yield to the writer.
+  int catch_up_threads = 1;
+  int catch_up_nice = 19;
   std::size_t reader_queue = 64;
   std::size_t max_user_reads = 8;      // REST reads in flight per user (429)
   std::size_t max_user_catch_ups = 2;  // resumes from the log per user not yet caught up (4008)

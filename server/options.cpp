@@ -157,8 +157,8 @@ void add_flags(CLI::App& app, options& o) {
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   app.add_option("--session-reader-threads", cfg.session_reader_threads,
-                 "threads serving the sessions' reads (welcome snapshots, resume catch-up pages) "
-                 "and the published version, apart from the REST reads")
+                 "threads serving the sessions' reads (welcome snapshots, room threads) and the "
+                 "published version, apart from the REST reads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   app.add_option("--reader-nice", cfg.reader_nice,
@@ -167,6 +167,14 @@ void add_flags(CLI::App& app, options& o) {
       ->check(CLI::Range(0, 19));
   app.add_option("--session-reader-nice", cfg.session_reader_nice,
                  "nice value of the sessions' reader threads (0: the writer's priority)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 19));
+  app.add_option("--catch-up-threads", cfg.catch_up_threads,
+                 "threads reading resumes' catch-up pages from the log, apart from the other reads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  app.add_option("--catch-up-nice", cfg.catch_up_nice,
+                 "nice value of the catch-up threads (0: the writer's priority)")
       ->capture_default_str()
       ->check(CLI::Range(0, 19));
   app.add_option("--reader-queue", cfg.reader_queue,

@@ -53,7 +53,8 @@ void publisher::advance(std::shared_ptr<const std::vector<protocol::event>> even
   });
 }
 
-bool publisher::read(std::uint64_t min_seq, read_fn fn, bool request) {
+bool publisher::read(std::uint64_t min_seq, read_fn fn, read_lane lane) {
+  const bool request = lane == read_lane::requests;
   std::shared_ptr<const published> now;
   {
     std::lock_guard lock(mu_);
@@ -61,14 +62,14 @@ bool publisher::read(std::uint64_t min_seq, read_fn fn, bool request) {
       now = latest_;
     } else {
       if (request && !pool_.admit()) return false;
-      waiting_.push_back({min_seq, std::move(fn), request});
+      waiting_.push_back({min_seq, std::move(fn), lane});
       if (!std::exchange(refresh_posted_, true)) net::post(strand_, [this] { refresh(); });
       return true;
     }
   }
   auto run = [fn = std::move(fn), now = std::move(now)] { fn(now); };
   if (!request) {
-    pool_.post(std::move(run));
+    pool_.post(std::move(run), lane);
     return true;
   }
   return pool_.try_post(std::move(run));
@@ -81,7 +82,7 @@ void publisher::read_here(std::uint64_t min_seq, read_fn fn) {
     if (latest_->seq >= min_seq) now = latest_;
   }
   if (now) return fn(std::move(now));
-  (void)read(min_seq, std::move(fn), false);
+  (void)read(min_seq, std::move(fn), read_lane::sessions);
 }
 
 void publisher::refresh() {
@@ -104,10 +105,10 @@ void publisher::refresh() {
   }
   for (auto& w : ready) {
     auto run = [fn = std::move(w.fn), v] { fn(v); };
-    if (w.request)
+    if (w.lane == read_lane::requests)
       pool_.post_admitted(std::move(run));
     else
-      pool_.post(std::move(run));
+      pool_.post(std::move(run), w.lane);
   }
 }
 

@@ -27,11 +27,12 @@
 #include "protocol/light_skeleton.hpp"
 #include "protocol/state.hpp"
 #include "protocol/workspace.hpp"
+#include "server/reader_pool.hpp"
 
 namespace a4p::server {
 
 struct server_context;
-class reader_pool;
+
 
 // One immutable version: the durable state at `seq`, shared by every reader holding it.
 struct published {
@@ -59,12 +60,11 @@ class publisher {
   void advance(std::shared_ptr<const std::vector<protocol::event>> events);
 
   using read_fn = std::function<void(std::shared_ptr<const published>)>;
-  // Calls fn on the reader pool with a version at least as new as `min_seq`. A request
-  // (`request`: true) takes a place in the pool's bounded queue, and false means the queue is
-  // full: fn is not called. The server's own reads are always queued.
-  // A request (a REST read) runs on the pool's requests' lane, the server's own reads on the
-  // sessions' lane (reader_pool.hpp).
-  [[nodiscard]] bool read(std::uint64_t min_seq, read_fn fn, bool request);
+  // Calls fn on the reader pool's `lane` (reader_pool.hpp) with a version at least as new as
+  // `min_seq`. A request (a REST read, read_lane::requests) takes a place in the pool's bounded
+  // queue, and false means the queue is full: fn is not called. The server's own reads (the
+  // other lanes) are always queued.
+  [[nodiscard]] bool read(std::uint64_t min_seq, read_fn fn, read_lane lane);
   // fn on the calling thread with the latest version when it is at least as new as `min_seq`
   // (no queue); otherwise on the sessions' lane once a copy that new is made. For a sign-in,
   // which must not wait behind reads (decision 0317).
@@ -78,7 +78,7 @@ class publisher {
   struct waiter {
     std::uint64_t min_seq;
     read_fn fn;
-    bool request;  // holds a place in the pool's queue
+    read_lane lane;  // requests: holds a place in the pool's queue
   };
 
   server_context& ctx_;

@@ -22,10 +22,10 @@ void reader_pool::lane::join() {
     if (t.joinable()) t.join();
 }
 
-reader_pool::reader_pool(int threads, std::size_t queue_bound, int nice, int session_threads,
-                         int session_nice)
-    : requests_lane_(threads, nice, "reader pool (requests)", "a4pd-read"),
-      sessions_(session_threads, session_nice, "reader pool (sessions)", "a4pd-sessions"),
+reader_pool::reader_pool(const lanes& l, std::size_t queue_bound)
+    : requests_lane_(l.requests, l.requests_nice, "reader pool (requests)", "a4pd-read"),
+      sessions_(l.sessions, l.sessions_nice, "reader pool (sessions)", "a4pd-sessions"),
+      catch_ups_(l.catch_ups, l.catch_ups_nice, "reader pool (catch-ups)", "a4pd-catchup"),
       bound_(queue_bound) {}
 
 reader_pool::~reader_pool() {
@@ -57,13 +57,14 @@ void reader_pool::post_background(std::function<void()> fn) {
   boost::asio::post(requests_lane_.ioc, std::move(fn));
 }
 
-void reader_pool::post(std::function<void()> fn) {
-  boost::asio::post(sessions_.ioc, std::move(fn));
+void reader_pool::post(std::function<void()> fn, read_lane lane) {
+  boost::asio::post(lane == read_lane::catch_ups ? catch_ups_.ioc : sessions_.ioc, std::move(fn));
 }
 
 void reader_pool::join() {
   requests_lane_.join();
   sessions_.join();
+  catch_ups_.join();
 }
 
 }  // namespace a4p::server

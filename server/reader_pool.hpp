@@ -1,15 +1,18 @@
-// The reader pool (decisions 0308 and 0317): the threads every read runs on, apart from the
-// sequencer's strand and the network threads, in two lanes with threads of their own, so that
-// one kind of read never queues behind the other:
+// The reader pool (decisions 0308, 0317 and 0335): the threads every read runs on, apart from
+// the sequencer's strand and the network threads, in three lanes with threads of their own, so
+// that one kind of read never queues behind another:
 //  - the requests' lane (--reader-threads): REST reads (/api/events, /api/state and ?at,
 //    /api/history, verify, exports), bounded for requests (try_post: false when full, the
 //    caller answers 503 + Retry-After), and the periodic state snapshot (post_background);
 //  - the sessions' lane (--session-reader-threads): what a WebSocket session waits for (the
-//    welcome snapshot, the resume catch-up's log pages) and the published version's upkeep
-//    (its replica and the frozen copies every read is served from, published.hpp). Not bounded
-//    here: sessions bound it (--max-user-catch-ups, --max-snapshot-bytes, one page in flight
-//    per catching-up session).
-// Reconnecting clients thus never wait behind auditors' `?at` answers and exports.
+//    welcome snapshot, a joined room's thread) and the published version's upkeep (its replica
+//    and the frozen copies every read is served from, published.hpp), which sign-ins wait for.
+//    Not bounded here: sessions bound it (--max-snapshot-bytes);
+//  - the catch-ups' lane (--catch-up-threads): a resume's pages from the log, older than the
+//    resume ring. Bounded by the sessions (--max-user-catch-ups, one page in flight per
+//    catching-up session).
+// Reconnecting clients thus never wait behind auditors' `?at` answers and exports, and sign-ins
+// never behind clients catching up from far back.
 //
 // Its threads may run at a lower priority (nice), so that on a small machine the writer wins
 // the CPU when both want it.
@@ -28,13 +31,19 @@
 
 namespace a4p::server {
 
+// The lane a read runs on.
+enum class read_lane { requests, sessions, catch_ups };
+
 class reader_pool {
  public:
-  // `threads` threads for requests at `nice` and `session_threads` for sessions at
-  // `session_nice` (0: the process's own priority); at most `queue_bound` requests waiting or
-  // running.
-  reader_pool(int threads, std::size_t queue_bound, int nice, int session_threads,
-              int session_nice);
+  // Each lane's threads and their nice value (0: the process's own priority).
+  struct lanes {
+    int requests = 2, requests_nice = 19;
+    int sessions = 1, sessions_nice = 5;
+    int catch_ups = 1, catch_ups_nice = 19;
+  };
+  // At most `queue_bound` requests waiting or running.
+  reader_pool(const lanes& l, std::size_t queue_bound);
   ~reader_pool();
   reader_pool(const reader_pool&) = delete;
   reader_pool& operator=(const reader_pool&) = delete;
@@ -49,8 +58,8 @@ class reader_pool {
   // The server's own work that may wait (the periodic snapshot): the requests' lane, always
   // queued.
   void post_background(std::function<void()> fn);
-  // The sessions' lane: always queued.
-  void post(std::function<void()> fn);
+  // The sessions' or the catch-ups' lane: always queued. REQUIRES: lane is not requests.
+  void post(std::function<void()> fn, read_lane lane = read_lane::sessions);
   [[nodiscard]] boost::asio::io_context::executor_type get_executor() {
     return sessions_.ioc.get_executor();
   }
@@ -70,6 +79,7 @@ class reader_pool {
 
   lane requests_lane_;
   lane sessions_;
+  lane catch_ups_;
   const std::size_t bound_;
   std::atomic<std::size_t> requests_{0};
 };

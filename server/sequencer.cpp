@@ -403,7 +403,7 @@ void sequencer::query(std::function<void(const protocol::state&)> fn) {
 }
 
 bool sequencer::read(publisher::read_fn fn) {
-  return ctx_.published->read(durable_head(), std::move(fn), true);
+  return ctx_.published->read(durable_head(), std::move(fn), read_lane::requests);
 }
 
 void sequencer::drain(std::function<void()> done) {

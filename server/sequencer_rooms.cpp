@@ -50,7 +50,7 @@ void sequencer::join(std::shared_ptr<websocket_session> s, protocol::join j) {
             const std::shared_ptr<const published>& pub) {
           if (auto live = w.lock()) send_page(live, v, r, true, *pub);
         },
-        false);
+        read_lane::sessions);
   });
 }
 
@@ -64,7 +64,7 @@ void sequencer::page(std::shared_ptr<websocket_session> s, protocol::page_reques
        r = std::move(r)](const std::shared_ptr<const published>& pub) {
         if (auto live = w.lock()) send_page(live, v, r, false, *pub);
       },
-      false);
+      read_lane::sessions);
 }
 
 void sequencer::send_page(const std::shared_ptr<websocket_session>& s, const protocol::principal& v,

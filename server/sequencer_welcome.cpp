@@ -129,7 +129,7 @@ void sequencer::do_attach(const std::shared_ptr<websocket_session>& s, const pro
          gzip = h.snapshot_encoding == "gzip"](const std::shared_ptr<const published>& pub) {
           welcome_snapshot(s, *pub, view, rooms, gzip);
         },
-        false);
+        read_lane::sessions);
     return;
   }
   s->send(protocol::welcome_message(welcome_of(durable_, *p), epoch, head, "resume", h.view));
@@ -173,7 +173,7 @@ void sequencer::welcome_snapshot(const std::shared_ptr<websocket_session>& s, co
               [this, s, view, rooms, gzip](const std::shared_ptr<const published>& v) {
                 welcome_snapshot(s, *v, view, rooms, gzip);
               },
-              false);
+              read_lane::sessions);
         });
     return;
   }
@@ -253,7 +253,7 @@ void sequencer::catch_up(const std::shared_ptr<websocket_session>& s, const prot
          attached_at](const std::shared_ptr<const published>& pub) {
           if (auto live = w.lock()) log_page(live, v, cursor, up_to, attached_at, *pub);
         },
-        false);
+        read_lane::catch_ups);
     return;
   }
   // From the ring (sorted by seq): the entries after `cursor`.

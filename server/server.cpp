@@ -171,8 +171,10 @@ std::expected<void, int> server_app::open() {
   public_ = std::make_unique<public_site>(ctx_, *state);
   ctx_.site = public_.get();
   public_->start();
-  readers_ = std::make_unique<reader_pool>(cfg_.reader_threads, cfg_.reader_queue, cfg_.reader_nice,
-                                           cfg_.session_reader_threads, cfg_.session_reader_nice);
+  readers_ = std::make_unique<reader_pool>(
+      reader_pool::lanes{cfg_.reader_threads, cfg_.reader_nice, cfg_.session_reader_threads,
+                         cfg_.session_reader_nice, cfg_.catch_up_threads, cfg_.catch_up_nice},
+      cfg_.reader_queue);
   ctx_.readers = readers_.get();
   timeline_ = std::make_unique<timeline_index>();
   ctx_.timeline = timeline_.get();

@@ -273,16 +273,17 @@ TEST(reads, a_welcome_snapshot_waits_while_others_are_unsent_over_the_budget) {
   EXPECT_TRUE(snapshot);
 }
 
-// Decision 0317: a resume's pages from the log are read on the sessions' lane. With one REST
-// reader thread kept busy and its queue full, a resume 400 events back, in pages of about two
-// events (a 64 KiB send queue: some 200 pages), still completes: on one shared lane each page
-// would wait behind up to 16 whole-log reads. Both lanes at the same nice value here (the REST
-// readers' default is 19, decision 0334): the resume must finish by its own lane, not by
-// priority, while the REST reads are still served.
+// Decisions 0317 and 0335: a resume's pages from the log are read on a lane of their own. With
+// one REST reader thread kept busy and its queue full, a resume 400 events back, in pages of
+// about two events (a 64 KiB send queue: some 200 pages), still completes: on one shared lane
+// each page would wait behind up to 16 whole-log reads. The lanes at the same nice value here
+// (both default to 19): the resume must finish by its own lane, not by priority, while the REST
+// reads are still served.
 TEST(reads, a_resume_from_the_log_completes_while_rest_reads_fill_their_lane) {
   grown_server t(
       {"--reader-threads", "1", "--reader-queue", "16", "--max-user-reads", "100", "--resume-ring",
-       "16", "--max-send-queue", "65536", "--reader-nice", "5", "--session-reader-nice", "5"},
+       "16", "--max-send-queue", "65536", "--reader-nice", "5", "--session-reader-nice", "5",
+       "--catch-up-nice", "5"},
       400, 9000);
   ASSERT_TRUE(t.ok);
   nlohmann::json welcome;
