@@ -75,6 +75,9 @@ struct server_config {
   // (decision 0335), so that clients reconnecting from far back yield to the writer.
   int catch_up_threads = 1;
   int catch_up_nice = 19;
+  // Those two lanes (REST readers, catch-ups) under SCHED_IDLE; their nice values apply when
+  // false (decision 0335).
+  bool reader_idle = true;
   std::size_t reader_queue = 64;
   std::size_t max_user_reads = 8;      // REST reads in flight per user (429)
   std::size_t max_user_catch_ups = 2;  // resumes from the log per user not yet caught up (4008)

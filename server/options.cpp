@@ -177,6 +177,10 @@ void add_flags(CLI::App& app, options& o) {
                  "nice value of the catch-up threads (0: the writer's priority)")
       ->capture_default_str()
       ->check(CLI::Range(0, 19));
+  app.add_option("--reader-idle", cfg.reader_idle,
+                 "REST reader and catch-up threads under SCHED_IDLE: they get a CPU only when no "
+                 "other thread wants one (false: their nice values apply)")
+      ->capture_default_str();
   app.add_option("--reader-queue", cfg.reader_queue,
                  "REST reads queued or running before 503 + Retry-After")
       ->capture_default_str()

@@ -1,7 +1,10 @@
 #include "server/published.hpp"
 
+#include <future>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "protocol/snapshot.hpp"
 #include "protocol/workspace.hpp"
@@ -115,9 +118,21 @@ void publisher::refresh() {
 void publisher::maybe_snapshot() {
   if (replica_.seq() < last_snapshot_ + ctx_.cfg->snapshot_every) return;
   last_snapshot_ = replica_.seq();
-  // Serialised from a frozen copy on the pool, so the replica goes on meanwhile.
-  pool_.post_background([log = ctx_.log, v = freeze(replica_)] {
-    auto st = log->save_snapshot(v->seq, protocol::serialize(*v->state));
+  // Serialised from a frozen copy on the pool, so the replica goes on meanwhile. The file is
+  // taken in on the blocking pool, at normal priority: that step holds the log's appends, and
+  // the readers' threads may get no CPU for a while (decision 0335).
+  pool_.post_background([log = ctx_.log, blocking = ctx_.blocking, v = freeze(replica_)] {
+    storage::event_log::step_runner take_in;
+    if (blocking)
+      take_in = [blocking](const std::function<void()>& step) {
+        std::promise<void> ran;
+        net::post(*blocking, [&] {
+          step();
+          ran.set_value();
+        });
+        ran.get_future().wait();
+      };
+    auto st = log->save_snapshot(v->seq, protocol::serialize(*v->state), take_in);
     if (!st) spdlog::warn("published state: snapshot at {} failed: {}", v->seq, st.error().message);
   });
 }

@@ -6,12 +6,13 @@
 
 namespace a4p::server {
 
-reader_pool::lane::lane(int n, int nice, const char* name, const char* thread_name)
+reader_pool::lane::lane(int n, int nice, bool idle, const char* name, const char* thread_name)
     : work(ioc.get_executor()) {
   for (int i = 0; i < n; ++i)
-    threads.emplace_back([this, nice, name, thread_name] {
+    threads.emplace_back([this, nice, idle, name, thread_name] {
       name_thread(thread_name);
       set_thread_nice(nice, name);  // only the readers' threads yield to the others
+      if (idle) set_thread_idle(name);
       ioc.run();
     });
 }
@@ -23,9 +24,9 @@ void reader_pool::lane::join() {
 }
 
 reader_pool::reader_pool(const lanes& l, std::size_t queue_bound)
-    : requests_lane_(l.requests, l.requests_nice, "reader pool (requests)", "a4pd-read"),
-      sessions_(l.sessions, l.sessions_nice, "reader pool (sessions)", "a4pd-sessions"),
-      catch_ups_(l.catch_ups, l.catch_ups_nice, "reader pool (catch-ups)", "a4pd-catchup"),
+    : requests_lane_(l.requests, l.requests_nice, l.idle, "reader pool (requests)", "a4pd-read"),
+      sessions_(l.sessions, l.sessions_nice, false, "reader pool (sessions)", "a4pd-sessions"),
+      catch_ups_(l.catch_ups, l.catch_ups_nice, l.idle, "reader pool (catch-ups)", "a4pd-catchup"),
       bound_(queue_bound) {}
 
 reader_pool::~reader_pool() {

@@ -41,6 +41,9 @@ class reader_pool {
     int requests = 2, requests_nice = 19;
     int sessions = 1, sessions_nice = 5;
     int catch_ups = 1, catch_ups_nice = 19;
+    // The requests' and catch-ups' threads under SCHED_IDLE (decision 0335): they run only on a
+    // CPU that nothing else wants; their nice values apply when false.
+    bool idle = true;
   };
   // At most `queue_bound` requests waiting or running.
   reader_pool(const lanes& l, std::size_t queue_bound);
@@ -70,7 +73,7 @@ class reader_pool {
 
  private:
   struct lane {
-    lane(int threads, int nice, const char* name, const char* thread_name);
+    lane(int threads, int nice, bool idle, const char* name, const char* thread_name);
     void join();
     boost::asio::io_context ioc;
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;

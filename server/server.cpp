@@ -173,7 +173,8 @@ std::expected<void, int> server_app::open() {
   public_->start();
   readers_ = std::make_unique<reader_pool>(
       reader_pool::lanes{cfg_.reader_threads, cfg_.reader_nice, cfg_.session_reader_threads,
-                         cfg_.session_reader_nice, cfg_.catch_up_threads, cfg_.catch_up_nice},
+                         cfg_.session_reader_nice, cfg_.catch_up_threads, cfg_.catch_up_nice,
+                         cfg_.reader_idle},
       cfg_.reader_queue);
   ctx_.readers = readers_.get();
   timeline_ = std::make_unique<timeline_index>();

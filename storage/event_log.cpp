@@ -744,7 +744,8 @@ std::expected<std::string_view, std::string> open_envelope(rocksdb::DB& db,
 }
 }  // namespace
 
-status event_log::save_snapshot(std::uint64_t seq, std::string_view bytes) {
+status event_log::save_snapshot(std::uint64_t seq, std::string_view bytes,
+                                const step_runner& take_in) {
   if (failed()) return fail(status_code::failed, "event log is in the failed state");
   if (seq > head() || seq == 0) {
     return fail(status_code::invalid_argument,
@@ -760,7 +761,7 @@ status event_log::save_snapshot(std::uint64_t seq, std::string_view bytes) {
   value += sha256_hex(bytes);
   value += bytes;
   // Beside the write path, not through it: the events appended meanwhile do not wait for it.
-  auto s = ingest_one(*impl_->db_.db, impl_->snapshots_cf_, encoding::seq_key(seq), value);
+  auto s = ingest_one(*impl_->db_.db, impl_->snapshots_cf_, encoding::seq_key(seq), value, take_in);
   if (!s.ok()) return from_rocks(s, "save snapshot");
   return {};
 }

@@ -180,7 +180,13 @@ class event_log {
   // State snapshots (their own column family): bytes of a serialized state as of `seq`,
   // stored in an envelope with `seq`, the hash of event `seq` and the SHA-256 of the bytes
   // (FORMAT.md "Snapshots"). REQUIRES: seq <= head(), seq >= 1.
-  [[nodiscard]] status save_snapshot(std::uint64_t seq, std::string_view bytes);
+  // The bytes are written to a file of their own by the calling thread; then a short step takes
+  // the file in, holding the log's appends while it runs (decision 0103). `take_in`, if given,
+  // runs that step and returns once it has run: on a thread of normal priority when the
+  // caller's is low (decision 0335), so that appends never wait for a thread that gets no CPU.
+  using step_runner = std::function<void(const std::function<void()>& step)>;
+  [[nodiscard]] status save_snapshot(std::uint64_t seq, std::string_view bytes,
+                                     const step_runner& take_in = {});
   // The latest snapshot with seq <= at whose envelope checks out (its seq, the hash of the
   // event at that seq in this log, the digest of its bytes), if any; each one skipped on the
   // way is reported to options::on_snapshot_rejected and counted in snapshots_rejected().

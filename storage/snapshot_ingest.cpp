@@ -19,7 +19,8 @@ void clear_ingest_dir(const rocksdb::DB& db) {
 }
 
 rocksdb::Status ingest_one(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, std::string_view key,
-                           std::string_view value) {
+                           std::string_view value,
+                           const std::function<void(const std::function<void()>&)>& take_in) {
   static std::atomic<std::uint64_t> next{0};
   std::error_code ec;
   const std::string dir = ingest_dir(db);
@@ -40,7 +41,11 @@ rocksdb::Status ingest_one(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, std
     rocksdb::IngestExternalFileOptions io;
     io.move_files = true;             // a hard link: the bytes are not copied again
     io.allow_blocking_flush = false;  // never hold writes for a flush: fail instead
-    s = db.IngestExternalFile(cf, {path}, io);
+    auto step = [&] { s = db.IngestExternalFile(cf, {path}, io); };
+    if (take_in)
+      take_in(step);
+    else
+      step();
   }
   std::filesystem::remove(path, ec);  // gone already when moved; the leftover of a failure
   return s;

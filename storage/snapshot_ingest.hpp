@@ -13,6 +13,7 @@
 
 #include <rocksdb/db.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -27,8 +28,11 @@ inline constexpr std::string_view ingested_file_db_id = "SST Writer";
 void clear_ingest_dir(const rocksdb::DB& db);
 
 // Writes {key: value} to `cf` as a file of its own and takes it in. The key must not be in the
-// column family's memtable (the snapshots' column family never has one written).
-[[nodiscard]] rocksdb::Status ingest_one(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
-                                         std::string_view key, std::string_view value);
+// column family's memtable (the snapshots' column family never has one written). The taking
+// in (IngestExternalFile, which holds the database's writes while it runs) is run by
+// `take_in(step)` when given (it returns once step has run), else here.
+[[nodiscard]] rocksdb::Status ingest_one(
+    rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value,
+    const std::function<void(const std::function<void()>&)>& take_in = {});
 
 }  // namespace a4p::storage

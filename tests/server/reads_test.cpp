@@ -12,7 +12,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "tests/server/test_util.hpp"
@@ -238,6 +241,52 @@ TEST(reads, a_resume_its_client_closes_midway_lets_go_of_its_place_at_once) {
   EXPECT_EQ(a->value("mode", ""), "resume");
 }
 
+// Each thread of `pid` named `name`: its scheduling policy (0 normal, 5 SCHED_IDLE) and nice
+// value, from /proc/PID/task/TID/stat (fields 19 and 41).
+std::vector<std::pair<int, int>> policies_of(pid_t pid, const std::string& name) {
+  std::vector<std::pair<int, int>> out;
+  for (const auto& t :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::ifstream comm(t.path() / "comm");
+    std::string n;
+    std::getline(comm, n);
+    if (n != name) continue;
+    std::ifstream stat(t.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    std::istringstream rest(line.substr(line.rfind(')') + 2));  // from field 3 on
+    std::vector<std::string> f{"", "", ""};
+    for (std::string x; rest >> x;) f.push_back(x);
+    if (f.size() > 41) out.emplace_back(std::stoi(f[41]), std::stoi(f[19]));
+  }
+  return out;
+}
+
+// Decision 0335: the REST readers and the catch-ups run under SCHED_IDLE by default, the sessions'
+// lane (sign-ins wait for it) at its nice value; --reader-idle false gives the nice values back.
+TEST(reads, the_readers_threads_run_under_sched_idle_and_the_sessions_lane_does_not) {
+  constexpr int normal = 0, idle = 5;
+  using policies = std::vector<std::pair<int, int>>;
+  // The threads set their own policy as they start, which may be just after a4pd listens.
+  auto expect = [](pid_t pid, const std::string& name, const policies& want) {
+    EXPECT_TRUE(eventually([&] { return policies_of(pid, name) == want; }, 10s))
+        << name << ": " << testing::PrintToString(policies_of(pid, name));
+  };
+  {
+    temp_dir dir;
+    a4pd_process server(options_in(dir.path()));
+    ASSERT_TRUE(server.started()) << server.output();
+    expect(server.pid(), "a4pd-read", {{idle, 19}, {idle, 19}});
+    expect(server.pid(), "a4pd-catchup", {{idle, 19}});
+    expect(server.pid(), "a4pd-sessions", {{normal, 5}});
+  }
+  temp_dir dir;
+  a4pd_process server(options_in(dir.path(), {"--reader-idle", "false", "--catch-up-nice", "12"}));
+  ASSERT_TRUE(server.started()) << server.output();
+  expect(server.pid(), "a4pd-read", {{normal, 19}, {normal, 19}});
+  expect(server.pid(), "a4pd-catchup", {{normal, 12}});
+}
+
 TEST(reads, a_welcome_snapshot_waits_while_others_are_unsent_over_the_budget) {
   // The state holds 400 comments of 9 KB: each snapshot is about 3.6 MB, over a 1 MB budget.
   grown_server t({"--max-snapshot-bytes", "1000000", "--max-send-queue", "65536"}, 400, 9000);
@@ -280,11 +329,10 @@ TEST(reads, a_welcome_snapshot_waits_while_others_are_unsent_over_the_budget) {
 // (both default to 19): the resume must finish by its own lane, not by priority, while the REST
 // reads are still served.
 TEST(reads, a_resume_from_the_log_completes_while_rest_reads_fill_their_lane) {
-  grown_server t(
-      {"--reader-threads", "1", "--reader-queue", "16", "--max-user-reads", "100", "--resume-ring",
-       "16", "--max-send-queue", "65536", "--reader-nice", "5", "--session-reader-nice", "5",
-       "--catch-up-nice", "5"},
-      400, 9000);
+  grown_server t({"--reader-threads", "1", "--reader-queue", "16", "--max-user-reads", "100",
+                  "--resume-ring", "16", "--max-send-queue", "65536", "--reader-nice", "5",
+                  "--session-reader-nice", "5", "--catch-up-nice", "5", "--reader-idle", "false"},
+                 400, 9000);
   ASSERT_TRUE(t.ok);
   nlohmann::json welcome;
   auto probe = open_session(t.port(), "eth.delegate", &welcome);

@@ -373,6 +373,31 @@ TEST(event_log, snapshots_load_the_nearest_at_or_before) {
   EXPECT_EQ(*log->load_snapshot(UINT64_MAX), snap({10, "state@10"}));
 }
 
+// The step that takes a snapshot's file in (and holds appends) runs where the caller says: a4pd
+// runs it at normal priority when its readers' threads are under SCHED_IDLE (decision 0335).
+TEST(event_log, a_snapshots_take_in_runs_on_the_thread_the_caller_gives) {
+  temp_dir tmp;
+  auto log = open_ok(tmp.path());
+  for (int i = 1; i <= 5; ++i) ASSERT_TRUE(log->append(one(make_event(i))));
+  std::thread::id ran_on;
+  int steps = 0;
+  auto elsewhere = [&](const std::function<void()>& step) {
+    std::thread t([&] {
+      ran_on = std::this_thread::get_id();
+      ++steps;
+      step();
+    });
+    t.join();
+  };
+  ASSERT_TRUE(log->save_snapshot(4, "state@4", elsewhere));
+  EXPECT_EQ(steps, 1);
+  EXPECT_NE(ran_on, std::this_thread::get_id());
+  using snap = std::optional<std::pair<std::uint64_t, std::string>>;
+  EXPECT_EQ(*log->load_snapshot(5), snap({4, "state@4"}));
+  // Appends go on after it.
+  ASSERT_TRUE(log->append(one(make_event(6))));
+}
+
 // open_snapshot finds the keys from the SST files' metadata (a file of one or two entries
 // names them all) and scans only the files of more entries; reopened, every snapshot is in a
 // file. Small snapshots share files, large ones (over the 8 MiB write buffer) have their own.
