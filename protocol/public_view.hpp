@@ -88,9 +88,10 @@ struct public_change {
 [[nodiscard]] std::optional<public_change> public_change_of(const state& now, const event& e,
                                                             const public_stamps& st);
 
-// The public records, one by one (the same shapes as in public_state).
-[[nodiscard]] nlohmann::json public_pledge(const state& s, const pledge& p,
-                                           const public_stamps& st);
+// The public records, one by one (the same shapes as in public_state); a pledge without its
+// "reports" when `with_reports` is false.
+[[nodiscard]] nlohmann::json public_pledge(const state& s, const pledge& p, const public_stamps& st,
+                                           bool with_reports = true);
 [[nodiscard]] nlohmann::json public_coverage(const state& s);
 [[nodiscard]] nlohmann::json public_counts(const state& s);
 
