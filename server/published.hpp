@@ -33,7 +33,6 @@ namespace a4p::server {
 
 struct server_context;
 
-
 // One immutable version: the durable state at `seq`, shared by every reader holding it.
 struct published {
   std::uint64_t seq = 0;
