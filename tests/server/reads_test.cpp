@@ -164,26 +164,53 @@ TEST(reads, a_full_reader_queue_answers_503_with_retry_after_and_then_serves_aga
   EXPECT_TRUE(post_comment(*t.writer, t.target, "after the burst"));
 }
 
+// A server where gbr.delegate may have one resume from the log at a time (--max-user-catch-ups
+// 1): a small ring, so that a resume from early on reads the log; a small send queue, so that a
+// client that does not read holds its catch-up (and its place) midway; 400 comments of 9 KB.
+// The log's epoch and a token of gbr.delegate.
+struct one_catch_up_server {
+  grown_server t;
+  std::unique_ptr<ws_client> probe;
+  std::string epoch, token;
+  bool ok = false;
+
+  explicit one_catch_up_server(std::vector<std::string> extra)
+      : t(with_catch_up_bound(std::move(extra)), 400, 9000) {
+    if (!t.ok) return;
+    nlohmann::json welcome;
+    probe = open_session(t.port(), "gbr.delegate", &welcome);
+    if (!probe) return;
+    epoch = welcome["epoch"];
+    token = login(t.port(), "gbr.delegate", demo_password);
+    ok = !token.empty();
+  }
+  static std::vector<std::string> with_catch_up_bound(std::vector<std::string> extra) {
+    extra.insert(extra.begin(),
+                 {"--max-user-catch-ups", "1", "--resume-ring", "16", "--max-send-queue", "65536"});
+    return extra;
+  }
+  // Whether a new connection of the user, resuming from seq 1, is resumed (not refused 4008).
+  [[nodiscard]] bool resumes_from_the_log() const {
+    ws_client again;
+    if (again.connect(t.port(), token) != 101) return false;
+    auto a = again.hello(epoch, 1);
+    return a && a->value("mode", "") == "resume";
+  }
+};
+
 TEST(reads, a_users_resumes_from_the_log_over_the_bound_are_closed_4008) {
-  // A small ring, so that a resume from early on reads the log; a small send queue, so that a
-  // client that does not read holds its catch-up (and its place) midway.
-  grown_server t({"--max-user-catch-ups", "1", "--resume-ring", "16", "--max-send-queue", "65536"},
-                 400, 9000);
-  ASSERT_TRUE(t.ok);
-  nlohmann::json welcome;
-  auto probe = open_session(t.port(), "gbr.delegate", &welcome);
-  ASSERT_TRUE(probe);
-  const std::string epoch = welcome["epoch"];
-  const auto token = login(t.port(), "gbr.delegate", demo_password);
+  one_catch_up_server s({});
+  ASSERT_TRUE(s.ok);
+  const auto& t = s.t;
   // The first resume, 400 events back, on a socket that does not read.
   ws_client stuck;
-  ASSERT_EQ(stuck.connect(t.port(), token, std::nullopt, 4096), 101);
-  ASSERT_TRUE(stuck.send({{"type", "hello"}, {"resume", {{"epoch", epoch}, {"seq", 1}}}}));
+  ASSERT_EQ(stuck.connect(t.port(), s.token, std::nullopt, 4096), 101);
+  ASSERT_TRUE(stuck.send({{"type", "hello"}, {"resume", {{"epoch", s.epoch}, {"seq", 1}}}}));
   ASSERT_TRUE(eventually([&] { return metric(t.port(), "a4p_send_queue_bytes") > 16384; }, 10s));
   // The second of the same user is refused: an error, then 4008 (the client resumes later).
   ws_client second;
-  ASSERT_EQ(second.connect(t.port(), token), 101);
-  ASSERT_TRUE(second.send({{"type", "hello"}, {"resume", {{"epoch", epoch}, {"seq", 1}}}}));
+  ASSERT_EQ(second.connect(t.port(), s.token), 101);
+  ASSERT_TRUE(second.send({{"type", "hello"}, {"resume", {{"epoch", s.epoch}, {"seq", 1}}}}));
   auto err = second.next_of("error", 5s);
   ASSERT_TRUE(err);
   EXPECT_EQ(err->value("code", ""), "rate_limited");
@@ -191,20 +218,13 @@ TEST(reads, a_users_resumes_from_the_log_over_the_bound_are_closed_4008) {
   // Another user's resume from the log, and the writer, go on.
   ws_client other;
   ASSERT_EQ(other.connect(t.port(), login(t.port(), "nld.delegate", demo_password)), 101);
-  auto w = other.hello(epoch, 1);
+  auto w = other.hello(s.epoch, 1);
   ASSERT_TRUE(w);
   EXPECT_EQ(w->value("mode", ""), "resume");
   EXPECT_TRUE(post_comment(*t.writer, t.target, "beside the catch-ups"));
   // Once the first has gone, the user may resume again.
   stuck.close_abruptly();
-  ASSERT_TRUE(eventually(
-      [&] {
-        ws_client again;
-        if (again.connect(t.port(), token) != 101) return false;
-        auto a = again.hello(epoch, 1);
-        return a && a->value("mode", "") == "resume";
-      },
-      10s));
+  ASSERT_TRUE(eventually([&] { return s.resumes_from_the_log(); }, 10s));
 }
 
 TEST(reads, a_resume_its_client_closes_midway_lets_go_of_its_place_at_once) {
@@ -212,33 +232,23 @@ TEST(reads, a_resume_its_client_closes_midway_lets_go_of_its_place_at_once) {
   // halfway through its catch-up. The session must leave then: before, it stayed in the hub
   // until --write-timeout (60 s here, the default) and held the user's one place, so that the
   // user's next resume was refused 4008 for a minute.
-  grown_server t({"--max-user-catch-ups", "1", "--resume-ring", "16", "--max-send-queue", "65536",
-                  "--write-timeout", "60000"},
-                 400, 9000);
-  ASSERT_TRUE(t.ok);
-  nlohmann::json welcome;
-  auto probe = open_session(t.port(), "gbr.delegate", &welcome);
-  ASSERT_TRUE(probe);
-  const std::string epoch = welcome["epoch"];
-  const auto token = login(t.port(), "gbr.delegate", demo_password);
-  const auto sessions_before = metric(t.port(), "a4p_connections_websocket");
+  one_catch_up_server s({"--write-timeout", "60000"});
+  ASSERT_TRUE(s.ok);
+  const auto port = s.t.port();
+  const auto sessions_before = metric(port, "a4p_connections_websocket");
   {
     ws_client first;
-    ASSERT_EQ(first.connect(t.port(), token, std::nullopt, 4096), 101);
-    auto w = first.hello(epoch, 1);
+    ASSERT_EQ(first.connect(port, s.token, std::nullopt, 4096), 101);
+    auto w = first.hello(s.epoch, 1);
     ASSERT_TRUE(w);
     ASSERT_EQ(w->value("mode", ""), "resume");
     ASSERT_TRUE(first.next_of("event", 10s));  // the catch-up has begun; 3.6 MB are to come
     EXPECT_TRUE(first.close());
   }
   // Well before the write timeout: the session is gone and the place free.
-  EXPECT_TRUE(eventually(
-      [&] { return metric(t.port(), "a4p_connections_websocket") <= sessions_before; }, 5s));
-  ws_client again;
-  ASSERT_EQ(again.connect(t.port(), token), 101);
-  auto a = again.hello(epoch, 1);
-  ASSERT_TRUE(a);
-  EXPECT_EQ(a->value("mode", ""), "resume");
+  EXPECT_TRUE(
+      eventually([&] { return metric(port, "a4p_connections_websocket") <= sessions_before; }, 5s));
+  EXPECT_TRUE(s.resumes_from_the_log());
 }
 
 // Each thread of `pid` named `name`: its scheduling policy (0 normal, 5 SCHED_IDLE) and nice
@@ -323,16 +333,17 @@ TEST(reads, a_welcome_snapshot_waits_while_others_are_unsent_over_the_budget) {
 }
 
 // Decisions 0317 and 0335: a resume's pages from the log are read on a lane of their own. With
-// one REST reader thread kept busy and its queue full, a resume 400 events back, in pages of
-// about two events (a 64 KiB send queue: some 200 pages), still completes: on one shared lane
-// each page would wait behind up to 16 whole-log reads. The lanes at the same nice value here
-// (both default to 19): the resume must finish by its own lane, not by priority, while the REST
-// reads are still served.
+// one REST reader thread kept busy and its queue full, a resume 1,200 events back, in pages of
+// about two events (a 64 KiB send queue: some 600 pages), still completes: on one shared lane
+// each page would wait behind up to 16 whole-log reads. (1,200: since catch-ups send events as
+// stored, a 400-event resume could end before the first whole-log read, and `served` was 0.) The
+// lanes at the same nice value here (both default to 19): the resume must finish by its own lane,
+// not by priority, while the REST reads are still served.
 TEST(reads, a_resume_from_the_log_completes_while_rest_reads_fill_their_lane) {
   grown_server t({"--reader-threads", "1", "--reader-queue", "16", "--max-user-reads", "100",
                   "--resume-ring", "16", "--max-send-queue", "65536", "--reader-nice", "5",
                   "--session-reader-nice", "5", "--catch-up-nice", "5", "--reader-idle", "false"},
-                 400, 9000);
+                 1200, 9000);
   ASSERT_TRUE(t.ok);
   nlohmann::json welcome;
   auto probe = open_session(t.port(), "eth.delegate", &welcome);
