@@ -9,8 +9,8 @@
 //
 // Thread safety: as for the state. A const chunked_rows may be read from many threads; a
 // writer needs its object for itself, and writes only into chunks no other object holds
-// (use_count() == 1 after an acquire fence: a copy that dropped the chunk on another thread
-// finished its reads before), so copies on other threads never see a write.
+// (sole_owner() below: a copy that dropped the chunk on another thread finished its reads
+// before), so copies on other threads never see a write.
 #pragma once
 
 #include <atomic>
@@ -19,7 +19,34 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SANITIZE_THREAD__)
+#define A4P_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define A4P_TSAN 1
+#endif
+#endif
+
 namespace a4p::protocol {
+
+// Whether `p` is the only owner of its object, with acquire ordering: when true, every owner
+// that dropped it on another thread finished its reads before (its release of the count
+// happens before), so the object may be written in place. Shared by chunked_rows and the
+// thread index (threads.cpp).
+template <class T>
+[[nodiscard]] bool sole_owner(const std::shared_ptr<T>& p) noexcept {
+  if (p.use_count() != 1) return false;  // a relaxed load of the count
+#ifdef A4P_TSAN
+  // ThreadSanitizer does not model fences: it reported a writer's row written in place as
+  // racing with another thread's copy of that chunk (public site and publisher, both applying
+  // round.opened at start). It sees read-modify-writes of the count, which libstdc++ makes
+  // acq_rel: a copy taken and dropped here acquires what every earlier release gave.
+  { std::shared_ptr<T> probe = p; }
+#else
+  std::atomic_thread_fence(std::memory_order_acquire);
+#endif
+  return true;
+}
 
 template <class T>
 class chunked_rows {
@@ -95,10 +122,7 @@ class chunked_rows {
   // Chunk k, copied first if another object holds it too.
   std::vector<T>* own(std::size_t k) {
     auto& c = chunks_[k];
-    if (c.use_count() == 1) {
-      std::atomic_thread_fence(std::memory_order_acquire);
-      return c.get();
-    }
+    if (sole_owner(c)) return c.get();
     auto copy = std::make_shared<std::vector<T>>();
     copy->reserve(chunk_rows);
     copy->assign(c->begin(), c->end());

@@ -1,7 +1,6 @@
 #include "protocol/threads.hpp"
 
-#include <atomic>
-
+#include "protocol/chunked_rows.hpp"
 #include "protocol/state.hpp"
 
 namespace a4p::protocol {
@@ -13,10 +12,7 @@ const thread_rows* thread_index::find(std::string_view target) const {
 }
 
 thread_rows& thread_index::own(std::shared_ptr<thread_rows>& t) {
-  if (t.use_count() == 1) {
-    std::atomic_thread_fence(std::memory_order_acquire);  // see chunked_rows.hpp
-    return *t;
-  }
+  if (sole_owner(t)) return *t;
   t = std::make_shared<thread_rows>(*t);
   return *t;
 }
@@ -29,10 +25,8 @@ void thread_index::posted(std::string_view target, std::uint32_t row, bool hidde
     // A new target: the positions are copied first if another copy of the index holds them.
     if (!at_) {
       at_ = std::make_shared<positions>();
-    } else if (at_.use_count() != 1) {
+    } else if (!sole_owner(at_)) {
       at_ = std::make_shared<positions>(*at_);
-    } else {
-      std::atomic_thread_fence(std::memory_order_acquire);  // see chunked_rows.hpp
     }
     i = static_cast<std::uint32_t>(threads_.size());
     at_->emplace(std::string(target), i);
