@@ -6,14 +6,54 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include <gtest/gtest.h>
+
+extern char** environ;
+
 namespace a4p::test {
+
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool asan_build = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool asan_build = true;
+#else
+constexpr bool asan_build = false;
+#endif
+#else
+constexpr bool asan_build = false;
+#endif
+
+// This process's environment for the child; in an ASan build with log_path=<dir>/a4pd added to
+// ASAN_OPTIONS and UBSAN_OPTIONS (the runtime appends .<pid>; LeakSanitizer follows ASan's).
+std::vector<std::string> child_environment(const std::string& sanitizer_dir) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) env.emplace_back(*e);
+  if (sanitizer_dir.empty()) return env;
+  const std::string log_path = "log_path=" + sanitizer_dir + "/a4pd";
+  for (std::string name : {"ASAN_OPTIONS=", "UBSAN_OPTIONS="}) {
+    auto it = std::ranges::find_if(env, [&](const std::string& v) { return v.starts_with(name); });
+    if (it == env.end())
+      env.push_back(name + log_path);
+    else
+      *it += ":" + log_path;
+  }
+  return env;
+}
+
+}  // namespace
 
 temp_dir::temp_dir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "a4pd-test-XXXXXX").string();
@@ -40,6 +80,19 @@ a4pd_process::a4pd_process(const a4pd_options& opts) {
     args.push_back(opts.demo_password);
   }
   for (const auto& a : opts.extra_args) args.push_back(a);
+  if constexpr (asan_build) {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "a4pd-sanitizer-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    sanitizer_dir_ = tmpl;
+  }
+  // Built before fork: the child only calls async-signal-safe functions.
+  std::vector<std::string> env = child_environment(sanitizer_dir_);
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
 
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
@@ -58,10 +111,7 @@ a4pd_process::a4pd_process(const a4pd_options& opts) {
       rlimit rl{*opts.file_size_limit, *opts.file_size_limit};
       setrlimit(RLIMIT_FSIZE, &rl);
     }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
+    execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
   close(fds[1]);
@@ -89,11 +139,33 @@ a4pd_process::a4pd_process(const a4pd_options& opts) {
 
 a4pd_process::~a4pd_process() {
   if (pid_ > 0 && !reaped_) {
-    kill(pid_, SIGKILL);
-    int st = 0;
-    waitpid(pid_, &st, 0);
+    if constexpr (asan_build) {
+      kill(pid_, SIGTERM);
+      wait(10000);
+    }
+    if (!reaped_) {
+      kill(pid_, SIGKILL);
+      int st = 0;
+      waitpid(pid_, &st, 0);
+    }
   }
+  fail_on_sanitizer_reports();
   if (out_fd_ >= 0) close(out_fd_);
+}
+
+void a4pd_process::fail_on_sanitizer_reports() {
+  if (sanitizer_dir_.empty()) return;
+  std::error_code ec;
+  for (const auto& f : std::filesystem::directory_iterator(sanitizer_dir_, ec)) {
+    std::ifstream in(f.path());
+    std::ostringstream text;
+    text << in.rdbuf();
+    ADD_FAILURE() << "a4pd (pid " << pid_ << ") sanitizer report " << f.path().filename().string()
+                  << ":\n"
+                  << text.str();
+  }
+  std::filesystem::remove_all(sanitizer_dir_, ec);
+  sanitizer_dir_.clear();
 }
 
 void a4pd_process::signal(int sig) {
@@ -108,6 +180,7 @@ std::optional<int> a4pd_process::wait(int timeout_ms) {
     auto r = waitpid(pid_, &st, WNOHANG);
     if (r == pid_) {
       reaped_ = true;
+      fail_on_sanitizer_reports();
       if (WIFEXITED(st)) return WEXITSTATUS(st);
       if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
       return -1;

@@ -3,6 +3,13 @@
 // line, and signals / reaps it. Optionally sets RLIMIT_FSIZE in the child before exec (to
 // make the disk refuse writes) and sends its stderr to a file. tests/tools uses it too.
 //
+// In an AddressSanitizer build (the asan preset) a4pd writes its sanitizer reports (ASan, UBSan,
+// LeakSanitizer) to files in a directory of its own, and every report found there when the
+// process is reaped fails the running test with the report's text: a report from a child
+// process would otherwise go by unnoticed whenever the test's own checks pass (an error in
+// the last handler, UBSan's report-and-go-on, a leak). The destructor then also stops a4pd with
+// SIGTERM (SIGKILL after 10 s) so that LeakSanitizer runs at its exit.
+//
 // Thread safety: one object per test, used from the test's thread.
 #pragma once
 
@@ -59,7 +66,7 @@ class a4pd_process {
   // Starts a4pd and waits (up to 60 s) for its listening line. A4PD_BIN (or the built-in default
   // path) names the binary.
   explicit a4pd_process(const a4pd_options& opts);
-  ~a4pd_process();  // SIGKILL if still running
+  ~a4pd_process();  // SIGKILL if still running (ASan build: SIGTERM first, see above)
 
   [[nodiscard]] bool started() const { return port_ != 0; }
   [[nodiscard]] std::uint16_t port() const { return port_; }
@@ -72,11 +79,14 @@ class a4pd_process {
   std::optional<int> wait(int timeout_ms);
 
  private:
+  void fail_on_sanitizer_reports();
+
   pid_t pid_ = -1;
   int out_fd_ = -1;
   std::uint16_t port_ = 0;
   std::string output_;
   bool reaped_ = false;
+  std::string sanitizer_dir_;  // ASan build: where a4pd writes its reports
 };
 
 }  // namespace a4p::test
