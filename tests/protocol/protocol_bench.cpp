@@ -25,8 +25,10 @@
 
 #include <sys/resource.h>
 
+#include "protocol/json_codec.hpp"
 #include "protocol/light_skeleton.hpp"
 #include "protocol/messages.hpp"
+#include "protocol/public_view.hpp"
 #include "protocol/rooms.hpp"
 #include "protocol/snapshot.hpp"
 #include "protocol/visibility.hpp"
@@ -348,6 +350,33 @@ busy_workspace& get_busy() {
   }();
   return *w;
 }
+
+// The public site's whole projection at the head (protocol::public_state), which the public
+// site makes again at each flush of its feed (server/public_site.cpp publish_snapshot: at most
+// every --public-batch while events come); "MB" is its canonical JSON, as state.json serves it.
+void BM_public_state(benchmark::State& st) {
+  auto& w = get_busy();
+  static const public_stamps stamps = [] {
+    public_stamps out;
+    for (const auto& e : decoded()) out.feed(e);
+    return out;
+  }();
+  for (auto _ : st) benchmark::DoNotOptimize(public_state(w.log.s, stamps));
+  const json j = public_state(w.log.s, stamps);
+  st.counters["MB"] = static_cast<double>(canonical(j).size()) / 1e6;
+  st.counters["pledges"] = static_cast<double>(j["pledges"].size());
+  st.counters["events"] = static_cast<double>(w.log.s.seq());
+}
+BENCHMARK(BM_public_state)->Unit(benchmark::kMillisecond)->Iterations(10)->UseRealTime();
+
+// The aggregate counts alone (protocol::public_counts), which the public feed also computes
+// for the last change of a flush that moved them.
+void BM_public_counts(benchmark::State& st) {
+  auto& w = get_busy();
+  for (auto _ : st) benchmark::DoNotOptimize(public_counts(w.log.s));
+  st.counters["reports"] = static_cast<double>(public_counts(w.log.s)["reports"].get<double>());
+}
+BENCHMARK(BM_public_counts)->Unit(benchmark::kMillisecond)->Iterations(10)->UseRealTime();
 
 // The welcome snapshot's state, full (a4p.v1) and light, for a member: bytes and time.
 void BM_rooms_full_snapshot(benchmark::State& st) {

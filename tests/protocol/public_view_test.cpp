@@ -32,6 +32,56 @@ void expect_nothing_private(const std::string& text) {
     EXPECT_EQ(text.find(secret), std::string::npos) << secret << " in " << text.substr(0, 400);
 }
 
+// The aggregate counts: pledges by status, organisations pledging, reports in all and per
+// round by status (a round with none has zeros; a report outside a round counts only in all).
+TEST(PublicView, CountsTallyEveryPledgeAndEveryReportByRound) {
+  world w;
+  w.log.must(w.sec, "round.open", {{"name", "2026 Q2"}, {"closes", "2026-06-30"}});
+  w.log.must(w.sec, "round.open", {{"name", "2026 Q3"}, {"closes", "2026-09-30"}});
+  w.log.must(w.other, "pledge.create",
+             {{"theme", "politics"},
+              {"title", "Second"},
+              {"description", "d"},
+              {"output", {{"indicator", "i"}, {"target", "1"}}}});
+  auto report = [&](const principal& who, const char* id, const char* status, json round) {
+    json a = {{"id", id}, {"status", status}, {"progress", 10}, {"note", "n"}};
+    if (!round.is_null()) a["round"] = round;
+    w.log.must(who, "pledge.report", a);
+  };
+  report(w.owner, "P1", "on_track", "R1");
+  report(w.owner, "P1", "delayed", "R1");
+  report(w.owner, "P1", "delayed", "R2");
+  report(w.other, "P2", "done", "R1");
+  report(w.other, "P2", "on_track", nullptr);
+  const json c = pub(w)["counts"];
+  EXPECT_EQ(c["pledges"], 2);
+  EXPECT_EQ(c["organisations_pledging"], 2);
+  EXPECT_EQ(c["reports"], 5);
+  EXPECT_EQ(c["by_status"], (json{{"planned", 0},
+                                  {"on_track", 1},
+                                  {"delayed", 1},
+                                  {"done", 0},
+                                  {"dropped", 0}}));  // each pledge's last status
+  auto zero = json{{"planned", 0}, {"on_track", 0}, {"delayed", 0}, {"done", 0}, {"dropped", 0}};
+  auto with = [&](std::initializer_list<std::pair<const char*, int>> n) {
+    json j = zero;
+    for (auto [k, v] : n) j[k] = v;
+    return j;
+  };
+  ASSERT_EQ(c["rounds"].size(), 3u);
+  EXPECT_EQ(c["rounds"][0],
+            (json{{"round", "R1"},
+                  {"name", "2026 Q1"},
+                  {"reports", 3},
+                  {"by_status", with({{"on_track", 1}, {"delayed", 1}, {"done", 1}})}}));
+  EXPECT_EQ(c["rounds"][1], (json{{"round", "R2"},
+                                  {"name", "2026 Q2"},
+                                  {"reports", 1},
+                                  {"by_status", with({{"delayed", 1}})}}));
+  EXPECT_EQ(c["rounds"][2],
+            (json{{"round", "R3"}, {"name", "2026 Q3"}, {"reports", 0}, {"by_status", zero}}));
+}
+
 TEST(PublicView, OnlyPublishedPledgesAndNothingPrivate) {
   world w;
   w.log.must(w.owner, "pledge.report",
