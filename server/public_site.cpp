@@ -146,7 +146,7 @@ void public_site::flush() {
     flush_pending_ = true;
     return;
   }
-  publish_snapshot();  // before the broadcast: see the header
+  const auto snap = publish_snapshot();  // before the broadcast: see the header
   if (gathered_.empty()) return;
   // The aggregates once, on the last change that moved one; a change that moved only them and
   // does not carry them is not sent.
@@ -159,8 +159,9 @@ void public_site::flush() {
   }
   if (carrier < gathered_.size()) {
     auto& m = gathered_[carrier].message;
-    if (coverage) m["coverage"] = protocol::public_coverage(state_);
-    if (counts) m["counts"] = protocol::public_counts(state_);
+    // The snapshot just made holds them for this same state: taken from it, not made again.
+    if (coverage) m["coverage"] = snap->state()["coverage"];
+    if (counts) m["counts"] = snap->state()["counts"];
   }
   std::string text;
   for (std::size_t i = 0; i < gathered_.size(); ++i) {
@@ -205,14 +206,15 @@ void public_site::send_slice() {
   }
 }
 
-void public_site::publish_snapshot() {
+std::shared_ptr<const public_snapshot> public_site::publish_snapshot() {
   const std::uint64_t seq = stamps_.seq();
   std::string etag = "\"" + ctx_.log->epoch().substr(0, 16) + "-" + std::to_string(seq) + "\"";
   auto snap = std::make_shared<const public_snapshot>(seq, std::move(etag),
                                                       protocol::public_state(state_, stamps_));
   published_seq_ = seq;
   std::lock_guard lock(snapshot_mu_);
-  snapshot_ = std::move(snap);
+  snapshot_ = snap;
+  return snap;
 }
 
 std::shared_ptr<const public_snapshot> public_site::current() const {

@@ -129,7 +129,8 @@ class public_site {
   [[nodiscard]] public_limits& limits() { return limits_; }
 
  private:
-  void publish_snapshot();
+  // Makes the projection of the state now and swaps it in; returns it.
+  std::shared_ptr<const public_snapshot> publish_snapshot();
   // The end of a batch: the snapshot swapped in, then what was gathered sent to every viewer.
   void flush();
   // Sends `chunk` to every viewer subscribed now, --public-sends per second in slices; a
