@@ -21,13 +21,9 @@ trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
 
 start_server() {
   "$a4pd" --data "$data" --listen "127.0.0.1:$port" --demo --demo-password bench-pw \
-    --rate 1000000 --burst 1000000 --rate-bytes 1e9 --burst-bytes 1e9 --max-user-connections 1000000 --user-connect-rate 0 --max-connections 100000 \
-    --log-level warn >>"$data.a4pd.log" 2>&1 &
+    "${load_limits[@]}" --log-level warn >>"$data.a4pd.log" 2>&1 &
   pid=$!
-  for _ in $(seq 600); do
-    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
+  wait_ready "$port" 60 && return 0
   echo "a4pd did not start:"; tail "$data.a4pd.log"; exit 1
 }
 stop_server() { kill -TERM "$pid"; wait "$pid" || true; pid=; }

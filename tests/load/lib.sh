@@ -1,5 +1,24 @@
-# Shell helpers of the load scripts (sourced by run_scenarios.sh, audit_bench.sh, smoke_test.sh
-# and make_workspace_test.sh).
+# Shell helpers of the load scripts (sourced by run_scenarios.sh, audit_bench.sh, snapshot_stall.sh,
+# smoke_test.sh and make_workspace_test.sh).
+
+# a4pd's budgets raised for a load run: the demo has 12 users, so each holds many connections and
+# sends many commands per second, and the anonymous viewers all come from 127.0.0.1.
+load_limits=(--rate 1000000 --burst 1000000 --rate-bytes 1e9 --burst-bytes 1e9
+  --max-user-connections 1000000 --user-connect-rate 0 --max-connections 100000
+  --max-address-connections 1000000 --max-address-handshakes 1000000
+  --public-rate 1e6 --public-burst 1e6 --public-rate-total 1e6 --public-burst-total 1e6
+  --public-max-streams 100000 --public-max-address-streams 100000)
+
+# wait_ready PORT [SECONDS]: until the a4pd on PORT answers /readyz (10 s unless told); false when
+# it never did.
+wait_ready() {
+  local port=$1 tenths=$(( ${2:-10} * 10 ))
+  for _ in $(seq "$tenths"); do
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  return 1
+}
 
 # head_of PORT PASSWORD: the log's head, as the demo auditor reads it (X-A4P-Head).
 head_of() {

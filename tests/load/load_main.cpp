@@ -332,6 +332,18 @@ struct comparison {
     delivery[with].add(s.latency);
     ack[with].add(s.ack_latency);
   }
+  // One round's writers' ack p99 and delivery p99, with against without.
+  static void print_round(const char* what, const std::optional<phase_result>& with,
+                          const std::optional<phase_result>& without) {
+    if (!with || !without || without->ack_p99 <= 0 || without->p99 <= 0) return;
+    std::printf(
+        "%s: ack p99 %.2f ms with, %.2f ms without (x%.2f; target <= 1.5); delivery p99 %.2f ms "
+        "with, %.2f ms without (x%.2f; target <= 1.5)\n",
+        what, with->ack_p99 / 1000.0, without->ack_p99 / 1000.0,
+        static_cast<double>(with->ack_p99) / static_cast<double>(without->ack_p99),
+        with->p99 / 1000.0, without->p99 / 1000.0,
+        static_cast<double>(with->p99) / static_cast<double>(without->p99));
+  }
   void print(const char* what, int rounds) const {
     auto ratio = [](const a4p::load::latency_histogram(&h)[2]) {
       return static_cast<double>(h[1].percentile_us(0.99)) /
@@ -391,12 +403,7 @@ bool run_public_viewers(const options& o, const std::vector<login>& logins, Stea
             : 0.0);
     auto with = steady(("a4pd + public reports + anonymous viewers" + suffix).c_str());
     cmp.take(stats, true);
-    if (without && with && without->ack_p99 > 0)
-      std::printf(
-          "public viewers: writers' ack p99 %.2f ms with, %.2f ms without (x%.2f; target <= "
-          "1.5)\n",
-          with->ack_p99 / 1000.0, without->ack_p99 / 1000.0,
-          static_cast<double>(with->ack_p99) / static_cast<double>(without->ack_p99));
+    comparison::print_round("public viewers", with, without);
     viewers.close();
     if (round < o.rounds) sleep_s(5.0);  // the server lets the viewers go before the next round
   }
@@ -609,14 +616,7 @@ int run_server(const options& o, net::io_context& ioc, phase_result* out_phase,
       cmp.take(stats, true);
       readers.stop();
       readers.print(seconds_since(t_readers));
-      if (with && without && without->ack_p99 > 0 && without->p99 > 0)
-        std::printf(
-            "readers: ack p99 %.2f ms with, %.2f ms without (x%.2f; target <= 1.5); delivery "
-            "p99 %.2f ms with, %.2f ms without (x%.2f; target <= 1.5)\n",
-            with->ack_p99 / 1000.0, without->ack_p99 / 1000.0,
-            static_cast<double>(with->ack_p99) / static_cast<double>(without->ack_p99),
-            with->p99 / 1000.0, without->p99 / 1000.0,
-            static_cast<double>(with->p99) / static_cast<double>(without->p99));
+      comparison::print_round("readers", with, without);
     }
     if (o.rounds > 1) cmp.print("readers", o.rounds);
   }

@@ -26,19 +26,10 @@ ulimit -n "$(ulimit -Hn)"
 
 start_server() {
   rm -rf "$work/data"
-  # Limits raised for the load run: the demo has 12 users, so each holds many connections and
-  # sends many commands per second.
   "$a4pd" --data "$work/data" --listen "127.0.0.1:$port" --demo --demo-password load-password \
-    --rate 1000000 --burst 1000000 --rate-bytes 1e9 --burst-bytes 1e9 --max-user-connections 1000000 --user-connect-rate 0 --max-connections 100000 \
-    --max-address-connections 1000000 --max-address-handshakes 1000000 \
-    --public-rate 1e6 --public-burst 1e6 --public-rate-total 1e6 --public-burst-total 1e6 \
-    --public-max-streams 100000 --public-max-address-streams 100000 \
-    --log-level warn >"$work/a4pd.log" 2>&1 &
+    "${load_limits[@]}" --log-level warn >"$work/a4pd.log" 2>&1 &
   pid=$!
-  for _ in $(seq 100); do
-    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
+  wait_ready "$port" && return 0
   echo "a4pd did not start:"; cat "$work/a4pd.log"; exit 1
 }
 stop_server() { kill -TERM "$pid"; wait "$pid" || true; }

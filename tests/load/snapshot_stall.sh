@@ -16,11 +16,9 @@ work=$(mktemp -d /tmp/a4p-snapshot-stall-XXXXXX)
 pid=
 trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 "$a4pd" --data "$work/data" --listen "127.0.0.1:$port" --demo --demo-password load-password \
-  --rate 1000000 --burst 1000000 --rate-bytes 1e9 --burst-bytes 1e9 --max-user-connections 1000000 --user-connect-rate 0 \
-  --max-connections 100000 --max-address-connections 1000000 --max-address-handshakes 1000000 \
-  --reader-nice 19 --snapshot-every 2000 --log-level warn >"$work/a4pd.log" 2>&1 &
+  "${load_limits[@]}" --reader-nice 19 --snapshot-every 2000 --log-level warn >"$work/a4pd.log" 2>&1 &
 pid=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_ready "$port" || { echo "a4pd did not start:"; cat "$work/a4pd.log"; exit 1; }
 fill_to "$load" "$port" load-password 100000 >/dev/null
 echo "=== $a4pd, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%H:%M:%S) UTC"
 "$load" --port "$port" --password load-password --server-pid "$pid" --clients 10 --writers 10 \
