@@ -7,9 +7,10 @@
 // viewers' sockets: nothing here runs on the threads of the signed-in sockets.
 //
 // Order, on the public strand: fold each flush's durable events in and compute each event's
-// public projection once (protocol::public_change_of), gathering them for --public-batch; then
-// swap in the new snapshot and send what was gathered to every live viewer as one chunk (one
-// write per viewer however many flushes came). The writes of one chunk go out in a paced round
+// public projection once (protocol::public_change_of), gathering them for --public-batch; then,
+// if anything public changed (else the snapshot stands, seq and ETag too), swap in the new snapshot
+// and send what was gathered to every live viewer as one chunk (one write per viewer however many
+// flushes came). The writes of one chunk go out in a paced round
 // (--public-sends per second, in slices every 10 ms) rather than in one burst, so that 10,000
 // viewers cost the signed-in users a steady, bounded share of the machine; the next chunk waits
 // for the round to end, so the interval between chunks is --public-batch or the round's length,

@@ -226,6 +226,47 @@ TEST_F(public_test, EveryRouteAndTheFeedShowOnlyWhatIsPublic) {
             std::string::npos);
 }
 
+// An event that changes nothing public (a comment) makes no new projection: state.json keeps
+// its seq and ETag (a cache keeps answering 304); the next public change moves both to its seq.
+TEST_F(public_test, NothingPublicChangedKeepsTheProjectionAndItsEtag) {
+  const auto eth = login(port(), "eth.delegate", demo_password);
+  feed_reader feed(port());
+  ASSERT_TRUE(feed.wait_for("event: hello", std::chrono::seconds(5))) << feed.text();
+  const std::string id =
+      command(eth, "pledge.create",
+              {{"theme", "politics"},
+               {"title", "Ethiopia etag pledge"},
+               {"description", "d"},
+               {"output", {{"indicator", "x"}, {"target", "1"}}}})["result"]["id"];
+  const auto published = command(eth, "pledge.publish", {{"id", id}})["seq"].get<std::uint64_t>();
+  ASSERT_TRUE(feed.wait_for("id: " + std::to_string(published) + "\n", std::chrono::seconds(10)));
+  const auto before = anon("/public/api/state.json");
+  ASSERT_EQ(before.status, 200);
+  const auto seq_of = [](const http_result& r) {
+    return json::parse(r.body, nullptr, false).value("seq", std::uint64_t{0});
+  };
+  ASSERT_GE(seq_of(before), published);
+
+  const auto comment =
+      command(eth, "comment.post", {{"target", "pledge:" + id}, {"body", "not public"}});
+  ASSERT_GT(comment["seq"].get<std::uint64_t>(), seq_of(before));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // several --public-batch
+  const auto after_comment = anon("/public/api/state.json");
+  EXPECT_EQ(after_comment.headers.at("etag"), before.headers.at("etag"));
+  EXPECT_EQ(seq_of(after_comment), seq_of(before));
+  EXPECT_EQ(anon("/public/api/state.json", {{"If-None-Match", before.headers.at("etag")}}).status,
+            304);
+
+  const auto reported =
+      command(eth, "pledge.report",
+              {{"id", id}, {"status", "on_track"}, {"progress", 5}, {"note", "n"}})["seq"]
+          .get<std::uint64_t>();
+  ASSERT_TRUE(feed.wait_for("id: " + std::to_string(reported) + "\n", std::chrono::seconds(10)));
+  const auto after_report = anon("/public/api/state.json");
+  EXPECT_NE(after_report.headers.at("etag"), before.headers.at("etag"));
+  EXPECT_EQ(seq_of(after_report), reported);
+}
+
 TEST_F(public_test, EtagAnswers304AndUnknownFilesAre404) {
   auto r = anon("/public/api/themes.json");
   ASSERT_EQ(r.status, 200);
