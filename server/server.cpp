@@ -267,7 +267,9 @@ std::expected<void, int> server_app::open_log() {
 }
 
 std::expected<void, int> server_app::bind() {
-  net::ip::tcp::acceptor acceptor(ioc_);
+  // On a strand of its own (the listener's header): stop() closes it from another thread, and
+  // ThreadSanitizer reported that close racing with do_accept's is_open() on a network thread.
+  net::ip::tcp::acceptor acceptor(net::make_strand(ioc_));
   try {
     net::ip::tcp::endpoint ep(net::ip::make_address(cfg_.listen_host), cfg_.listen_port);
     acceptor.open(ep.protocol());

@@ -24,26 +24,27 @@ namespace a4p::test {
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool asan_build = true;
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool sanitizer_build = true;
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool asan_build = true;
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool sanitizer_build = true;
 #else
-constexpr bool asan_build = false;
+constexpr bool sanitizer_build = false;
 #endif
 #else
-constexpr bool asan_build = false;
+constexpr bool sanitizer_build = false;
 #endif
 
-// This process's environment for the child; in an ASan build with log_path=<dir>/a4pd added to
-// ASAN_OPTIONS and UBSAN_OPTIONS (the runtime appends .<pid>; LeakSanitizer follows ASan's).
+// This process's environment for the child; in an ASan or TSan build with log_path=<dir>/a4pd
+// added to ASAN_OPTIONS, UBSAN_OPTIONS and TSAN_OPTIONS (the runtime appends .<pid>;
+// LeakSanitizer follows ASan's).
 std::vector<std::string> child_environment(const std::string& sanitizer_dir) {
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) env.emplace_back(*e);
   if (sanitizer_dir.empty()) return env;
   const std::string log_path = "log_path=" + sanitizer_dir + "/a4pd";
-  for (std::string name : {"ASAN_OPTIONS=", "UBSAN_OPTIONS="}) {
+  for (std::string name : {"ASAN_OPTIONS=", "UBSAN_OPTIONS=", "TSAN_OPTIONS="}) {
     auto it = std::ranges::find_if(env, [&](const std::string& v) { return v.starts_with(name); });
     if (it == env.end())
       env.push_back(name + log_path);
@@ -80,7 +81,7 @@ a4pd_process::a4pd_process(const a4pd_options& opts) {
     args.push_back(opts.demo_password);
   }
   for (const auto& a : opts.extra_args) args.push_back(a);
-  if constexpr (asan_build) {
+  if constexpr (sanitizer_build) {
     std::string tmpl = (std::filesystem::temp_directory_path() / "a4pd-sanitizer-XXXXXX").string();
     if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
     sanitizer_dir_ = tmpl;
@@ -139,7 +140,7 @@ a4pd_process::a4pd_process(const a4pd_options& opts) {
 
 a4pd_process::~a4pd_process() {
   if (pid_ > 0 && !reaped_) {
-    if constexpr (asan_build) {
+    if constexpr (sanitizer_build) {
       kill(pid_, SIGTERM);
       wait(10000);
     }

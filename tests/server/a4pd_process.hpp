@@ -3,7 +3,7 @@
 // line, and signals / reaps it. Optionally sets RLIMIT_FSIZE in the child before exec (to
 // make the disk refuse writes) and sends its stderr to a file. tests/tools uses it too.
 //
-// In an AddressSanitizer build (the asan preset) a4pd writes its sanitizer reports (ASan, UBSan,
+// In a sanitizer build (the asan and tsan presets) a4pd writes its reports (ASan, UBSan, TSan,
 // LeakSanitizer) to files in a directory of its own, and every report found there when the
 // process is reaped fails the running test with the report's text: a report from a child
 // process would otherwise go by unnoticed whenever the test's own checks pass (an error in
