@@ -49,6 +49,14 @@ json rest_command(std::uint16_t port, const std::string& token, const std::strin
   return json::parse(r.body, nullptr, false);
 }
 
+// pledge.create's arguments: a pledge on the politics theme with `title` and `description`.
+json pledge_args(const std::string& title, const std::string& description = "d") {
+  return {{"theme", "politics"},
+          {"title", title},
+          {"description", description},
+          {"output", {{"indicator", "x"}, {"target", "1"}}}};
+}
+
 // A raw Server-Sent Events reader: GET /public/api/feed, then everything the server sends.
 class feed_reader {
  public:
@@ -233,11 +241,7 @@ TEST_F(public_test, NothingPublicChangedKeepsTheProjectionAndItsEtag) {
   feed_reader feed(port());
   ASSERT_TRUE(feed.wait_for("event: hello", std::chrono::seconds(5))) << feed.text();
   const std::string id =
-      command(eth, "pledge.create",
-              {{"theme", "politics"},
-               {"title", "Ethiopia etag pledge"},
-               {"description", "d"},
-               {"output", {{"indicator", "x"}, {"target", "1"}}}})["result"]["id"];
+      command(eth, "pledge.create", pledge_args("Ethiopia etag pledge"))["result"]["id"];
   const auto published = command(eth, "pledge.publish", {{"id", id}})["seq"].get<std::uint64_t>();
   ASSERT_TRUE(feed.wait_for("id: " + std::to_string(published) + "\n", std::chrono::seconds(10)));
   const auto before = anon("/public/api/state.json");
@@ -290,10 +294,7 @@ TEST_F(public_test, TheCountsComeOncePerChunkAndEqualTheStateAfterIt) {
   feed_reader feed(server.port());
   ASSERT_TRUE(feed.wait_for("event: hello", std::chrono::seconds(5))) << feed.text();
   const std::string id =
-      run("pledge.create", {{"theme", "politics"},
-                            {"title", "Unpublished burst pledge"},
-                            {"description", "Not public"},
-                            {"output", {{"indicator", "x"}, {"target", "1"}}}})["result"]["id"];
+      run("pledge.create", pledge_args("Unpublished burst pledge", "Not public"))["result"]["id"];
   std::uint64_t last = 0;
   const int reports = 16;
   for (int i = 0; i < reports; ++i)
@@ -338,10 +339,7 @@ TEST_F(public_test, AChunkIsPacedOverTheViewersAndAViewerJoiningMidRoundGetsOnly
     ASSERT_TRUE(viewers.back()->wait_for("event: hello", std::chrono::seconds(10))) << i;
   }
   const std::string id =
-      run("pledge.create", {{"theme", "politics"},
-                            {"title", "Paced pledge"},
-                            {"description", "Not public"},
-                            {"output", {{"indicator", "x"}, {"target", "1"}}}})["result"]["id"];
+      run("pledge.create", pledge_args("Paced pledge", "Not public"))["result"]["id"];
   const auto seq_line = [](std::uint64_t seq) { return "id: " + std::to_string(seq) + "\n"; };
   auto report = [&](int progress) {
     return run("pledge.report",
@@ -470,17 +468,9 @@ TEST_F(public_test, PagesCarryTheirTitleAndLinkPreviewTagsInTheUrlsLanguageEscap
   const auto sec = login(server.port(), "un.secretariat", demo_password);
   ASSERT_FALSE(gha.empty());
   const std::string title = R"(Train <script>alert("x")</script> & 'mediators')";
-  const std::string id = call(gha, "pledge.create",
-                              {{"theme", "politics"},
-                               {"title", title},
-                               {"description", "d"},
-                               {"output", {{"indicator", "i"}, {"target", "t"}}}})["result"]["id"];
+  const std::string id = call(gha, "pledge.create", pledge_args(title))["result"]["id"];
   const std::string unpublished =
-      call(gha, "pledge.create",
-           {{"theme", "politics"},
-            {"title", "Unpublished title never previewed"},
-            {"description", "d"},
-            {"output", {{"indicator", "i"}, {"target", "t"}}}})["result"]["id"];
+      call(gha, "pledge.create", pledge_args("Unpublished title never previewed"))["result"]["id"];
   call(gha, "pledge.publish", {{"id", id}});
   // The projection follows the flush on its own strand: wait until the pledge is public.
   for (int k = 0; k < 100 && page("/public/api/pledges.json").body.find(id) == std::string::npos;
